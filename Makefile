@@ -1,0 +1,60 @@
+# Le logement toujours — two commands: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: install run test lint format migrate demo system-test-deps
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+install: $(VENV)/.synced
+
+migrate: install
+	@mkdir -p var/broker
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_demo
+
+# The application with its embedded defaults: SQLite under var/, a broker that needs no
+# server, the Celery worker with beat in the same process. Ctrl-C stops everything.
+run: demo
+	@echo ""
+	@echo "  Le logement toujours : http://127.0.0.1:8000"
+	@echo "  Identifiants de démonstration (mot de passe : logement-demo-2026) :"
+	@echo "    coordinator.lt, cesf.actis, cesf.opac38, cesf.pluralis,"
+	@echo "    caseworker.oiseaubleu, caseworker.ozanam, caseworker.ulisse,"
+	@echo "    manager.<partenaire>, funder.fondation"
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A logement_toujours worker --beat --pool=solo --loglevel=INFO \
+		--schedule var/celerybeat-schedule & \
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Debian packages the browser and compose tests need, when we may install them (root).
+system-test-deps:
+	@bash scripts/install-test-deps.sh
+
+# The whole suite: on SQLite without DATABASE_URL, on that PostgreSQL with it.
+test: install system-test-deps lint
+	@mkdir -p var/broker
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)

@@ -1,0 +1,100 @@
+from django import forms
+
+from households.models import Diagnostic, Household, HouseholdMember, HousingStatus
+from partners.models import Partner
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class HouseholdForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Household
+        fields = [
+            "name",
+            "housing_status",
+            "landlord",
+            "tenant_number",
+            "address",
+            "postcode",
+            "city",
+            "contact_phone",
+            "contact_email",
+            "consent_given_on",
+        ]
+        widgets = {"consent_given_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["landlord"].queryset = Partner.objects.landlords().active()
+        self.fields["consent_given_on"].required = True
+        self.fields[
+            "consent_given_on"
+        ].help_text = "Le ménage a accepté que ses données soient traitées pour son accompagnement."
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("housing_status") == HousingStatus.TENANT and not cleaned.get("landlord"):
+            self.add_error("landlord", "Indiquez le bailleur d'un ménage locataire.")
+        return cleaned
+
+
+MEMBER_FIELDS = ("first_name", "last_name", "birth_date", "relationship", "occupation", "left_on")
+
+
+class HouseholdMemberForm(forms.ModelForm):
+    class Meta:
+        model = HouseholdMember
+        fields = list(MEMBER_FIELDS)
+        widgets = {"birth_date": DATE_WIDGET, "left_on": DATE_WIDGET}
+
+
+HouseholdMemberFormSet = forms.inlineformset_factory(
+    Household,
+    HouseholdMember,
+    form=HouseholdMemberForm,
+    extra=1,
+    can_delete=False,
+)
+
+
+def members_data(formset) -> list[dict]:
+    """What the member forms say, for the service: changed or new rows only."""
+    rows = []
+    for form in formset.forms:
+        if not form.has_changed():
+            continue
+        data = {key: form.cleaned_data[key] for key in MEMBER_FIELDS}
+        data["id"] = form.instance if form.instance.pk else None
+        rows.append(data)
+    return rows
+
+
+class DiagnosticForm(forms.ModelForm):
+    class Meta:
+        model = Diagnostic
+        fields = [
+            f.name
+            for f in Diagnostic._meta.get_fields()
+            if f.editable and f.concrete and f.name not in {"id", "household", "created_at"}
+        ]
+        widgets = {
+            "made_on": DATE_WIDGET,
+            "rent_arrears_since": DATE_WIDGET,
+            "procedure_stage_on": DATE_WIDGET,
+            "hearing_on": DATE_WIDGET,
+            "rent_payment_resumed": forms.NullBooleanSelect,
+        }
+
+
+class HouseholdFilterForm(forms.Form):
+    q = forms.CharField(label="Rechercher", required=False)
+    housing_status = forms.ChoiceField(
+        label="Situation", required=False, choices=[("", "Toutes"), *HousingStatus.choices]
+    )
+    landlord = forms.ModelChoiceField(
+        label="Bailleur", required=False, queryset=Partner.objects.landlords(), empty_label="Tous"
+    )

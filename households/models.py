@@ -1,0 +1,374 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from actions.models import ActionKind
+from partners.models import Partner
+
+PRIVACY_HELP = (
+    "Données sensibles : n'écrivez que ce qui est nécessaire à l'accompagnement, "
+    "sans jugement ni détail médical inutile."
+)
+money = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
+
+
+class HousingStatus(models.TextChoices):
+    TENANT = "tenant", "Locataire"
+    APPLICANT = "applicant", "Demandeur"
+
+
+class Relationship(models.TextChoices):
+    HEAD = "head", "Titulaire"
+    SPOUSE = "spouse", "Conjoint·e"
+    CHILD = "child", "Enfant"
+    OTHER = "other", "Autre"
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Households `user` may see; the rule itself lives in households.permissions."""
+        from households.permissions import visible_households_filter
+
+        return visible_households_filter(self, user)
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        by_member = HouseholdMember.objects.filter(
+            models.Q(last_name__icontains=text) | models.Q(first_name__icontains=text)
+        ).values("household_id")
+        return self.filter(
+            models.Q(reference__icontains=text)
+            | models.Q(name__icontains=text)
+            | models.Q(pk__in=by_member)
+        )
+
+
+class ReferenceCounter(models.Model):
+    """Last reference number given in a year (LT-2026-0042), locked while it is taken."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year} : {self.last_number}"
+
+
+class Household(models.Model):
+    reference = models.CharField("référence", max_length=20, unique=True, editable=False)
+    name = models.CharField(
+        "nom du ménage", max_length=120, help_text="Le nom de famille du ou de la titulaire."
+    )
+    housing_status = models.CharField(
+        "situation", max_length=20, choices=HousingStatus.choices, default=HousingStatus.TENANT
+    )
+    landlord = models.ForeignKey(
+        Partner,
+        verbose_name="bailleur du logement",
+        on_delete=models.PROTECT,
+        related_name="tenant_households",
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": "landlord"},
+    )
+    tenant_number = models.CharField("numéro de locataire", max_length=40, blank=True)
+    address = models.CharField("adresse", max_length=200, blank=True)
+    postcode = models.CharField(
+        "code postal",
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^\d{5}$", "Le code postal compte 5 chiffres.")],
+    )
+    city = models.CharField("commune", max_length=100, blank=True)
+    contact_phone = models.CharField(
+        "téléphone du contact principal",
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9 .]{10,17}$", "Saisissez un numéro de téléphone, par ex. 06 12 34 56 78."
+            )
+        ],
+    )
+    contact_email = models.EmailField("courriel du contact principal", blank=True)
+    consent_given_on = models.DateField(
+        "consentement au traitement des données recueilli le", null=True, blank=True
+    )
+    created_by_partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="created_households", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # Optimistic lock: a save based on an older version is refused (two people editing).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ménage"
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(housing_status="tenant") | models.Q(landlord__isnull=False),
+                name="tenant_household_has_landlord",
+                violation_error_message="Un ménage locataire a un bailleur.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.name}"
+
+
+class HouseholdMember(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    first_name = models.CharField("prénom", max_length=80)
+    last_name = models.CharField("nom", max_length=80)
+    birth_date = models.DateField("date de naissance", null=True, blank=True)
+    relationship = models.CharField("lien", max_length=20, choices=Relationship.choices)
+    occupation = models.CharField("activité", max_length=120, blank=True)
+    left_on = models.DateField(
+        "a quitté le foyer le",
+        null=True,
+        blank=True,
+        help_text="Un membre qui part n'est pas effacé : indiquez la date de son départ.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "membre du ménage"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class EnergyLabel(models.TextChoices):
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+    F = "F"
+    G = "G"
+
+
+class ProcedureStage(models.TextChoices):
+    NONE = "none", "Aucune procédure"
+    UNPAID_RENT = "unpaid_rent", "Impayés (avant commandement)"
+    CCAPEX = "ccapex", "Saisine de la CCAPEX"
+    PAYMENT_ORDER = "payment_order", "Commandement de payer"
+    SUMMONS = "summons", "Assignation"
+    HEARING = "hearing", "Audience fixée"
+    JUDGEMENT = "judgement", "Jugement d'expulsion"
+    ORDER_TO_LEAVE = "order_to_leave", "Commandement de quitter les lieux"
+    POLICE_ASSISTANCE = "police_assistance", "Concours de la force publique demandé"
+
+
+class SchemeStatus(models.TextChoices):
+    NONE = "none", "Non demandé"
+    TO_ASK = "to_ask", "À demander"
+    REQUESTED = "requested", "Demandé"
+    GRANTED = "granted", "Accordé"
+    REFUSED = "refused", "Refusé"
+
+
+class Diagnostic(models.Model):
+    """The CESF's social and financial diagnostic (DOMAIN_RULES.md, what a diagnostic records)."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="diagnostics")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    author_partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    made_on = models.DateField("date du diagnostic")
+    household_met = models.BooleanField("ménage rencontré", default=True)
+    persons = models.PositiveSmallIntegerField(
+        "nombre de personnes au foyer", validators=[MinValueValidator(1)]
+    )
+    composition = models.TextField("composition du ménage", blank=True, help_text=PRIVACY_HELP)
+    # Monthly resources by kind
+    income_work = models.DecimalField("salaires et revenus d'activité", default=0, **money)
+    income_unemployment = models.DecimalField("allocations chômage", default=0, **money)
+    income_minimum = models.DecimalField("RSA / minima sociaux", default=0, **money)
+    income_family = models.DecimalField("prestations familiales", default=0, **money)
+    income_pension = models.DecimalField("pensions et retraites", default=0, **money)
+    income_other = models.DecimalField("autres ressources", default=0, **money)
+    # Monthly housing costs
+    rent = models.DecimalField("loyer", **money)
+    recoverable_charges = models.DecimalField("charges locatives", default=0, **money)
+    other_housing_costs = models.DecimalField("autres frais de logement", default=0, **money)
+    housing_aid = models.DecimalField("aide au logement (APL/AL)", default=0, **money)
+    energy_costs = models.DecimalField("dépenses d'énergie", default=0, **money)
+    other_fixed_charges = models.DecimalField(
+        "autres charges fixes",
+        default=0,
+        help_text="Assurances, transport, mutuelle, pensions versées…",
+        **money,
+    )
+    debt_repayments = models.DecimalField("remboursements de dettes", default=0, **money)
+    # Arrears and debts
+    rent_arrears = models.DecimalField("impayés de loyer", default=0, **money)
+    rent_arrears_since = models.DateField("impayés depuis le", null=True, blank=True)
+    other_debts = models.DecimalField("autres dettes", default=0, **money)
+    other_debts_detail = models.TextField(
+        "nature des autres dettes", blank=True, help_text=PRIVACY_HELP
+    )
+    rent_payment_resumed = models.BooleanField("reprise du paiement du loyer courant", null=True)
+    repayment_capacity = models.DecimalField(
+        "capacité de remboursement mensuelle", default=0, **money
+    )
+    fsl_status = models.CharField(
+        "FSL", max_length=20, choices=SchemeStatus.choices, default=SchemeStatus.NONE
+    )
+    overindebtedness_status = models.CharField(
+        "dossier de surendettement",
+        max_length=20,
+        choices=SchemeStatus.choices,
+        default=SchemeStatus.NONE,
+    )
+    repayment_plan_status = models.CharField(
+        "plan d'apurement", max_length=20, choices=SchemeStatus.choices, default=SchemeStatus.NONE
+    )
+    # Energy
+    energy_label = models.CharField(
+        "étiquette énergie du logement", max_length=1, choices=EnergyLabel.choices, blank=True
+    )
+    # Eviction procedure
+    procedure_stage = models.CharField(
+        "stade de la procédure",
+        max_length=30,
+        choices=ProcedureStage.choices,
+        default=ProcedureStage.NONE,
+    )
+    procedure_stage_on = models.DateField("date du stade", null=True, blank=True)
+    hearing_on = models.DateField("date d'audience", null=True, blank=True)
+    # Needs and conclusion
+    health_needs = models.TextField("santé", blank=True, help_text=PRIVACY_HELP)
+    employment_needs = models.TextField("emploi, formation", blank=True, help_text=PRIVACY_HELP)
+    other_needs = models.TextField("autres besoins", blank=True, help_text=PRIVACY_HELP)
+    conclusion = models.TextField("conclusion et préconisation", help_text=PRIVACY_HELP)
+    proposed_action = models.CharField(
+        "action proposée", max_length=30, choices=ActionKind.choices, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "diagnostic"
+        ordering = ["-made_on", "-pk"]
+        indexes = [models.Index(fields=["household", "-made_on", "-id"])]
+
+    def __str__(self) -> str:
+        return f"Diagnostic du {self.made_on:%d/%m/%Y}"
+
+    # Figures (DOMAIN_RULES.md, figures computed from a diagnostic)
+
+    @property
+    def total_resources(self) -> Decimal:
+        return (
+            self.income_work
+            + self.income_unemployment
+            + self.income_minimum
+            + self.income_family
+            + self.income_pension
+            + self.income_other
+        )
+
+    @property
+    def net_housing_cost(self) -> Decimal:
+        return self.rent + self.recoverable_charges + self.other_housing_costs - self.housing_aid
+
+    @property
+    def fixed_charges(self) -> Decimal:
+        return (
+            self.net_housing_cost
+            + self.energy_costs
+            + self.other_fixed_charges
+            + self.debt_repayments
+        )
+
+    @property
+    def effort_rate(self) -> Decimal | None:
+        """(rent + charges + other housing costs − housing aid) ÷ resources, in percent."""
+        if not self.total_resources:
+            return None
+        return _percent(self.net_housing_cost / self.total_resources)
+
+    @property
+    def energy_effort_rate(self) -> Decimal | None:
+        if not self.total_resources:
+            return None
+        return _percent(self.energy_costs / self.total_resources)
+
+    @property
+    def remaining_income_per_day(self) -> Decimal:
+        """(resources − fixed charges) ÷ persons ÷ 30 days: the method stated on the page."""
+        daily = (self.total_resources - self.fixed_charges) / self.persons / 30
+        return daily.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    @property
+    def arrears_in_months(self) -> Decimal | None:
+        monthly_rent = self.rent + self.recoverable_charges
+        if not monthly_rent:
+            return None
+        return (self.rent_arrears / monthly_rent).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _percent(ratio: Decimal) -> Decimal:
+    return (ratio * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# Object permissions in guardian's direct foreign-key tables (DESIGN.md section 5): one row per
+# household, partner group and permission, so lists filter by a join on indexed columns.
+
+
+class HouseholdGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="group_permissions"
+    )
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        # guardian's unique_together (group, permission, content_object) is the index the
+        # access join uses.
+        pass
+
+
+class HouseholdUserObjectPermission(UserObjectPermissionBase):
+    """Kept empty: permissions go to partner groups; present so guardian never scans the
+    generic table for households."""
+
+    content_object = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", "Consultation"
+    EXPORT = "export", "Export"
+    DENIED = "denied", "Accès refusé"
+
+
+class AccessLogEntry(models.Model):
+    """Who saw or exported which file, kept ACCESS_LOG_RETENTION_DAYS apart from the history."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(Household, on_delete=models.SET_NULL, null=True, related_name="+")
+    household_pk = models.BigIntegerField("identifiant demandé")
+    action = models.CharField(max_length=10, choices=AccessAction.choices)
+    path = models.CharField(max_length=300)
+
+    class Meta:
+        verbose_name = "entrée du journal d'accès"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.user} {self.action} {self.household_pk}"

@@ -1,0 +1,128 @@
+"""Who may see and do what on a household: the one access layer (DESIGN.md section 5).
+
+Every list, page, form, export and API endpoint goes through `Household.objects.visible_to`
+or `get_household_or_404`; no view filters households by hand.
+
+- Access to a household is an object permission granted to a partner's group by the workflow
+  step that involves the partner (households.services, later actions and co-decisions), in
+  guardian's direct foreign-key table: the creating partner and the dwelling's landlord get
+  `view_household` and `change_household`.
+- Coordinators see and may correct every household.
+- CESF, caseworkers and partner managers see the households their partner has access to;
+  CESF and caseworkers may also change them and write diagnostics; managers read only.
+- Funder viewers see no named household at all.
+- An outsider asking for a household gets 404 and the attempt is written to the access log.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpRequest
+
+from households.models import (
+    AccessAction,
+    AccessLogEntry,
+    Household,
+    HouseholdGroupObjectPermission,
+)
+from partners.models import Role, User
+
+VIEW_PERM = "view_household"
+CHANGE_PERM = "change_household"
+
+
+class HouseholdAction(StrEnum):
+    VIEW = "view"
+    EDIT = "edit"
+    WRITE_DIAGNOSTIC = "write_diagnostic"
+    EXPORT = "export"
+
+
+# Role → what it may do on a household its partner has access to.
+ROLE_ACTIONS: dict[str, set[HouseholdAction]] = {
+    Role.COORDINATOR: {HouseholdAction.VIEW, HouseholdAction.EDIT, HouseholdAction.EXPORT},
+    Role.CESF: set(HouseholdAction),
+    Role.CASEWORKER: set(HouseholdAction),
+    Role.MANAGER: {HouseholdAction.VIEW, HouseholdAction.EXPORT},
+    Role.FUNDER_VIEWER: set(),
+}
+# Roles that have a caseload ("Mes ménages") and roles that may open a new case file.
+CASELOAD_ROLES = {Role.COORDINATOR, Role.CESF, Role.CASEWORKER, Role.MANAGER}
+CREATE_ROLES = {Role.CESF, Role.CASEWORKER}
+# Actions that need the partner's change permission on the object, not only the view one.
+CHANGE_ACTIONS = {HouseholdAction.EDIT, HouseholdAction.WRITE_DIAGNOSTIC}
+
+
+def visible_households_filter(queryset, user: User):
+    """Restrict `queryset` to what `user` may see: a join on the partner group's permission
+    rows (never guardian's get_objects_for_user on a list)."""
+    if not user.is_authenticated or user.role is None:
+        return queryset.none()
+    if user.role == Role.COORDINATOR:
+        return queryset
+    if user.role not in CASELOAD_ROLES:
+        return queryset.none()
+    return queryset.filter(_group_has_perm(user, VIEW_PERM))
+
+
+def _group_has_perm(user: User, codename: str) -> Exists:
+    return Exists(
+        HouseholdGroupObjectPermission.objects.filter(
+            content_object=OuterRef("pk"),
+            group_id=user.partner.group_id,
+            permission__codename=codename,
+        )
+    )
+
+
+def can_open_caseload(user: User) -> bool:
+    return user.role in CASELOAD_ROLES
+
+
+def can_create_household(user: User) -> bool:
+    return user.role in CREATE_ROLES
+
+
+def can(user: User, action: HouseholdAction, household: Household) -> bool:
+    """May `user` do `action` on a household it can already see?"""
+    if action not in ROLE_ACTIONS.get(user.role, set()):
+        return False
+    if action in CHANGE_ACTIONS and user.role != Role.COORDINATOR:
+        return user.has_perm(f"households.{CHANGE_PERM}", household)
+    return True
+
+
+def get_household_or_404(request: HttpRequest, pk: int, action: HouseholdAction) -> Household:
+    """Fetch a household through the access layer.
+
+    404 (logged) when the user may not see it; 403 when it may see it but not do `action`.
+    A successful read (page shown or export) is written to the access log.
+    """
+    user = request.user
+    household = (
+        (Household.objects.visible_to(user).select_related("landlord", "created_by_partner"))
+        .filter(pk=pk)
+        .first()
+    )
+    if household is None:
+        access_log_record(user=user, household_pk=pk, action=AccessAction.DENIED, path=request.path)
+        raise Http404("Ménage introuvable")
+    if not can(user, action, household):
+        raise PermissionDenied("Votre rôle ne permet pas cette action sur ce ménage.")
+    if action == HouseholdAction.EXPORT:
+        access_log_record(user=user, household_pk=pk, action=AccessAction.EXPORT, path=request.path)
+    elif request.method == "GET":
+        access_log_record(user=user, household_pk=pk, action=AccessAction.VIEW, path=request.path)
+    return household
+
+
+def access_log_record(*, user: User, household_pk: int, action: str, path: str) -> None:
+    exists = Household.objects.filter(pk=household_pk).exists()
+    AccessLogEntry.objects.create(
+        user=user,
+        household_id=household_pk if exists else None,
+        household_pk=household_pk,
+        action=action,
+        path=path[:300],
+    )

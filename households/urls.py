@@ -1,0 +1,13 @@
+from django.urls import path
+
+from households import views
+
+app_name = "households"
+urlpatterns = [
+    path("", views.household_list, name="list"),
+    path("nouveau/", views.household_create, name="create"),
+    path("<int:pk>/", views.household_detail, name="detail"),
+    path("<int:pk>/modifier/", views.household_edit, name="edit"),
+    path("<int:pk>/diagnostics/nouveau/", views.diagnostic_create, name="diagnostic_create"),
+    path("journal-des-acces/", views.access_log, name="access_log"),
+]

@@ -1,0 +1,154 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from households import services
+from households.forms import (
+    DiagnosticForm,
+    HouseholdFilterForm,
+    HouseholdForm,
+    HouseholdMemberFormSet,
+    members_data,
+)
+from households.history import case_history
+from households.models import AccessLogEntry, Diagnostic, Household
+from households.permissions import (
+    HouseholdAction,
+    can,
+    can_create_household,
+    can_open_caseload,
+    get_household_or_404,
+)
+from partners.errors import DomainError
+from partners.models import Role
+
+
+def household_list(request: HttpRequest) -> HttpResponse:
+    """« Mes ménages »: the caseload, searchable, filtered, paginated."""
+    if not can_open_caseload(request.user):
+        raise PermissionDenied("Votre rôle ne donne pas accès aux dossiers nominatifs.")
+    filters = HouseholdFilterForm(request.GET or None)
+    households = Household.objects.visible_to(request.user).select_related("landlord")
+    if filters.is_valid():
+        households = households.search(filters.cleaned_data["q"])
+        if filters.cleaned_data["housing_status"]:
+            households = households.filter(housing_status=filters.cleaned_data["housing_status"])
+        if filters.cleaned_data["landlord"]:
+            households = households.filter(landlord=filters.cleaned_data["landlord"])
+    latest = Diagnostic.objects.filter(household=OuterRef("pk")).order_by("-made_on", "-pk")
+    households = households.annotate(
+        latest_diagnostic_on=Subquery(latest.values("made_on")[:1]),
+        latest_conclusion=Subquery(latest.values("conclusion")[:1]),
+    )
+    page = Paginator(households, settings.HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "can_create": can_create_household(request.user),
+        "querystring": _without_page(request),
+    }
+    template = "households/_household_table.html" if request.htmx else "households/list.html"
+    return render(request, template, context)
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_household_or_404(request, pk, HouseholdAction.VIEW)
+    context = {
+        "household": household,
+        "members": household.members.all(),
+        "diagnostics": household.diagnostics.select_related("author", "author_partner"),
+        "history": case_history(household),
+        "can_edit": can(request.user, HouseholdAction.EDIT, household),
+        "can_diagnose": can(request.user, HouseholdAction.WRITE_DIAGNOSTIC, household),
+    }
+    return render(request, "households/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def household_create(request: HttpRequest) -> HttpResponse:
+    if not can_create_household(request.user):
+        raise PermissionDenied("Votre rôle ne permet pas d'ouvrir un dossier.")
+    initial = {}
+    if request.user.role == Role.CESF:
+        initial = {"landlord": request.user.partner, "housing_status": "tenant"}
+    else:
+        initial = {"housing_status": "applicant"}
+    form = HouseholdForm(request.POST or None, initial=initial)
+    formset = HouseholdMemberFormSet(request.POST or None, prefix="members")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            household = services.household_create(
+                by=request.user, data=data, members=members_data(formset)
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, f"Le dossier {household.reference} est ouvert.")
+            return redirect("households:detail", pk=household.pk)
+    return render(
+        request, "households/form.html", {"form": form, "formset": formset, "household": None}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_household_or_404(request, pk, HouseholdAction.EDIT)
+    form = HouseholdForm(request.POST or None, instance=household)
+    formset = HouseholdMemberFormSet(request.POST or None, instance=household, prefix="members")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.household_update(
+                household=household,
+                by=request.user,
+                data=data,
+                expected_version=form.cleaned_data["version"] or 0,
+                members=members_data(formset),
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, "Les modifications sont enregistrées.")
+            return redirect("households:detail", pk=household.pk)
+    return render(
+        request, "households/form.html", {"form": form, "formset": formset, "household": household}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def diagnostic_create(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_household_or_404(request, pk, HouseholdAction.WRITE_DIAGNOSTIC)
+    initial = {"persons": max(household.members.filter(left_on=None).count(), 1)}
+    form = DiagnosticForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.diagnostic_create(household=household, by=request.user, data=form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, "Le diagnostic est enregistré.")
+            return redirect("households:detail", pk=household.pk)
+    return render(
+        request, "households/diagnostic_form.html", {"form": form, "household": household}
+    )
+
+
+def access_log(request: HttpRequest) -> HttpResponse:
+    """The access log, readable by coordinators only."""
+    if request.user.role != Role.COORDINATOR:
+        raise PermissionDenied("Le journal d'accès est réservé à la coordination.")
+    entries = AccessLogEntry.objects.select_related("user", "household")
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "households/access_log.html", {"page": page})

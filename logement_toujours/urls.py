@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from logement_toujours.views import health
+
+admin.site.site_header = "Le logement toujours — administration"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="households:list"), name="home"),
+    path("connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("menages/", include("households.urls")),
+    path("admin/", admin.site.urls),
+    path("sante/", health, name="health"),
+]

@@ -1,0 +1,108 @@
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import models
+from django.utils.functional import cached_property
+
+
+class PartnerKind(models.TextChoices):
+    LANDLORD = "landlord", "Bailleur social"
+    ASSOCIATION = "association", "Association"
+    COORDINATION = "coordination", "Coordination du dispositif"
+    FUNDER = "funder", "Financeur"
+
+
+class Role(models.TextChoices):
+    CESF = "cesf", "CESF"
+    CASEWORKER = "caseworker", "Travailleur social"
+    COORDINATOR = "coordinator", "Coordination"
+    MANAGER = "manager", "Responsable partenaire"
+    FUNDER_VIEWER = "funder_viewer", "Financeur (lecture)"
+
+
+# Which roles make sense in which kind of partner: a CESF works for a landlord, a caseworker
+# for an association, coordinators for the programme, funder viewers for a funder.
+ROLES_BY_PARTNER_KIND = {
+    PartnerKind.LANDLORD: {Role.CESF, Role.MANAGER},
+    PartnerKind.ASSOCIATION: {Role.CASEWORKER, Role.MANAGER},
+    PartnerKind.COORDINATION: {Role.COORDINATOR, Role.MANAGER},
+    PartnerKind.FUNDER: {Role.FUNDER_VIEWER, Role.MANAGER},
+}
+
+
+class PartnerQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def landlords(self):
+        return self.filter(kind=PartnerKind.LANDLORD)
+
+    def associations(self):
+        return self.filter(kind=PartnerKind.ASSOCIATION)
+
+
+class Partner(models.Model):
+    name = models.CharField("nom", max_length=120, unique=True)
+    short_name = models.SlugField("nom court", max_length=30, unique=True)
+    kind = models.CharField("type", max_length=20, choices=PartnerKind.choices)
+    active = models.BooleanField("actif", default=True)
+    group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="partner", editable=False
+    )
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "partenaire"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_landlord(self) -> bool:
+        return self.kind == PartnerKind.LANDLORD
+
+    @property
+    def is_association(self) -> bool:
+        return self.kind == PartnerKind.ASSOCIATION
+
+
+class User(AbstractUser):
+    class Meta:
+        verbose_name = "utilisateur"
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def membership(self) -> "Membership | None":
+        try:
+            return Membership.objects.select_related("partner__group").get(user=self)
+        except Membership.DoesNotExist:
+            return None
+
+    @property
+    def partner(self) -> Partner | None:
+        return self.membership.partner if self.membership else None
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership else None
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+
+class Membership(models.Model):
+    """One user belongs to one partner with one role."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "appartenance"
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.partner})"

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what the browser and deployment tests need from Debian's packages: Chromium and
+# its driver, and docker-compose to validate docker-compose.yml. Needs root; otherwise says
+# what is missing (those tests then skip, except under CI where they fail).
+set -euo pipefail
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v docker-compose >/dev/null || missing+=(docker-compose)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing ${missing[*]} from Debian's packages"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "Not installed: ${missing[*]} (sudo apt-get install ${missing[*]}); their tests will skip."
+fi

@@ -1,0 +1,98 @@
+from datetime import date
+from decimal import Decimal
+
+import factory
+from django.conf import settings
+
+from households import services as household_services
+from households.models import Diagnostic, Household
+from partners import services as partner_services
+from partners.models import Partner, PartnerKind, Role, User
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Partenaire {n}")
+    short_name = factory.Sequence(lambda n: f"partenaire-{n}")
+    kind = PartnerKind.LANDLORD
+
+    class Params:
+        association = factory.Trait(kind=PartnerKind.ASSOCIATION)
+        coordination = factory.Trait(kind=PartnerKind.COORDINATION)
+        funder = factory.Trait(kind=PartnerKind.FUNDER)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return partner_services.partner_create(**kwargs)
+
+
+ROLE_PARTNER_KIND = {
+    Role.CESF: {},
+    Role.CASEWORKER: {"association": True},
+    Role.COORDINATOR: {"coordination": True},
+    Role.FUNDER_VIEWER: {"funder": True},
+    Role.MANAGER: {},
+}
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Agent{n}")
+    password = factory.django.Password(settings.DEMO_PASSWORD)
+
+
+def user_create(role: str = Role.CESF, partner: Partner | None = None, **fields) -> User:
+    """A user with its one membership; a partner of the right kind is made when none is given."""
+    user = UserFactory(**fields)
+    partner = partner or PartnerFactory(**ROLE_PARTNER_KIND[role])
+    partner_services.membership_set(user=user, partner=partner, role=role)
+    return User.objects.get(pk=user.pk)
+
+
+def household_create(*, by: User, members: int = 1, **data) -> Household:
+    """A household opened through the service, so access is granted as in real life."""
+    fields = {
+        "name": "Durand",
+        "housing_status": "tenant" if by.partner.is_landlord else "applicant",
+        "landlord": by.partner if by.partner.is_landlord else None,
+        "city": "Grenoble",
+        "consent_given_on": date(2026, 1, 5),
+        **data,
+    }
+    member_rows = [
+        {
+            "first_name": f"Prénom{i}",
+            "last_name": fields["name"].upper(),
+            "relationship": "head" if i == 0 else "child",
+        }
+        for i in range(members)
+    ]
+    return household_services.household_create(by=by, data=fields, members=member_rows)
+
+
+def diagnostic_data(**overrides) -> dict:
+    return {
+        "made_on": date(2026, 3, 2),
+        "persons": 2,
+        "income_work": Decimal("1400.00"),
+        "income_family": Decimal("200.00"),
+        "rent": Decimal("500.00"),
+        "recoverable_charges": Decimal("100.00"),
+        "housing_aid": Decimal("120.00"),
+        "energy_costs": Decimal("160.00"),
+        "conclusion": "Situation stable, accompagnement budgétaire.",
+        **overrides,
+    }
+
+
+def diagnostic_create(*, household: Household, by: User, **overrides) -> Diagnostic:
+    return household_services.diagnostic_create(
+        household=household, by=by, data=diagnostic_data(**overrides)
+    )

@@ -1,0 +1,88 @@
+"""Every role of every demo partner against every page of the case file.
+
+The expected outcome of each cell is written out here, not derived from the code under test.
+Demo households used: Martin (opened by cesf.actis, tenant of Actis), Petit (applicant opened
+by caseworker.ozanam), Fontaine (opened by caseworker.ulisse, tenant of Pluralis).
+"""
+
+import pytest
+from django.urls import reverse
+
+from households.models import Household
+from partners.demo import demo_users
+
+USERS = [username for username, _, _ in demo_users()]
+ALL = set(USERS)
+SOCIAL_WORKERS = {u for u in USERS if u.startswith(("cesf.", "caseworker."))}
+
+SEES = {
+    "Martin": {"coordinator.lt", "cesf.actis", "manager.actis"},
+    "Petit": {"coordinator.lt", "caseworker.ozanam", "manager.ozanam"},
+    "Fontaine": {
+        "coordinator.lt",
+        "caseworker.ulisse",
+        "manager.ulisse",
+        "cesf.pluralis",
+        "manager.pluralis",
+    },
+}
+EDITS = {
+    "Martin": {"coordinator.lt", "cesf.actis"},
+    "Petit": {"coordinator.lt", "caseworker.ozanam"},
+    "Fontaine": {"coordinator.lt", "caseworker.ulisse", "cesf.pluralis"},
+}
+DIAGNOSES = {
+    "Martin": {"cesf.actis"},
+    "Petit": {"caseworker.ozanam"},
+    "Fontaine": {"caseworker.ulisse", "cesf.pluralis"},
+}
+
+
+def expected_for_household(username: str, household: str, allowed: set[str]) -> int:
+    if username not in SEES[household]:
+        return 404
+    return 200 if username in allowed else 403
+
+
+def cells():
+    for username in USERS:
+        yield username, "households:list", None, 403 if username == "funder.fondation" else 200
+        yield username, "households:create", None, 200 if username in SOCIAL_WORKERS else 403
+        yield username, "households:access_log", None, 200 if username == "coordinator.lt" else 403
+        for name in SEES:
+            yield username, "households:detail", name, expected_for_household(username, name, ALL)
+            yield (
+                username,
+                "households:edit",
+                name,
+                expected_for_household(username, name, EDITS[name]),
+            )
+            yield (
+                username,
+                "households:diagnostic_create",
+                name,
+                expected_for_household(username, name, DIAGNOSES[name]),
+            )
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_access_matrix(client, demo, username):
+    client.force_login(demo[username])
+    households = {h.name: h.pk for h in Household.objects.filter(name__in=SEES)}
+    outcomes, expected = {}, {}
+    for user, url_name, household, status in cells():
+        if user != username:
+            continue
+        args = [households[household]] if household else []
+        response = client.get(reverse(url_name, args=args))
+        outcomes[(url_name, household)] = response.status_code
+        expected[(url_name, household)] = status
+    assert outcomes == expected
+
+
+@pytest.mark.parametrize("username", [u for u in USERS if u != "funder.fondation"])
+def test_mes_menages_lists_exactly_the_visible_demo_households(client, demo, username):
+    client.force_login(demo[username])
+    page = client.get(reverse("households:list")).content.decode()
+    listed = {name for name in SEES if f"<td>{name}</td>" in page}
+    assert listed == {name for name, users in SEES.items() if username in users}

@@ -1,0 +1,88 @@
+"""What a maintainer checks before deploying: settings, migrations, the compose file."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "PRODUCTION": "true",
+    "SECRET_KEY": "k" * 20 + "a-real-secret-key-from-the-environment-0123456789",
+    "DATABASE_URL": "postgres://logement@db.example/logement",
+    "REDIS_URL": "redis://cache.example:6379/0",
+    "ALLOWED_HOSTS": "logement.example.org",
+}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_passes_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"SECRET_KEY": "short"}, "real SECRET_KEY"),
+        ({"DEBUG": "true"}, "DEBUG"),
+        ({"DATABASE_URL": None}, "DATABASE_URL"),
+        ({"REDIS_URL": None}, "REDIS_URL"),
+    ],
+)
+def test_production_refuses_to_start_with_an_unsafe_default(override, message):
+    env = {**PRODUCTION_ENV, **override}
+    env = {k: v for k, v in env.items() if v is not None}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_a_bad_setting_value_fails_loudly():
+    result = manage("check", env={"SESSION_COOKIE_AGE": "eight hours"})
+    assert result.returncode != 0
+    assert "SESSION_COOKIE_AGE must be a whole number" in result.stderr
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_the_compose_file_describes_the_production_services():
+    compose = shutil.which("docker-compose")
+    if compose is None:
+        if os.environ.get("CI"):
+            pytest.fail("docker-compose is missing: scripts/install-test-deps.sh installs it")
+        pytest.skip("docker-compose is not installed (scripts/install-test-deps.sh)")
+    env = {**os.environ, "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "h", "POSTGRES_PASSWORD": "p"}
+    result = subprocess.run(
+        [compose, "-f", "docker-compose.yml", "config", "--services"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert set(result.stdout.split()) == {"postgres", "redis", "web", "worker", "beat"}
+
+
+def test_the_health_endpoint_answers_without_login(client, db):
+    assert client.get("/sante/").json() == {"status": "ok"}
