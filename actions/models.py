@@ -1,8 +1,486 @@
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from actions.choices import ActionKind
+from households.models import PRIVACY_HELP, Diagnostic, Household, SchemeStatus
+from logement_toujours.dates import add_months
+from partners.models import Partner
+
+money = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
 
-class ActionKind(models.TextChoices):
-    ENERGY = "energy", "Action 1 — mutation « énergie »"
-    SOLVENCY = "solvency", "Action 2 — mutation « solvabilisation »"
-    SLIDING_LEASE_EVICTION = "sliding_lease_eviction", "Action 3 — bail glissant à l'assignation"
-    SCATTERED_HOUSING = "scattered_housing", "Action 4 — hébergement / bail glissant en diffus"
+# Actions a landlord's CESF proposes for a tenant; the association channel proposes action 4.
+LANDLORD_ACTION_KINDS = {ActionKind.ENERGY, ActionKind.SOLVENCY, ActionKind.SLIDING_LEASE_EVICTION}
+ASSOCIATION_ACTION_KINDS = {ActionKind.SCATTERED_HOUSING}
+SLIDING_LEASE_KINDS = {ActionKind.SLIDING_LEASE_EVICTION, ActionKind.SCATTERED_HOUSING}
+RENT_REDUCTION_KINDS = {ActionKind.ENERGY, ActionKind.SOLVENCY}
+
+
+class ActionStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposée"
+    IN_CODECISION = "in_codecision", "En co-décision"
+    APPROVED = "approved", "Approuvée"
+    REJECTED = "rejected", "Refusée"
+    IN_PROGRESS = "in_progress", "En cours"
+    CLOSED = "closed", "Clôturée"
+
+
+class SolvencyTarget(models.TextChoices):
+    STAY = "stay", "Maintien dans les lieux"
+    TRANSFER = "transfer", "Mutation vers un logement moins cher"
+
+
+class Orientation(models.Model):
+    """The proposal of one of the four actions for a household, resting on a diagnostic."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="orientations")
+    kind = models.CharField("action proposée", max_length=30, choices=ActionKind.choices)
+    association = models.ForeignKey(
+        Partner,
+        verbose_name="association proposée",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "association"},
+    )
+    landlord = models.ForeignKey(
+        Partner,
+        verbose_name="bailleur",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "landlord"},
+        help_text="Pour l'action 4 : le bailleur qui fournit le logement.",
+    )
+    diagnostic = models.ForeignKey(
+        Diagnostic,
+        verbose_name="diagnostic",
+        on_delete=models.PROTECT,
+        related_name="orientations",
+        null=True,
+        blank=True,
+    )
+    reason = models.TextField("motif", help_text=PRIVACY_HELP)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    proposed_by_partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "pré-orientation"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Pré-orientation {self.get_kind_display()} du {self.created_at:%d/%m/%Y}"
+
+
+class ActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=[ActionStatus.REJECTED, ActionStatus.CLOSED])
+
+
+class Action(models.Model):
+    """One of the four graded actions for a household; its status moves only in services."""
+
+    orientation = models.OneToOneField(Orientation, on_delete=models.PROTECT, related_name="action")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="actions")
+    kind = models.CharField("action", max_length=30, choices=ActionKind.choices)
+    landlord = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    association = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        "état", max_length=20, choices=ActionStatus.choices, default=ActionStatus.PROPOSED
+    )
+    # Action 1: energy situation at start (copied from the diagnostic when the action starts).
+    energy_costs_at_start = models.DecimalField(
+        "dépenses d'énergie au démarrage", null=True, blank=True, **money
+    )
+    energy_effort_rate_at_start = models.DecimalField(
+        "taux d'effort énergétique au démarrage (%)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    energy_label = models.CharField("étiquette énergie", max_length=1, blank=True)
+    # Action 2: arrears and schemes.
+    arrears_at_start = models.DecimalField("impayés au démarrage", null=True, blank=True, **money)
+    repayment_plan_monthly = models.DecimalField(
+        "plan d'apurement : mensualité", null=True, blank=True, **money
+    )
+    repayment_plan_start = models.DateField("plan d'apurement : début", null=True, blank=True)
+    fsl_status = models.CharField(
+        "dossier FSL", max_length=20, choices=SchemeStatus.choices, default=SchemeStatus.NONE
+    )
+    overindebtedness_status = models.CharField(
+        "dossier de surendettement",
+        max_length=20,
+        choices=SchemeStatus.choices,
+        default=SchemeStatus.NONE,
+    )
+    solvency_target = models.CharField(
+        "objectif", max_length=20, choices=SolvencyTarget.choices, blank=True
+    )
+    # Actions 1 and 2 (target transfer): the transfer request and its progress.
+    transfer_requested_on = models.DateField("mutation demandée le", null=True, blank=True)
+    dwelling_offered_on = models.DateField("logement proposé le", null=True, blank=True)
+    offer_accepted_on = models.DateField("proposition acceptée le", null=True, blank=True)
+    moved_on = models.DateField("emménagement le", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "action"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(landlord=models.F("association")),
+                name="action_two_distinct_partners",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def kind_number(self) -> int:
+        return list(ActionKind).index(self.kind) + 1
+
+    @property
+    def has_rent_reduction(self) -> bool:
+        return self.kind in RENT_REDUCTION_KINDS
+
+    @property
+    def has_sliding_lease(self) -> bool:
+        return self.kind in SLIDING_LEASE_KINDS
+
+
+class RentReduction(models.Model):
+    """Monthly reduction of the rent the household pays, borne by the landlord (actions 1, 2)."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="rent_reductions")
+    monthly_amount = models.DecimalField("minoration mensuelle", **money)
+    starts_on = models.DateField("premier mois")
+    ends_on = models.DateField("dernier mois")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "minoration de loyer"
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="rent_reduction_ends_after_start",
+                violation_error_message="Le dernier mois suit le premier.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(monthly_amount__gt=0),
+                name="rent_reduction_positive",
+                violation_error_message="La minoration est un montant positif.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Minoration de {self.monthly_amount} €"
+
+    def months(self) -> list[date]:
+        """First day of each month the reduction covers."""
+        months, month = [], self.starts_on.replace(day=1)
+        while month <= self.ends_on:
+            months.append(month)
+            month = add_months(month, 1)
+        return months
+
+
+class ArrearsReading(models.Model):
+    """Action 2: the rent arrears on a date, to follow them over time."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="arrears_readings")
+    read_on = models.DateField("date")
+    amount = models.DecimalField("montant des impayés", **money)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "relevé d'impayés"
+        ordering = ["read_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} € au {self.read_on:%d/%m/%Y}"
+
+
+class EvictionProcedure(models.Model):
+    """Action 3: each stage of the eviction procedure that happened, with its date."""
+
+    action = models.OneToOneField(Action, on_delete=models.PROTECT, related_name="procedure")
+    lease_signed_on = models.DateField(
+        "date de signature du bail",
+        null=True,
+        blank=True,
+        help_text="Décide du délai du commandement de payer (6 semaines ou 2 mois).",
+    )
+    ccapex_referred_on = models.DateField("saisine de la CCAPEX", null=True, blank=True)
+    payment_order_on = models.DateField("commandement de payer", null=True, blank=True)
+    summons_on = models.DateField("assignation", null=True, blank=True)
+    dsf_interview_on = models.DateField(
+        "entretien du diagnostic social et financier", null=True, blank=True
+    )
+    dsf_sent_on = models.DateField("diagnostic envoyé au juge le", null=True, blank=True)
+    hearing_on = models.DateField("audience", null=True, blank=True)
+    judgement_on = models.DateField("jugement", null=True, blank=True)
+    eviction_ordered = models.BooleanField("expulsion prononcée", null=True, blank=True)
+    order_to_leave_on = models.DateField("commandement de quitter les lieux", null=True, blank=True)
+    police_assistance_requested_on = models.DateField(
+        "concours de la force publique demandé", null=True, blank=True
+    )
+    court = models.CharField("tribunal", max_length=120, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = "procédure d'expulsion"
+
+    def __str__(self) -> str:
+        return "Procédure d'expulsion"
+
+
+class SlidingLease(models.Model):
+    """Actions 3 and 4: the association holds the lease and sublets to the household."""
+
+    action = models.OneToOneField(Action, on_delete=models.PROTECT, related_name="sliding_lease")
+    # Action 4: the dwelling in the scattered stock.
+    address = models.CharField("adresse du logement", max_length=200, blank=True)
+    dwelling_type = models.CharField("type de logement", max_length=20, blank=True)
+    rent = models.DecimalField("loyer", null=True, blank=True, **money)
+    entry_on = models.DateField("entrée dans les lieux", null=True, blank=True)
+    main_lease_signed_on = models.DateField(
+        "bail principal (bailleur → association) signé le", null=True, blank=True
+    )
+    tripartite_agreement_on = models.DateField(
+        "convention tripartite signée le", null=True, blank=True
+    )
+    sublease_signed_on = models.DateField("sous-location signée le", null=True, blank=True)
+    glide_on = models.DateField("glissement du bail le", null=True, blank=True)
+    new_lease_reference = models.CharField("référence du nouveau bail", max_length=60, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = "bail glissant"
+
+    def __str__(self) -> str:
+        return "Bail glissant"
+
+
+class LeaseReview(models.Model):
+    """The 6-monthly review of the household's capacity to take the lease in its own name."""
+
+    lease = models.ForeignKey(SlidingLease, on_delete=models.PROTECT, related_name="reviews")
+    held_on = models.DateField("réunion le")
+    rent_paid_regularly = models.BooleanField("loyer payé régulièrement")
+    peaceful_occupation = models.BooleanField("occupation paisible")
+    dwelling_upkept = models.BooleanField("entretien du logement")
+    budget_managed = models.BooleanField("gestion du budget")
+    observations = models.TextField("observations", blank=True, help_text=PRIVACY_HELP)
+    landlord_offers_lease = models.BooleanField(
+        "le bailleur propose le bail au ménage", null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "point d'étape du bail glissant"
+        ordering = ["held_on"]
+
+    def __str__(self) -> str:
+        return f"Point du {self.held_on:%d/%m/%Y}"
+
+
+class MeasureStatus(models.TextChoices):
+    ACTIVE = "active", "En cours"
+    CLOSED = "closed", "Clôturée"
+
+
+class Outcome(models.TextChoices):
+    STAYED = "stayed", "Maintien dans le logement"
+    TRANSFERRED = "transferred", "Mutation réalisée"
+    LEASE_GLIDED = "lease_glided", "Bail glissé"
+    REHOUSED = "rehoused", "Relogement"
+    EVICTION_AVOIDED = "eviction_avoided", "Expulsion évitée"
+    LEFT = "left", "Sortie du dispositif"
+    OTHER = "other", "Autre"
+
+
+class SupportMeasureQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=MeasureStatus.ACTIVE)
+
+
+class SupportMeasure(models.Model):
+    """A 6-month support measure carried by an association caseworker, renewable once."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="measures")
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="référent",
+        on_delete=models.PROTECT,
+        related_name="measures",
+    )
+    starts_on = models.DateField("début")
+    # Computed by the services from starts_on and renewal_count, never typed.
+    ends_on = models.DateField("fin", editable=False)
+    renewal_count = models.PositiveSmallIntegerField("renouvellements", default=0, editable=False)
+    status = models.CharField(
+        "état", max_length=10, choices=MeasureStatus.choices, default=MeasureStatus.ACTIVE
+    )
+    closed_on = models.DateField("clôturée le", null=True, blank=True, editable=False)
+    outcome = models.CharField("issue", max_length=20, choices=Outcome.choices, blank=True)
+    outcome_detail = models.TextField("précisions sur l'issue", blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = SupportMeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "mesure d'accompagnement"
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(renewal_count__lte=1), name="measure_renewed_at_most_once"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="closed") | ~models.Q(outcome=""),
+                name="closed_measure_has_outcome",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["ends_on"],
+                name="active_measure_ends_on",
+                condition=models.Q(status="active"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Mesure du {self.starts_on:%d/%m/%Y} au {self.ends_on:%d/%m/%Y}"
+
+    @staticmethod
+    def end_for(starts_on: date, renewal_count: int) -> date:
+        return add_months(starts_on, settings.MEASURE_DURATION_MONTHS * (1 + renewal_count))
+
+    @property
+    def can_be_renewed(self) -> bool:
+        return self.status == MeasureStatus.ACTIVE and (
+            self.renewal_count < settings.MEASURE_MAX_RENEWALS
+        )
+
+    @property
+    def months(self) -> int:
+        return settings.MEASURE_DURATION_MONTHS * (1 + self.renewal_count)
+
+
+class ObjectiveStatus(models.TextChoices):
+    TODO = "todo", "À engager"
+    IN_PROGRESS = "in_progress", "En cours"
+    ACHIEVED = "achieved", "Atteint"
+    ABANDONED = "abandoned", "Abandonné"
+
+
+class MeasureObjective(models.Model):
+    measure = models.ForeignKey(SupportMeasure, on_delete=models.PROTECT, related_name="objectives")
+    text = models.CharField("objectif", max_length=300)
+    status = models.CharField(
+        "état", max_length=20, choices=ObjectiveStatus.choices, default=ObjectiveStatus.TODO
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "objectif"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class FollowUpKind(models.TextChoices):
+    HOME_VISIT = "home_visit", "Visite à domicile"
+    OFFICE = "office", "Entretien au bureau"
+    PHONE = "phone", "Appel téléphonique"
+    ACCOMPANIMENT = "accompaniment", "Accompagnement à un rendez-vous"
+    PARTNER_MEETING = "partner_meeting", "Réunion partenariale"
+    OUTREACH = "outreach", "Aller-vers (locataire qui ne répond plus au bailleur)"
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Confidential follow-ups never leave the author's partner, coordinators included."""
+        return self.filter(models.Q(confidential=False) | models.Q(author_partner=user.partner))
+
+
+class FollowUp(models.Model):
+    """One logged contact or step with the household, in a measure or before one."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="follow_ups")
+    measure = models.ForeignKey(
+        SupportMeasure,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        null=True,
+        blank=True,
+    )
+    happened_on = models.DateField("date")
+    kind = models.CharField("type", max_length=20, choices=FollowUpKind.choices)
+    duration_minutes = models.PositiveSmallIntegerField(
+        "durée (minutes)", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    summary = models.TextField("compte rendu", help_text=PRIVACY_HELP)
+    next_step = models.CharField("prochaine étape", max_length=300, blank=True)
+    confidential = models.BooleanField(
+        "confidentiel",
+        default=False,
+        help_text="Visible seulement par les personnes de votre structure.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    author_partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "suivi"
+        ordering = ["-happened_on", "-pk"]
+        indexes = [models.Index(fields=["measure", "-happened_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} du {self.happened_on:%d/%m/%Y}"

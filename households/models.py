@@ -6,7 +6,7 @@ from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from actions.models import ActionKind
+from actions.choices import ActionKind
 from partners.models import Partner
 
 PRIVACY_HELP = (

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "partners",
     "households",
     "actions",
+    "codecision",
 ]
 
 MIDDLEWARE = [
@@ -214,8 +215,43 @@ LOGGING = {
 ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 365)
 # Closed cases are anonymised 2 years after closure by default.
 ANONYMISE_AFTER_CLOSURE_DAYS = env_int("ANONYMISE_AFTER_CLOSURE_DAYS", 730)
-# Leases signed from this date get the shorter payment-order delay (law of 27 July 2023).
+
+# Eviction procedure (DOMAIN_RULES.md). Each delay is a named setting; where the law changed
+# it, the date its value applies from is a setting too.
+# Social landlords refer to the CCAPEX at least 2 months before a summons.
+CCAPEX_REFERRAL_MONTHS_BEFORE_SUMMONS = 2
+# Payment order: 6 weeks for leases signed from 29 July 2023 (law of 27 July 2023), 2 months
+# for older leases.
 PAYMENT_ORDER_SHORT_DELAY_FROM = date(2023, 7, 29)
+PAYMENT_ORDER_DELAY_WEEKS = 6
+PAYMENT_ORDER_DELAY_MONTHS_OLD_LEASES = 2
+# The summons is notified to the prefect at least 6 weeks before the hearing.
+SUMMONS_NOTICE_WEEKS_BEFORE_HEARING = 6
+# Social and financial diagnostic: interview within 15 working days, sent to the judge at
+# least 5 working days before the hearing.
+DSF_INTERVIEW_WITHIN_WORKING_DAYS = 15
+DSF_TO_JUDGE_WORKING_DAYS_BEFORE_HEARING = 5
+# Appeal within 1 month of the judgement.
+APPEAL_DELAY_MONTHS = 1
+# Order to leave: 2 months (the judge may add up to 3).
+ORDER_TO_LEAVE_DELAY_MONTHS = 2
+# The prefect has 2 months to answer a request for police assistance.
+POLICE_ASSISTANCE_ANSWER_MONTHS = 2
+# Winter truce, no forced eviction: from 1 November to 31 March since the ALUR law of 24 March
+# 2014 (to 15 March before). Each rule: from which truce end it applies, start and end.
+WINTER_TRUCE_RULES = [
+    {"applies_from": date(2014, 3, 27), "start": (11, 1), "end": (3, 31)},
+    {"applies_from": date(1956, 12, 3), "start": (11, 1), "end": (3, 15)},
+]
+
+# Sliding lease (DOMAIN_RULES.md): the household's capacity is reviewed every 6 months from
+# the sublease signature; the landlord answers 2 months before a review period ends.
+SLIDING_LEASE_REVIEW_MONTHS = 6
+SLIDING_LEASE_LANDLORD_ANSWER_MONTHS_BEFORE = 2
+
+# Support measures: 6 months, renewable once (a local rule of the programme).
+MEASURE_DURATION_MONTHS = 6
+MEASURE_MAX_RENEWALS = 1
 
 HOUSEHOLDS_PER_PAGE = 50
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "logement-demo-2026")

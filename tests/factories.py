@@ -96,3 +96,32 @@ def diagnostic_create(*, household: Household, by: User, **overrides) -> Diagnos
     return household_services.diagnostic_create(
         household=household, by=by, data=diagnostic_data(**overrides)
     )
+
+
+def orientation_create(*, cesf: User, association: Partner, kind: str = "energy", household=None):
+    """A tenant household of the CESF's landlord, with a diagnostic, pre-oriented."""
+    from actions import services as action_services
+
+    household = household or household_create(by=cesf)
+    diagnostic = diagnostic_create(household=household, by=cesf, made_on=date(2025, 11, 3))
+    return action_services.orientation_create(
+        household=household,
+        by=cesf,
+        kind=kind,
+        association=association,
+        diagnostic=diagnostic,
+        reason="Logement énergivore.",
+    )
+
+
+def both_approve(codecision, *, landlord_user: User, caseworker: User, starts_on=None):
+    from codecision import services as codecision_services
+
+    codecision_services.codecision_answer(codecision=codecision, by=landlord_user, answer="approve")
+    return codecision_services.codecision_answer(
+        codecision=codecision,
+        by=caseworker,
+        answer="approve",
+        referent=caseworker,
+        starts_on=starts_on,
+    )

@@ -1,0 +1,430 @@
+"""Workflow steps of the four actions: orientation, start, tracking, measures, follow-ups.
+
+Every step runs in one transaction, takes the acting user as `by=`, records its history
+(who, when and why) and raises a DomainError with a French message when a rule says no.
+Status fields change only here and in codecision.services.
+"""
+
+from datetime import date
+from itertools import pairwise
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from actions.models import (
+    ASSOCIATION_ACTION_KINDS,
+    LANDLORD_ACTION_KINDS,
+    SLIDING_LEASE_KINDS,
+    Action,
+    ActionKind,
+    ActionStatus,
+    ArrearsReading,
+    EvictionProcedure,
+    FollowUp,
+    LeaseReview,
+    MeasureObjective,
+    MeasureStatus,
+    Orientation,
+    Outcome,
+    RentReduction,
+    SlidingLease,
+    SupportMeasure,
+)
+from households.models import Diagnostic, Household, HousingStatus
+from households.services import household_share_with_partner
+from partners.errors import DomainError
+from partners.models import Partner, Role, User
+
+SECOND_RENEWAL_MESSAGE = (
+    "Cette mesure a déjà été renouvelée une fois : un second renouvellement n'est pas possible. "
+    "Clôturez-la avec son issue à son terme."
+)
+
+
+def set_status(obj, status: str, *, by: User, reason: str) -> None:
+    """Change a status and record who, when (the history date) and why."""
+    obj.status = status
+    obj._history_user = by
+    obj._change_reason = reason
+    obj.save()
+
+
+def _save(obj, *, by: User, reason: str = "") -> None:
+    obj._history_user = by
+    if reason:
+        obj._change_reason = reason
+    obj.save()
+
+
+def _locked(model, pk: int, expected_version: int | None = None):
+    """Lock a row for an edit; refuse the edit if someone saved since `expected_version`."""
+    row = model.objects.select_for_update(of=("self",)).get(pk=pk)
+    if expected_version is not None and row.version != expected_version:
+        raise DomainError(
+            "Cette fiche a été modifiée par quelqu'un d'autre pendant que vous la modifiiez. "
+            "Rechargez la page pour voir la version actuelle, puis refaites vos modifications."
+        )
+    return row
+
+
+@transaction.atomic
+def orientation_create(
+    *,
+    household: Household,
+    by: User,
+    kind: str,
+    association: Partner,
+    reason: str,
+    landlord: Partner | None = None,
+    diagnostic: Diagnostic | None = None,
+) -> Orientation:
+    """Pre-orient a household to one action and open its co-decision.
+
+    A CESF proposes action 1, 2 or 3 for a tenant of its landlord, from a diagnostic; an
+    association caseworker proposes action 4 for an applicant, naming the landlord that
+    provides the dwelling. The named association (and landlord) get access to the household.
+    """
+    from codecision.services import codecision_open
+
+    if by.role == Role.CESF:
+        if kind not in LANDLORD_ACTION_KINDS:
+            raise DomainError("Un·e CESF propose l'action 1, 2 ou 3.", field="kind")
+        if household.landlord_id != by.partner.pk:
+            raise DomainError(
+                "Seul le bailleur du logement propose une action pour son locataire.",
+                field="kind",
+            )
+        landlord = by.partner
+    elif by.role == Role.CASEWORKER:
+        if kind not in ASSOCIATION_ACTION_KINDS:
+            raise DomainError(
+                "Une association oriente un demandeur vers l'action 4 ; les actions 1 à 3 "
+                "sont proposées par la CESF du bailleur.",
+                field="kind",
+            )
+        if household.housing_status != HousingStatus.APPLICANT:
+            raise DomainError("L'action 4 concerne un ménage demandeur.", field="kind")
+    else:
+        raise DomainError("Votre rôle ne permet pas de proposer une action.")
+    if landlord is None or not landlord.is_landlord:
+        raise DomainError("Indiquez le bailleur qui fournit le logement.", field="landlord")
+    if not association.is_association:
+        raise DomainError("Choisissez une association du dispositif.", field="association")
+    if diagnostic is not None and diagnostic.household_id != household.pk:
+        raise DomainError("Ce diagnostic concerne un autre ménage.", field="diagnostic")
+    if diagnostic is None and kind in LANDLORD_ACTION_KINDS:
+        raise DomainError("Une pré-orientation s'appuie sur un diagnostic.", field="diagnostic")
+    if Action.objects.open().filter(household=household, kind=kind).exists():
+        raise DomainError(
+            "Ce ménage a déjà une action de ce type en cours ou en co-décision.", field="kind"
+        )
+    orientation = Orientation(
+        household=household,
+        kind=kind,
+        association=association,
+        landlord=landlord,
+        diagnostic=diagnostic,
+        reason=reason,
+        proposed_by=by,
+        proposed_by_partner=by.partner,
+    )
+    _save(orientation, by=by)
+    action = Action(
+        orientation=orientation,
+        household=household,
+        kind=kind,
+        landlord=landlord,
+        association=association,
+    )
+    _save(action, by=by, reason="Pré-orientation")
+    household_share_with_partner(household=household, partner=association)
+    household_share_with_partner(household=household, partner=landlord)
+    codecision_open(action=action, by=by)
+    set_status(action, ActionStatus.IN_CODECISION, by=by, reason="Co-décision ouverte")
+    return orientation
+
+
+def action_start(*, action: Action, referent: User, starts_on: date, by: User) -> SupportMeasure:
+    """Start an action whose co-decision both sides approved: the measure opens.
+
+    Called only by codecision.services once the co-decision is approved."""
+    from codecision.models import CoDecisionStatus, Purpose
+
+    approved = action.codecisions.filter(
+        purpose=Purpose.START,
+        status=CoDecisionStatus.APPROVED,
+        landlord_answer="approve",
+        association_answer="approve",
+    )
+    if not approved.exists():
+        raise DomainError(
+            "Une action ne démarre qu'après une co-décision approuvée des deux côtés."
+        )
+    set_status(action, ActionStatus.APPROVED, by=by, reason="Co-décision approuvée")
+    _copy_situation_at_start(action)
+    set_status(action, ActionStatus.IN_PROGRESS, by=by, reason="Démarrage de la mesure")
+    if action.kind == ActionKind.SLIDING_LEASE_EVICTION:
+        _procedure_from_diagnostic(action)
+    if action.kind in SLIDING_LEASE_KINDS:
+        SlidingLease.objects.get_or_create(action=action)
+    if action.kind == ActionKind.SOLVENCY and action.arrears_at_start is not None:
+        ArrearsReading.objects.create(
+            action=action, read_on=starts_on, amount=action.arrears_at_start, created_by=by
+        )
+    return measure_open(action=action, referent=referent, starts_on=starts_on, by=by)
+
+
+def _copy_situation_at_start(action: Action) -> None:
+    diagnostic = action.orientation.diagnostic
+    if diagnostic is None:
+        return
+    if action.kind == ActionKind.ENERGY:
+        action.energy_costs_at_start = diagnostic.energy_costs
+        action.energy_effort_rate_at_start = diagnostic.energy_effort_rate
+        action.energy_label = diagnostic.energy_label
+    if action.kind == ActionKind.SOLVENCY:
+        action.arrears_at_start = diagnostic.rent_arrears
+        action.fsl_status = diagnostic.fsl_status
+        action.overindebtedness_status = diagnostic.overindebtedness_status
+    action.save()
+
+
+def _procedure_from_diagnostic(action: Action) -> None:
+    diagnostic = action.orientation.diagnostic
+    procedure, _ = EvictionProcedure.objects.get_or_create(action=action)
+    if diagnostic and diagnostic.hearing_on and not procedure.hearing_on:
+        procedure.hearing_on = diagnostic.hearing_on
+        stage_field = {
+            "ccapex": "ccapex_referred_on",
+            "payment_order": "payment_order_on",
+            "summons": "summons_on",
+        }.get(diagnostic.procedure_stage)
+        if stage_field and diagnostic.procedure_stage_on:
+            setattr(procedure, stage_field, diagnostic.procedure_stage_on)
+        procedure.save()
+
+
+def measure_open(*, action: Action, referent: User, starts_on: date, by: User) -> SupportMeasure:
+    if referent.role != Role.CASEWORKER or referent.partner != action.association:
+        raise DomainError(
+            "Le référent est un travailleur social de l'association de l'action.", field="referent"
+        )
+    measure = SupportMeasure(
+        action=action,
+        referent=referent,
+        starts_on=starts_on,
+        ends_on=SupportMeasure.end_for(starts_on, 0),
+    )
+    _save(measure, by=by, reason="Ouverture de la mesure")
+    return measure
+
+
+def measure_check_renewable(measure: SupportMeasure, on: date) -> None:
+    """A measure is renewed once, by a co-decision taken before it ends."""
+    if measure.status != MeasureStatus.ACTIVE:
+        raise DomainError("Cette mesure est clôturée : elle ne peut plus être renouvelée.")
+    if measure.renewal_count >= settings.MEASURE_MAX_RENEWALS:
+        raise DomainError(SECOND_RENEWAL_MESSAGE)
+    if on > measure.ends_on:
+        raise DomainError(
+            f"La mesure s'est terminée le {measure.ends_on:%d/%m/%Y} : son renouvellement "
+            "devait être décidé avant sa fin."
+        )
+
+
+def measure_renew(*, measure: SupportMeasure, by: User, on: date) -> SupportMeasure:
+    """Extend the measure by 6 months; called when its renewal co-decision is approved."""
+    measure = _locked(SupportMeasure, measure.pk)
+    measure_check_renewable(measure, on)
+    measure.renewal_count += 1
+    measure.ends_on = SupportMeasure.end_for(measure.starts_on, measure.renewal_count)
+    measure.version += 1
+    _save(measure, by=by, reason="Renouvellement co-décidé")
+    return measure
+
+
+@transaction.atomic
+def measure_close(
+    *,
+    measure: SupportMeasure,
+    by: User,
+    outcome: str,
+    outcome_detail: str = "",
+    closed_on: date | None = None,
+) -> SupportMeasure:
+    """Close a measure with its outcome; its action closes too. Nothing is deleted."""
+    from codecision.services import codecision_cancel_open_renewals
+
+    measure = _locked(SupportMeasure, measure.pk)
+    if measure.status == MeasureStatus.CLOSED:
+        raise DomainError("Cette mesure est déjà clôturée.")
+    closed_on = closed_on or timezone.localdate()
+    if closed_on < measure.starts_on:
+        raise DomainError("La clôture ne peut précéder le début de la mesure.", field="closed_on")
+    if closed_on > timezone.localdate():
+        raise DomainError("La date de clôture ne peut pas être dans le futur.", field="closed_on")
+    if outcome == Outcome.OTHER and not outcome_detail.strip():
+        raise DomainError("Précisez l'issue « autre ».", field="outcome_detail")
+    measure.status = MeasureStatus.CLOSED
+    measure.outcome, measure.outcome_detail, measure.closed_on = outcome, outcome_detail, closed_on
+    measure.version += 1
+    _save(measure, by=by, reason=f"Clôture : {Outcome(outcome).label}")
+    codecision_cancel_open_renewals(measure=measure, by=by)
+    set_status(
+        measure.action, ActionStatus.CLOSED, by=by, reason=f"Clôture : {Outcome(outcome).label}"
+    )
+    return measure
+
+
+@transaction.atomic
+def objective_add(*, measure: SupportMeasure, by: User, text: str) -> MeasureObjective:
+    if measure.status != MeasureStatus.ACTIVE:
+        raise DomainError("On n'ajoute pas d'objectif à une mesure clôturée.")
+    objective = MeasureObjective(measure=measure, text=text)
+    _save(objective, by=by)
+    return objective
+
+
+@transaction.atomic
+def objective_set_status(*, objective: MeasureObjective, by: User, status: str) -> MeasureObjective:
+    objective.status = status
+    _save(objective, by=by, reason="Avancement de l'objectif")
+    return objective
+
+
+@transaction.atomic
+def follow_up_create(
+    *, household: Household, by: User, data: dict[str, Any], measure: SupportMeasure | None = None
+) -> FollowUp:
+    """Log a contact with the household, within a measure or (outreach) before one."""
+    if measure is not None and measure.action.household_id != household.pk:
+        raise DomainError("Cette mesure concerne un autre ménage.", field="measure")
+    if data["happened_on"] > timezone.localdate():
+        raise DomainError("Un suivi ne peut pas être daté dans le futur.", field="happened_on")
+    if measure is not None and data["happened_on"] < measure.starts_on:
+        raise DomainError("Ce suivi précède le début de la mesure.", field="happened_on")
+    follow_up = FollowUp(
+        household=household, measure=measure, author=by, author_partner=by.partner, **data
+    )
+    _save(follow_up, by=by)
+    Household.objects.filter(pk=household.pk).update(updated_at=timezone.now())
+    return follow_up
+
+
+@transaction.atomic
+def action_update_tracking(
+    *, action: Action, by: User, data: dict[str, Any], expected_version: int
+) -> Action:
+    """Update what the social workers track on an action (schemes, transfer progress, …)."""
+    action = _locked(Action, action.pk, expected_version)
+    if action.status == ActionStatus.CLOSED:
+        raise DomainError("Cette action est clôturée : son suivi n'est plus modifiable.")
+    steps = ["transfer_requested_on", "dwelling_offered_on", "offer_accepted_on", "moved_on"]
+    dated = [data.get(step, getattr(action, step)) for step in steps]
+    known = [d for d in dated if d]
+    if known != sorted(known) or any(not a and b for a, b in pairwise(dated)):
+        raise DomainError(
+            "Les étapes de la mutation se suivent : demande, proposition, acceptation, "
+            "emménagement.",
+            field="moved_on",
+        )
+    for field, value in data.items():
+        setattr(action, field, value)
+    action.version += 1
+    _save(action, by=by, reason="Suivi de l'action")
+    return action
+
+
+@transaction.atomic
+def procedure_update(
+    *, procedure: EvictionProcedure, by: User, data: dict[str, Any], expected_version: int
+) -> EvictionProcedure:
+    procedure = _locked(EvictionProcedure, procedure.pk, expected_version)
+    for field, value in data.items():
+        setattr(procedure, field, value)
+    if (
+        procedure.hearing_on
+        and procedure.summons_on
+        and procedure.hearing_on < procedure.summons_on
+    ):
+        raise DomainError("L'audience suit l'assignation.", field="hearing_on")
+    if (
+        procedure.judgement_on
+        and procedure.hearing_on
+        and procedure.judgement_on < procedure.hearing_on
+    ):
+        raise DomainError("Le jugement suit l'audience.", field="judgement_on")
+    procedure.version += 1
+    _save(procedure, by=by, reason="Étape de la procédure")
+    return procedure
+
+
+@transaction.atomic
+def sliding_lease_update(
+    *, lease: SlidingLease, by: User, data: dict[str, Any], expected_version: int
+) -> SlidingLease:
+    lease = _locked(SlidingLease, lease.pk, expected_version)
+    for field, value in data.items():
+        setattr(lease, field, value)
+    if lease.glide_on and not lease.sublease_signed_on:
+        raise DomainError(
+            "Le bail glisse après la signature de la sous-location.", field="glide_on"
+        )
+    if lease.glide_on and lease.sublease_signed_on and lease.glide_on < lease.sublease_signed_on:
+        raise DomainError("Le glissement suit la sous-location.", field="glide_on")
+    lease.version += 1
+    _save(
+        lease,
+        by=by,
+        reason="Glissement du bail" if "glide_on" in data and lease.glide_on else "Bail glissant",
+    )
+    return lease
+
+
+@transaction.atomic
+def lease_review_create(*, lease: SlidingLease, by: User, data: dict[str, Any]) -> LeaseReview:
+    if not lease.sublease_signed_on:
+        raise DomainError(
+            "Le point d'étape suit la signature de la sous-location.", field="held_on"
+        )
+    if data["held_on"] < lease.sublease_signed_on:
+        raise DomainError(
+            "Le point d'étape suit la signature de la sous-location.", field="held_on"
+        )
+    review = LeaseReview(lease=lease, recorded_by=by, **data)
+    _save(review, by=by)
+    return review
+
+
+@transaction.atomic
+def rent_reduction_create(
+    *, action: Action, by: User, monthly_amount, starts_on: date, ends_on: date
+) -> RentReduction:
+    """A monthly rent reduction borne by the landlord (actions 1 and 2)."""
+    action = _locked(Action, action.pk)
+    if not action.has_rent_reduction:
+        raise DomainError("La minoration de loyer concerne les actions 1 et 2.")
+    if action.status != ActionStatus.IN_PROGRESS:
+        raise DomainError("La minoration accompagne une action en cours.")
+    if ends_on < starts_on:
+        raise DomainError("Le dernier mois suit le premier.", field="ends_on")
+    reduction = RentReduction(
+        action=action,
+        monthly_amount=monthly_amount,
+        starts_on=starts_on.replace(day=1),
+        ends_on=ends_on.replace(day=1),
+        created_by=by,
+    )
+    _save(reduction, by=by)
+    return reduction
+
+
+@transaction.atomic
+def arrears_reading_create(*, action: Action, by: User, read_on: date, amount) -> ArrearsReading:
+    if action.kind != ActionKind.SOLVENCY:
+        raise DomainError("Le suivi des impayés concerne l'action 2.")
+    reading = ArrearsReading(action=action, read_on=read_on, amount=amount, created_by=by)
+    _save(reading, by=by)
+    return reading

@@ -1,0 +1,187 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from actions.models import Action, SupportMeasure
+from partners.models import Partner
+
+
+class Purpose(models.TextChoices):
+    START = "start", "Démarrage de l'action"
+    RENEWAL = "renewal", "Renouvellement de la mesure"
+
+
+class CoDecisionStatus(models.TextChoices):
+    PENDING = "pending", "En attente des réponses"
+    ADJOURNED = "adjourned", "Ajournée"
+    DISAGREEMENT = "disagreement", "Désaccord : arbitrage de la coordination"
+    APPROVED = "approved", "Approuvée"
+    REJECTED = "rejected", "Refusée"
+
+
+OPEN_STATUSES = [
+    CoDecisionStatus.PENDING,
+    CoDecisionStatus.ADJOURNED,
+    CoDecisionStatus.DISAGREEMENT,
+]
+
+
+class Side(models.TextChoices):
+    LANDLORD = "landlord", "Bailleur"
+    ASSOCIATION = "association", "Association"
+
+
+class Answer(models.TextChoices):
+    APPROVE = "approve", "Approuve"
+    REJECT = "reject", "Refuse"
+    ADJOURN = "adjourn", "Demande l'ajournement"
+
+
+class CommitteeSession(models.Model):
+    """A committee meeting where coordinators examine pending co-decisions with the partners."""
+
+    held_on = models.DateField("date du comité")
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="participants", related_name="+", blank=True
+    )
+    other_participants = models.TextField("autres participants", blank=True)
+    notes = models.TextField("notes", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        editable=False,
+    )
+    signed_off_at = models.DateTimeField(null=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "comité"
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Comité du {self.held_on:%d/%m/%Y}"
+
+
+class CoDecisionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def waiting_for(self, partner: Partner):
+        """Open co-decisions where `partner` is a side that has not approved or rejected."""
+        if partner.is_landlord:
+            mine = models.Q(landlord=partner) & ~models.Q(landlord_answer__in=["approve", "reject"])
+        elif partner.is_association:
+            mine = models.Q(association=partner) & ~models.Q(
+                association_answer__in=["approve", "reject"]
+            )
+        else:
+            return self.none()
+        return self.open().filter(mine).exclude(status=CoDecisionStatus.DISAGREEMENT)
+
+
+class CoDecision(models.Model):
+    """Joint decision of one landlord and one association on starting or renewing an action.
+
+    Approved only when both sides have approved. The latest answer of each side is kept on
+    the row (for lists); every answer is kept in CoDecisionAnswer (nothing is overwritten)."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="codecisions")
+    purpose = models.CharField("objet", max_length=10, choices=Purpose.choices)
+    measure = models.ForeignKey(
+        SupportMeasure,
+        on_delete=models.PROTECT,
+        related_name="renewal_codecisions",
+        null=True,
+        blank=True,
+    )
+    landlord = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    association = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        "état", max_length=20, choices=CoDecisionStatus.choices, default=CoDecisionStatus.PENDING
+    )
+    landlord_answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    association_answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    arbitrated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    arbitration_comment = models.TextField("motif de l'arbitrage", blank=True)
+    session = models.ForeignKey(
+        CommitteeSession,
+        on_delete=models.SET_NULL,
+        related_name="codecisions",
+        null=True,
+        blank=True,
+    )
+    opened_at = models.DateTimeField(default=timezone.now, editable=False)
+    decided_at = models.DateTimeField(null=True, editable=False)
+
+    history = HistoricalRecords()
+    objects = CoDecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "co-décision"
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(purpose="renewal") | models.Q(measure__isnull=False),
+                name="renewal_codecision_names_its_measure",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved")
+                | (models.Q(landlord_answer="approve") & models.Q(association_answer="approve")),
+                name="approved_codecision_has_both_approvals",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Co-décision ({self.get_purpose_display().lower()}) — {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def side_of(self, partner: Partner) -> str | None:
+        if partner == self.landlord:
+            return Side.LANDLORD
+        if partner == self.association:
+            return Side.ASSOCIATION
+        return None
+
+
+class CoDecisionAnswer(models.Model):
+    """One side's answer, as given (or recorded by a coordinator in a committee)."""
+
+    codecision = models.ForeignKey(CoDecision, on_delete=models.PROTECT, related_name="answers")
+    side = models.CharField("partie", max_length=20, choices=Side.choices)
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField("réponse", max_length=10, choices=Answer.choices)
+    comment = models.TextField("commentaire", blank=True)
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="référent de la mesure",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    session = models.ForeignKey(
+        CommitteeSession, on_delete=models.PROTECT, related_name="answers", null=True, blank=True
+    )
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "réponse à une co-décision"
+        ordering = ["answered_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.partner} : {self.get_answer_display()}"
