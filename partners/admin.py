@@ -56,6 +56,8 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
 
     def save_formset(self, request, form, formset, change):
+        """Memberships go through the service, which also puts the user in the partner's group."""
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
             data = inline_form.cleaned_data
             if data and not data.get("DELETE") and data.get("partner"):
