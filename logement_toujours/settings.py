@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "households",
     "actions",
     "codecision",
+    "notifications",
+    "funding",
+    "logement_toujours",
 ]
 
 MIDDLEWARE = [
@@ -255,3 +258,9 @@ MEASURE_MAX_RENEWALS = 1
 
 HOUSEHOLDS_PER_PAGE = 50
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "logement-demo-2026")
+
+# --- Reminders and notifications (notifications/, */tasks.py) ---
+
+# --- Funding (funding/) ---
+
+# --- REST API (logement_toujours/api.py, */api.py) ---

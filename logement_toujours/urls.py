@@ -12,6 +12,11 @@ urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("menages/", include("households.urls")),
+    path("", include("actions.urls")),
+    path("", include("codecision.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("budget/", include("funding.urls")),
+    path("api/", include("logement_toujours.api")),
     path("admin/", admin.site.urls),
     path("sante/", health, name="health"),
 ]

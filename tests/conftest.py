@@ -3,8 +3,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 
-from households import demo as households_demo
-from partners import demo as partners_demo
+from logement_toujours.demo import load_all
 from partners.models import Partner, Role, User
 from tests.factories import PartnerFactory, user_create
 
@@ -19,15 +18,14 @@ def demo(db):
     """The demo world (partners, users, households): loaded once, reloaded after a flush.
 
     Returns the demo users by username."""
-    users = partners_demo.load()
-    households_demo.load(users)
+    users, _ = load_all()
     return users
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        households_demo.load(partners_demo.load())
+        load_all()
 
 
 @dataclass

@@ -1,17 +1,15 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from households import demo as households_demo
-from partners import demo as partners_demo
+from logement_toujours.demo import load_all
 
 
 class Command(BaseCommand):
-    help = "Charge les données de démonstration (partenaires, utilisateurs, ménages). Idempotent."
+    help = "Charge les données de démonstration (partenaires, ménages, suivi, budget). Idempotent."
 
     @transaction.atomic
     def handle(self, *args, **options):
-        users = partners_demo.load()
-        created = households_demo.load(users)
+        users, created = load_all()
         self.stdout.write(
             f"Démo : {len(users)} utilisateurs, {created} ménage(s) ajouté(s) cette fois-ci."
         )
