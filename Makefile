@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test lint format migrate demo system-test-deps
+.PHONY: install run test lint format migrate demo system-test-deps bench
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -58,3 +58,8 @@ test: install system-test-deps lint
 	@mkdir -p var/broker
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmark at the scale of a country (100,000 households), on PostgreSQL only: generates
+# the data once into its own database, then prints one JSON object of figures.
+bench: install
+	@bash scripts/bench.sh

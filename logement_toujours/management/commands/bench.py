@@ -1,0 +1,302 @@
+"""Measure the pages, API lists, PDF and reminder sweep on the data of `bench_data`.
+
+Each page is requested repeatedly through Django's test client, in this process, against the
+configured database (PostgreSQL for figures that mean anything); the time is the server-side
+time of the whole request (middleware, access layer, queries, template). Each list is
+compared with its floor: the same rows fetched by the plainest hand-written SQL query.
+Prints one JSON object.
+"""
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from actions.models import SupportMeasure
+from households.models import Household
+from partners.models import Partner, User
+
+TARGET_P95_MS = 100
+TARGET_RATIO = 3
+TARGET_PDF_MS = 1000
+TARGET_SWEEP_S = 60
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"p50_ms": round(statistics.median(ordered), 2), "p95_ms": round(p95, 2)}
+
+
+class Command(BaseCommand):
+    help = "Mesure les pages, l'API, le PDF et le balayage des rappels (JSON)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repeat", type=int, default=30)
+        parser.add_argument("--skip-sweep", action="store_true")
+
+    def handle(self, *args, repeat: int, skip_sweep: bool, **options):
+        try:
+            self.caseworker = User.objects.get(username="bench.caseworker")
+            self.coordinator = User.objects.get(username="bench.coordinator")
+        except User.DoesNotExist as error:
+            raise CommandError("Lancez d'abord : manage.py bench_data") from error
+        debug, settings.DEBUG = settings.DEBUG, False
+        try:
+            self.run(repeat=repeat, skip_sweep=skip_sweep)
+        finally:
+            settings.DEBUG = debug
+
+    def run(self, *, repeat: int, skip_sweep: bool) -> None:
+        self.repeat = repeat
+        self.association = Partner.objects.get(short_name="bench-a01")
+        self.bench_household = Household.objects.get(reference="LT-2026-BENCH")
+        visible = Household.objects.visible_to(self.caseworker)
+        some = visible.order_by("pk")[len(visible) // 2 :].first()
+        results = {
+            "machine": self.machine(),
+            "data": self.data_sizes(),
+            "caseworker_sees": visible.count(),
+        }
+        lists = results["lists"] = {}
+        client = Client()
+        client.force_login(self.caseworker)
+        list_url = reverse("households:list")
+        group = self.association.group_id
+        floor_visible = (
+            "SELECT h.id, h.reference, h.name, h.housing_status, h.city, l.name "
+            "FROM households_household h LEFT JOIN partners_partner l ON l.id = h.landlord_id "
+            "WHERE EXISTS (SELECT 1 FROM households_householdgroupobjectpermission p "
+            "JOIN auth_permission a ON a.id = p.permission_id "
+            "WHERE p.content_object_id = h.id AND p.group_id = %s "
+            "AND a.codename = 'view_household') {extra} "
+            "ORDER BY h.updated_at DESC, h.id DESC LIMIT 50 OFFSET {offset}"
+        )
+        lists["households_first_page"] = self.compare(
+            client, list_url, floor_visible.format(extra="", offset=0), [group]
+        )
+        lists["households_filtered_page"] = self.compare(
+            client,
+            list_url + "?housing_status=tenant&page=3",
+            floor_visible.format(extra="AND h.housing_status = 'tenant'", offset=100),
+            [group],
+        )
+        name = some.name
+        name_sql = (
+            "AND (UPPER(h.reference) LIKE UPPER(%s) OR UPPER(h.name) LIKE UPPER(%s) "
+            "OR h.id IN (SELECT m.household_id FROM households_householdmember m "
+            "WHERE UPPER(m.last_name) LIKE UPPER(%s) OR UPPER(m.first_name) LIKE UPPER(%s)))"
+        )
+        lists["households_search_name"] = self.compare(
+            client,
+            list_url + f"?q={name}",
+            floor_visible.format(extra=name_sql, offset=0),
+            [group] + [f"%{name}%"] * 4,
+        )
+        lists["households_search_reference"] = self.compare(
+            client,
+            list_url + f"?q={some.reference}",
+            floor_visible.format(extra=name_sql, offset=0),
+            [group] + [f"%{some.reference}%"] * 4,
+        )
+        lists["household_page_200_follow_ups"] = self.compare(
+            client,
+            reverse("households:detail", args=[self.bench_household.pk]),
+            "SELECT f.id, f.happened_on, f.kind, f.summary, f.author_id "
+            "FROM actions_followup f WHERE f.household_id = %s "
+            "AND (NOT f.confidential OR f.author_partner_id = %s) "
+            "ORDER BY f.happened_on DESC, f.id DESC",
+            [self.bench_household.pk, self.association.pk],
+        )
+        measure = SupportMeasure.objects.filter(action__household=self.bench_household).first()
+        lists["measure_page_200_follow_ups"] = self.compare(
+            client,
+            self.url("actions:measure_detail", measure.pk),
+            "SELECT f.id, f.happened_on, f.kind, f.summary, f.author_id "
+            "FROM actions_followup f WHERE f.measure_id = %s "
+            "AND (NOT f.confidential OR f.author_partner_id = %s) "
+            "ORDER BY f.happened_on DESC, f.id DESC",
+            [measure.pk, self.association.pk],
+        )
+        coordinator_client = Client()
+        coordinator_client.force_login(self.coordinator)
+        lists["coordinator_active_measures"] = self.compare(
+            coordinator_client,
+            self.url("actions:measure_overview"),
+            "SELECT m.id, m.starts_on, m.ends_on, m.renewal_count, h.reference, h.name, "
+            "a.kind, p.name, u.last_name FROM actions_supportmeasure m "
+            "JOIN actions_action a ON a.id = m.action_id "
+            "JOIN households_household h ON h.id = a.household_id "
+            "JOIN partners_partner p ON p.id = a.association_id "
+            "JOIN partners_user u ON u.id = m.referent_id "
+            "WHERE m.status = 'active' ORDER BY m.ends_on, m.id LIMIT 50",
+            [],
+        )
+        lists["api_households"] = self.api_list(floor_visible.format(extra="", offset=0), group)
+        results["pdf"] = self.pdf(client)
+        if not skip_sweep:
+            results["sweep"] = self.sweep()
+        results["targets"] = self.verdicts(results)
+        self.stdout.write(json.dumps(results, indent=2, ensure_ascii=False))
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def url(self, name: str, *args) -> str | None:
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            return None
+
+    def time_request(self, client: Client, url: str, **headers) -> dict:
+        samples, statuses = [], set()
+        for index in range(self.repeat + 3):
+            reset_queries()
+            started = time.perf_counter()
+            response = client.get(url, **headers)
+            if hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)
+            elapsed = (time.perf_counter() - started) * 1000
+            statuses.add(response.status_code)
+            if index >= 3:
+                samples.append(elapsed)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, **headers)
+        return {**percentiles(samples), "status": sorted(statuses), "queries": len(queries)}
+
+    def time_sql(self, sql: str, params: list) -> dict:
+        samples = []
+        rows = 0
+        with connection.cursor() as cursor:
+            for index in range(self.repeat + 3):
+                started = time.perf_counter()
+                cursor.execute(sql, params)
+                rows = len(cursor.fetchall())
+                if index >= 3:
+                    samples.append((time.perf_counter() - started) * 1000)
+        return {**percentiles(samples), "rows": rows}
+
+    def compare(self, client: Client, url: str | None, sql: str, params: list) -> dict:
+        if url is None:
+            return {"absent": "cette page n'existe pas encore"}
+        page = self.time_request(client, url)
+        floor = self.time_sql(sql, params)
+        return {
+            "url": url,
+            "page": page,
+            "floor": floor,
+            "ratio_p50": round(page["p50_ms"] / max(floor["p50_ms"], 0.01), 1),
+        }
+
+    def api_list(self, floor_sql: str, group: int) -> dict:
+        url = self.url("api:household-list")
+        if url is None:
+            return {"absent": "l'API des ménages n'existe pas encore"}
+        try:
+            from partners.models import ApiToken
+        except ImportError:
+            return {"absent": "pas de jetons d'API"}
+        secret = ApiToken.objects.create_for(user=self.caseworker, name="mesure")[1]
+        client = Client()
+        page = self.time_request(client, url, HTTP_AUTHORIZATION=f"Token {secret}")
+        floor = self.time_sql(floor_sql, [group])
+        return {
+            "url": url,
+            "page": page,
+            "floor": floor,
+            "ratio_p50": round(page["p50_ms"] / max(floor["p50_ms"], 0.01), 1),
+        }
+
+    def pdf(self, client: Client) -> dict:
+        url = self.url("households:summary_pdf", self.bench_household.pk)
+        if url is None:
+            return {"absent": "pas d'export PDF"}
+        saved, self.repeat = self.repeat, min(self.repeat, 10)
+        try:
+            return {"url": url, **self.time_request(client, url)}
+        finally:
+            self.repeat = saved
+
+    def sweep(self) -> dict:
+        """Run the daily sweep twice in a fresh process: time, peak memory, idempotence."""
+        code = (
+            "import json, resource, time, tracemalloc\n"
+            "import django; django.setup()\n"
+            "from actions.models import SupportMeasure\n"
+            "from actions import reminders\n"
+            "active = SupportMeasure.objects.active().count()\n"
+            "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "t = time.perf_counter(); first = reminders.sweep(); t1 = time.perf_counter() - t\n"
+            "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "t = time.perf_counter(); second = reminders.sweep(); t2 = time.perf_counter() - t\n"
+            "print(json.dumps({'active_measures': active, 'first_run_s': round(t1, 1),"
+            " 'second_run_s': round(t2, 1), 'first_run': str(first), 'second_run': str(second),"
+            " 'rss_before_mb': round(base / 1024, 1),"
+            " 'rss_peak_growth_mb': round((peak - base) / 1024, 1)}))\n"
+        )
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "logement_toujours.settings"}
+        process = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+        )
+        if process.returncode != 0:
+            return {"absent": process.stderr.strip().splitlines()[-1:]}
+        return json.loads(process.stdout.strip().splitlines()[-1])
+
+    def machine(self) -> dict:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT version()") if connection.vendor == "postgresql" else None
+            database = cursor.fetchone()[0] if connection.vendor == "postgresql" else "sqlite"
+        return {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "database": database,
+        }
+
+    def data_sizes(self) -> dict:
+        from actions.models import Action, FollowUp
+        from households.models import Diagnostic, HouseholdGroupObjectPermission
+
+        sizes = {
+            "partners": Partner.objects.count(),
+            "users": User.objects.count(),
+            "households": Household.objects.count(),
+            "diagnostics": Diagnostic.objects.count(),
+            "actions": Action.objects.count(),
+            "measures": SupportMeasure.objects.count(),
+            "active_measures": SupportMeasure.objects.active().count(),
+            "follow_ups": FollowUp.objects.count(),
+            "household_permissions": HouseholdGroupObjectPermission.objects.count(),
+        }
+        try:
+            from funding.models import LedgerEntry
+
+            sizes["ledger_entries"] = LedgerEntry.objects.count()
+        except ImportError:
+            pass
+        return sizes
+
+    def verdicts(self, results: dict) -> dict:
+        verdicts = {}
+        for name, figures in results["lists"].items():
+            if "page" not in figures:
+                continue
+            verdicts[name] = {
+                "p95_under_100ms": figures["page"]["p95_ms"] < TARGET_P95_MS,
+                "within_3x_floor": figures["ratio_p50"] <= TARGET_RATIO,
+            }
+        if "p95_ms" in results["pdf"]:
+            verdicts["pdf_under_1s"] = results["pdf"]["p95_ms"] < TARGET_PDF_MS
+        sweep = results.get("sweep", {})
+        if "first_run_s" in sweep:
+            verdicts["sweep_under_60s"] = sweep["first_run_s"] < TARGET_SWEEP_S
+        return verdicts

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `make bench`: the benchmark on its own PostgreSQL database (created and filled once).
+#   BENCH_DATABASE_URL  default postgres://postgres@127.0.0.1:5432/logement_toujours_bench
+#   BENCH_SCALE         default 1 (100,000 households); BENCH_REPEAT default 30
+set -euo pipefail
+cd "$(dirname "$0")/.."
+url="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/logement_toujours_bench}"
+name="${url##*/}"
+server="${url%/*}/postgres"
+if [ "$(psql "$server" -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'")" != "1" ]; then
+    psql "$server" -qc "CREATE DATABASE \"$name\""
+fi
+export DATABASE_URL="$url"
+.venv/bin/python manage.py migrate --noinput -v0
+if ! .venv/bin/python manage.py shell -c \
+    "from partners.models import Partner; exit(0 if Partner.objects.filter(short_name='bench-a01').exists() else 1)"; then
+    .venv/bin/python manage.py bench_data --scale "${BENCH_SCALE:-1}"
+fi
+.venv/bin/python manage.py bench --repeat "${BENCH_REPEAT:-30}"
