@@ -2,7 +2,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connection, models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -28,6 +28,18 @@ class Relationship(models.TextChoices):
     OTHER = "other", "Autre"
 
 
+@models.BigAutoField.register_lookup
+class AnyArray(models.Lookup):
+    """`id = ANY(ARRAY(subquery))` (PostgreSQL): the subquery runs once, as an array."""
+
+    lookup_name = "any_array"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
 class HouseholdQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Households `user` may see; the rule itself lives in households.permissions."""
@@ -39,13 +51,21 @@ class HouseholdQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        by_member = HouseholdMember.objects.filter(
-            models.Q(last_name__icontains=text) | models.Q(first_name__icontains=text)
-        ).values("household_id")
+        by_member = (
+            HouseholdMember.objects.filter(
+                models.Q(last_name__icontains=text) | models.Q(first_name__icontains=text)
+            )
+            .order_by()
+            .values("household_id")
+        )
+        if connection.vendor == "postgresql":
+            # `id = ANY(ARRAY(...))` lets PostgreSQL OR the three trigram index scans into
+            # one bitmap, where `id IN (...)` would make it scan every household.
+            member_match = models.Q(pk__any_array=by_member)
+        else:
+            member_match = models.Q(pk__in=by_member)
         return self.filter(
-            models.Q(reference__icontains=text)
-            | models.Q(name__icontains=text)
-            | models.Q(pk__in=by_member)
+            models.Q(reference__icontains=text) | models.Q(name__icontains=text) | member_match
         )
 
 

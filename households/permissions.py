@@ -16,8 +16,9 @@ or `get_household_or_404`; no view filters households by hand.
 
 from enum import StrEnum
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest
 
 from households.models import (
@@ -67,11 +68,18 @@ def visible_households_filter(queryset, user: User):
 
 
 def _group_has_perm(user: User, codename: str) -> Exists:
+    # The permission id is a scalar subquery evaluated once, so that the probe is an
+    # index-only scan on guardian's (group, permission, object) unique index.
+    permission_id = Subquery(
+        Permission.objects.filter(codename=codename, content_type__app_label="households").values(
+            "pk"
+        )[:1]
+    )
     return Exists(
         HouseholdGroupObjectPermission.objects.filter(
-            content_object=OuterRef("pk"),
             group_id=user.partner.group_id,
-            permission__codename=codename,
+            permission_id=permission_id,
+            content_object=OuterRef("pk"),
         )
     )
 

@@ -16,7 +16,7 @@ from households.forms import (
     members_data,
 )
 from households.history import case_history
-from households.models import AccessLogEntry, Diagnostic, Household
+from households.models import AccessLogEntry, Diagnostic, Household, HousingStatus
 from households.permissions import (
     HouseholdAction,
     can,
@@ -25,7 +25,7 @@ from households.permissions import (
     get_household_or_404,
 )
 from partners.errors import DomainError
-from partners.models import Role
+from partners.models import Partner, Role
 
 
 def household_list(request: HttpRequest) -> HttpResponse:
@@ -48,7 +48,9 @@ def household_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(households, settings.HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "filters": filters,
+        "filter_values": {name: request.GET.get(name, "") for name in filters.fields},
+        "housing_statuses": HousingStatus.choices,
+        "landlords": Partner.objects.landlords().values_list("pk", "name"),
         "can_create": can_create_household(request.user),
         "querystring": _without_page(request),
     }

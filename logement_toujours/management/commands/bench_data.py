@@ -111,9 +111,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.follow_ups()
             self.ledger()
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # Statistics for the planner and the visibility map for index-only scans, as
+            # autovacuum would leave them on a database in service.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
         self.stdout.write(f"Terminé en {time.perf_counter() - started:.0f} s.")
 
     def log(self, what: str) -> None:
