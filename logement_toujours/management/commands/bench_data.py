@@ -86,6 +86,22 @@ CITIES = [
 KINDS = list(ActionKind)
 
 
+def copy_rows(model, objects: list) -> None:
+    """Insert rows whose ids nobody needs back: COPY on PostgreSQL, bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects, batch_size=BATCH)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for obj in objects:
+            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+
+
 class Command(BaseCommand):
     help = "Génère un jeu de données de mesure de performance (100 000 ménages à l'échelle 1)."
 
@@ -269,7 +285,7 @@ class Command(BaseCommand):
                         birth_date=date(1950 + rng.randrange(70), 1 + rng.randrange(12), 1),
                     )
                 )
-        HouseholdMember.objects.bulk_create(members, batch_size=BATCH)
+        copy_rows(HouseholdMember, members)
         view = Permission.objects.get(
             codename="view_household", content_type__app_label="households"
         )
@@ -288,7 +304,7 @@ class Command(BaseCommand):
                             group_id=group_id, permission=permission, content_object=household
                         )
                     )
-        HouseholdGroupObjectPermission.objects.bulk_create(perms, batch_size=BATCH)
+        copy_rows(HouseholdGroupObjectPermission, perms)
         self.log(f"{total} ménages, {len(members)} membres, {len(perms)} permissions")
 
     def diagnostics(self) -> None:
@@ -428,7 +444,7 @@ class Command(BaseCommand):
                     answered_at=at,
                 )
             )
-        CoDecisionAnswer.objects.bulk_create(answers, batch_size=BATCH)
+        copy_rows(CoDecisionAnswer, answers)
         for action, (_, _, _, _, referent, starts_on, active) in zip(actions, plan, strict=True):
             renewals = 0 if active else rng.choice((0, 1))
             ends_on = SupportMeasure.end_for(starts_on, renewals)
@@ -486,10 +502,10 @@ class Command(BaseCommand):
                 )
             )
             if len(rows) >= 50_000:
-                FollowUp.objects.bulk_create(rows, batch_size=BATCH)
+                copy_rows(FollowUp, rows)
                 written += len(rows)
                 rows = []
-        FollowUp.objects.bulk_create(rows, batch_size=BATCH)
+        copy_rows(FollowUp, rows)
         written += len(rows)
         self.log(f"{written} suivis")
 
