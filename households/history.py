@@ -68,15 +68,43 @@ def case_history(household: Household) -> list[HistoryEvent]:
         household.history.select_related("history_user").order_by("history_date"),
         lambda r: "Dossier",
     )
+    from actions.models import Action, MeasureObjective, SupportMeasure
+    from codecision.models import CoDecision
+
+    actions = Action.objects.filter(household_id=household.pk).values("pk")
+    sources = [
+        (HouseholdMember, HouseholdMember.history.filter(household_id=household.pk)),
+        (Diagnostic, Diagnostic.history.filter(household_id=household.pk)),
+        (Action, Action.history.filter(household_id=household.pk)),
+        (CoDecision, CoDecision.history.filter(action_id__in=actions)),
+        (SupportMeasure, SupportMeasure.history.filter(action_id__in=actions)),
+        (
+            MeasureObjective,
+            MeasureObjective.history.filter(
+                measure_id__in=SupportMeasure.objects.filter(action_id__in=actions).values("pk")
+            ),
+        ),
+    ]
+    # Follow-ups are not in the history: a confidential one must not leak through it.
     grouped: dict[tuple, list] = {}
-    members = HouseholdMember.history.filter(household_id=household.pk)
-    diagnostics = Diagnostic.history.filter(household_id=household.pk)
-    for queryset, model in ((members, HouseholdMember), (diagnostics, Diagnostic)):
+    for model, queryset in sources:
         for record in queryset.select_related("history_user").order_by("history_date"):
             grouped.setdefault((model, record.id), []).append(record)
+    subjects = _subjects()
     for (model, _), records in grouped.items():
-        if model is HouseholdMember:
-            events += _events(model, records, lambda r: f"Membre {r.first_name} {r.last_name}")
-        else:
-            events += _events(model, records, lambda r: f"Diagnostic du {r.made_on:%d/%m/%Y}")
+        events += _events(model, records, subjects[model])
     return sorted(events, key=lambda event: event.at, reverse=True)
+
+
+def _subjects() -> dict:
+    from actions.models import Action, MeasureObjective, SupportMeasure
+    from codecision.models import CoDecision
+
+    return {
+        HouseholdMember: lambda r: f"Membre {r.first_name} {r.last_name}",
+        Diagnostic: lambda r: f"Diagnostic du {r.made_on:%d/%m/%Y}",
+        Action: lambda r: f"Action : {r.get_kind_display().lower()}",
+        CoDecision: lambda r: f"Co-décision ({r.get_purpose_display().lower()})",
+        SupportMeasure: lambda r: f"Mesure du {r.starts_on:%d/%m/%Y}",
+        MeasureObjective: lambda r: f"Objectif « {r.text} »",
+    }

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from actions.timeline import case_workflow
 from households import services
 from households.forms import (
     DiagnosticForm,
@@ -71,6 +72,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": household.members.all(),
         "diagnostics": household.diagnostics.select_related("author", "author_partner"),
         "history": case_history(household),
+        "workflow": case_workflow(household),
         "can_edit": can(request.user, HouseholdAction.EDIT, household),
         "can_diagnose": can(request.user, HouseholdAction.WRITE_DIAGNOSTIC, household),
     }

@@ -265,11 +265,10 @@ def test_confidential_follow_ups_stay_within_the_authors_partner(flow, measure):
         data={**data, "summary": "Note interne.", "confidential": True},
     )
     colleague = user_create(Role.MANAGER, partner=flow.association)
-    assert FollowUp.objects.visible_to(colleague).count() == 2
-    assert list(FollowUp.objects.visible_to(flow.cesf).values_list("summary", flat=True)) == [
-        "Visite."
-    ]
-    assert FollowUp.objects.visible_to(flow.coordinator).count() == 1
+    follow_ups = FollowUp.objects.filter(household=household)
+    assert follow_ups.visible_to(colleague).count() == 2
+    assert list(follow_ups.visible_to(flow.cesf).values_list("summary", flat=True)) == ["Visite."]
+    assert follow_ups.visible_to(flow.coordinator).count() == 1
 
 
 def test_a_follow_up_before_the_measure_or_in_the_future_is_refused(flow, measure):

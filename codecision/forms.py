@@ -1,0 +1,102 @@
+from django import forms
+from django.utils import timezone
+
+from codecision.models import Answer, CommitteeSession, Side
+from codecision.services import ARBITRATION_REJECT, ARBITRATION_REOPEN
+from partners.models import Membership, Role, User
+
+
+def caseworkers_of(partner) -> "forms.QuerySet[User]":
+    members = Membership.objects.filter(partner=partner, role=Role.CASEWORKER).values("user_id")
+    return User.objects.filter(pk__in=members, is_active=True).order_by("last_name", "first_name")
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(label="Réponse", choices=Answer.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    referent = forms.ModelChoiceField(
+        label="Référent·e de la mesure",
+        required=False,
+        queryset=User.objects.none(),
+        help_text="En approuvant, l'association désigne le ou la référent·e parmi ses "
+        "travailleurs sociaux.",
+    )
+    starts_on = forms.DateField(
+        label="Début de la mesure",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Si les deux parties ont approuvé ; aujourd'hui par défaut.",
+    )
+    side = forms.ChoiceField(label="Partie qui répond", choices=Side.choices)
+    session = forms.ModelChoiceField(label="Comité", queryset=CommitteeSession.objects.none())
+
+    def __init__(self, *args, codecision, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].queryset = caseworkers_of(codecision.association)
+        if user.role == Role.COORDINATOR:
+            self.fields["session"].queryset = CommitteeSession.objects.filter(
+                signed_off_at__isnull=True
+            )
+        else:
+            del self.fields["side"]
+            del self.fields["session"]
+        if codecision.purpose != "start":
+            del self.fields["referent"]
+            del self.fields["starts_on"]
+
+
+class ArbitrationForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Décision de la coordination",
+        choices=[
+            (ARBITRATION_REJECT, "Refuser la proposition"),
+            (ARBITRATION_REOPEN, "Demander un nouvel examen aux deux parties"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CommitteeSessionForm(forms.Form):
+    held_on = forms.DateField(
+        label="Date du comité", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    participants = forms.ModelMultipleChoiceField(
+        label="Participants",
+        required=False,
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_participants = forms.CharField(
+        label="Autres participants", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    codecisions = forms.ModelMultipleChoiceField(
+        label="Ordre du jour : co-décisions à examiner",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Inscrivez au moins une co-décision à l'ordre du jour."},
+    )
+
+    def __init__(self, *args, open_codecisions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate()
+        self.fields["codecisions"].queryset = open_codecisions
+        self.fields["codecisions"].label_from_instance = lambda c: (
+            f"{c.action.household.reference} — {c.action.household.name} : "
+            f"{c.action.get_kind_display()} ({c.get_purpose_display().lower()}, "
+            f"{c.get_status_display().lower()})"
+        )
+        roles = Membership.objects.exclude(role=Role.FUNDER_VIEWER).values("user_id")
+        self.fields["participants"].queryset = User.objects.filter(
+            pk__in=roles, is_active=True
+        ).order_by("last_name", "first_name")
+
+
+class SignOffForm(forms.Form):
+    notes = forms.CharField(
+        label="Relevé de décisions et notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

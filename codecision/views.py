@@ -1,0 +1,232 @@
+"""Co-decision pages: decisions waiting for my partner, one co-decision, committees.
+
+Access: co-decisions are reached through their household (actions.permissions), so an
+outsider gets 404 (logged); who may answer, arbitrate or run a committee is said by
+actions.permissions; the rules themselves are in codecision.services.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from actions.permissions import (
+    can_answer,
+    can_arbitrate,
+    can_manage_committees,
+    get_codecision_or_404,
+    require,
+)
+from codecision import services
+from codecision.forms import AnswerForm, ArbitrationForm, CommitteeSessionForm, SignOffForm
+from codecision.models import CoDecision, CoDecisionAnswer, CoDecisionStatus, CommitteeSession
+from households.models import Household
+from households.permissions import can_open_caseload
+from partners.errors import DomainError
+from partners.models import Role
+
+
+def pending_for(user):
+    """The co-decisions waiting for `user`'s partner (all open ones for coordinators)."""
+    codecisions = CoDecision.objects.filter(
+        action__household__in=Household.objects.visible_to(user).values("pk")
+    )
+    if user.role == Role.COORDINATOR:
+        codecisions = codecisions.open()
+    else:
+        codecisions = codecisions.waiting_for(user.partner)
+    return codecisions
+
+
+def pending(request: HttpRequest) -> HttpResponse:
+    """« Décisions en attente »."""
+    if not can_open_caseload(request.user):
+        raise PermissionDenied("Votre rôle ne donne pas accès aux dossiers nominatifs.")
+    codecisions = (
+        pending_for(request.user)
+        .select_related("action__household", "action__orientation", "landlord", "association")
+        .order_by("opened_at", "pk")
+    )
+    page = Paginator(codecisions, settings.HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "codecision/pending.html", {"page": page})
+
+
+def _detail_context(request: HttpRequest, codecision: CoDecision, **forms) -> dict:
+    user = request.user
+    answers = codecision.answers.select_related(
+        "answered_by", "partner", "referent", "session"
+    ).order_by("answered_at", "pk")
+    orientation = codecision.action.orientation
+    context = {
+        "codecision": codecision,
+        "household": codecision.action.household,
+        "action": codecision.action,
+        "orientation": orientation,
+        "diagnostic": orientation.diagnostic,
+        "answers": answers,
+        "can_answer": can_answer(user, codecision),
+        "can_arbitrate": can_arbitrate(user) and codecision.status == CoDecisionStatus.DISAGREEMENT,
+        "is_coordinator": user.role == Role.COORDINATOR,
+    }
+    if context["can_answer"]:
+        context["answer_form"] = forms.get("answer_form") or AnswerForm(
+            codecision=codecision, user=user
+        )
+    if context["can_arbitrate"]:
+        context["arbitration_form"] = forms.get("arbitration_form") or ArbitrationForm()
+    return context
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    codecision = get_codecision_or_404(request, pk)
+    return render(request, "codecision/detail.html", _detail_context(request, codecision))
+
+
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    codecision = get_codecision_or_404(request, pk)
+    require(
+        can_answer(request.user, codecision),
+        "Votre structure n'a pas à répondre à cette co-décision, ou elle est close.",
+    )
+    form = AnswerForm(request.POST, codecision=codecision, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.codecision_answer(
+                codecision=codecision,
+                by=request.user,
+                answer=data["answer"],
+                comment=data["comment"],
+                referent=data.get("referent"),
+                side=data.get("side"),
+                session=data.get("session"),
+                starts_on=data.get("starts_on"),
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            codecision.refresh_from_db()
+            messages.success(
+                request,
+                f"Votre réponse est enregistrée. Co-décision : "
+                f"{codecision.get_status_display().lower()}.",
+            )
+            return redirect("codecision:detail", pk=codecision.pk)
+    context = _detail_context(request, codecision, answer_form=form)
+    return render(request, "codecision/detail.html", context, status=400)
+
+
+@require_POST
+def arbitrate(request: HttpRequest, pk: int) -> HttpResponse:
+    codecision = get_codecision_or_404(request, pk)
+    require(can_arbitrate(request.user), "L'arbitrage revient à la coordination du dispositif.")
+    form = ArbitrationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.codecision_arbitrate(
+                codecision=codecision,
+                by=request.user,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "L'arbitrage est enregistré.")
+            return redirect("codecision:detail", pk=codecision.pk)
+    context = _detail_context(request, codecision, arbitration_form=form)
+    return render(request, "codecision/detail.html", context, status=400)
+
+
+# --- Committees (coordinators) ------------------------------------------------------------
+
+
+def _require_coordinator(request: HttpRequest) -> None:
+    require(can_manage_committees(request.user), "Les comités sont réservés à la coordination.")
+
+
+def session_list(request: HttpRequest) -> HttpResponse:
+    _require_coordinator(request)
+    sessions = CommitteeSession.objects.select_related("signed_off_by").prefetch_related(
+        "codecisions"
+    )
+    page = Paginator(sessions, 30).get_page(request.GET.get("page"))
+    return render(request, "codecision/session_list.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest) -> HttpResponse:
+    _require_coordinator(request)
+    open_codecisions = (
+        CoDecision.objects.open()
+        .filter(session__isnull=True)
+        .select_related("action__household")
+        .order_by("opened_at")
+    )
+    form = CommitteeSessionForm(request.POST or None, open_codecisions=open_codecisions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.committee_session_create(
+                by=request.user,
+                held_on=data["held_on"],
+                codecisions=list(data["codecisions"]),
+                participants=list(data["participants"]),
+                other_participants=data["other_participants"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Le {session} est créé.")
+            return redirect("codecision:session_detail", pk=session.pk)
+    return render(request, "codecision/session_form.html", {"form": form})
+
+
+def _session_context(session: CommitteeSession, form=None) -> dict:
+    codecisions = session.codecisions.select_related(
+        "action__household", "landlord", "association"
+    ).prefetch_related(
+        Prefetch(
+            "answers",
+            queryset=CoDecisionAnswer.objects.select_related("answered_by").order_by(
+                "answered_at", "pk"
+            ),
+        )
+    )
+    return {
+        "session": session,
+        "codecisions": codecisions,
+        "participants": session.participants.all(),
+        "sign_off_form": form or SignOffForm(initial={"notes": session.notes}),
+    }
+
+
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coordinator(request)
+    session = get_object_or_404(CommitteeSession.objects.select_related("signed_off_by"), pk=pk)
+    return render(request, "codecision/session_detail.html", _session_context(session))
+
+
+@require_POST
+def session_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coordinator(request)
+    session = get_object_or_404(CommitteeSession, pk=pk)
+    form = SignOffForm(request.POST)
+    if form.is_valid():
+        try:
+            services.committee_session_sign_off(
+                session=session, by=request.user, notes=form.cleaned_data["notes"]
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Le compte rendu du comité est validé.")
+            return redirect("codecision:session_detail", pk=session.pk)
+    return render(
+        request, "codecision/session_detail.html", _session_context(session, form), status=400
+    )
