@@ -1,5 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from actions import views
 
 app_name = "actions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "menages/<int:household_pk>/orienter/", views.orientation_create, name="orientation_create"
+    ),
+    path(
+        "menages/<int:household_pk>/suivis/nouveau/",
+        views.follow_up_create,
+        name="follow_up_create",
+    ),
+    path("actions/<int:pk>/", views.action_detail, name="action_detail"),
+    path("actions/<int:pk>/<slug:section>/", views.action_section, name="action_section"),
+    path("mesures/", views.measure_overview, name="measure_overview"),
+    path("mesures/<int:pk>/", views.measure_detail, name="measure_detail"),
+    path("mesures/<int:pk>/objectifs/", views.objective_add, name="objective_add"),
+    path("mesures/<int:pk>/objectifs/etat/", views.objective_status, name="objective_status"),
+    path("mesures/<int:pk>/renouvellement/", views.renewal_request, name="renewal_request"),
+    path("mesures/<int:pk>/cloture/", views.measure_close, name="measure_close"),
+]

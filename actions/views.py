@@ -1,0 +1,456 @@
+"""Action and support-measure pages: orient, track an action, carry a measure, log
+follow-ups, and the coordinators' overview of active measures.
+
+Objects are reached through their household (actions.permissions: 404 for outsiders,
+logged); who may do what is said there; the rules are in actions.services and
+codecision.services.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from actions import forms, services
+from actions.deadlines import lease_deadlines, procedure_deadlines
+from actions.models import (
+    ActionKind,
+    ActionStatus,
+    FollowUp,
+    MeasureObjective,
+    MeasureStatus,
+    SupportMeasure,
+)
+from actions.permissions import (
+    can_close_measure,
+    can_log_follow_up,
+    can_manage_measure,
+    can_orient,
+    can_reduce_rent,
+    can_track,
+    get_action_or_404,
+    get_measure_or_404,
+    require,
+)
+from codecision import services as codecision_services
+from households.permissions import HouseholdAction, get_household_or_404
+from partners.errors import DomainError
+from partners.models import Role
+
+
+def _apply_error(form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+# --- Orientation ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def orientation_create(request: HttpRequest, household_pk: int) -> HttpResponse:
+    household = get_household_or_404(request, household_pk, HouseholdAction.VIEW)
+    require(
+        can_orient(request.user, household),
+        "Une CESF oriente un locataire de son bailleur ; une association oriente un demandeur.",
+    )
+    form = forms.OrientationForm(request.POST or None, household=household, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            orientation = services.orientation_create(
+                household=household,
+                by=request.user,
+                kind=data["kind"],
+                association=data["association"],
+                landlord=data.get("landlord"),
+                diagnostic=data.get("diagnostic"),
+                reason=data["reason"],
+            )
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, "L'orientation est enregistrée : la co-décision est ouverte.")
+            codecision = orientation.action.codecisions.get()
+            return redirect("codecision:detail", pk=codecision.pk)
+    return render(request, "actions/orientation_form.html", {"form": form, "household": household})
+
+
+# --- One action ----------------------------------------------------------------------------
+
+TRACKING_FORMS = {
+    ActionKind.ENERGY: forms.EnergyTrackingForm,
+    ActionKind.SOLVENCY: forms.SolvencyTrackingForm,
+}
+
+
+def _action_context(request: HttpRequest, action, bound: dict | None = None) -> dict:
+    user = request.user
+    bound = bound or {}
+    today = timezone.localdate()
+    tracking = can_track(user, action) and action.status != ActionStatus.CLOSED
+    procedure = getattr(action, "procedure", None)
+    lease = getattr(action, "sliding_lease", None)
+    context = {
+        "action": action,
+        "household": action.household,
+        "can_track": tracking,
+        "can_reduce_rent": can_reduce_rent(user, action)
+        and action.has_rent_reduction
+        and action.status == ActionStatus.IN_PROGRESS,
+        "procedure": procedure,
+        "procedure_deadlines": procedure_deadlines(procedure) if procedure else [],
+        "lease": lease,
+        "lease_deadlines": lease_deadlines(lease, today) if lease else [],
+        "reviews": lease.reviews.select_related("recorded_by") if lease else [],
+        "rent_reductions": action.rent_reductions.all(),
+        "arrears_readings": action.arrears_readings.order_by("read_on"),
+        "measures": action.measures.select_related("referent"),
+        "codecisions": action.codecisions.order_by("opened_at"),
+        "status_history": action.history.select_related("history_user").order_by("history_date"),
+        "today": today,
+    }
+    if tracking:
+        form_class = TRACKING_FORMS.get(action.kind)
+        if form_class:
+            context["tracking_form"] = bound.get("tracking") or form_class(instance=action)
+        if procedure is not None:
+            context["procedure_form"] = bound.get("procedure") or forms.ProcedureForm(
+                instance=procedure
+            )
+        if lease is not None:
+            context["lease_form"] = bound.get("lease") or forms.SlidingLeaseForm(instance=lease)
+            context["review_form"] = bound.get("review") or forms.LeaseReviewForm()
+        if action.kind == ActionKind.SOLVENCY:
+            context["arrears_form"] = bound.get("arrears") or forms.ArrearsReadingForm()
+    if context["can_reduce_rent"]:
+        context["reduction_form"] = bound.get("reduction") or forms.RentReductionForm()
+    return context
+
+
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_or_404(request, pk)
+    return render(request, "actions/action_detail.html", _action_context(request, action))
+
+
+def _section(action, section: str, request: HttpRequest):
+    """(form, save) for one section of the action page, or 404 if it does not apply."""
+    user, post = request.user, request.POST
+    procedure = getattr(action, "procedure", None)
+    lease = getattr(action, "sliding_lease", None)
+    if section == "tracking" and action.kind in TRACKING_FORMS:
+        form = TRACKING_FORMS[action.kind](post, instance=action)
+        return form, lambda: services.action_update_tracking(
+            action=action,
+            by=user,
+            data=form.data_without_version(),
+            expected_version=form.cleaned_data["version"] or 0,
+        )
+    if section == "procedure" and procedure is not None:
+        form = forms.ProcedureForm(post, instance=procedure)
+        return form, lambda: services.procedure_update(
+            procedure=procedure,
+            by=user,
+            data=form.data_without_version(),
+            expected_version=form.cleaned_data["version"] or 0,
+        )
+    if section == "lease" and lease is not None:
+        form = forms.SlidingLeaseForm(post, instance=lease)
+        return form, lambda: services.sliding_lease_update(
+            lease=lease,
+            by=user,
+            data=form.data_without_version(),
+            expected_version=form.cleaned_data["version"] or 0,
+        )
+    if section == "review" and lease is not None:
+        form = forms.LeaseReviewForm(post)
+        return form, lambda: services.lease_review_create(
+            lease=lease, by=user, data=form.cleaned_data
+        )
+    if section == "arrears" and action.kind == ActionKind.SOLVENCY:
+        form = forms.ArrearsReadingForm(post)
+        return form, lambda: services.arrears_reading_create(
+            action=action, by=user, **form.cleaned_data
+        )
+    if section == "reduction" and action.has_rent_reduction:
+        form = forms.RentReductionForm(post)
+        return form, lambda: services.rent_reduction_create(
+            action=action, by=user, **form.cleaned_data
+        )
+    raise Http404("Section inconnue")
+
+
+SECTION_MESSAGES = {
+    "tracking": "Le suivi de l'action est enregistré.",
+    "procedure": "La procédure est mise à jour.",
+    "lease": "Le bail glissant est mis à jour.",
+    "review": "Le point d'étape est enregistré.",
+    "arrears": "Le relevé des impayés est enregistré.",
+    "reduction": "La minoration de loyer est enregistrée.",
+}
+
+
+@require_POST
+def action_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    action = get_action_or_404(request, pk)
+    if section == "reduction":
+        require(can_reduce_rent(request.user, action), "La minoration relève du bailleur.")
+    else:
+        require(
+            can_track(request.user, action),
+            "Le suivi de l'action revient au bailleur et à l'association concernés.",
+        )
+    form, save = _section(action, section, request)
+    if form.is_valid():
+        try:
+            save()
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, SECTION_MESSAGES[section])
+            return redirect("actions:action_detail", pk=action.pk)
+    action = get_action_or_404(request, pk)
+    context = _action_context(request, action, bound={section: form})
+    context["open_section"] = section
+    return render(request, "actions/action_detail.html", context, status=400)
+
+
+# --- One support measure ------------------------------------------------------------------
+
+
+def _measure_context(request: HttpRequest, measure, bound: dict | None = None) -> dict:
+    user = request.user
+    bound = bound or {}
+    active = measure.status == MeasureStatus.ACTIVE
+    manage = can_manage_measure(user, measure) and active
+    follow_ups = (
+        measure.follow_ups.visible_to(user)
+        .select_related("author", "author_partner")
+        .order_by("-happened_on", "-pk")
+    )
+    context = {
+        "measure": measure,
+        "action": measure.action,
+        "household": measure.action.household,
+        "objectives": measure.objectives.all(),
+        "follow_ups": follow_ups,
+        "renewal_codecisions": measure.renewal_codecisions.order_by("opened_at"),
+        "can_manage": manage,
+        "can_close": can_close_measure(user, measure) and active,
+        "can_log": can_log_follow_up(user, measure.action.household) and active,
+        "objective_statuses": MeasureObjective._meta.get_field("status").choices,
+        "overdue": active and measure.ends_on < timezone.localdate(),
+    }
+    if manage:
+        context["objective_form"] = bound.get("objective") or forms.ObjectiveForm()
+        if measure.can_be_renewed:
+            context["renewal_form"] = bound.get("renewal") or forms.RenewalRequestForm()
+    if context["can_close"]:
+        context["closure_form"] = bound.get("closure") or forms.ClosureForm(
+            initial={"version": measure.version}
+        )
+    for key in ("renewal", "objective_status"):
+        if key in bound:
+            context[f"{key}_form"] = bound[key]
+    return context
+
+
+def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_measure_or_404(request, pk)
+    return render(request, "actions/measure_detail.html", _measure_context(request, measure))
+
+
+def _measure_error(request, measure, key: str, form) -> HttpResponse:
+    measure = get_measure_or_404(request, measure.pk)
+    context = _measure_context(request, measure, bound={key: form})
+    return render(request, "actions/measure_detail.html", context, status=400)
+
+
+@require_POST
+def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_measure_or_404(request, pk)
+    require(can_manage_measure(request.user, measure), "Les objectifs relèvent du référent.")
+    form = forms.ObjectiveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.objective_add(measure=measure, by=request.user, text=form.cleaned_data["text"])
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, "L'objectif est ajouté.")
+            return redirect("actions:measure_detail", pk=measure.pk)
+    return _measure_error(request, measure, "objective", form)
+
+
+@require_POST
+def objective_status(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_measure_or_404(request, pk)
+    require(can_manage_measure(request.user, measure), "Les objectifs relèvent du référent.")
+    form = forms.ObjectiveStatusForm(request.POST)
+    if form.is_valid():
+        objective = measure.objectives.filter(pk=form.cleaned_data["objective"]).first()
+        if objective is None:
+            raise Http404("Objectif introuvable")
+        services.objective_set_status(
+            objective=objective, by=request.user, status=form.cleaned_data["status"]
+        )
+        messages.success(request, "L'avancement de l'objectif est enregistré.")
+        return redirect("actions:measure_detail", pk=measure.pk)
+    return _measure_error(request, measure, "objective_status", form)
+
+
+@require_POST
+def renewal_request(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_measure_or_404(request, pk)
+    require(
+        can_manage_measure(request.user, measure),
+        "Le renouvellement est demandé par l'association qui porte la mesure.",
+    )
+    form = forms.RenewalRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            codecision = codecision_services.renewal_request(
+                measure=measure, by=request.user, comment=form.cleaned_data["comment"]
+            )
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(
+                request, "Le renouvellement est demandé : une co-décision est ouverte."
+            )
+            return redirect("codecision:detail", pk=codecision.pk)
+    return _measure_error(request, measure, "renewal", form)
+
+
+@require_POST
+def measure_close(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_measure_or_404(request, pk)
+    require(
+        can_close_measure(request.user, measure),
+        "La clôture revient au référent de la mesure ou à la coordination.",
+    )
+    form = forms.ClosureForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["version"] is not None and data["version"] != measure.version:
+                raise DomainError(
+                    "Cette mesure a été modifiée par quelqu'un d'autre pendant que vous la "
+                    "clôturiez. Rechargez la page pour voir la version actuelle."
+                )
+            services.measure_close(
+                measure=measure,
+                by=request.user,
+                outcome=data["outcome"],
+                outcome_detail=data["outcome_detail"],
+                closed_on=data["closed_on"],
+            )
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, "La mesure est clôturée.")
+            return redirect("actions:measure_detail", pk=measure.pk)
+    return _measure_error(request, measure, "closure", form)
+
+
+# --- Follow-ups ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def follow_up_create(request: HttpRequest, household_pk: int) -> HttpResponse:
+    household = get_household_or_404(request, household_pk, HouseholdAction.VIEW)
+    require(
+        can_log_follow_up(request.user, household),
+        "Les suivis sont notés par les travailleurs sociaux qui accompagnent le ménage.",
+    )
+    measures = SupportMeasure.objects.filter(
+        action__household=household, status=MeasureStatus.ACTIVE
+    ).select_related("action")
+    measure = None
+    measure_pk = request.POST.get("mesure") or request.GET.get("mesure")
+    if measure_pk:
+        measure = measures.filter(pk=measure_pk).first() if str(measure_pk).isdigit() else None
+        if measure is None:
+            raise Http404("Mesure introuvable")
+    elif len(measures) == 1:
+        measure = measures[0]
+    form = forms.FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.follow_up_create(
+                household=household, by=request.user, measure=measure, data=form.cleaned_data
+            )
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, "Le suivi est enregistré.")
+            if measure is not None:
+                return redirect("actions:measure_detail", pk=measure.pk)
+            return redirect("households:detail", pk=household.pk)
+    return render(
+        request,
+        "actions/follow_up_form.html",
+        {"form": form, "household": household, "measure": measure},
+    )
+
+
+# --- Coordinators' overview of active measures ---------------------------------------------
+
+
+def measure_overview(request: HttpRequest) -> HttpResponse:
+    """Active measures, the most urgent first: overdue, then ending soonest.
+
+    Coordinators see every measure; the other roles with a caseload see the measures
+    their partner takes part in."""
+    user = request.user
+    if user.role not in {Role.COORDINATOR, Role.MANAGER, Role.CASEWORKER, Role.CESF}:
+        raise PermissionDenied("Votre rôle ne donne pas accès aux mesures nominatives.")
+    today = timezone.localdate()
+    measures = SupportMeasure.objects.filter(status=MeasureStatus.ACTIVE)
+    if user.role != Role.COORDINATOR:
+        partner = user.partner
+        measures = measures.filter(Q(action__association=partner) | Q(action__landlord=partner))
+    filters = forms.MeasureFilterForm(request.GET or None)
+    if filters.is_valid():
+        if filters.cleaned_data["association"]:
+            measures = measures.filter(action__association=filters.cleaned_data["association"])
+        if filters.cleaned_data["kind"]:
+            measures = measures.filter(action__kind=filters.cleaned_data["kind"])
+    last_follow_up = (
+        FollowUp.objects.filter(measure=OuterRef("pk"))
+        .order_by()
+        .values("measure")
+        .annotate(last=Max("happened_on"))
+        .values("last")
+    )
+    measures = (
+        measures.select_related(
+            "action__household", "action__association", "action__landlord", "referent"
+        )
+        .annotate(last_follow_up_on=Subquery(last_follow_up))
+        .order_by("ends_on", "pk")
+    )
+    page = Paginator(measures, settings.HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+    soon = today + timedelta(days=30)
+    quiet_since = today - timedelta(days=30)
+    rows = [
+        {
+            "measure": measure,
+            "overdue": measure.ends_on < today,
+            "ends_soon": today <= measure.ends_on <= soon,
+            "quiet": measure.last_follow_up_on is None or measure.last_follow_up_on < quiet_since,
+        }
+        for measure in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "actions/measure_overview.html",
+        {"page": page, "rows": rows, "filters": filters, "querystring": query.urlencode()},
+    )

@@ -1,0 +1,294 @@
+"""Action and measure pages as social workers use them, and their access matrix."""
+
+import html
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import Action, FollowUp, SupportMeasure
+from actions.services import SECOND_RENEWAL_MESSAGE
+from codecision.models import CoDecision
+from households.models import Household
+from partners.demo import demo_users
+from tests.factories import diagnostic_create, household_create
+
+USERS = [username for username, _, _ in demo_users()]
+
+
+def text_of(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def answer(client, user, codecision, **data):
+    client.force_login(user)
+    return client.post(reverse("codecision:answer", args=[codecision.pk]), data)
+
+
+def test_the_whole_case_through_the_pages(client, flow):
+    today = timezone.localdate()
+    household = household_create(by=flow.cesf)
+    diagnostic = diagnostic_create(household=household, by=flow.cesf, made_on=today)
+    client.force_login(flow.cesf)
+    response = client.post(
+        reverse("actions:orientation_create", args=[household.pk]),
+        {
+            "kind": "energy",
+            "diagnostic": diagnostic.pk,
+            "association": flow.association.pk,
+            "reason": "Logement énergivore, factures impayées.",
+        },
+    )
+    codecision = CoDecision.objects.get(action__household=household)
+    assert response.url == reverse("codecision:detail", args=[codecision.pk])
+    answer(client, flow.cesf, codecision, answer="approve")
+    answer(
+        client,
+        flow.caseworker,
+        codecision,
+        answer="approve",
+        referent=flow.caseworker.pk,
+        starts_on=(today - timedelta(days=10)).isoformat(),
+    )
+    measure = SupportMeasure.objects.get(action__household=household)
+    measure_url = reverse("actions:measure_detail", args=[measure.pk])
+
+    # Follow-ups, one of them confidential, and an objective.
+    follow_up_url = reverse("actions:follow_up_create", args=[household.pk])
+    for summary, confidential in (("Visite au domicile.", ""), ("Note interne.", "on")):
+        response = client.post(
+            f"{follow_up_url}?mesure={measure.pk}",
+            {
+                "happened_on": today.isoformat(),
+                "kind": "home_visit",
+                "duration_minutes": 45,
+                "summary": summary,
+                "confidential": confidential,
+            },
+        )
+        assert response.url == measure_url
+    client.post(reverse("actions:objective_add", args=[measure.pk]), {"text": "Mutation"})
+    page = text_of(client.get(measure_url))
+    assert "Visite au domicile." in page and "Note interne." in page and "Mutation" in page
+    client.force_login(flow.cesf)
+    page = text_of(client.get(measure_url))
+    assert "Visite au domicile." in page and "Note interne." not in page
+
+    # Renewal asked from the measure page, approved by both sides.
+    client.force_login(flow.caseworker)
+    response = client.post(
+        reverse("actions:renewal_request", args=[measure.pk]), {"comment": "Mutation en cours."}
+    )
+    renewal = CoDecision.objects.get(measure=measure, purpose="renewal")
+    assert response.url == reverse("codecision:detail", args=[renewal.pk])
+    answer(client, flow.cesf, renewal, answer="approve")
+    answer(client, flow.caseworker, renewal, answer="approve")
+    measure.refresh_from_db()
+    assert measure.renewal_count == 1
+    page = text_of(client.get(measure_url))
+    assert "déjà renouvelée une fois : pas de second renouvellement" in page
+    assert "Demander le renouvellement" not in page
+    response = client.post(reverse("actions:renewal_request", args=[measure.pk]), {})
+    assert response.status_code == 400
+    assert SECOND_RENEWAL_MESSAGE in text_of(response)
+
+    # Closure with an outcome; the measure and action stay readable.
+    response = client.post(
+        reverse("actions:measure_close", args=[measure.pk]),
+        {"outcome": "other", "outcome_detail": "", "version": measure.version},
+    )
+    assert response.status_code == 400
+    assert "Précisez l'issue « autre »" in text_of(response)
+    response = client.post(
+        reverse("actions:measure_close", args=[measure.pk]),
+        {"outcome": "transferred", "version": measure.version},
+    )
+    assert response.url == measure_url
+    page = text_of(client.get(measure_url))
+    assert "Mutation réalisée" in page and "Visite au domicile." in page
+    assert Action.objects.get(household=household).status == "closed"
+    household_page = text_of(client.get(reverse("households:detail", args=[household.pk])))
+    assert "accompagnement clôturé" in household_page
+
+
+def test_a_follow_up_in_the_future_is_refused_and_nothing_is_saved(client, flow):
+    from tests.factories import both_approve, orientation_create
+
+    orientation = orientation_create(cesf=flow.cesf, association=flow.association)
+    both_approve(
+        orientation.action.codecisions.get(), landlord_user=flow.cesf, caseworker=flow.caseworker
+    )
+    household = orientation.household
+    measure = orientation.action.measures.get()
+    client.force_login(flow.caseworker)
+    response = client.post(
+        reverse("actions:follow_up_create", args=[household.pk]) + f"?mesure={measure.pk}",
+        {
+            "happened_on": (timezone.localdate() + timedelta(days=3)).isoformat(),
+            "kind": "phone",
+            "summary": "Appel prévu.",
+        },
+    )
+    assert response.status_code == 200
+    assert "ne peut pas être daté dans le futur" in text_of(response)
+    assert not FollowUp.objects.filter(summary="Appel prévu.").exists()
+
+
+def test_orientation_form_errors_are_in_french(client, flow):
+    household = household_create(by=flow.cesf)
+    client.force_login(flow.cesf)
+    response = client.post(
+        reverse("actions:orientation_create", args=[household.pk]),
+        {"kind": "energy", "association": flow.association.pk, "reason": "Motif"},
+    )
+    assert "Ce champ est obligatoire" in text_of(response)
+    assert not Action.objects.filter(household=household).exists()
+
+
+def test_two_people_editing_the_procedure_do_not_overwrite_each_other(client, flow):
+    from tests.factories import both_approve, orientation_create
+
+    orientation = orientation_create(
+        cesf=flow.cesf, association=flow.association, kind="sliding_lease_eviction"
+    )
+    both_approve(
+        orientation.action.codecisions.get(), landlord_user=flow.cesf, caseworker=flow.caseworker
+    )
+    procedure = orientation.action.procedure
+    url = reverse("actions:action_section", args=[orientation.action.pk, "procedure"])
+    client.force_login(flow.cesf)
+    first = client.post(url, {"court": "Tribunal de Grenoble", "version": procedure.version})
+    assert first.status_code == 302
+    client.force_login(flow.caseworker)
+    stale = client.post(url, {"court": "Tribunal de Vienne", "version": procedure.version})
+    assert stale.status_code == 400
+    assert "modifiée par quelqu'un d'autre" in text_of(stale)
+    procedure.refresh_from_db()
+    assert procedure.court == "Tribunal de Grenoble"
+
+
+def test_action_page_shows_the_next_legal_deadlines(client, flow):
+    from tests.factories import both_approve, orientation_create
+
+    orientation = orientation_create(
+        cesf=flow.cesf, association=flow.association, kind="sliding_lease_eviction"
+    )
+    both_approve(
+        orientation.action.codecisions.get(), landlord_user=flow.cesf, caseworker=flow.caseworker
+    )
+    hearing = timezone.localdate() + timedelta(days=40)
+    client.force_login(flow.caseworker)
+    url = reverse("actions:action_section", args=[orientation.action.pk, "procedure"])
+    client.post(
+        url,
+        {
+            "summons_on": (hearing - timedelta(days=60)).isoformat(),
+            "hearing_on": hearing.isoformat(),
+            "version": orientation.action.procedure.version,
+        },
+    )
+    page = text_of(client.get(reverse("actions:action_detail", args=[orientation.action.pk])))
+    assert hearing.strftime("%d/%m/%Y") in page
+    assert "Audience" in page
+
+
+def test_overview_puts_overdue_measures_first_with_constant_queries(
+    client, flow, django_assert_max_num_queries, django_assert_num_queries
+):
+    from tests.factories import both_approve, orientation_create
+
+    today = timezone.localdate()
+
+    def start(days_ago: int):
+        orientation = orientation_create(cesf=flow.cesf, association=flow.association)
+        both_approve(
+            orientation.action.codecisions.get(),
+            landlord_user=flow.cesf,
+            caseworker=flow.caseworker,
+            starts_on=today - timedelta(days=days_ago),
+        )
+        return orientation.household
+
+    late = start(200)
+    start(10)
+    client.force_login(flow.coordinator)
+    url = reverse("actions:measure_overview") + f"?association={flow.association.pk}"
+    client.get(url)
+    with django_assert_max_num_queries(12) as first:
+        page = text_of(client.get(url))
+    assert "2 mesures en cours" in page
+    first_row = page.split("<tbody>")[1].split("</tr>")[0]
+    assert late.reference in first_row and "échéance dépassée" in first_row
+    for days in (20, 30, 40):
+        start(days)
+    with django_assert_num_queries(len(first.captured_queries)):
+        page = text_of(client.get(url))
+    assert "5 mesures en cours" in page
+
+
+# --- Access matrix of the action and measure pages (demo cases) -----------------------------
+
+SEES_NGUYEN = {
+    "coordinator.lt",
+    "cesf.opac38",
+    "manager.opac38",
+    "caseworker.oiseaubleu",
+    "manager.oiseaubleu",
+}
+LOGS_NGUYEN = {"cesf.opac38", "caseworker.oiseaubleu"}
+SEES_MARTIN = {"coordinator.lt", "cesf.actis", "manager.actis"}
+
+
+def expected(username: str, page: str) -> int:
+    if page == "measure_overview":
+        return 403 if username == "funder.fondation" else 200
+    if page in ("action_detail", "measure_detail"):
+        return 200 if username in SEES_NGUYEN else 404
+    if page == "follow_up_create":
+        if username not in SEES_NGUYEN:
+            return 404
+        return 200 if username in LOGS_NGUYEN else 403
+    if page == "orientation_create":
+        if username not in SEES_MARTIN:
+            return 404
+        return 200 if username == "cesf.actis" else 403
+    raise AssertionError(page)
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_access_matrix_of_action_and_measure_pages(client, demo, username):
+    client.force_login(demo[username])
+    nguyen = Action.objects.get(household__name="Nguyen")
+    measure = nguyen.measures.get()
+    martin = Household.objects.get(name="Martin")
+    pages = {
+        "measure_overview": reverse("actions:measure_overview"),
+        "action_detail": reverse("actions:action_detail", args=[nguyen.pk]),
+        "measure_detail": reverse("actions:measure_detail", args=[measure.pk]),
+        "follow_up_create": reverse("actions:follow_up_create", args=[nguyen.household_id]),
+        "orientation_create": reverse("actions:orientation_create", args=[martin.pk]),
+    }
+    outcomes = {name: client.get(url).status_code for name, url in pages.items()}
+    assert outcomes == {name: expected(username, name) for name in pages}
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_who_may_post_on_nguyens_measure_and_action(client, demo, username):
+    """Objectives: the association's caseworker; rent reduction: the landlord's CESF."""
+    client.force_login(demo[username])
+    nguyen = Action.objects.get(household__name="Nguyen")
+    measure = nguyen.measures.get()
+    objective = client.post(
+        reverse("actions:objective_add", args=[measure.pk]), {"text": "Nouvel objectif"}
+    )
+    today = timezone.localdate().replace(day=1)
+    reduction = client.post(
+        reverse("actions:action_section", args=[nguyen.pk, "reduction"]),
+        {"monthly_amount": "30", "starts_on": today.isoformat(), "ends_on": today.isoformat()},
+    )
+    if username not in SEES_NGUYEN:
+        assert (objective.status_code, reduction.status_code) == (404, 404)
+    else:
+        assert objective.status_code == (302 if username == "caseworker.oiseaubleu" else 403)
+        assert reduction.status_code == (302 if username == "cesf.opac38" else 403)
