@@ -73,6 +73,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "diagnostics": household.diagnostics.select_related("author", "author_partner"),
         "history": case_history(household),
         "workflow": case_workflow(household),
+        "follow_ups": household.follow_ups.visible_to(request.user)
+        .select_related("author", "author_partner")
+        .order_by("-happened_on", "-pk"),
         "can_edit": can(request.user, HouseholdAction.EDIT, household),
         "can_diagnose": can(request.user, HouseholdAction.WRITE_DIAGNOSTIC, household),
     }

@@ -12,7 +12,7 @@ from actions.services import SECOND_RENEWAL_MESSAGE
 from codecision.models import CoDecision
 from households.models import Household
 from partners.demo import demo_users
-from tests.factories import diagnostic_create, household_create
+from tests.factories import diagnostic_create, household_create, user_create
 
 USERS = [username for username, _, _ in demo_users()]
 
@@ -292,3 +292,59 @@ def test_who_may_post_on_nguyens_measure_and_action(client, demo, username):
     else:
         assert objective.status_code == (302 if username == "caseworker.oiseaubleu" else 403)
         assert reduction.status_code == (302 if username == "cesf.opac38" else 403)
+
+
+def test_grants_follow_the_workflow(client, flow, other_association):
+    """Before the orientation the association sees nothing; after it, the household is in
+    its « Mes ménages »; another association never sees it."""
+    household = household_create(by=flow.cesf)
+    diagnostic = diagnostic_create(household=household, by=flow.cesf)
+    detail = reverse("households:detail", args=[household.pk])
+    outsider = user_create("caseworker", partner=other_association)
+
+    def caseload(user) -> str:
+        client.force_login(user)
+        return text_of(client.get(reverse("households:list")))
+
+    assert household.reference not in caseload(flow.caseworker)
+    assert client.get(detail).status_code == 404
+    client.force_login(flow.cesf)
+    client.post(
+        reverse("actions:orientation_create", args=[household.pk]),
+        {
+            "kind": "solvency",
+            "diagnostic": diagnostic.pk,
+            "association": flow.association.pk,
+            "reason": "Impayés.",
+        },
+    )
+    assert household.reference in caseload(flow.caseworker)
+    assert client.get(detail).status_code == 200
+    assert household.reference not in caseload(outsider)
+    assert client.get(detail).status_code == 404
+
+
+def test_both_sides_answering_from_pages_opened_at_once_keep_both_answers(client, flow):
+    from tests.factories import orientation_create
+
+    orientation = orientation_create(cesf=flow.cesf, association=flow.association)
+    codecision = orientation.action.codecisions.get()
+    url = reverse("codecision:detail", args=[codecision.pk])
+    # Both open the page before either answers.
+    for user in (flow.cesf, flow.caseworker):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
+    answer(client, flow.cesf, codecision, answer="approve", comment="Accord bailleur")
+    answer(
+        client,
+        flow.caseworker,
+        codecision,
+        answer="approve",
+        comment="Accord association",
+        referent=flow.caseworker.pk,
+    )
+    codecision.refresh_from_db()
+    assert (codecision.landlord_answer, codecision.association_answer) == ("approve", "approve")
+    assert codecision.status == "approved"
+    page = text_of(client.get(url))
+    assert "Accord bailleur" in page and "Accord association" in page
