@@ -46,6 +46,10 @@ def codecision_open(
     )
     reason = f"Ouverture : {Purpose(purpose).label}" + (f" — {comment}" if comment else "")
     action_services._save(codecision, by=by, reason=reason)
+    from codecision.tasks import notify_codecision_opened
+    from logement_toujours.queue import enqueue_on_commit
+
+    enqueue_on_commit(notify_codecision_opened, codecision.pk)
     return codecision
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -113,6 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.views.unread_count",
             ],
         },
     },
@@ -209,7 +211,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
 
 LOGGING = {
     "version": 1,
@@ -266,6 +267,37 @@ HOUSEHOLDS_PER_PAGE = 50
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "logement-demo-2026")
 
 # --- Reminders and notifications (notifications/, */tasks.py) ---
+
+# The address of the application, for links in e-mails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# A co-decision that waits longer than this for a partner's answer is reminded to it.
+REMINDER_CODECISION_WAIT_DAYS = env_int("REMINDER_CODECISION_WAIT_DAYS", 7)
+# An active measure with no follow-up for this long is reminded to its referent.
+REMINDER_NO_FOLLOW_UP_DAYS = env_int("REMINDER_NO_FOLLOW_UP_DAYS", 30)
+# A measure's end is reminded this many days before (referent and coordinators).
+REMINDER_MEASURE_END_DAYS = [30, 7]
+# A hearing is reminded 15 days before; other legal deadlines this many days before.
+REMINDER_HEARING_DAYS = 15
+REMINDER_LEGAL_DEADLINE_DAYS = 7
+# The end of the winter truce after an eviction judgement, and a sliding lease's review.
+REMINDER_TRUCE_END_DAYS = 30
+REMINDER_LEASE_REVIEW_DAYS = 30
+# When the daily sweep and the daily digest run (local time).
+REMINDER_SWEEP_HOUR = env_int("REMINDER_SWEEP_HOUR", 6)
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminder-sweep": {
+        "task": "actions.tasks.daily_sweep",
+        "schedule": crontab(hour=REMINDER_SWEEP_HOUR, minute=0),
+    },
+    "daily-digest": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=DIGEST_HOUR, minute=0),
+    },
+}
+# A page that schedules a task never waits long for a broker that does not answer.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY = False
 
 # --- Funding (funding/) ---
 

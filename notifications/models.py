@@ -1,0 +1,75 @@
+"""In-app notifications, the record of reminders already sent, and delivery preferences."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField("type", max_length=40)
+    text = models.TextField("message")
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    link = models.CharField("lien", max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField("lue le", null=True, blank=True)
+    emailed_at = models.DateTimeField("envoyée par courriel le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "notification"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["recipient"], name="notification_unread", condition=models.Q(read_at=None)
+            ),
+            models.Index(fields=["recipient", "-created_at"], name="notification_by_recipient"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Reminder(models.Model):
+    """One reminder sent for an object, a kind and a due date: never sent twice."""
+
+    kind = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "rappel envoyé"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_type", "object_id", "due_on"], name="reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_type}#{self.object_id} ({self.due_on:%d/%m/%Y})"
+
+
+class EmailMode(models.TextChoices):
+    IMMEDIATE = "immediate", "Un courriel par notification"
+    DIGEST = "digest", "Un récapitulatif quotidien"
+    NONE = "none", "Pas de courriel (seulement dans l'application)"
+
+
+class NotificationPreference(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_mode = models.CharField(
+        "courriels", max_length=10, choices=EmailMode.choices, default=EmailMode.IMMEDIATE
+    )
+
+    class Meta:
+        verbose_name = "préférence de notification"
+
+    def __str__(self) -> str:
+        return f"{self.user} : {self.get_email_mode_display()}"

@@ -11,6 +11,11 @@ from tests.factories import PartnerFactory, user_create
 def pytest_configure(config):
     # Demo users are created with real passwords; a fast hasher keeps the suite quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run in the test's process; the tests marked `broker` use a real worker.
+    from logement_toujours.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
 
 
 @pytest.fixture

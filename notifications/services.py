@@ -1,0 +1,175 @@
+"""Notify users, once: in the application, and by e-mail as each user prefers."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils import timezone
+
+from notifications.models import EmailMode, Notification, NotificationPreference, Reminder
+from partners.models import User
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder a rule found due: for which object, of which kind, for which date."""
+
+    kind: str
+    object_type: str
+    object_id: int
+    due_on: date
+    text: str
+    recipients: frozenset[int]
+    household_id: int | None = None
+    link: str = ""
+
+    @property
+    def key(self) -> tuple:
+        return (self.kind, self.object_type, self.object_id, self.due_on)
+
+
+def claim(keys: list[tuple]) -> set[tuple]:
+    """Record these reminders as sent; return only the ones no one had recorded before.
+
+    One INSERT … ON CONFLICT DO NOTHING RETURNING per batch: two sweeps running at once
+    each get a disjoint share, so nothing is sent twice."""
+    claimed: set[tuple] = set()
+    table = Reminder._meta.db_table
+    now = timezone.now()
+    for start in range(0, len(keys), 1000):
+        batch = keys[start : start + 1000]
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch))
+        params = [value for key in batch for value in (*key, now)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (kind, object_type, object_id, due_on, sent_at) "
+                f"VALUES {values} ON CONFLICT (kind, object_type, object_id, due_on) DO NOTHING "
+                "RETURNING kind, object_type, object_id, due_on",
+                params,
+            )
+            for kind, object_type, object_id, due_on in cursor.fetchall():
+                if isinstance(due_on, str):  # SQLite returns dates as text
+                    due_on = date.fromisoformat(due_on)
+                claimed.add((kind, object_type, object_id, due_on))
+    return claimed
+
+
+@transaction.atomic
+def deliver(dues: Iterable[Due]) -> int:
+    """Send the reminders that were not sent before; return how many notifications."""
+    dues = {due.key: due for due in dues}
+    if not dues:
+        return 0
+    fresh = claim(list(dues))
+    notifications = [
+        Notification(
+            recipient_id=recipient,
+            kind=dues[key].kind,
+            text=dues[key].text,
+            household_id=dues[key].household_id,
+            link=dues[key].link,
+        )
+        for key in sorted(fresh, key=str)
+        for recipient in sorted(dues[key].recipients)
+    ]
+    Notification.objects.bulk_create(notifications, batch_size=2000)
+    _email_soon(notifications)
+    return len(notifications)
+
+
+def notify(
+    *, recipients: Iterable[User | int], kind: str, text: str, household=None, link: str = ""
+) -> list[Notification]:
+    """A notification for a workflow event (not a reminder): sent every time it happens."""
+    ids = {r if isinstance(r, int) else r.pk for r in recipients}
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(recipient_id=i, kind=kind, text=text, household=household, link=link)
+            for i in sorted(ids)
+        ]
+    )
+    _email_soon(notifications)
+    return notifications
+
+
+def _email_soon(notifications: list[Notification]) -> None:
+    if not notifications:
+        return
+    from logement_toujours.queue import enqueue_on_commit
+    from notifications.tasks import send_immediate_emails
+
+    ids = [n.pk for n in notifications if n.pk]
+    if ids:
+        enqueue_on_commit(send_immediate_emails, ids)
+
+
+def email_mode(user_id: int, modes: dict[int, str]) -> str:
+    return modes.get(user_id, EmailMode.IMMEDIATE)
+
+
+def send_immediate_emails(notification_ids: list[int]) -> int:
+    """E-mail each notification to recipients who want single e-mails; mark them sent."""
+    pending = list(
+        Notification.objects.filter(pk__in=notification_ids, emailed_at=None)
+        .exclude(recipient__email="")
+        .select_related("recipient")
+    )
+    modes = dict(
+        NotificationPreference.objects.filter(
+            user_id__in={n.recipient_id for n in pending}
+        ).values_list("user_id", "email_mode")
+    )
+    sent = []
+    for notification in pending:
+        if email_mode(notification.recipient_id, modes) != EmailMode.IMMEDIATE:
+            continue
+        send_mail(
+            subject=f"[Le logement toujours] {notification.text[:80]}",
+            message=_body([notification]),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[notification.recipient.email],
+        )
+        sent.append(notification.pk)
+    Notification.objects.filter(pk__in=sent).update(emailed_at=timezone.now())
+    return len(sent)
+
+
+def send_digests() -> int:
+    """One e-mail per user who chose the daily digest, with what was not e-mailed yet."""
+    users = NotificationPreference.objects.filter(email_mode=EmailMode.DIGEST).values_list(
+        "user_id", flat=True
+    )
+    pending = (
+        Notification.objects.filter(recipient_id__in=users, emailed_at=None)
+        .exclude(recipient__email="")
+        .select_related("recipient")
+        .order_by("recipient_id", "created_at")
+    )
+    by_user: dict[int, list[Notification]] = {}
+    for notification in pending:
+        by_user.setdefault(notification.recipient_id, []).append(notification)
+    for notifications in by_user.values():
+        send_mail(
+            subject=f"[Le logement toujours] {len(notifications)} notification(s) du jour",
+            message=_body(notifications),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[notifications[0].recipient.email],
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
+            emailed_at=timezone.now()
+        )
+    return len(by_user)
+
+
+def _body(notifications: list[Notification]) -> str:
+    base = settings.SITE_URL.rstrip("/")
+    lines = [f"- {n.text}" + (f"\n  {base}{n.link}" if n.link else "") for n in notifications]
+    return (
+        "Bonjour,\n\n"
+        + "\n".join(lines)
+        + "\n\nCes messages ne contiennent pas de données personnelles : "
+        "connectez-vous pour voir le dossier.\n"
+    )

@@ -1,0 +1,74 @@
+"""The notification centre: each user sees only its own notifications."""
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from notifications.models import Notification, NotificationPreference
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = (
+        Notification.objects.filter(recipient=request.user)
+        .select_related("household")
+        .order_by(F("read_at").asc(nulls_first=True), "-created_at", "-pk")
+    )
+    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@require_POST
+def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect("notifications:list")
+
+
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = Notification.objects.filter(recipient=request.user, read_at=None).update(
+        read_at=timezone.now()
+    )
+    messages.success(request, f"{count} notification(s) marquée(s) comme lue(s).")
+    return redirect("notifications:list")
+
+
+class PreferenceForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreference
+        fields = ["email_mode"]
+        widgets = {"email_mode": forms.RadioSelect}
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    preference, _ = NotificationPreference.objects.get_or_create(user=request.user)
+    form = PreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Vos préférences sont enregistrées.")
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})
+
+
+def unread_count(request: HttpRequest) -> dict:
+    """Context processor: the unread count shown in the header."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "unread_notifications": lambda: Notification.objects.filter(
+            recipient=user, read_at=None
+        ).count()
+    }
