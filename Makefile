@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test lint format migrate demo system-test-deps bench
+.PHONY: install run test lint format migrate demo system-test-deps bench bench-pdf
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -63,3 +63,7 @@ test: install system-test-deps lint
 # the data once into its own database, then prints one JSON object of figures.
 bench: install
 	@bash scripts/bench.sh
+
+# The PDF summary of a typical case, on a throw-away database.
+bench-pdf: install
+	$(BIN)/python scripts/bench_pdf.py

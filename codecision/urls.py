@@ -13,4 +13,5 @@ urlpatterns = [
     path("comites/nouveau/", views.session_create, name="session_create"),
     path("comites/<int:pk>/", views.session_detail, name="session_detail"),
     path("comites/<int:pk>/valider/", views.session_sign_off, name="session_sign_off"),
+    path("comites/<int:pk>/compte-rendu.pdf", views.session_minutes_pdf, name="minutes_pdf"),
 ]

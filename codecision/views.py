@@ -230,3 +230,21 @@ def session_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "codecision/session_detail.html", _session_context(session, form), status=400
     )
+
+
+def session_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The committee minutes as a PDF (coordinators)."""
+    from django.utils import timezone
+
+    from households.pdf import render_pdf
+
+    _require_coordinator(request)
+    session = get_object_or_404(CommitteeSession.objects.select_related("signed_off_by"), pk=pk)
+    context = _session_context(session)
+    context.update(exported_by=request.user, exported_at=timezone.localtime())
+    pdf = render_pdf("pdf/committee_minutes.html", context)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="comite-{session.held_on:%Y-%m-%d}.pdf"'
+    )
+    return response

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from households import views
+from households import pdf_views, views
 
 app_name = "households"
 urlpatterns = [
@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.household_detail, name="detail"),
     path("<int:pk>/modifier/", views.household_edit, name="edit"),
     path("<int:pk>/diagnostics/nouveau/", views.diagnostic_create, name="diagnostic_create"),
+    path("<int:pk>/resume.pdf", pdf_views.summary_pdf, name="summary_pdf"),
     path("journal-des-acces/", views.access_log, name="access_log"),
 ]

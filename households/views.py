@@ -78,6 +78,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-happened_on", "-pk"),
         "can_edit": can(request.user, HouseholdAction.EDIT, household),
         "can_diagnose": can(request.user, HouseholdAction.WRITE_DIAGNOSTIC, household),
+        "can_export": can(request.user, HouseholdAction.EXPORT, household),
     }
     return render(request, "households/detail.html", context)
 

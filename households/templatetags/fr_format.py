@@ -1,0 +1,41 @@
+"""French formatting for pages and PDFs: 1 234,56 € and 24 novembre 2026."""
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+
+register = template.Library()
+
+NARROW_NBSP = "\u202f"
+MONTHS = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]  # fmt: skip
+
+
+@register.filter
+def euros(value) -> str:
+    """1234.5 → « 1 234,50 € » (narrow no-break space between thousands)."""
+    if value in (None, ""):
+        return "—"
+    try:
+        amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    sign = "−" if amount < 0 else ""
+    units, cents = f"{abs(amount):.2f}".split(".")
+    groups = []
+    while units:
+        groups.insert(0, units[-3:])
+        units = units[:-3]
+    return f"{sign}{NARROW_NBSP.join(groups)},{cents}\u00a0€"
+
+
+@register.filter
+def date_fr(value) -> str:
+    """A date in words: « 1er mars 2027 »."""
+    if not isinstance(value, date):
+        return "—"
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
