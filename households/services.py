@@ -36,7 +36,8 @@ def _next_reference(year: int) -> str:
 
 def _check_landlord(data: dict[str, Any]) -> None:
     landlord = data.get("landlord")
-    if data.get("housing_status") == "tenant" and landlord is None:
+    # A household is a tenant unless said otherwise (the model's default).
+    if data.get("housing_status", "tenant") == "tenant" and landlord is None:
         raise DomainError("Indiquez le bailleur d'un ménage locataire.", field="landlord")
     if landlord is not None and not landlord.is_landlord:
         raise DomainError("Le bailleur choisi n'est pas un bailleur social.", field="landlord")
@@ -80,9 +81,10 @@ def household_update(
     locked = Household.objects.select_for_update(of=("self",)).get(pk=household.pk)
     if locked.version != expected_version:
         raise DomainError(STALE_EDIT_MESSAGE)
-    _check_landlord(data)
     for field, value in data.items():
         setattr(locked, field, value)
+    # The tenant/landlord rule holds on the whole record, not only on what changed.
+    _check_landlord({"housing_status": locked.housing_status, "landlord": locked.landlord})
     locked.version += 1
     locked._history_user = by
     locked.save()

@@ -1,3 +1,51 @@
-"""The REST API under /api/ (issue 7): one router over each app's api.py."""
+"""The REST API under /api/: one router over each app's api.py, the schema and its docs.
 
-urlpatterns: list = []
+Access goes through the same layer as the pages; a rule's refusal (DomainError) comes back
+as 400 with the field it concerns."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import exceptions, routers
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from actions.api import CoDecisionViewSet, FollowUpViewSet, MeasureViewSet, OrientationViewSet
+from households.api import HouseholdViewSet
+from notifications.api import NotificationViewSet
+from partners.api import PartnerViewSet
+from partners.errors import DomainError
+
+app_name = "api"
+
+router = routers.DefaultRouter()
+router.register("partners", PartnerViewSet, basename="partner")
+router.register("households", HouseholdViewSet, basename="household")
+router.register("orientations", OrientationViewSet, basename="orientation")
+router.register("codecisions", CoDecisionViewSet, basename="codecision")
+router.register("measures", MeasureViewSet, basename="measure")
+router.register("follow-ups", FollowUpViewSet, basename="follow-up")
+router.register("notifications", NotificationViewSet, basename="notification")
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        field = exc.field or "non_field_errors"
+        exc = exceptions.ValidationError({field: [exc.message]})
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound("Introuvable.")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    return drf_exception_handler(exc, context)
+
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]
+
+# The API authenticates by session or personal token itself (401 rather than a redirect
+# to the login page).
+for pattern in urlpatterns:
+    pattern.callback.login_required = False

@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "partners",
     "households",
     "actions",
@@ -304,3 +307,39 @@ CELERY_TASK_PUBLISH_RETRY = False
 # --- Funding (funding/) ---
 
 # --- REST API (logement_toujours/api.py, */api.py) ---
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "partners.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["rest_framework.filters.OrderingFilter"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "logement_toujours.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Le logement toujours — API",
+    "DESCRIPTION": (
+        "API du dossier partagé : ménages, diagnostics, orientations, co-décisions, mesures "
+        "d'accompagnement, suivis, notifications. Mêmes droits que les pages : chaque "
+        "structure ne voit que les ménages qu'elle accompagne. Authentification par session "
+        "ou par jeton personnel (« Authorization: Token <jeton> », page Profil)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AnswerEnum": "codecision.models.Answer",
+        "SchemeStatusEnum": "households.models.SchemeStatus",
+        "ActionKindEnum": "actions.choices.ActionKind",
+        "FollowUpKindEnum": "actions.models.FollowUpKind",
+        "PartnerKindEnum": "partners.models.PartnerKind",
+        "EnergyLabelEnum": "households.models.EnergyLabel",
+    },
+}

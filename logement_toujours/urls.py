@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from logement_toujours.views import health
+from partners import views as partner_views
 
 admin.site.site_header = "Le logement toujours — administration"
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("budget/", include("funding.urls")),
     path("api/", include("logement_toujours.api")),
+    path("profil/", partner_views.profile, name="profile"),
+    path("profil/jetons/<int:pk>/revoquer/", partner_views.token_revoke, name="token_revoke"),
     path("admin/", admin.site.urls),
     path("sante/", health, name="health"),
 ]

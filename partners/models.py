@@ -1,3 +1,6 @@
+import hashlib
+import secrets
+
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils.functional import cached_property
@@ -106,3 +109,41 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.partner})"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def create_for(self, *, user: "User", name: str) -> tuple["ApiToken", str]:
+        """A new personal token; the secret is returned once and only its hash is kept."""
+        secret = "lt_" + secrets.token_urlsafe(32)
+        token = self.create(
+            user=user, name=name, key_hash=ApiToken.hash(secret), prefix=secret[:10]
+        )
+        return token, secret
+
+    def active(self):
+        return self.filter(revoked_at=None)
+
+
+class ApiToken(models.Model):
+    """A personal API token: its user's rights, revocable from the profile page."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("nom", max_length=80)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField("début du jeton", max_length=12, editable=False)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, editable=False)
+    revoked_at = models.DateTimeField("révoqué le", null=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "jeton d'API"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()

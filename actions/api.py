@@ -1,0 +1,470 @@
+"""Orientations, co-decisions, support measures and follow-ups through the API.
+
+Every step calls the same service as the form, after the same check from
+actions.permissions; objects are reached through their visible household."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from actions import services
+from actions.models import (
+    ActionKind,
+    FollowUp,
+    FollowUpKind,
+    MeasureStatus,
+    Orientation,
+    Outcome,
+    SupportMeasure,
+)
+from actions.permissions import (
+    can_answer,
+    can_close_measure,
+    can_log_follow_up,
+    can_manage_measure,
+    can_orient,
+    get_codecision_or_404,
+    get_measure_or_404,
+    require,
+)
+from codecision import services as codecision_services
+from codecision.models import Answer, CoDecision, CoDecisionAnswer, CoDecisionStatus, Side
+from households.models import Diagnostic, Household
+from households.permissions import HouseholdAction, can_open_caseload, get_household_or_404
+from partners.models import Partner, User
+
+
+def _visible_households(user):
+    if not can_open_caseload(user):
+        raise PermissionDenied("Votre rôle ne donne pas accès aux dossiers nominatifs.")
+    return Household.objects.visible_to(user)
+
+
+# --- Orientations -----------------------------------------------------------------------------
+
+
+class OrientationSerializer(serializers.ModelSerializer):
+    household = serializers.IntegerField(source="household_id")
+    association = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.associations())
+    landlord = serializers.PrimaryKeyRelatedField(
+        queryset=Partner.objects.landlords(),
+        required=False,
+        allow_null=True,
+        help_text="Pour l'action 4 : le bailleur qui fournit le logement.",
+    )
+    diagnostic = serializers.PrimaryKeyRelatedField(
+        queryset=Diagnostic.objects.all(), required=False, allow_null=True
+    )
+    action_id = serializers.IntegerField(source="action.pk", read_only=True)
+    codecision_id = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Orientation
+        fields = [
+            "id",
+            "household",
+            "kind",
+            "association",
+            "landlord",
+            "diagnostic",
+            "reason",
+            "proposed_by",
+            "created_at",
+            "action_id",
+            "codecision_id",
+        ]
+        read_only_fields = ["id", "proposed_by", "created_at"]
+
+    def get_codecision_id(self, orientation) -> int | None:
+        codecisions = list(orientation.action.codecisions.all())
+        return codecisions[0].pk if codecisions else None
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Orientations des ménages visibles"),
+    create=extend_schema(summary="Orienter un ménage (ouvre la co-décision)"),
+)
+class OrientationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    queryset = Orientation.objects.none()  # for the schema; get_queryset filters
+    lookup_value_regex = r"\d+"
+    serializer_class = OrientationSerializer
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        return (
+            Orientation.objects.filter(household__in=_visible_households(self.request.user))
+            .select_related("action")
+            .prefetch_related("action__codecisions")
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        household = get_household_or_404(request, data["household_id"], HouseholdAction.VIEW)
+        require(can_orient(request.user, household))
+        orientation = services.orientation_create(
+            household=household,
+            by=request.user,
+            kind=data["kind"],
+            association=data["association"],
+            landlord=data.get("landlord"),
+            diagnostic=data.get("diagnostic"),
+            reason=data["reason"],
+        )
+        return Response(self.get_serializer(orientation).data, status=status.HTTP_201_CREATED)
+
+
+# --- Co-decisions -----------------------------------------------------------------------------
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CoDecisionAnswer
+        fields = ["side", "partner", "answer", "comment", "referent", "answered_by", "answered_at"]
+
+
+class CoDecisionSerializer(serializers.ModelSerializer):
+    household = serializers.IntegerField(source="action.household_id", read_only=True)
+    kind = serializers.CharField(source="action.kind", read_only=True)
+    answers = AnswerSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CoDecision
+        fields = [
+            "id",
+            "household",
+            "action",
+            "kind",
+            "purpose",
+            "measure",
+            "landlord",
+            "association",
+            "status",
+            "landlord_answer",
+            "association_answer",
+            "opened_at",
+            "decided_at",
+            "session",
+            "answers",
+        ]
+
+
+class AnswerRequestSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    referent = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="À l'approbation d'un démarrage, l'association désigne le référent.",
+    )
+    starts_on = serializers.DateField(required=False, allow_null=True)
+    side = serializers.ChoiceField(
+        choices=Side.choices, required=False, help_text="Coordination : la partie qui répond."
+    )
+    session = serializers.IntegerField(required=False, help_text="Coordination : le comité.")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Co-décisions des ménages visibles",
+        parameters=[
+            OpenApiParameter("status", str, enum=CoDecisionStatus.values),
+            OpenApiParameter(
+                "waiting",
+                bool,
+                description="Seulement celles qui attendent la réponse de votre structure",
+            ),
+        ],
+    ),
+    retrieve=extend_schema(summary="Une co-décision et ses réponses"),
+)
+class CoDecisionViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = CoDecision.objects.none()  # for the schema; get_queryset filters
+    lookup_value_regex = r"\d+"
+    serializer_class = CoDecisionSerializer
+    ordering_fields = ["opened_at"]
+    ordering = ["-opened_at", "-id"]
+
+    def get_queryset(self):
+        user = self.request.user
+        codecisions = (
+            CoDecision.objects.filter(action__household__in=_visible_households(user).values("pk"))
+            .select_related("action")
+            .prefetch_related("answers")
+        )
+        params = self.request.query_params
+        if params.get("status") in CoDecisionStatus.values:
+            codecisions = codecisions.filter(status=params["status"])
+        if params.get("waiting") in ("true", "1") and user.partner:
+            codecisions = codecisions.waiting_for(user.partner)
+        return codecisions
+
+    def get_object(self):
+        return get_codecision_or_404(self.request, _pk(self.kwargs["pk"]))
+
+    def _answer(self, request, pk, answer: str):
+        codecision = get_codecision_or_404(request, _pk(pk))
+        require(
+            can_answer(request.user, codecision),
+            "Votre structure n'a pas à répondre à cette co-décision, ou elle est close.",
+        )
+        serializer = AnswerRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        session = None
+        if data.get("session"):
+            from codecision.models import CommitteeSession
+
+            session = CommitteeSession.objects.filter(pk=data["session"]).first()
+        codecision_services.codecision_answer(
+            codecision=codecision,
+            by=request.user,
+            answer=answer,
+            comment=data.get("comment", ""),
+            referent=data.get("referent"),
+            side=data.get("side"),
+            session=session,
+            starts_on=data.get("starts_on"),
+        )
+        return Response(CoDecisionSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Approuver", request=AnswerRequestSerializer, responses=CoDecisionSerializer
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def approve(self, request, pk=None):
+        return self._answer(request, pk, Answer.APPROVE)
+
+    @extend_schema(
+        summary="Refuser", request=AnswerRequestSerializer, responses=CoDecisionSerializer
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def reject(self, request, pk=None):
+        return self._answer(request, pk, Answer.REJECT)
+
+    @extend_schema(
+        summary="Demander l'ajournement",
+        request=AnswerRequestSerializer,
+        responses=CoDecisionSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def adjourn(self, request, pk=None):
+        return self._answer(request, pk, Answer.ADJOURN)
+
+
+# --- Support measures ---------------------------------------------------------------------------
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    household = serializers.IntegerField(source="action.household_id", read_only=True)
+    kind = serializers.CharField(source="action.kind", read_only=True)
+    association = serializers.IntegerField(source="action.association_id", read_only=True)
+    landlord = serializers.IntegerField(source="action.landlord_id", read_only=True)
+
+    class Meta:
+        model = SupportMeasure
+        fields = [
+            "id",
+            "household",
+            "action",
+            "kind",
+            "landlord",
+            "association",
+            "referent",
+            "starts_on",
+            "ends_on",
+            "renewal_count",
+            "status",
+            "closed_on",
+            "outcome",
+            "outcome_detail",
+            "version",
+        ]
+
+
+class RenewalRequestSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ClosureSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    outcome_detail = serializers.CharField(required=False, allow_blank=True, default="")
+    closed_on = serializers.DateField(required=False, allow_null=True)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Mesures d'accompagnement des ménages visibles",
+        parameters=[
+            OpenApiParameter("status", str, enum=MeasureStatus.values),
+            OpenApiParameter("kind", str, enum=ActionKind.values),
+            OpenApiParameter("partner", int, description="Bailleur ou association"),
+            OpenApiParameter("ends_before", str, description="AAAA-MM-JJ"),
+            OpenApiParameter("ends_after", str, description="AAAA-MM-JJ"),
+        ],
+    ),
+    retrieve=extend_schema(summary="Une mesure"),
+)
+class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = SupportMeasure.objects.none()  # for the schema; get_queryset filters
+    lookup_value_regex = r"\d+"
+    serializer_class = MeasureSerializer
+    ordering_fields = ["ends_on", "starts_on"]
+    ordering = ["ends_on", "id"]
+
+    def get_queryset(self):
+        measures = SupportMeasure.objects.filter(
+            action__household__in=_visible_households(self.request.user).values("pk")
+        ).select_related("action")
+        params = self.request.query_params
+        if params.get("status") in MeasureStatus.values:
+            measures = measures.filter(status=params["status"])
+        if params.get("kind") in ActionKind.values:
+            measures = measures.filter(action__kind=params["kind"])
+        if params.get("partner", "").isdigit():
+            partner = int(params["partner"])
+            measures = measures.filter(Q(action__landlord=partner) | Q(action__association=partner))
+        for name, lookup in (("ends_before", "ends_on__lt"), ("ends_after", "ends_on__gt")):
+            day = _date(params.get(name))
+            if day:
+                measures = measures.filter(**{lookup: day})
+        return measures
+
+    def get_object(self):
+        return get_measure_or_404(self.request, _pk(self.kwargs["pk"]))
+
+    @extend_schema(
+        summary="Demander le renouvellement (ouvre une co-décision)",
+        request=RenewalRequestSerializer,
+        responses={201: CoDecisionSerializer},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def renewal(self, request, pk=None):
+        measure = self.get_object()
+        require(
+            can_manage_measure(request.user, measure),
+            "Le renouvellement est demandé par l'association qui porte la mesure.",
+        )
+        serializer = RenewalRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        codecision = codecision_services.renewal_request(
+            measure=measure, by=request.user, comment=serializer.validated_data["comment"]
+        )
+        return Response(CoDecisionSerializer(codecision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Clôturer avec son issue", request=ClosureSerializer, responses=MeasureSerializer
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def close(self, request, pk=None):
+        measure = self.get_object()
+        require(
+            can_close_measure(request.user, measure),
+            "La clôture revient au référent de la mesure ou à la coordination.",
+        )
+        serializer = ClosureSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        measure = services.measure_close(
+            measure=measure, by=request.user, **serializer.validated_data
+        )
+        return Response(MeasureSerializer(self.get_object()).data)
+
+
+# --- Follow-ups -------------------------------------------------------------------------------
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    household = serializers.IntegerField(source="household_id")
+    measure = serializers.PrimaryKeyRelatedField(
+        queryset=SupportMeasure.objects.all(), required=False, allow_null=True
+    )
+    kind = serializers.ChoiceField(choices=FollowUpKind.choices)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "household",
+            "measure",
+            "happened_on",
+            "kind",
+            "duration_minutes",
+            "summary",
+            "next_step",
+            "confidential",
+            "author",
+            "author_partner",
+            "created_at",
+        ]
+        read_only_fields = ["id", "author", "author_partner", "created_at"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Suivis des ménages visibles (les confidentiels d'une autre structure exclus)",
+        parameters=[
+            OpenApiParameter("household", int),
+            OpenApiParameter("measure", int),
+            OpenApiParameter("since", str, description="AAAA-MM-JJ"),
+        ],
+    ),
+    create=extend_schema(summary="Noter un suivi"),
+)
+class FollowUpViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    queryset = FollowUp.objects.none()  # for the schema; get_queryset filters
+    lookup_value_regex = r"\d+"
+    serializer_class = FollowUpSerializer
+    ordering_fields = ["happened_on"]
+    ordering = ["-happened_on", "-id"]
+
+    def get_queryset(self):
+        user = self.request.user
+        follow_ups = FollowUp.objects.filter(
+            household__in=_visible_households(user).values("pk")
+        ).visible_to(user)
+        params = self.request.query_params
+        for name in ("household", "measure"):
+            if params.get(name, "").isdigit():
+                follow_ups = follow_ups.filter(**{f"{name}_id": params[name]})
+        since = _date(params.get("since"))
+        if since:
+            follow_ups = follow_ups.filter(happened_on__gte=since)
+        return follow_ups
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        household = get_household_or_404(request, data.pop("household_id"), HouseholdAction.VIEW)
+        require(
+            can_log_follow_up(request.user, household),
+            "Les suivis sont notés par les travailleurs sociaux qui accompagnent le ménage.",
+        )
+        measure = data.pop("measure", None)
+        follow_up = services.follow_up_create(
+            household=household, by=request.user, measure=measure, data=data
+        )
+        return Response(self.get_serializer(follow_up).data, status=status.HTTP_201_CREATED)
+
+
+def _pk(value) -> int:
+    from django.http import Http404
+
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("Introuvable") from None
+
+
+def _date(value):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

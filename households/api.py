@@ -1,0 +1,273 @@
+"""Households, members and diagnostics through the API: the same access layer and services
+as the pages (households.permissions, households.services)."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from households import services
+from households.models import Diagnostic, Household, HouseholdMember, HousingStatus
+from households.permissions import (
+    HouseholdAction,
+    can_create_household,
+    can_open_caseload,
+    get_household_or_404,
+)
+from partners.models import Partner
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HouseholdMember
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "birth_date",
+            "relationship",
+            "occupation",
+            "left_on",
+        ]
+        read_only_fields = ["id"]
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    landlord = serializers.PrimaryKeyRelatedField(
+        queryset=Partner.objects.landlords(),
+        allow_null=True,
+        required=False,
+        help_text="Bailleur du logement (obligatoire pour un ménage locataire).",
+    )
+    members = MemberSerializer(many=True, required=False)
+    version = serializers.IntegerField(
+        required=False,
+        help_text="Version lue ; une modification sur une version dépassée est refusée.",
+    )
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "reference",
+            "name",
+            "housing_status",
+            "landlord",
+            "tenant_number",
+            "address",
+            "postcode",
+            "city",
+            "contact_phone",
+            "contact_email",
+            "consent_given_on",
+            "created_by_partner",
+            "created_at",
+            "updated_at",
+            "version",
+            "members",
+        ]
+        read_only_fields = ["id", "reference", "created_by_partner", "created_at", "updated_at"]
+
+
+class HouseholdListSerializer(serializers.ModelSerializer):
+    landlord_name = serializers.CharField(
+        source="landlord.name", default=None, read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "reference",
+            "name",
+            "housing_status",
+            "landlord",
+            "landlord_name",
+            "city",
+            "updated_at",
+        ]
+
+
+class DiagnosticSerializer(serializers.ModelSerializer):
+    total_resources = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    effort_rate = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=1,
+        read_only=True,
+        allow_null=True,
+        help_text="(loyer + charges + autres frais − aide au logement) ÷ ressources, en %.",
+    )
+    remaining_income_per_day = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        read_only=True,
+        help_text="(ressources − charges fixes) ÷ personnes ÷ 30 jours.",
+    )
+
+    class Meta:
+        model = Diagnostic
+        exclude = ["author", "author_partner", "household"]
+        read_only_fields = ["id", "created_at"]
+
+
+class PDFRenderer(BaseRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data) if not isinstance(data, bytes) else data
+
+
+def _write_data(serializer) -> tuple[dict, list]:
+    data = dict(serializer.validated_data)
+    members = data.pop("members", [])
+    data.pop("version", None)
+    return data, members
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Mes ménages",
+        parameters=[
+            OpenApiParameter("q", str, description="Nom, prénom ou référence"),
+            OpenApiParameter("housing_status", str, enum=HousingStatus.values),
+            OpenApiParameter("landlord", int, description="Identifiant du bailleur"),
+        ],
+    ),
+    retrieve=extend_schema(summary="Un ménage et ses membres"),
+    create=extend_schema(summary="Ouvrir un dossier"),
+    partial_update=extend_schema(summary="Modifier un dossier"),
+)
+class HouseholdViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Les ménages que votre structure accompagne."""
+
+    queryset = Household.objects.none()  # for the schema; get_queryset filters
+    lookup_value_regex = r"\d+"
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    ordering_fields = ["updated_at", "reference", "name"]
+    ordering = ["-updated_at", "-id"]
+
+    def get_serializer_class(self):
+        return HouseholdListSerializer if self.action == "list" else HouseholdSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        if not can_open_caseload(user):
+            raise PermissionDenied("Votre rôle ne donne pas accès aux dossiers nominatifs.")
+        households = Household.objects.visible_to(user).select_related("landlord")
+        params = self.request.query_params
+        if params.get("q"):
+            households = households.search(params["q"])
+        if params.get("housing_status") in HousingStatus.values:
+            households = households.filter(housing_status=params["housing_status"])
+        if params.get("landlord", "").isdigit():
+            households = households.filter(landlord_id=params["landlord"])
+        return households
+
+    def get_object(self):
+        household = get_household_or_404(
+            self.request,
+            _pk(self.kwargs["pk"]),
+            HouseholdAction.VIEW if self.request.method == "GET" else HouseholdAction.EDIT,
+        )
+        return household
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(HouseholdSerializer(self.get_object()).data)
+
+    def create(self, request, *args, **kwargs):
+        if not can_create_household(request.user):
+            raise PermissionDenied("Votre rôle ne permet pas d'ouvrir un dossier.")
+        serializer = HouseholdSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data, members = _write_data(serializer)
+        household = services.household_create(by=request.user, data=data, members=members)
+        return Response(HouseholdSerializer(household).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        household = self.get_object()
+        serializer = HouseholdSerializer(household, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data, members = _write_data(serializer)
+        version = serializer.validated_data.get("version", household.version)
+        household = services.household_update(
+            household=household,
+            by=request.user,
+            data=data,
+            expected_version=version,
+            members=members,
+        )
+        return Response(HouseholdSerializer(household).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Diagnostics du ménage (le plus récent d'abord)",
+        request=None,
+        responses=DiagnosticSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def diagnostics(self, request, pk=None):
+        household = get_household_or_404(request, _pk(pk), HouseholdAction.VIEW)
+        diagnostics = household.diagnostics.all()
+        return Response(DiagnosticSerializer(diagnostics, many=True).data)
+
+    @diagnostics.mapping.post
+    @extend_schema(
+        summary="Écrire un diagnostic",
+        request=DiagnosticSerializer,
+        responses={201: DiagnosticSerializer},
+    )
+    def diagnostic_create(self, request, pk=None):
+        household = get_household_or_404(request, _pk(pk), HouseholdAction.WRITE_DIAGNOSTIC)
+        serializer = DiagnosticSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        diagnostic = services.diagnostic_create(
+            household=household, by=request.user, data=serializer.validated_data
+        )
+        return Response(DiagnosticSerializer(diagnostic).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Résumé du dossier en PDF",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="resume-pdf",
+        filter_backends=[],
+        pagination_class=None,
+        renderer_classes=[JSONRenderer, PDFRenderer],
+    )
+    def summary_pdf(self, request, pk=None):
+        from households.pdf import render_pdf
+        from households.summary import case_summary
+
+        household = get_household_or_404(request, _pk(pk), HouseholdAction.EXPORT)
+        pdf = render_pdf(
+            "pdf/case_summary.html", {"summary": case_summary(household, request.user)}
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{household.reference}.pdf"'
+        return response
+
+
+def _pk(value) -> int:
+    from django.http import Http404
+
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("Introuvable") from None

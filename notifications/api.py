@@ -1,0 +1,46 @@
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from notifications.models import Notification
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "text", "household", "link", "created_at", "read_at"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Mes notifications",
+        parameters=[OpenApiParameter("unread", bool, description="Seulement les non lues")],
+    ),
+    retrieve=extend_schema(summary="Une notification"),
+)
+class NotificationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    queryset = Notification.objects.none()  # for the schema; get_queryset filters
+    lookup_value_regex = r"\d+"
+    serializer_class = NotificationSerializer
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        notifications = Notification.objects.filter(recipient=self.request.user)
+        if self.request.query_params.get("unread") in ("true", "1"):
+            notifications = notifications.filter(read_at=None)
+        return notifications
+
+    @extend_schema(summary="Marquer comme lue", request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def read(self, request, pk=None):
+        notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+        return Response(NotificationSerializer(notification).data)

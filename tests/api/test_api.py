@@ -1,0 +1,209 @@
+"""The REST API: tokens, the whole case through HTTP, errors, query counts, docs."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from actions import services
+from actions.services import SECOND_RENEWAL_MESSAGE
+from households.models import Household
+from partners.models import ApiToken
+from tests.factories import household_create
+
+
+def api_for(user) -> APIClient:
+    _, secret = ApiToken.objects.create_for(user=user, name="test")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    return client
+
+
+def test_tokens_are_stored_hashed_and_revocation_shuts_the_door(client, flow):
+    token, secret = ApiToken.objects.create_for(user=flow.cesf, name="Logiciel locatif")
+    assert secret not in (token.key_hash, token.prefix) and len(token.key_hash) == 64
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    assert api.get("/api/households/").status_code == 200
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert api.get("/api/households/").status_code == 200
+    client.force_login(flow.cesf)
+    client.post(reverse("token_revoke", args=[token.pk]))
+    assert api.get("/api/households/").status_code == 401
+    api.credentials(HTTP_AUTHORIZATION="Token lt_inconnu")
+    assert api.get("/api/households/").status_code == 401
+    assert APIClient().get("/api/households/").status_code == 401
+
+
+def test_profile_page_shows_a_new_secret_once(client, flow):
+    client.force_login(flow.caseworker)
+    page = client.post(reverse("profile"), {"name": "Tableau de bord"}).content.decode()
+    token = ApiToken.objects.get(user=flow.caseworker)
+    secret = page.split('<code class="secret">')[1].split("</code>")[0]
+    assert ApiToken.hash(secret) == token.key_hash
+    assert secret not in client.get(reverse("profile")).content.decode()
+    other = ApiToken.objects.create_for(user=flow.cesf, name="autre")[0]
+    assert client.post(reverse("token_revoke", args=[other.pk])).status_code == 404
+
+
+def test_the_whole_case_through_the_api(flow):
+    today = timezone.localdate()
+    cesf, caseworker = api_for(flow.cesf), api_for(flow.caseworker)
+    response = cesf.post(
+        "/api/households/",
+        {
+            "name": "Lambert",
+            "housing_status": "tenant",
+            "landlord": flow.landlord.pk,
+            "city": "Grenoble",
+            "members": [{"first_name": "Anne", "last_name": "LAMBERT", "relationship": "head"}],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.data
+    household = response.data["id"]
+    assert response.data["reference"].startswith(f"LT-{today.year}-")
+    response = cesf.post(
+        f"/api/households/{household}/diagnostics/",
+        {
+            "made_on": today.isoformat(),
+            "persons": 1,
+            "income_work": "1200.00",
+            "rent": "450.00",
+            "energy_costs": "180.00",
+            "conclusion": "Factures d'énergie trop lourdes.",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.data
+    assert response.data["effort_rate"] == "37.5"
+    diagnostic = response.data["id"]
+    response = cesf.post(
+        "/api/orientations/",
+        {
+            "household": household,
+            "kind": "energy",
+            "association": flow.association.pk,
+            "diagnostic": diagnostic,
+            "reason": "Logement énergivore.",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.data
+    codecision = response.data["codecision_id"]
+    assert cesf.post(f"/api/codecisions/{codecision}/approve/", {}).status_code == 200
+    response = caseworker.post(
+        f"/api/codecisions/{codecision}/approve/",
+        {"referent": flow.caseworker.pk, "starts_on": (today - timedelta(days=5)).isoformat()},
+        format="json",
+    )
+    assert response.data["status"] == "approved"
+    [measure] = caseworker.get("/api/measures/", {"status": "active"}).data["results"]
+    assert measure["household"] == household and measure["renewal_count"] == 0
+    for summary in ("Visite à domicile.", "Appel de suivi."):
+        response = caseworker.post(
+            "/api/follow-ups/",
+            {
+                "household": household,
+                "measure": measure["id"],
+                "happened_on": today.isoformat(),
+                "kind": "home_visit",
+                "summary": summary,
+            },
+            format="json",
+        )
+        assert response.status_code == 201, response.data
+    follow_ups = caseworker.get("/api/follow-ups/", {"household": household}).data
+    assert follow_ups["count"] == 2
+    response = caseworker.post(f"/api/measures/{measure['id']}/renewal/", {}, format="json")
+    assert response.status_code == 201
+    renewal = response.data["id"]
+    cesf.post(f"/api/codecisions/{renewal}/approve/", {})
+    caseworker.post(f"/api/codecisions/{renewal}/approve/", {})
+    assert caseworker.get(f"/api/measures/{measure['id']}/").data["renewal_count"] == 1
+    response = caseworker.post(f"/api/measures/{measure['id']}/renewal/", {}, format="json")
+    assert response.status_code == 400
+    assert SECOND_RENEWAL_MESSAGE in str(response.data)
+    response = caseworker.post(
+        f"/api/measures/{measure['id']}/close/", {"outcome": "transferred"}, format="json"
+    )
+    assert response.status_code == 200 and response.data["status"] == "closed"
+    pdf = caseworker.get(f"/api/households/{household}/resume-pdf/")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_errors_are_400_with_fields_and_hidden_objects_404(flow, other_association):
+    from tests.factories import user_create
+
+    cesf = api_for(flow.cesf)
+    response = cesf.post(
+        "/api/households/", {"name": "Sans bailleur", "housing_status": "tenant"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "landlord" in response.data
+    household = household_create(by=flow.cesf)
+    outsider = api_for(user_create("caseworker", partner=other_association))
+    assert outsider.get(f"/api/households/{household.pk}/").status_code == 404
+    assert outsider.get("/api/households/999999999/").status_code == 404
+    response = cesf.patch(
+        f"/api/households/{household.pk}/", {"name": "X", "version": 99}, format="json"
+    )
+    assert response.status_code == 400
+    assert "modifié par quelqu'un d'autre" in str(response.data)
+    assert Household.objects.get(pk=household.pk).name != "X"
+
+
+def test_confidential_follow_ups_never_leave_the_authors_partner(demo):
+    nguyen = Household.objects.get(name="Nguyen")
+    own = api_for(demo["caseworker.oiseaubleu"]).get("/api/follow-ups/", {"household": nguyen.pk})
+    other = api_for(demo["cesf.opac38"]).get("/api/follow-ups/", {"household": nguyen.pk})
+    coordinator = api_for(demo["coordinator.lt"]).get("/api/follow-ups/", {"household": nguyen.pk})
+    summaries = lambda r: {f["summary"] for f in r.data["results"]}  # noqa: E731
+    assert any("Situation familiale" in s for s in summaries(own))
+    assert not any("Situation familiale" in s for s in summaries(other))
+    assert not any("Situation familiale" in s for s in summaries(coordinator))
+    assert summaries(other) < summaries(own)
+
+
+@pytest.mark.parametrize("url", ["/api/households/", "/api/measures/", "/api/follow-ups/"])
+def test_list_query_counts_do_not_grow_with_the_data(
+    flow, url, django_assert_max_num_queries, django_assert_num_queries
+):
+    from tests.factories import both_approve, orientation_create
+
+    api = api_for(flow.caseworker)
+
+    def grow():
+        orientation = orientation_create(cesf=flow.cesf, association=flow.association)
+        both_approve(
+            orientation.action.codecisions.get(),
+            landlord_user=flow.cesf,
+            caseworker=flow.caseworker,
+        )
+        services.follow_up_create(
+            household=orientation.household,
+            by=flow.caseworker,
+            measure=orientation.action.measures.get(),
+            data={"happened_on": timezone.localdate(), "kind": "phone", "summary": "Appel."},
+        )
+
+    grow()
+    api.get(url)
+    with django_assert_max_num_queries(12) as first:
+        assert api.get(url).status_code == 200
+    for _ in range(4):
+        grow()
+    with django_assert_num_queries(len(first.captured_queries)):
+        assert api.get(url).data["count"] >= 5
+
+
+def test_docs_are_served_without_a_cdn(client, flow):
+    client.force_login(flow.cesf)
+    page = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in page
+    assert "cdn" not in page.lower() and "unpkg" not in page.lower()
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert schema["info"]["title"].startswith("Le logement toujours")
+    assert "/api/measures/{id}/renewal/" in schema["paths"]

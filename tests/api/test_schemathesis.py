@@ -1,0 +1,35 @@
+"""Schemathesis against the published OpenAPI schema: no 5xx, responses match the schema.
+
+Bounded examples per operation, through the WSGI application in this process (the test's
+database), with a demo caseworker's personal token."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error, response_schema_conformance
+
+from logement_toujours.wsgi import application
+from partners.models import ApiToken, User
+
+# Loading the schema asks the application for /api/schema/, which needs no database.
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+
+@pytest.fixture
+def token_header(db):
+    user = User.objects.get(username="caseworker.oiseaubleu")
+    _, secret = ApiToken.objects.create_for(user=user, name="schemathesis")
+    return {"Authorization": f"Token {secret}"}
+
+
+@schema.parametrize()
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+def test_api_conforms_to_its_schema(case, token_header):
+    case.call_and_validate(
+        headers=token_header, checks=[not_a_server_error, response_schema_conformance]
+    )
