@@ -218,6 +218,9 @@ def measure_open(*, action: Action, referent: User, starts_on: date, by: User) -
         ends_on=SupportMeasure.end_for(starts_on, 0),
     )
     _save(measure, by=by, reason="Ouverture de la mesure")
+    from funding.services import book_measure_fee
+
+    book_measure_fee(measure, by=by)
     return measure
 
 
@@ -242,6 +245,9 @@ def measure_renew(*, measure: SupportMeasure, by: User, on: date) -> SupportMeas
     measure.ends_on = SupportMeasure.end_for(measure.starts_on, measure.renewal_count)
     measure.version += 1
     _save(measure, by=by, reason="Renouvellement co-décidé")
+    from funding.services import book_measure_fee
+
+    book_measure_fee(measure, by=by, renewal=True)
     return measure
 
 
@@ -418,6 +424,9 @@ def rent_reduction_create(
         created_by=by,
     )
     _save(reduction, by=by)
+    from funding.services import book_rent_reduction
+
+    book_rent_reduction(reduction, by=by)
     return reduction
 
 

@@ -1,0 +1,158 @@
+"""The programme's money: funding sources, yearly budgets and an append-only ledger."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from partners.models import Partner
+
+money = {"max_digits": 12, "decimal_places": 2}
+
+
+class FundingKind(models.TextChoices):
+    RENT_REDUCTION = "rent_reduction", "Bailleurs : minorations de loyer"
+    FLAT_FEE = "flat_fee", "Bailleurs : forfait par mesure"
+    AVDL = "avdl", "État : AVDL"
+    GRANT = "grant", "Subvention"
+    OTHER = "other", "Autre"
+
+
+class FundingSource(models.Model):
+    kind = models.CharField("type", max_length=20, choices=FundingKind.choices)
+    year = models.PositiveSmallIntegerField("année")
+    funder = models.ForeignKey(
+        Partner,
+        verbose_name="financeur (partenaire)",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funding_sources",
+    )
+    funder_name = models.CharField(
+        "financeur (organisme extérieur)",
+        max_length=120,
+        blank=True,
+        help_text="Si le financeur n'est pas un partenaire : État, fondation…",
+    )
+    amount_committed = models.DecimalField(
+        "montant engagé", validators=[MinValueValidator(Decimal(0))], **money
+    )
+    amount_received = models.DecimalField(
+        "montant reçu", default=0, validators=[MinValueValidator(Decimal(0))], **money
+    )
+    documents = models.TextField("références des pièces", blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "source de financement"
+        ordering = ["year", "kind", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year} — {self.funder or self.funder_name}"
+
+
+class YearlyBudget(models.Model):
+    year = models.PositiveSmallIntegerField("année", unique=True)
+    amount_engaged = models.DecimalField("budget engagé", **money)
+    households_targeted = models.PositiveIntegerField("ménages visés")
+    flat_fee = models.DecimalField(
+        "forfait bailleur par mesure", default=settings.FUNDING_FLAT_FEE_DEFAULT, **money
+    )
+
+    class Meta:
+        verbose_name = "budget annuel"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"Budget {self.year}"
+
+
+class AppendOnly(Exception):
+    pass
+
+
+class LedgerEntry(models.Model):
+    """One movement of money. Never edited nor deleted: a correction is a new entry."""
+
+    on = models.DateField("date")
+    year = models.PositiveSmallIntegerField("exercice", db_index=True)
+    kind = models.CharField("type", max_length=20, choices=FundingKind.choices)
+    source = models.ForeignKey(
+        FundingSource, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name="partenaire",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+    )
+    household = models.ForeignKey(
+        "households.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    measure = models.ForeignKey(
+        "actions.SupportMeasure",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+    )
+    rent_reduction = models.ForeignKey(
+        "actions.RentReduction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+    )
+    amount = models.DecimalField("montant", **money)
+    measures_count = models.PositiveIntegerField(
+        "mesures couvertes",
+        default=0,
+        help_text="Pour un forfait : le nombre de mesures qu'il paie (1 pour une mesure).",
+    )
+    label = models.CharField("libellé", max_length=200)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name="corrige l'écriture",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    # What the workflow booked, so that it is never booked twice.
+    booking_key = models.CharField(max_length=80, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "écriture"
+        ordering = ["on", "pk"]
+        indexes = [models.Index(fields=["year", "kind", "partner"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking_key"],
+                condition=~models.Q(booking_key=""),
+                name="ledger_booked_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on:%d/%m/%Y} {self.label} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnly("Une écriture ne se modifie pas : saisissez une correction.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Une écriture ne se supprime pas : saisissez une correction.")

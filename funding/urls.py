@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from funding import views
 
 app_name = "funding"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:year>/", views.dashboard, name="dashboard"),
+    path("<int:year>/registre/", views.ledger, name="ledger"),
+    path("<int:year>/registre.<fmt>", views.ledger_export, name="ledger_export"),
+    path("<int:year>/chiffres.<str:fmt>", views.figures_export, name="figures_export"),
+    path("<int:year>/ecritures/nouvelle/", views.entry_create, name="entry_create"),
+    path("<int:year>/sources/nouvelle/", views.source_create, name="source_create"),
+    path("ecritures/<int:pk>/corriger/", views.entry_correct, name="entry_correct"),
+]

@@ -306,6 +306,11 @@ CELERY_TASK_PUBLISH_RETRY = False
 
 # --- Funding (funding/) ---
 
+# The landlord's flat fee per support measure, when the year's budget does not say.
+FUNDING_FLAT_FEE_DEFAULT = env_int("FUNDING_FLAT_FEE_DEFAULT", 400)
+# Whether the renewal of a measure books a new flat fee (off: one fee per measure).
+FUNDING_RENEWAL_BOOKS_FEE = env_bool("FUNDING_RENEWAL_BOOKS_FEE", False)
+
 # --- REST API (logement_toujours/api.py, */api.py) ---
 
 REST_FRAMEWORK = {

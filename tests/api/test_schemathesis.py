@@ -5,6 +5,8 @@ database), with a demo caseworker's personal token."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
@@ -16,7 +18,19 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
 @pytest.fixture
-def token_header(db):
+def keep_test_connection():
+    """Requests go through the WSGI handler, which closes the database connection at the end
+    of each request; keep the test's connection (and transaction), as Django's test client
+    does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token_header(db, keep_test_connection):
     user = User.objects.get(username="caseworker.oiseaubleu")
     _, secret = ApiToken.objects.create_for(user=user, name="schemathesis")
     return {"Authorization": f"Token {secret}"}
@@ -24,7 +38,7 @@ def token_header(db):
 
 @schema.parametrize()
 @settings(
-    max_examples=8,
+    max_examples=5,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,

@@ -1,0 +1,64 @@
+from django import forms
+
+from funding.models import FundingKind, FundingSource
+from partners.models import Partner
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TYPED_KINDS = [
+    (k, label)
+    for k, label in FundingKind.choices
+    if k not in (FundingKind.FLAT_FEE, FundingKind.RENT_REDUCTION)
+]
+
+
+class EntryForm(forms.Form):
+    kind = forms.ChoiceField(label="Type", choices=TYPED_KINDS)
+    on = forms.DateField(label="Date", widget=DATE)
+    amount = forms.DecimalField(label="Montant (€)", max_digits=12, decimal_places=2)
+    label = forms.CharField(label="Libellé", max_length=200)
+    source = forms.ModelChoiceField(
+        label="Source de financement", queryset=FundingSource.objects.all(), required=False
+    )
+    partner = forms.ModelChoiceField(
+        label="Partenaire concerné", queryset=Partner.objects.all(), required=False
+    )
+
+
+class SourceForm(forms.ModelForm):
+    class Meta:
+        model = FundingSource
+        fields = [
+            "kind",
+            "year",
+            "funder",
+            "funder_name",
+            "amount_committed",
+            "amount_received",
+            "documents",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("funder") and not data.get("funder_name"):
+            self.add_error("funder_name", "Indiquez le financeur : un partenaire ou un organisme.")
+        return data
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(label="Motif de la correction", max_length=120)
+    amount = forms.DecimalField(
+        label="Montant juste (€)",
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        help_text="Laissez vide pour seulement annuler l'écriture.",
+    )
+
+
+class LedgerFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "Tous"), *FundingKind.choices]
+    )
+    partner = forms.ModelChoiceField(
+        label="Partenaire", required=False, queryset=Partner.objects.all()
+    )

@@ -1,0 +1,258 @@
+"""Budget pages: the year's dashboard, the ledger, coordinators' entries, CSV and xlsx."""
+
+import csv
+import io
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from funding import services
+from funding.forms import CorrectionForm, EntryForm, LedgerFilterForm, SourceForm
+from funding.models import LedgerEntry
+from funding.permissions import budget_scope, can_enter
+from households.templatetags.fr_format import euros
+from partners.errors import DomainError
+
+CHART_WIDTH = 520
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    budget_scope(request.user)
+    return redirect("funding:dashboard", year=timezone.localdate().year)
+
+
+def _bars(rows: list[tuple[str, list[tuple[str, Decimal, str]]]]) -> dict:
+    """Horizontal bar chart geometry, drawn as inline SVG by the template."""
+    values = [value for _, bars in rows for _, value, _ in bars]
+    top = max([abs(v) for v in values] + [Decimal(1)])
+    groups, y = [], 0
+    for label, bars in rows:
+        items = []
+        for name, value, css in bars:
+            width = int(abs(value) / top * (CHART_WIDTH - 200))
+            items.append({"name": name, "value": value, "css": css, "y": y, "width": width})
+            y += 16
+        groups.append({"label": label, "bars": items, "label_y": items[0]["y"] + 11})
+        y += 10
+    return {"groups": groups, "height": y + 4, "width": CHART_WIDTH}
+
+
+def dashboard(request: HttpRequest, year: int) -> HttpResponse:
+    partner = budget_scope(request.user)
+    figures = services.year_figures(year, partner)
+    chart_kinds = _bars(
+        [
+            (
+                k.label,
+                [
+                    ("engagé", k.committed, "committed"),
+                    ("dépensé", k.spent, "spent"),
+                ],
+            )
+            for k in figures.by_kind
+        ]
+    )
+    chart_partners = _bars(
+        [(name, [("dépensé", total, "spent")]) for name, total in figures.by_partner]
+    )
+    return render(
+        request,
+        "funding/dashboard.html",
+        {
+            "figures": figures,
+            "chart_kinds": chart_kinds,
+            "chart_partners": chart_partners,
+            "years": sorted(
+                set(LedgerEntry.objects.values_list("year", flat=True).distinct())
+                | {timezone.localdate().year, year}
+            ),
+            "can_enter": can_enter(request.user),
+        },
+    )
+
+
+def _ledger(request: HttpRequest, year: int):
+    partner = budget_scope(request.user)
+    entries = services.entries_for(year, partner).select_related(
+        "partner", "source", "household", "corrects"
+    )
+    filters = LedgerFilterForm(request.GET or None)
+    if filters.is_valid():
+        if filters.cleaned_data["kind"]:
+            entries = entries.filter(kind=filters.cleaned_data["kind"])
+        if filters.cleaned_data["partner"]:
+            entries = entries.filter(partner=filters.cleaned_data["partner"])
+    return entries, filters
+
+
+def ledger(request: HttpRequest, year: int) -> HttpResponse:
+    entries, filters = _ledger(request, year)
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "funding/ledger.html",
+        {
+            "year": year,
+            "page": page,
+            "filters": filters,
+            "querystring": query.urlencode(),
+            "can_enter": can_enter(request.user),
+        },
+    )
+
+
+def _require_entry(request: HttpRequest) -> None:
+    budget_scope(request.user)
+    if not can_enter(request.user):
+        raise PermissionDenied("Les écritures sont saisies par la coordination.")
+
+
+@require_http_methods(["GET", "POST"])
+def entry_create(request: HttpRequest, year: int) -> HttpResponse:
+    _require_entry(request)
+    form = EntryForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_add(by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "L'écriture est enregistrée.")
+            return redirect("funding:ledger", year=form.cleaned_data["on"].year)
+    return render(
+        request, "funding/form.html", {"form": form, "title": "Nouvelle écriture", "year": year}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def source_create(request: HttpRequest, year: int) -> HttpResponse:
+    _require_entry(request)
+    form = SourceForm(request.POST or None, initial={"year": year})
+    if request.method == "POST" and form.is_valid():
+        source = form.save()
+        messages.success(request, "La source de financement est enregistrée.")
+        return redirect("funding:dashboard", year=source.year)
+    return render(
+        request,
+        "funding/form.html",
+        {"form": form, "title": "Nouvelle source de financement", "year": year},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def entry_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_entry(request)
+    entry = get_object_or_404(LedgerEntry, pk=pk)
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_correct(by=request.user, entry=entry, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "La correction est enregistrée.")
+            return redirect("funding:ledger", year=entry.year)
+    return render(
+        request,
+        "funding/form.html",
+        {
+            "form": form,
+            "title": f"Corriger : {entry.label} ({euros(entry.amount)})",
+            "year": entry.year,
+        },
+    )
+
+
+# --- Exports -------------------------------------------------------------------------------
+
+LEDGER_COLUMNS = ["Date", "Type", "Partenaire", "Ménage", "Libellé", "Montant", "Corrige"]
+
+
+def _ledger_rows(entries):
+    for entry in entries:
+        yield [
+            entry.on,
+            entry.get_kind_display(),
+            entry.partner.name if entry.partner else "",
+            entry.household.reference if entry.household else "",
+            entry.label,
+            entry.amount,
+            entry.corrects_id or "",
+        ]
+
+
+def _figure_rows(figures):
+    yield ["Rubrique", "Engagé", "Reçu", "Dépensé"]
+    for kind in figures.by_kind:
+        yield [kind.label, kind.committed, kind.received, kind.spent]
+    yield ["Total", figures.committed, "", figures.spent]
+    yield []
+    yield ["Partenaire", "", "", "Dépensé"]
+    for name, total in figures.by_partner:
+        yield [name, "", "", total]
+    yield []
+    yield ["Budget engagé", figures.engaged]
+    yield ["Ménages visés", figures.households_targeted]
+    yield ["Ménages accompagnés", figures.households_supported]
+    yield ["Coût par ménage", figures.cost_per_household or ""]
+    yield ["Prévision fin d'année", figures.forecast]
+
+
+def _csv(rows, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # spreadsheet software reads the accents right
+    writer = csv.writer(response, delimiter=";")
+    for row in rows:
+        writer.writerow([str(v).replace(".", ",") if isinstance(v, Decimal) else v for v in row])
+    return response
+
+
+def _xlsx(sheets: dict[str, list], filename: str) -> HttpResponse:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Format inconnu")
+
+
+def ledger_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    _check_format(fmt)
+    entries, _ = _ledger(request, year)
+    rows = [LEDGER_COLUMNS, *_ledger_rows(entries)]
+    if fmt == "csv":
+        return _csv(rows, f"registre-{year}.csv")
+    return _xlsx({"Registre": rows}, f"registre-{year}.xlsx")
+
+
+def figures_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    _check_format(fmt)
+    figures = services.year_figures(year, budget_scope(request.user))
+    rows = list(_figure_rows(figures))
+    if fmt == "csv":
+        return _csv(rows, f"budget-{year}.csv")
+    return _xlsx({"Budget": rows}, f"budget-{year}.xlsx")

@@ -1,0 +1,232 @@
+"""The programme's money: bookings fed by the workflow, corrections, totals, pages, exports."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from actions import services as action_services
+from codecision import services as codecision_services
+from funding import services
+from funding.models import AppendOnly, FundingKind, LedgerEntry, YearlyBudget
+from partners.demo import demo_users
+from partners.errors import DomainError
+from tests.factories import both_approve, orientation_create
+
+USERS = [username for username, _, _ in demo_users()]
+
+
+def start(flow, on: date):
+    with time_machine.travel(on):
+        orientation = orientation_create(cesf=flow.cesf, association=flow.association)
+        both_approve(
+            orientation.action.codecisions.get(),
+            landlord_user=flow.cesf,
+            caseworker=flow.caseworker,
+            starts_on=on,
+        )
+    return orientation.action.measures.get()
+
+
+def fees(measure):
+    return LedgerEntry.objects.filter(measure=measure, kind=FundingKind.FLAT_FEE)
+
+
+def test_a_measure_start_books_one_flat_fee_for_the_landlord(flow):
+    YearlyBudget.objects.create(
+        year=2026, amount_engaged=100000, households_targeted=40, flat_fee=Decimal(450)
+    )
+    measure = start(flow, date(2026, 2, 3))
+    [fee] = fees(measure)
+    assert (fee.amount, fee.partner, fee.year) == (Decimal(450), flow.landlord, 2026)
+    services.book_measure_fee(measure, by=flow.cesf)  # the same step seen twice
+    assert fees(measure).count() == 1
+
+
+@pytest.mark.parametrize("setting, expected", [(False, 1), (True, 2)])
+def test_renewal_books_a_fee_only_if_the_setting_says_so(flow, settings, setting, expected):
+    settings.FUNDING_RENEWAL_BOOKS_FEE = setting
+    measure = start(flow, date(2026, 1, 5))
+    with time_machine.travel(date(2026, 6, 20)):
+        renewal = codecision_services.renewal_request(measure=measure, by=flow.caseworker)
+        both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
+    assert fees(measure).count() == expected
+
+
+def test_a_rent_reduction_over_7_months_books_7_monthly_entries(flow):
+    measure = start(flow, date(2026, 1, 5))
+    reduction = action_services.rent_reduction_create(
+        action=measure.action,
+        by=flow.cesf,
+        monthly_amount=Decimal("35.50"),
+        starts_on=date(2026, 3, 1),
+        ends_on=date(2026, 9, 1),
+    )
+    entries = LedgerEntry.objects.filter(rent_reduction=reduction).order_by("on")
+    assert [e.on for e in entries] == [date(2026, m, 1) for m in range(3, 10)]
+    assert sum(e.amount for e in entries) == Decimal("248.50")
+    services.book_rent_reduction(reduction, by=flow.cesf)
+    assert entries.count() == 7
+
+
+def test_a_correction_nets_out_and_nothing_is_edited(flow):
+    entry = services.entry_add(
+        by=flow.coordinator,
+        kind=FundingKind.AVDL,
+        on=date(2026, 4, 15),
+        amount=Decimal(36000),
+        label="AVDL versement 1",
+    )
+    with pytest.raises(AppendOnly):
+        entry.amount = Decimal(1)
+        entry.save()
+    with pytest.raises(AppendOnly):
+        entry.delete()
+    services.entry_correct(by=flow.coordinator, entry=entry, reason="Erreur", amount=Decimal(30000))
+    year = LedgerEntry.objects.filter(year=2026, kind=FundingKind.AVDL, label__contains="AVDL")
+    assert sum(e.amount for e in year) == Decimal(30000)
+    with pytest.raises(DomainError, match="déjà été corrigée"):
+        services.entry_correct(by=flow.coordinator, entry=entry, reason="Encore")
+    with pytest.raises(DomainError, match="coordination"):
+        services.entry_add(
+            by=flow.cesf, kind="avdl", on=date(2026, 1, 1), amount=Decimal(1), label="x"
+        )
+    with pytest.raises(DomainError, match="comptés par le suivi"):
+        services.entry_add(
+            by=flow.coordinator, kind="flat_fee", on=date(2026, 1, 1), amount=1, label="x"
+        )
+
+
+def test_the_2016_demo_reproduces_the_seed_figures(demo):
+    figures = services.year_figures(2016)
+    assert figures.engaged == figures.spent == Decimal(207000)
+    assert figures.households_supported == figures.households_targeted == 80
+    spent = {k.kind: k.spent for k in figures.by_kind}
+    assert spent["flat_fee"] == 80 * Decimal(400)
+    assert all(spent[kind] > 0 for kind in ("rent_reduction", "avdl", "grant"))
+    by_partner = dict(figures.by_partner)
+    assert by_partner["Actis"] == 12 * Decimal(1500) + 30 * Decimal(400)
+    assert figures.cost_per_household == Decimal("2587.50")
+
+
+def test_a_manager_sees_only_its_partners_lines(client, demo):
+    client.force_login(demo["manager.actis"])
+    page = client.get(reverse("funding:ledger", args=[2016])).content.decode()
+    rows = page.split("<tbody>")[1].split("</tbody>")[0]
+    assert "(Actis)" in rows and "(Opac38)" not in rows and "AVDL" not in rows
+    figures = services.year_figures(2016, demo["manager.actis"].partner)
+    assert figures.spent == 12 * Decimal(1500) + 30 * Decimal(400)
+
+
+def page_total(client, year: int) -> str:
+    page = client.get(reverse("funding:dashboard", args=[year])).content.decode()
+    return page.split('id="spent">')[1].split("</dd>")[0]
+
+
+def test_exports_hold_the_same_totals_as_the_page(client, demo):
+    from households.templatetags.fr_format import euros
+
+    client.force_login(demo["funder.fondation"])
+    shown = page_total(client, 2016)
+    assert shown == euros(207000)
+    response = client.get(reverse("funding:figures_export", args=[2016, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content))["Budget"]
+    rows = {row[0]: row for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert euros(rows["Total"][3]) == shown
+    assert rows["Ménages accompagnés"][1] == 80
+    ledger = client.get(reverse("funding:ledger_export", args=[2016, "xlsx"]))
+    entries = list(
+        load_workbook(io.BytesIO(ledger.content))["Registre"].iter_rows(values_only=True)
+    )
+    assert euros(sum(row[5] for row in entries[1:])) == shown
+    text = client.get(reverse("funding:ledger_export", args=[2016, "csv"])).content.decode()
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    total = sum(Decimal(row[5].replace(",", ".")) for row in rows[1:])
+    assert euros(total) == shown
+
+
+def test_coordinator_enters_a_grant_and_a_correction_through_the_pages(client, demo):
+    client.force_login(demo["coordinator.lt"])
+    response = client.post(
+        reverse("funding:entry_create", args=[2026]),
+        {"kind": "grant", "on": "2026-05-02", "amount": "5000", "label": "Subvention ville"},
+    )
+    assert response.status_code == 302
+    entry = LedgerEntry.objects.get(label="Subvention ville")
+    response = client.post(reverse("funding:entry_correct", args=[entry.pk]), {"reason": ""})
+    assert "Ce champ est obligatoire" in response.content.decode()
+    client.post(
+        reverse("funding:entry_correct", args=[entry.pk]),
+        {"reason": "Montant voté : 4 500 €", "amount": "4500"},
+    )
+    assert (
+        sum(e.amount for e in LedgerEntry.objects.filter(label__contains="Subvention ville"))
+        == 4500
+    )
+    response = client.post(
+        reverse("funding:entry_create", args=[2026]),
+        {"kind": "grant", "on": "2026-05-02", "amount": "abc", "label": "X"},
+    )
+    assert "Saisissez un nombre" in response.content.decode()
+
+
+def test_dashboard_and_ledger_query_counts_are_constant(
+    client, demo, django_assert_max_num_queries, django_assert_num_queries
+):
+    client.force_login(demo["coordinator.lt"])
+    for url in (reverse("funding:dashboard", args=[2016]), reverse("funding:ledger", args=[2016])):
+        client.get(url)
+        with django_assert_max_num_queries(20) as first:
+            client.get(url)
+        for index in range(5):
+            services.entry_add(
+                by=demo["coordinator.lt"],
+                kind="other",
+                on=date(2016, 3, 1 + index),
+                amount=Decimal(10),
+                label=f"Divers {index}",
+                partner=demo["cesf.opac38"].partner,
+            )
+        with django_assert_num_queries(len(first.captured_queries)):
+            client.get(url)
+
+
+ALLOWED = {"coordinator.lt", "funder.fondation"} | {u for u in USERS if u.startswith("manager.")}
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_access_matrix_of_the_budget(client, demo, username):
+    client.force_login(demo[username])
+    entry = LedgerEntry.objects.filter(year=2016).first()
+    pages = {
+        "index": reverse("funding:index"),
+        "dashboard": reverse("funding:dashboard", args=[2016]),
+        "ledger": reverse("funding:ledger", args=[2016]),
+        "ledger.csv": reverse("funding:ledger_export", args=[2016, "csv"]),
+        "ledger.xlsx": reverse("funding:ledger_export", args=[2016, "xlsx"]),
+        "figures.csv": reverse("funding:figures_export", args=[2016, "csv"]),
+        "figures.xlsx": reverse("funding:figures_export", args=[2016, "xlsx"]),
+        "entry_create": reverse("funding:entry_create", args=[2016]),
+        "source_create": reverse("funding:source_create", args=[2016]),
+        "entry_correct": reverse("funding:entry_correct", args=[entry.pk]),
+    }
+    outcomes = {name: client.get(url).status_code for name, url in pages.items()}
+    seen = 200 if username in ALLOWED else 403
+    entering = 200 if username == "coordinator.lt" else 403
+    assert outcomes == {
+        "index": 302 if username in ALLOWED else 403,
+        "dashboard": seen,
+        "ledger": seen,
+        "ledger.csv": seen,
+        "ledger.xlsx": seen,
+        "figures.csv": seen,
+        "figures.xlsx": seen,
+        "entry_create": entering,
+        "source_create": entering,
+        "entry_correct": entering,
+    }
