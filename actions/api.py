@@ -32,6 +32,7 @@ from actions.permissions import (
 )
 from codecision import services as codecision_services
 from codecision.models import Answer, CoDecision, CoDecisionAnswer, CoDecisionStatus, Side
+from households.api import object_pk as _pk
 from households.models import Diagnostic, Household
 from households.permissions import HouseholdAction, can_open_caseload, get_household_or_404
 from partners.models import Partner, User
@@ -450,15 +451,6 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
             household=household, by=request.user, measure=measure, data=data
         )
         return Response(self.get_serializer(follow_up).data, status=status.HTTP_201_CREATED)
-
-
-def _pk(value) -> int:
-    from django.http import Http404
-
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404("Introuvable") from None
 
 
 def _date(value):

@@ -2,7 +2,7 @@
 as the pages (households.permissions, households.services)."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -178,7 +178,7 @@ class HouseholdViewSet(
     def get_object(self):
         household = get_household_or_404(
             self.request,
-            _pk(self.kwargs["pk"]),
+            object_pk(self.kwargs["pk"]),
             HouseholdAction.VIEW if self.request.method == "GET" else HouseholdAction.EDIT,
         )
         return household
@@ -220,7 +220,7 @@ class HouseholdViewSet(
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def diagnostics(self, request, pk=None):
-        household = get_household_or_404(request, _pk(pk), HouseholdAction.VIEW)
+        household = get_household_or_404(request, object_pk(pk), HouseholdAction.VIEW)
         diagnostics = household.diagnostics.all()
         return Response(DiagnosticSerializer(diagnostics, many=True).data)
 
@@ -231,7 +231,7 @@ class HouseholdViewSet(
         responses={201: DiagnosticSerializer},
     )
     def diagnostic_create(self, request, pk=None):
-        household = get_household_or_404(request, _pk(pk), HouseholdAction.WRITE_DIAGNOSTIC)
+        household = get_household_or_404(request, object_pk(pk), HouseholdAction.WRITE_DIAGNOSTIC)
         serializer = DiagnosticSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         diagnostic = services.diagnostic_create(
@@ -255,7 +255,7 @@ class HouseholdViewSet(
         from households.pdf import render_pdf
         from households.summary import case_summary
 
-        household = get_household_or_404(request, _pk(pk), HouseholdAction.EXPORT)
+        household = get_household_or_404(request, object_pk(pk), HouseholdAction.EXPORT)
         pdf = render_pdf(
             "pdf/case_summary.html", {"summary": case_summary(household, request.user)}
         )
@@ -264,9 +264,8 @@ class HouseholdViewSet(
         return response
 
 
-def _pk(value) -> int:
-    from django.http import Http404
-
+def object_pk(value) -> int:
+    """An id from the URL; anything else is a missing object (404)."""
     try:
         return int(value)
     except (TypeError, ValueError):

@@ -11,10 +11,8 @@ from actions.models import Action, FollowUp, SupportMeasure
 from actions.services import SECOND_RENEWAL_MESSAGE
 from codecision.models import CoDecision
 from households.models import Household
-from partners.demo import demo_users
+from tests.demo_access import SEES_MARTIN, SEES_NGUYEN, USERS
 from tests.factories import diagnostic_create, household_create, user_create
-
-USERS = [username for username, _, _ in demo_users()]
 
 
 def text_of(response) -> str:
@@ -229,15 +227,7 @@ def test_overview_puts_overdue_measures_first_with_constant_queries(
 
 # --- Access matrix of the action and measure pages (demo cases) -----------------------------
 
-SEES_NGUYEN = {
-    "coordinator.lt",
-    "cesf.opac38",
-    "manager.opac38",
-    "caseworker.oiseaubleu",
-    "manager.oiseaubleu",
-}
 LOGS_NGUYEN = {"cesf.opac38", "caseworker.oiseaubleu"}
-SEES_MARTIN = {"coordinator.lt", "cesf.actis", "manager.actis"}
 
 
 def expected(username: str, page: str) -> int:

@@ -6,29 +6,13 @@ from django.utils import timezone
 from actions.models import SupportMeasure
 from codecision.models import CoDecision
 from households.models import Household
-from partners.demo import demo_users
 from partners.models import Partner
 from tests.api.test_api import api_for
+from tests.demo_access import SEES_BENALI, SEES_MARTIN, SEES_NGUYEN, USERS
 
-USERS = [username for username, _, _ in demo_users()]
 FUNDER = "funder.fondation"
 SOCIAL_WORKERS = {u for u in USERS if u.startswith(("cesf.", "caseworker."))}
-SEES_MARTIN = {"coordinator.lt", "cesf.actis", "manager.actis"}
 EDITS_MARTIN = {"coordinator.lt", "cesf.actis"}
-SEES_NGUYEN = {
-    "coordinator.lt",
-    "cesf.opac38",
-    "manager.opac38",
-    "caseworker.oiseaubleu",
-    "manager.oiseaubleu",
-}
-SEES_BENALI = {
-    "coordinator.lt",
-    "cesf.actis",
-    "manager.actis",
-    "caseworker.ulisse",
-    "manager.ulisse",
-}
 ANSWERS_BENALI = {"cesf.actis", "manager.actis", "caseworker.ulisse", "manager.ulisse"}
 
 

@@ -11,10 +11,8 @@ from django.utils import timezone
 from actions.models import SupportMeasure
 from codecision.models import CoDecision, CoDecisionAnswer, CommitteeSession
 from households.models import Household
-from partners.demo import demo_users
+from tests.demo_access import SEES_BENALI, USERS
 from tests.factories import orientation_create
-
-USERS = [username for username, _, _ in demo_users()]
 
 
 def codecision_of(name: str) -> CoDecision:
@@ -213,14 +211,6 @@ def test_household_page_shows_timeline_and_constant_queries(
 
 
 # --- Access matrix of the co-decision pages -------------------------------------------------
-
-SEES_BENALI = {
-    "coordinator.lt",
-    "cesf.actis",
-    "manager.actis",
-    "caseworker.ulisse",
-    "manager.ulisse",
-}
 
 
 def expected(username: str, url_name: str) -> int:

@@ -14,11 +14,9 @@ from actions import services as action_services
 from codecision import services as codecision_services
 from funding import services
 from funding.models import AppendOnly, FundingKind, LedgerEntry, YearlyBudget
-from partners.demo import demo_users
 from partners.errors import DomainError
+from tests.demo_access import USERS
 from tests.factories import both_approve, orientation_create
-
-USERS = [username for username, _, _ in demo_users()]
 
 
 def start(flow, on: date):

@@ -5,9 +5,7 @@ from django.urls import reverse
 
 from notifications.models import EmailMode, Notification, NotificationPreference
 from notifications.services import notify
-from partners.demo import demo_users
-
-USERS = [username for username, _, _ in demo_users()]
+from tests.demo_access import USERS
 
 
 def test_unread_count_list_and_mark_as_read(client, demo):

@@ -13,17 +13,9 @@ from codecision.models import CommitteeSession
 from households.models import AccessLogEntry, Household
 from households.pdf import ExternalResourceRefused, LocalOnlyURLFetcher
 from households.templatetags.fr_format import date_fr, euros
-from partners.demo import demo_users
+from tests.demo_access import SEES_NGUYEN, USERS
 from tests.factories import both_approve, orientation_create
 
-USERS = [username for username, _, _ in demo_users()]
-SEES_NGUYEN = {
-    "coordinator.lt",
-    "cesf.opac38",
-    "manager.opac38",
-    "caseworker.oiseaubleu",
-    "manager.oiseaubleu",
-}
 CONFIDENTIAL_NOTE = "Situation familiale difficile"
 
 

@@ -1,0 +1,24 @@
+"""Who sees which demo case, written out once for every access-matrix test.
+
+The demo (logement_toujours/demo.py) puts Martin with Actis only, Nguyen with Opac38 and
+L'Oiseau Bleu (an energy measure in progress), and Benali with Actis and Ulisse Energie (a
+co-decision waiting for Ulisse)."""
+
+from partners.demo import demo_users
+
+USERS = [username for username, _, _ in demo_users()]
+SEES_MARTIN = {"coordinator.lt", "cesf.actis", "manager.actis"}
+SEES_NGUYEN = {
+    "coordinator.lt",
+    "cesf.opac38",
+    "manager.opac38",
+    "caseworker.oiseaubleu",
+    "manager.oiseaubleu",
+}
+SEES_BENALI = {
+    "coordinator.lt",
+    "cesf.actis",
+    "manager.actis",
+    "caseworker.ulisse",
+    "manager.ulisse",
+}
