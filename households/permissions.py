@@ -97,8 +97,22 @@ def can(user: User, action: HouseholdAction, household: Household) -> bool:
     if action not in ROLE_ACTIONS.get(user.role, set()):
         return False
     if action in CHANGE_ACTIONS and user.role != Role.COORDINATOR:
-        return user.has_perm(f"households.{CHANGE_PERM}", household)
+        return _partner_may_change(user, household)
     return True
+
+
+def _partner_may_change(user: User, household: Household) -> bool:
+    """The partner's change permission on the household: one indexed lookup, remembered on
+    the household object for the rest of the request (a page asks several times)."""
+    known = household.__dict__.setdefault("_partner_may_change", {})
+    group = user.partner.group_id
+    if group not in known:
+        known[group] = (
+            Household.objects.filter(pk=household.pk)
+            .filter(_group_has_perm(user, CHANGE_PERM))
+            .exists()
+        )
+    return known[group]
 
 
 def get_household_or_404(request: HttpRequest, pk: int, action: HouseholdAction) -> Household:
