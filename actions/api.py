@@ -33,6 +33,7 @@ from actions.permissions import (
 from codecision import services as codecision_services
 from codecision.models import Answer, CoDecision, CoDecisionAnswer, CoDecisionStatus, Side
 from households.api import object_pk as _pk
+from households.api import query_date as _date
 from households.models import Diagnostic, Household
 from households.permissions import HouseholdAction, can_open_caseload, get_household_or_404
 from partners.models import Partner, User
@@ -451,12 +452,3 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
             household=household, by=request.user, measure=measure, data=data
         )
         return Response(self.get_serializer(follow_up).data, status=status.HTTP_201_CREATED)
-
-
-def _date(value):
-    from datetime import date
-
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None

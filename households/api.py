@@ -1,6 +1,8 @@
 """Households, members and diagnostics through the API: the same access layer and services
 as the pages (households.permissions, households.services)."""
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -270,3 +272,11 @@ def object_pk(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise Http404("Introuvable") from None
+
+
+def query_date(value: str | None) -> date | None:
+    """A date from the query string (AAAA-MM-JJ); anything else filters nothing."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

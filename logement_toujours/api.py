@@ -11,6 +11,7 @@ from rest_framework import exceptions, routers
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from actions.api import CoDecisionViewSet, FollowUpViewSet, MeasureViewSet, OrientationViewSet
+from funding.api import LedgerViewSet
 from households.api import HouseholdViewSet
 from notifications.api import NotificationViewSet
 from partners.api import PartnerViewSet
@@ -26,6 +27,7 @@ router.register("codecisions", CoDecisionViewSet, basename="codecision")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("ledger", LedgerViewSet, basename="ledger-entry")
 
 
 def exception_handler(exc, context):

@@ -329,9 +329,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Le logement toujours — API",
     "DESCRIPTION": (
         "API du dossier partagé : ménages, diagnostics, orientations, co-décisions, mesures "
-        "d'accompagnement, suivis, notifications. Mêmes droits que les pages : chaque "
-        "structure ne voit que les ménages qu'elle accompagne. Authentification par session "
-        "ou par jeton personnel (« Authorization: Token <jeton> », page Profil)."
+        "d'accompagnement, suivis, notifications, registre des financements. Mêmes droits "
+        "que les pages : chaque structure ne voit que les ménages qu'elle accompagne. "
+        "Authentification par session ou par jeton personnel (« Authorization: Token <jeton> », page Profil)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

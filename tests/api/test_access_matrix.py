@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from actions.models import SupportMeasure
 from codecision.models import CoDecision
+from funding.models import LedgerEntry
 from households.models import Household
 from partners.models import Partner
 from tests.api.test_api import api_for
@@ -13,6 +14,8 @@ from tests.demo_access import SEES_BENALI, SEES_MARTIN, SEES_NGUYEN, USERS
 FUNDER = "funder.fondation"
 SOCIAL_WORKERS = {u for u in USERS if u.startswith(("cesf.", "caseworker."))}
 EDITS_MARTIN = {"coordinator.lt", "cesf.actis"}
+BUDGET = {"coordinator.lt", FUNDER} | {u for u in USERS if u.startswith("manager.")}
+SEES_OPAC38_MONEY = {"coordinator.lt", FUNDER, "manager.opac38"}
 ANSWERS_BENALI = {"cesf.actis", "manager.actis", "caseworker.ulisse", "manager.ulisse"}
 
 
@@ -53,6 +56,11 @@ def expected(username: str) -> dict[str, int]:
             username, SEES_NGUYEN, {"cesf.opac38", "caseworker.oiseaubleu"}, 201
         ),
         "GET notifications": 200,
+        "GET ledger": 200 if username in BUDGET else 403,
+        "GET ledger entry": (
+            403 if username not in BUDGET else 200 if username in SEES_OPAC38_MONEY else 404
+        ),
+        "GET ledger figures": 200 if username in BUDGET else 403,
     }
 
 
@@ -64,6 +72,7 @@ def test_api_access_matrix(demo, username):
     measure = SupportMeasure.objects.get(action__household=nguyen)
     benali = CoDecision.objects.get(action__household__name="Benali", purpose="start")
     today = timezone.localdate().isoformat()
+    opac38_entry = LedgerEntry.objects.filter(year=2016, partner__short_name="opac38").first()
     calls = {
         "GET partners": lambda: api.get("/api/partners/"),
         "GET households": lambda: api.get("/api/households/"),
@@ -115,6 +124,9 @@ def test_api_access_matrix(demo, username):
             format="json",
         ),
         "GET notifications": lambda: api.get("/api/notifications/"),
+        "GET ledger": lambda: api.get("/api/ledger/", {"year": 2016}),
+        "GET ledger entry": lambda: api.get(f"/api/ledger/{opac38_entry.pk}/"),
+        "GET ledger figures": lambda: api.get("/api/ledger/figures/", {"year": 2016}),
     }
     outcomes = {name: call().status_code for name, call in calls.items()}
     assert outcomes == expected(username)

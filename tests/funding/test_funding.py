@@ -15,6 +15,7 @@ from codecision import services as codecision_services
 from funding import services
 from funding.models import AppendOnly, FundingKind, LedgerEntry, YearlyBudget
 from partners.errors import DomainError
+from partners.models import Partner
 from tests.demo_access import USERS
 from tests.factories import both_approve, orientation_create
 
@@ -192,6 +193,69 @@ def test_dashboard_and_ledger_query_counts_are_constant(
             )
         with django_assert_num_queries(len(first.captured_queries)):
             client.get(url)
+
+
+def test_the_ledger_through_the_api_matches_the_dashboard(demo):
+    from tests.api.test_api import api_for
+
+    funder = api_for(demo["funder.fondation"])
+    figures = funder.get("/api/ledger/figures/", {"year": 2016}).json()
+    assert Decimal(figures["spent"]) == Decimal(207000)
+    assert figures["households_supported"] == 80
+    assert Decimal(figures["cost_per_household"]) == Decimal("2587.50")
+    spent = {row["kind"]: Decimal(row["spent"]) for row in figures["by_kind"]}
+    assert spent["flat_fee"] == 80 * Decimal(400)
+
+    def all_entries(api, **params):
+        rows, page = [], 1
+        while True:
+            response = api.get("/api/ledger/", {"year": 2016, "page": page, **params}).json()
+            rows += response["results"]
+            if not response["next"]:
+                return rows
+            page += 1
+
+    entries = all_entries(funder)
+    assert sum(Decimal(row["amount"]) for row in entries) == Decimal(207000)
+    assert all("name" not in row and "Martin" not in row["label"] for row in entries)
+    fees = all_entries(funder, kind="flat_fee")
+    assert len(fees) and {row["kind"] for row in fees} == {"flat_fee"}
+    actis = Partner.objects.get(short_name="actis")
+    assert {row["partner"] for row in all_entries(funder, partner=actis.pk)} == {actis.pk}
+    march = all_entries(funder, on_after="2016-03-01", on_before="2016-03-31")
+    assert march and all("2016-03-01" <= row["on"] <= "2016-03-31" for row in march)
+
+    manager = api_for(demo["manager.actis"])
+    own = all_entries(manager)
+    assert {row["partner_name"] for row in own} == {"Actis"}
+    assert sum(Decimal(row["amount"]) for row in own) == 12 * Decimal(1500) + 30 * Decimal(400)
+    mine = manager.get("/api/ledger/figures/", {"year": 2016}).json()
+    assert Decimal(mine["spent"]) == 12 * Decimal(1500) + 30 * Decimal(400)
+    opac38 = LedgerEntry.objects.filter(partner__short_name="opac38").first()
+    assert manager.get(f"/api/ledger/{opac38.pk}/").status_code == 404
+    assert funder.get(f"/api/ledger/{opac38.pk}/").json()["amount"] == f"{opac38.amount:.2f}"
+
+
+def test_ledger_api_query_count_is_constant(
+    demo, django_assert_max_num_queries, django_assert_num_queries
+):
+    from tests.api.test_api import api_for
+
+    api = api_for(demo["coordinator.lt"])
+    api.get("/api/ledger/", {"year": 2016})
+    with django_assert_max_num_queries(10) as first:
+        assert api.get("/api/ledger/", {"year": 2016}).status_code == 200
+    for index in range(5):
+        services.entry_add(
+            by=demo["coordinator.lt"],
+            kind="other",
+            on=date(2016, 1, 1 + index),
+            amount=Decimal(10),
+            label=f"Divers {index}",
+            partner=demo["cesf.opac38"].partner,
+        )
+    with django_assert_num_queries(len(first.captured_queries)):
+        assert api.get("/api/ledger/", {"year": 2016}).status_code == 200
 
 
 ALLOWED = {"coordinator.lt", "funder.fondation"} | {u for u in USERS if u.startswith("manager.")}

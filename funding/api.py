@@ -1,0 +1,145 @@
+"""The funding ledger and the year's figures through the API, read only.
+
+Who sees what is decided by funding.permissions.budget_scope, as for the dashboard:
+coordinators and funder viewers the whole programme, a partner manager its own partner's
+lines, nobody else (403). Entries carry the household's reference, never its name."""
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from funding import services
+from funding.models import FundingKind, LedgerEntry
+from funding.permissions import budget_scope
+from households.api import object_pk, query_date
+
+
+class LedgerEntrySerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    partner_name = serializers.CharField(source="partner.name", default=None, read_only=True)
+    household_reference = serializers.CharField(
+        source="household.reference", default=None, read_only=True
+    )
+
+    class Meta:
+        model = LedgerEntry
+        fields = [
+            "id",
+            "on",
+            "year",
+            "kind",
+            "kind_label",
+            "partner",
+            "partner_name",
+            "household_reference",
+            "measure",
+            "rent_reduction",
+            "source",
+            "amount",
+            "measures_count",
+            "label",
+            "corrects",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class KindFiguresSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    committed = serializers.DecimalField(max_digits=12, decimal_places=2)
+    received = serializers.DecimalField(max_digits=12, decimal_places=2)
+    spent = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class PartnerSpentSerializer(serializers.Serializer):
+    partner = serializers.CharField()
+    spent = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class YearFiguresSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    partner = serializers.IntegerField(source="partner.pk", default=None)
+    engaged = serializers.DecimalField(max_digits=12, decimal_places=2)
+    committed = serializers.DecimalField(max_digits=12, decimal_places=2)
+    spent = serializers.DecimalField(max_digits=12, decimal_places=2)
+    forecast = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        help_text="Tout ce qui est inscrit pour l'année, mois de minoration à venir compris.",
+    )
+    households_targeted = serializers.IntegerField()
+    households_supported = serializers.IntegerField()
+    cost_per_household = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    by_kind = KindFiguresSerializer(many=True)
+    by_partner = serializers.SerializerMethodField()
+
+    def get_by_partner(self, figures) -> list[dict]:
+        return PartnerSpentSerializer(
+            [{"partner": name, "spent": total} for name, total in figures.by_partner], many=True
+        ).data
+
+
+def _year(value) -> int | None:
+    return int(value) if value and value.isdigit() and 1900 < int(value) < 3000 else None
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Registre des financements (coordination, financeurs, responsables)",
+        parameters=[
+            OpenApiParameter("year", int, description="Exercice"),
+            OpenApiParameter("kind", str, enum=FundingKind.values),
+            OpenApiParameter("partner", int, description="Partenaire qui porte l'écriture"),
+            OpenApiParameter("on_after", str, description="AAAA-MM-JJ, inclus"),
+            OpenApiParameter("on_before", str, description="AAAA-MM-JJ, inclus"),
+        ],
+    ),
+    retrieve=extend_schema(summary="Une écriture du registre"),
+)
+class LedgerViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = LedgerEntry.objects.none()  # for the schema; get_queryset filters
+    lookup_value_regex = r"\d+"
+    serializer_class = LedgerEntrySerializer
+    ordering_fields = ["on", "amount"]
+    ordering = ["on", "id"]
+
+    def _entries(self):
+        partner = budget_scope(self.request.user)
+        entries = LedgerEntry.objects.select_related("partner", "household")
+        return entries.filter(partner=partner) if partner is not None else entries
+
+    def get_queryset(self):
+        entries = self._entries()
+        params = self.request.query_params
+        year = _year(params.get("year"))
+        if year:
+            entries = entries.filter(year=year)
+        if params.get("kind") in FundingKind.values:
+            entries = entries.filter(kind=params["kind"])
+        if params.get("partner", "").isdigit():
+            entries = entries.filter(partner=int(params["partner"]))
+        for name, lookup in (("on_after", "on__gte"), ("on_before", "on__lte")):
+            day = query_date(params.get(name))
+            if day:
+                entries = entries.filter(**{lookup: day})
+        return entries
+
+    def get_object(self):
+        return get_object_or_404(self._entries(), pk=object_pk(self.kwargs["pk"]))
+
+    @extend_schema(
+        summary="Les chiffres d'une année (tableau de bord)",
+        parameters=[
+            OpenApiParameter("year", int, description="Exercice (année en cours par défaut)")
+        ],
+        responses=YearFiguresSerializer,
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def figures(self, request):
+        partner = budget_scope(request.user)
+        year = _year(request.query_params.get("year")) or timezone.localdate().year
+        return Response(YearFiguresSerializer(services.year_figures(year, partner)).data)
