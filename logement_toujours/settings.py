@@ -331,7 +331,8 @@ SPECTACULAR_SETTINGS = {
         "API du dossier partagé : ménages, diagnostics, orientations, co-décisions, mesures "
         "d'accompagnement, suivis, notifications, registre des financements. Mêmes droits "
         "que les pages : chaque structure ne voit que les ménages qu'elle accompagne. "
-        "Authentification par session ou par jeton personnel (« Authorization: Token <jeton> », page Profil)."
+        "Authentification par session ou par jeton personnel "
+        "(« Authorization: Token <jeton> », page Profil)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
