@@ -1,8 +1,9 @@
 """Time the PDF case summary of a typical case: prints median and p95 in JSON.
 
 A typical case: a household with three members, a diagnostic, an energy action approved by
-both sides, a measure with two objectives and 40 follow-ups. Runs on a throw-away SQLite
-database unless DATABASE_URL says otherwise: `make bench-pdf`."""
+both sides, a measure with two objectives and 40 follow-ups (`--follow-ups N` for a longer
+case). Runs on a throw-away SQLite database unless DATABASE_URL says otherwise:
+`make bench-pdf`."""
 
 import io
 import json
@@ -18,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 workdir = tempfile.mkdtemp(prefix="bench-pdf-")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "logement_toujours.settings")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 import django  # noqa: E402
 
@@ -33,7 +35,7 @@ from logement_toujours.demo import load_all  # noqa: E402
 from tests.factories import both_approve, orientation_create  # noqa: E402
 
 
-def typical_case(users):
+def typical_case(users, follow_ups: int = 40):
     cesf, caseworker = users["cesf.actis"], users["caseworker.ulisse"]
     orientation = orientation_create(cesf=cesf, association=caseworker.partner)
     both_approve(
@@ -45,13 +47,13 @@ def typical_case(users):
     measure = orientation.action.measures.get()
     for text in ("Mutation vers un logement mieux isolé", "Ouvrir les droits au chèque énergie"):
         services.objective_add(measure=measure, by=caseworker, text=text)
-    for index in range(40):
+    for index in range(follow_ups):
         services.follow_up_create(
             household=orientation.household,
             by=caseworker,
             measure=measure,
             data={
-                "happened_on": measure.starts_on + timedelta(days=index * 3),
+                "happened_on": measure.starts_on + timedelta(days=index % 120),
                 "kind": "home_visit" if index % 3 else "phone",
                 "duration_minutes": 45,
                 "summary": "Point sur le budget, les factures d'énergie et la demande de "
@@ -61,13 +63,13 @@ def typical_case(users):
     return orientation.household, caseworker
 
 
-def main(repeat: int = 20) -> None:
+def main(repeat: int = 20, follow_ups: int = 40) -> None:
     from logement_toujours.celery import app
 
     app.conf.task_always_eager = True  # no broker needed to time a PDF
     call_command("migrate", verbosity=0)
     users, _ = load_all()
-    household, user = typical_case(users)
+    household, user = typical_case(users, follow_ups)
     client = Client()
     client.force_login(user)
     url = reverse("households:summary_pdf", args=[household.pk])
@@ -83,7 +85,7 @@ def main(repeat: int = 20) -> None:
         json.dumps(
             {
                 "pdf_case_summary": {
-                    "follow_ups": 40,
+                    "follow_ups": follow_ups,
                     "pages": len(PdfReader(io.BytesIO(response.content)).pages),
                     "runs": repeat,
                     "median_s": round(statistics.median(samples), 3),
@@ -96,4 +98,10 @@ def main(repeat: int = 20) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--follow-ups", type=int, default=40)
+    parser.add_argument("--repeat", type=int, default=20)
+    arguments = parser.parse_args()
+    main(arguments.repeat, arguments.follow_ups)

@@ -35,3 +35,7 @@ def test_bench_data_builds_the_named_fixtures_and_bench_prints_figures(db):
     assert first_page["page"]["status"] == [200]
     assert first_page["floor"]["rows"] == 6
     assert figures["lists"]["household_page_200_follow_ups"]["page"]["status"] == [200]
+    pdf = figures["pdf"]
+    assert pdf["typical"]["status"] == pdf["200_follow_ups"]["status"] == [200]
+    assert 0 < pdf["typical"]["follow_ups"] < 200
+    assert set(figures["targets"]) >= {"pdf_typical_under_1s", "pdf_200_follow_ups_under_1s"}
