@@ -39,3 +39,4 @@ def test_bench_data_builds_the_named_fixtures_and_bench_prints_figures(db):
     assert pdf["typical"]["status"] == pdf["200_follow_ups"]["status"] == [200]
     assert 0 < pdf["typical"]["follow_ups"] < 200
     assert set(figures["targets"]) >= {"pdf_typical_under_1s", "pdf_200_follow_ups_under_1s"}
+    assert figures["request_cost"]["profile_page"]["status"] == [200]

@@ -106,7 +106,7 @@ def test_a_long_case_runs_over_pages_with_repeated_headers_and_nothing_clipped(c
     for number, page in enumerate(pages, start=1):
         assert f"page {number} / {len(pages)}" in page
         assert "Confidentiel" in page and household.reference in page
-    assert all("Date Type Compte rendu Par" in page for page in pages[-3:])
+    assert all("Date Suivi : type, par, compte rendu" in page for page in pages[-3:])
     assert all(f"Suivi numéro {index:03d}" in text for index in range(300))
 
 

@@ -149,6 +149,12 @@ class Command(BaseCommand):
             [],
         )
         lists["api_households"] = self.api_list(floor_visible.format(extra="", offset=0), group)
+        # What any request costs before a page does its own work: the health check (one
+        # `SELECT 1`, no session) and the smallest page (session, user, partner, header).
+        results["request_cost"] = {
+            "health_check": self.time_request(Client(), self.url("health")),
+            "profile_page": self.time_request(client, self.url("profile")),
+        }
         results["pdf"] = self.pdf(client, visible)
         if not skip_sweep:
             results["sweep"] = self.sweep()
