@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -11,6 +12,8 @@ from django.utils import timezone
 
 from notifications.models import EmailMode, Notification, NotificationPreference, Reminder
 from partners.models import User
+
+DELIVERY_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ def deliver(dues: Iterable[Due]) -> int:
     if not dues:
         return 0
     fresh = claim(list(dues))
-    notifications = [
+    notifications = (
         Notification(
             recipient_id=recipient,
             kind=dues[key].kind,
@@ -74,10 +77,15 @@ def deliver(dues: Iterable[Due]) -> int:
         )
         for key in sorted(fresh, key=str)
         for recipient in sorted(dues[key].recipients)
-    ]
-    Notification.objects.bulk_create(notifications, batch_size=2000)
-    _email_soon(notifications)
-    return len(notifications)
+    )
+    # Stored and queued for e-mail a batch at a time: a reminder may go to every
+    # coordinator, so memory is bounded by the batch, not by reminders × recipients.
+    sent = 0
+    while batch := list(islice(notifications, DELIVERY_BATCH)):
+        Notification.objects.bulk_create(batch)
+        _email_soon(batch)
+        sent += len(batch)
+    return sent
 
 
 def notify(

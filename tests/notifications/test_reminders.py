@@ -13,7 +13,7 @@ from actions.models import SupportMeasure
 from codecision import services as codecision_services
 from notifications import services as notification_services
 from notifications.models import EmailMode, Notification, NotificationPreference, Reminder
-from partners.models import Role
+from partners.models import Membership, Role
 from tests.factories import both_approve, orientation_create, user_create
 
 
@@ -199,6 +199,30 @@ def test_the_sweep_run_twice_sends_each_reminder_once(flow):
     second = reminders.sweep(day)
     assert sum(second.values()) == 0
     assert Reminder.objects.filter(object_id=measure.pk, kind="measure_overdue").count() == 1
+
+
+def test_reminders_to_many_people_are_stored_and_mailed_in_batches(flow, monkeypatch):
+    """A reminder may go to every coordinator: memory stays bounded by the batch."""
+    for n in range(4):
+        user_create(Role.COORDINATOR, username=f"coordinator.{n}")
+    user_create(Role.MANAGER, partner=flow.association)
+    monkeypatch.setattr(notification_services, "DELIVERY_BATCH", 3)
+    queued = []
+    monkeypatch.setattr(notification_services, "_email_soon", lambda batch: queued.append(batch))
+    measures = [start_measure(flow, date(2026, 1, 2)) for _ in range(2)]
+    sent = reminders.sweep(measures[0].ends_on + timedelta(days=2))
+    # Each overdue measure: its referent, every coordinator and the association's managers.
+    coordinators = Membership.objects.filter(role=Role.COORDINATOR).count()
+    managers = Membership.objects.filter(role=Role.MANAGER, partner=flow.association).count()
+    assert coordinators >= 5 and managers >= 1
+    stored = Notification.objects.filter(kind="measure_overdue")
+    assert sent["measures_overdue"] == stored.count() == 2 * (1 + coordinators + managers)
+    overdue = [b for b in queued if b and b[0].kind == "measure_overdue"]
+    assert len(overdue) == -(-stored.count() // 3)  # batches of 3, the last one shorter
+    assert all(len(batch) == 3 for batch in overdue[:-1])
+    assert sorted(n.pk for batch in overdue for n in batch) == sorted(
+        stored.values_list("pk", flat=True)
+    )
 
 
 @pytest.mark.django_db(transaction=True)

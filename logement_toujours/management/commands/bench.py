@@ -260,23 +260,35 @@ class Command(BaseCommand):
         return results
 
     def sweep(self) -> dict:
-        """Run the daily sweep twice in a fresh process: time, peak memory, idempotence."""
+        """Run the daily sweep twice in a fresh process (DEBUG off, as in production): time,
+        peak memory, idempotence. Memory is read from /proc: the resident set before, and
+        its high-water mark, reset just before the sweep (getrusage would report the parent
+        process's peak, inherited across exec)."""
         code = (
-            "import json, resource, time, tracemalloc\n"
+            "import json, time\n"
             "import django; django.setup()\n"
             "from actions.models import SupportMeasure\n"
             "from actions import reminders\n"
+            "def status(field):\n"
+            "    for line in open('/proc/self/status'):\n"
+            "        if line.startswith(field + ':'):\n"
+            "            return int(line.split()[1]) / 1024\n"
             "active = SupportMeasure.objects.active().count()\n"
-            "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "before = status('VmRSS')\n"
+            "open('/proc/self/clear_refs', 'w').write('5')\n"
             "t = time.perf_counter(); first = reminders.sweep(); t1 = time.perf_counter() - t\n"
-            "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "peak = status('VmHWM')\n"
             "t = time.perf_counter(); second = reminders.sweep(); t2 = time.perf_counter() - t\n"
             "print(json.dumps({'active_measures': active, 'first_run_s': round(t1, 1),"
             " 'second_run_s': round(t2, 1), 'first_run': str(first), 'second_run': str(second),"
-            " 'rss_before_mb': round(base / 1024, 1),"
-            " 'rss_peak_growth_mb': round((peak - base) / 1024, 1)}))\n"
+            " 'rss_before_mb': round(before, 1), 'rss_peak_mb': round(peak, 1),"
+            " 'rss_peak_growth_mb': round(peak - before, 1)}))\n"
         )
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "logement_toujours.settings"}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "logement_toujours.settings",
+            "DEBUG": "false",
+        }
         process = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
         )
