@@ -261,9 +261,10 @@ class Command(BaseCommand):
 
     def sweep(self) -> dict:
         """Run the daily sweep twice in a fresh process (DEBUG off, as in production): time,
-        peak memory, idempotence. Memory is read from /proc: the resident set before, and
-        its high-water mark, reset just before the sweep (getrusage would report the parent
-        process's peak, inherited across exec)."""
+        peak memory, idempotence. Memory is read from /proc: the resident set before, its
+        high-water mark, reset just before the sweep (getrusage would report the parent
+        process's peak, inherited across exec), and the resident set after the first and
+        the last batch of notifications: equal when memory stays flat."""
         code = (
             "import json, time\n"
             "import django; django.setup()\n"
@@ -273,6 +274,12 @@ class Command(BaseCommand):
             "    for line in open('/proc/self/status'):\n"
             "        if line.startswith(field + ':'):\n"
             "            return int(line.split()[1]) / 1024\n"
+            "from notifications import services\n"
+            "batches, email_soon = [], services._email_soon\n"
+            "def watched(batch):\n"
+            "    email_soon(batch)\n"
+            "    batches.append(status('VmRSS'))\n"
+            "services._email_soon = watched\n"
             "active = SupportMeasure.objects.active().count()\n"
             "before = status('VmRSS')\n"
             "open('/proc/self/clear_refs', 'w').write('5')\n"
@@ -282,7 +289,9 @@ class Command(BaseCommand):
             "print(json.dumps({'active_measures': active, 'first_run_s': round(t1, 1),"
             " 'second_run_s': round(t2, 1), 'first_run': str(first), 'second_run': str(second),"
             " 'rss_before_mb': round(before, 1), 'rss_peak_mb': round(peak, 1),"
-            " 'rss_peak_growth_mb': round(peak - before, 1)}))\n"
+            " 'rss_peak_growth_mb': round(peak - before, 1), 'batches_sent': len(batches),"
+            " 'rss_after_first_batch_mb': round(batches[0], 1) if batches else None,"
+            " 'rss_after_last_batch_mb': round(batches[-1], 1) if batches else None}))\n"
         )
         env = {
             **os.environ,
