@@ -86,3 +86,28 @@ def test_the_compose_file_describes_the_production_services():
 
 def test_the_health_endpoint_answers_without_login(client, db):
     assert client.get("/sante/").json() == {"status": "ok"}
+
+
+def test_the_embedded_broker_keeps_its_files_under_var(tmp_path):
+    """`make run` needs no Redis: tasks go through files, all of them under VAR_DIR."""
+    code = (
+        "import django; django.setup()\n"
+        "from notifications.tasks import send_daily_digests\n"
+        "send_daily_digests.apply_async()\n"
+    )
+    (tmp_path / "broker").mkdir()
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env = {
+        **clean,
+        "VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "logement_toujours.settings",
+    }
+    before = {path.name for path in ROOT.iterdir()}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert {path.name for path in ROOT.iterdir()} == before
+    written = [path for path in (tmp_path / "broker").rglob("*") if path.is_file()]
+    assert any(path.suffix == ".msg" for path in written)
+    assert any(path.parent.name == "control" for path in written)
