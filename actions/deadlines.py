@@ -27,7 +27,8 @@ def winter_truce_around(day: date) -> tuple[date, date]:
     """The truce (start, end) that contains `day`, or else the next one."""
     for end_year in (day.year, day.year + 1):
         rule = winter_truce_rule(end_year)
-        start, end = date(end_year - 1, *rule["start"]), date(end_year, *rule["end"])
+        start = date(end_year - 1, *rule["start"])
+        end = settings.WINTER_TRUCE_EXTENDED_ENDS.get(end_year) or date(end_year, *rule["end"])
         if day <= end:
             return start, end
     raise AssertionError("unreachable")
@@ -65,15 +66,26 @@ def procedure_deadlines(procedure) -> list[Deadline]:
                 "payment_order",
             )
         )
-    if p.summons_on and not p.dsf_interview_on:
+    # The interview is offered within 15 working days of the prefect's request; while the
+    # request's date is not recorded, the summons (notified to the prefect) stands for it.
+    dsf_asked_on = p.dsf_requested_on or p.summons_on
+    if dsf_asked_on and not p.dsf_interview_on:
         found.append(
             Deadline(
-                add_working_days(p.summons_on, settings.DSF_INTERVIEW_WITHIN_WORKING_DAYS),
+                add_working_days(dsf_asked_on, settings.DSF_INTERVIEW_WITHIN_WORKING_DAYS),
                 "Entretien du diagnostic social et financier à proposer",
                 "dsf_interview",
             )
         )
     if p.hearing_on and not p.judgement_on:
+        if p.summons_on:
+            found.append(
+                Deadline(
+                    p.hearing_on - timedelta(weeks=settings.SUMMONS_NOTICE_WEEKS_BEFORE_HEARING),
+                    "Assignation notifiée au préfet au plus tard (6 semaines avant l'audience)",
+                    "summons_notice",
+                )
+            )
         if not p.dsf_sent_on:
             found.append(
                 Deadline(
@@ -96,7 +108,10 @@ def procedure_deadlines(procedure) -> list[Deadline]:
     if p.order_to_leave_on and not p.police_assistance_requested_on:
         found.append(
             Deadline(
-                add_months(p.order_to_leave_on, settings.ORDER_TO_LEAVE_DELAY_MONTHS),
+                add_months(
+                    p.order_to_leave_on,
+                    settings.ORDER_TO_LEAVE_DELAY_MONTHS + p.order_to_leave_extra_months,
+                ),
                 "Fin du délai du commandement de quitter les lieux",
                 "order_to_leave",
             )

@@ -122,15 +122,24 @@ class ProcedureForm(VersionedModelForm):
             "ccapex_referred_on",
             "payment_order_on",
             "summons_on",
+            "dsf_requested_on",
             "dsf_interview_on",
             "dsf_sent_on",
             "hearing_on",
             "judgement_on",
             "eviction_ordered",
             "order_to_leave_on",
+            "order_to_leave_extra_months",
             "police_assistance_requested_on",
             "court",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order_to_leave_extra_months"].required = False
+
+    def clean_order_to_leave_extra_months(self) -> int:
+        return self.cleaned_data["order_to_leave_extra_months"] or 0
 
 
 class SlidingLeaseForm(VersionedModelForm):

@@ -241,6 +241,9 @@ class EvictionProcedure(models.Model):
     ccapex_referred_on = models.DateField("saisine de la CCAPEX", null=True, blank=True)
     payment_order_on = models.DateField("commandement de payer", null=True, blank=True)
     summons_on = models.DateField("assignation", null=True, blank=True)
+    dsf_requested_on = models.DateField(
+        "diagnostic social et financier demandé par le préfet le", null=True, blank=True
+    )
     dsf_interview_on = models.DateField(
         "entretien du diagnostic social et financier", null=True, blank=True
     )
@@ -249,6 +252,11 @@ class EvictionProcedure(models.Model):
     judgement_on = models.DateField("jugement", null=True, blank=True)
     eviction_ordered = models.BooleanField("expulsion prononcée", null=True, blank=True)
     order_to_leave_on = models.DateField("commandement de quitter les lieux", null=True, blank=True)
+    order_to_leave_extra_months = models.PositiveSmallIntegerField(
+        "délai supplémentaire accordé par le juge (mois)",
+        default=0,
+        help_text="Ajouté aux 2 mois du commandement de quitter les lieux (3 mois au plus).",
+    )
     police_assistance_requested_on = models.DateField(
         "concours de la force publique demandé", null=True, blank=True
     )

@@ -12,7 +12,8 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 
 from django.conf import settings
 from django.db.models import Max, OuterRef, Q, Subquery
@@ -226,9 +227,13 @@ def codecisions_waiting(today: date, people: Recipients) -> Iterator[list[Due]]:
     """A co-decision waits for a partner's answer more than 7 days: that partner's users
     who answer for it (landlord: CESF and manager; association: caseworker and manager)."""
     wait = settings.REMINDER_CODECISION_WAIT_DAYS
+    # More than 7 days by the clock: opened before this morning's sweep hour, 7 days ago.
+    sweep_moment = timezone.make_aware(
+        datetime.combine(today, clock_time(settings.REMINDER_SWEEP_HOUR))
+    )
     codecisions = (
         CoDecision.objects.open()
-        .filter(opened_at__date__lte=today - timedelta(days=wait))
+        .filter(opened_at__lt=sweep_moment - timedelta(days=wait))
         .order_by("pk")
     )
     fields = [

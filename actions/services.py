@@ -362,6 +362,12 @@ def procedure_update(
         and procedure.judgement_on < procedure.hearing_on
     ):
         raise DomainError("Le jugement suit l'audience.", field="judgement_on")
+    if not 0 <= procedure.order_to_leave_extra_months <= settings.ORDER_TO_LEAVE_MAX_EXTRA_MONTHS:
+        raise DomainError(
+            "Le juge peut accorder au plus "
+            f"{settings.ORDER_TO_LEAVE_MAX_EXTRA_MONTHS} mois de délai supplémentaire.",
+            field="order_to_leave_extra_months",
+        )
     procedure.version += 1
     _save(procedure, by=by, reason="Étape de la procédure")
     return procedure

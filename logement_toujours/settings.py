@@ -253,8 +253,9 @@ DSF_INTERVIEW_WITHIN_WORKING_DAYS = 15
 DSF_TO_JUDGE_WORKING_DAYS_BEFORE_HEARING = 5
 # Appeal within 1 month of the judgement.
 APPEAL_DELAY_MONTHS = 1
-# Order to leave: 2 months (the judge may add up to 3).
+# Order to leave: 2 months, to which the judge may add up to 3.
 ORDER_TO_LEAVE_DELAY_MONTHS = 2
+ORDER_TO_LEAVE_MAX_EXTRA_MONTHS = 3
 # The prefect has 2 months to answer a request for police assistance.
 POLICE_ASSISTANCE_ANSWER_MONTHS = 2
 # Winter truce, no forced eviction: from 1 November to 31 March since the ALUR law of 24 March
@@ -263,6 +264,13 @@ WINTER_TRUCE_RULES = [
     {"applies_from": date(2014, 3, 27), "start": (11, 1), "end": (3, 31)},
     {"applies_from": date(1956, 12, 3), "start": (11, 1), "end": (3, 15)},
 ]
+# Truces extended by law during the health emergency: the year the truce ended → its end
+# (ordinance of 25 March 2020 and law of 11 May 2020; ordinance of 10 February 2021).
+WINTER_TRUCE_EXTENDED_ENDS = {2020: date(2020, 7, 10), 2021: date(2021, 5, 31)}
+# Working days are Monday to Friday except public holidays: fixed ones (month, day) and
+# those counted from Easter Sunday (Easter Monday, Ascension, Whit Monday).
+PUBLIC_HOLIDAYS_FIXED = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
+PUBLIC_HOLIDAYS_DAYS_AFTER_EASTER = [1, 39, 50]
 
 # Sliding lease (DOMAIN_RULES.md): the household's capacity is reviewed every 6 months from
 # the sublease signature; the landlord answers 2 months before a review period ends.

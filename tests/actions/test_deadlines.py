@@ -10,7 +10,7 @@ from actions.deadlines import (
     winter_truce_around,
 )
 from actions.models import EvictionProcedure, SlidingLease
-from logement_toujours.dates import add_months, subtract_working_days
+from logement_toujours.dates import add_months, add_working_days, subtract_working_days
 
 
 @pytest.mark.parametrize(
@@ -35,6 +35,22 @@ def test_working_days_skip_weekends():
 
 
 @pytest.mark.parametrize(
+    ("day", "days", "expected"),
+    [
+        (date(2026, 4, 10), -5, date(2026, 4, 2)),  # Easter Monday, 6 April 2026
+        (date(2026, 5, 4), 5, date(2026, 5, 12)),  # 8 May (a Friday)
+        (date(2027, 5, 3), 5, date(2027, 5, 11)),  # 6 May 2027, Ascension Thursday
+        (date(2026, 12, 23), 3, date(2026, 12, 29)),  # Christmas
+        (date(2027, 1, 4), -1, date(2026, 12, 31)),  # New Year's Day, across the year
+        (date(2026, 5, 26), -1, date(2026, 5, 22)),  # Whit Monday, 25 May 2026
+    ],
+)
+def test_working_days_skip_public_holidays(day, days, expected):
+    counted = add_working_days(day, days) if days > 0 else subtract_working_days(day, -days)
+    assert counted == expected
+
+
+@pytest.mark.parametrize(
     ("lease_signed_on", "expected"),
     [
         (date(2023, 7, 29), date(2026, 3, 13)),  # 6 weeks for leases from 29 July 2023
@@ -56,6 +72,12 @@ def test_payment_order_delay_depends_on_the_lease_date(lease_signed_on, expected
         (date(2027, 4, 1), False),
         (date(2013, 3, 20), False),  # before 2014 the truce ended on 15 March
         (date(2013, 3, 15), True),
+        (date(2020, 7, 10), True),  # extended during the health emergency
+        (date(2020, 7, 11), False),
+        (date(2021, 5, 31), True),
+        (date(2021, 6, 1), False),
+        (date(2022, 3, 31), True),  # back to 31 March
+        (date(2022, 4, 1), False),
     ],
 )
 def test_winter_truce_boundaries(day, inside):
@@ -71,9 +93,26 @@ def test_procedure_deadlines_follow_the_recorded_stages():
     deadlines = {d.kind: d.on for d in procedure_deadlines(procedure)}
     assert deadlines == {
         "dsf_interview": date(2026, 2, 23),  # 15 working days after the summons
-        "dsf_to_judge": date(2026, 4, 3),  # 5 working days before the hearing
+        "summons_notice": date(2026, 2, 27),  # the prefect told 6 weeks before the hearing
+        "dsf_to_judge": date(2026, 4, 2),  # 5 working days before, Easter Monday excepted
         "hearing": date(2026, 4, 10),
     }
+
+
+def test_the_dsf_interview_counts_from_the_prefects_request_when_recorded():
+    procedure = EvictionProcedure(summons_on=date(2026, 2, 2), dsf_requested_on=date(2026, 4, 27))
+    deadlines = {d.kind: d.on for d in procedure_deadlines(procedure)}
+    # 15 working days from 27 April 2026: 1 May, 8 May and Ascension (14 May) excepted.
+    assert deadlines["dsf_interview"] == date(2026, 5, 21)
+
+
+@pytest.mark.parametrize(("extra", "expected"), [(0, date(2026, 8, 15)), (3, date(2026, 11, 15))])
+def test_the_order_to_leave_delay_and_the_judges_extra_months(extra, expected):
+    procedure = EvictionProcedure(
+        order_to_leave_on=date(2026, 6, 15), order_to_leave_extra_months=extra
+    )
+    deadlines = {d.kind: d.on for d in procedure_deadlines(procedure)}
+    assert deadlines["order_to_leave"] == expected
 
 
 def test_an_eviction_judgement_shows_the_end_of_the_truce():

@@ -190,6 +190,22 @@ def test_action_page_shows_the_next_legal_deadlines(client, flow):
     assert hearing.strftime("%d/%m/%Y") in page
     assert "Audience" in page
 
+    procedure = orientation.action.procedure
+    procedure.refresh_from_db()
+    response = client.post(
+        url,
+        {
+            "summons_on": (hearing - timedelta(days=60)).isoformat(),
+            "hearing_on": hearing.isoformat(),
+            "court": "Tribunal de Grenoble",
+            "order_to_leave_extra_months": "4",
+            "version": procedure.version,
+        },
+    )
+    assert "au plus 3 mois de délai supplémentaire" in text_of(response)
+    procedure.refresh_from_db()
+    assert procedure.court == "" and procedure.order_to_leave_extra_months == 0
+
 
 def test_overview_puts_overdue_measures_first_with_constant_queries(
     client, flow, django_assert_max_num_queries, django_assert_num_queries

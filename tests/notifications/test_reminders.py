@@ -1,12 +1,13 @@
 """Each reminder rule on a frozen date, across month ends and the winter truce, sent once."""
 
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
+from django.utils import timezone
 
 from actions import reminders, services
 from actions.models import SupportMeasure
@@ -122,6 +123,16 @@ def test_codecision_waiting_more_than_7_days_reminds_the_side_that_has_not_answe
     assert len(received(association_manager, "codecision_waiting")) == 1
     assert received(flow.cesf, "codecision_waiting") == []
     assert received(landlord_manager, "codecision_waiting") == []
+
+
+def test_a_codecision_opened_in_the_evening_waits_more_than_7_days_by_the_clock(flow):
+    evening = timezone.make_aware(datetime(2026, 3, 27, 19, 0))
+    with time_machine.travel(evening):
+        orientation_create(cesf=flow.cesf, association=flow.association)
+    reminders.sweep(date(2026, 4, 3))  # the 6 a.m. sweep: 6 days and 11 hours
+    assert received(flow.caseworker, "codecision_waiting") == []
+    reminders.sweep(date(2026, 4, 4))  # 7 days and 11 hours
+    assert len(received(flow.caseworker, "codecision_waiting")) == 1
 
 
 def hearing_case(flow, hearing: date, **stages):
