@@ -281,6 +281,9 @@ def measure_close(
     set_status(
         measure.action, ActionStatus.CLOSED, by=by, reason=f"Clôture : {Outcome(outcome).label}"
     )
+    from funding.services import end_rent_reductions
+
+    end_rent_reductions(measure.action, after=closed_on, by=by)
     return measure
 
 

@@ -73,6 +73,10 @@ class YearFiguresSerializer(serializers.Serializer):
     )
     households_targeted = serializers.IntegerField()
     households_supported = serializers.IntegerField()
+    measures_supported = serializers.IntegerField()
+    measure_months = serializers.IntegerField(
+        help_text="Mois de mesure des mesures dont le forfait est inscrit dans l'année."
+    )
     cost_per_household = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     by_kind = KindFiguresSerializer(many=True)
     by_partner = serializers.SerializerMethodField()

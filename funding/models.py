@@ -113,10 +113,13 @@ class LedgerEntry(models.Model):
         related_name="ledger_entries",
     )
     amount = models.DecimalField("montant", **money)
-    measures_count = models.PositiveIntegerField(
+    measures_count = models.IntegerField(
         "mesures couvertes",
         default=0,
-        help_text="Pour un forfait : le nombre de mesures qu'il paie (1 pour une mesure).",
+        help_text=(
+            "Pour un forfait : le nombre de mesures qu'il paie (1 pour une mesure, −1 pour "
+            "l'annulation d'un forfait)."
+        ),
     )
     label = models.CharField("libellé", max_length=200)
     corrects = models.ForeignKey(

@@ -141,10 +141,12 @@ def entry_correct(
         "created_by": by,
         "on": today if today.year == entry.year else date(entry.year, 12, 31),
     }
+    # The reversal takes back the measures the entry paid for; a corrected amount pays
+    # for them again.
     made = [
         LedgerEntry.objects.create(
             amount=-entry.amount,
-            measures_count=0,
+            measures_count=-entry.measures_count,
             label=f"Annulation : {entry.label} — {reason}",
             **common,
         )
@@ -153,12 +155,46 @@ def entry_correct(
         made.append(
             LedgerEntry.objects.create(
                 amount=amount,
-                measures_count=0,
+                measures_count=entry.measures_count,
                 label=f"Correction : {entry.label} — {reason}",
                 **common,
             )
         )
     return made
+
+
+def end_rent_reductions(action, *, after: date, by: User | None) -> list[LedgerEntry]:
+    """The action closes: its rent reductions stop with the month of `after`; the months
+    booked beyond it are reversed (the entries stay, a reversal nets each out)."""
+    last_month = after.replace(day=1)
+    reversed_entries = []
+    for reduction in action.rent_reductions.all():
+        if reduction.starts_on <= last_month < reduction.ends_on:
+            reduction.ends_on = last_month
+            reduction._history_user, reduction._change_reason = by, "Fin de l'action"
+            reduction.save(update_fields=["ends_on"])
+        beyond = (
+            reduction.ledger_entries.filter(on__gt=last_month, corrects=None, amount__gt=0)
+            .exclude(corrections__isnull=False)
+            .order_by("on")
+        )
+        for entry in beyond:
+            reversal = _book(
+                f"{entry.booking_key}:ended",
+                on=entry.on,
+                year=entry.year,
+                kind=entry.kind,
+                partner_id=entry.partner_id,
+                household_id=entry.household_id,
+                rent_reduction=reduction,
+                corrects=entry,
+                amount=-entry.amount,
+                label=f"Fin de l'action le {after:%d/%m/%Y} : {entry.label}",
+                created_by=by,
+            )
+            if reversal:
+                reversed_entries.append(reversal)
+    return reversed_entries
 
 
 # --- Figures -----------------------------------------------------------------------------
@@ -184,9 +220,43 @@ class YearFigures:
     committed: Decimal
     spent: Decimal
     households_supported: int
+    measures_supported: int
+    measure_months: int
     forecast: Decimal
     cost_per_household: Decimal | None = None
     notes: list[str] = field(default_factory=list)
+
+
+def _supported(entries) -> tuple[int, int, int]:
+    """Households, measures and measure-months the year's flat fees paid for (funders count
+    all three). A fee typed for several measures at once (no household named) counts one
+    household and 6 months per measure."""
+    from actions.models import SupportMeasure
+
+    fees = entries.filter(kind=FundingKind.FLAT_FEE)
+    measures = fees.aggregate(n=Sum("measures_count"))["n"] or 0
+    by_household = (
+        fees.exclude(household=None)
+        .values("household")
+        .annotate(n=Sum("measures_count"))
+        .filter(n__gt=0)
+    )
+    typed = fees.filter(household=None).aggregate(n=Sum("measures_count"))["n"] or 0
+    households = by_household.count() + typed
+    paid = fees.exclude(measure=None).values("measure").annotate(n=Sum("measures_count"))
+    months = sum(
+        _months_between(starts_on, closed_on or ends_on)
+        for starts_on, ends_on, closed_on in SupportMeasure.objects.filter(
+            pk__in=paid.filter(n__gt=0).values("measure")
+        ).values_list("starts_on", "ends_on", "closed_on")
+    )
+    return households, measures, months + typed * settings.MEASURE_DURATION_MONTHS
+
+
+def _months_between(start: date, end: date) -> int:
+    """Months begun from `start` to `end` (2 Jan → 2 Jul: 6; 15 Jan → 20 Mar: 3)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return max(0, months + (end.day > start.day))
 
 
 def entries_for(year: int, partner: Partner | None = None):
@@ -236,9 +306,7 @@ def year_figures(year: int, partner: Partner | None = None, today: date | None =
         (row["partner__name"] or "Hors partenaires (État, fondations…)", row["total"])
         for row in by_partner_rows
     ]
-    households = (
-        entries.filter(kind=FundingKind.FLAT_FEE).aggregate(n=Sum("measures_count"))["n"] or 0
-    )
+    households, measures, measure_months = _supported(entries)
     spent = sum((k.spent for k in by_kind), ZERO)
     # Forecast to year end: everything booked for the year, including the months of rent
     # reductions still to come (booked, dated in the future); fees are booked when a
@@ -254,6 +322,8 @@ def year_figures(year: int, partner: Partner | None = None, today: date | None =
         committed=sum((k.committed for k in by_kind), ZERO),
         spent=spent,
         households_supported=households,
+        measures_supported=measures,
+        measure_months=measure_months,
         forecast=forecast,
     )
     if households:

@@ -202,6 +202,8 @@ def _figure_rows(figures):
     yield ["Budget engagé", figures.engaged]
     yield ["Ménages visés", figures.households_targeted]
     yield ["Ménages accompagnés", figures.households_supported]
+    yield ["Mesures financées", figures.measures_supported]
+    yield ["Mois-mesures", figures.measure_months]
     yield ["Coût par ménage", figures.cost_per_household or ""]
     yield ["Prévision fin d'année", figures.forecast]
 

@@ -20,9 +20,11 @@ from tests.demo_access import USERS
 from tests.factories import both_approve, orientation_create
 
 
-def start(flow, on: date):
+def start(flow, on: date, household=None):
     with time_machine.travel(on):
-        orientation = orientation_create(cesf=flow.cesf, association=flow.association)
+        orientation = orientation_create(
+            cesf=flow.cesf, association=flow.association, household=household
+        )
         both_approve(
             orientation.action.codecisions.get(),
             landlord_user=flow.cesf,
@@ -73,6 +75,57 @@ def test_a_rent_reduction_over_7_months_books_7_monthly_entries(flow):
     assert entries.count() == 7
 
 
+def test_closing_the_action_stops_its_rent_reduction_and_reverses_the_months_beyond(flow):
+    measure = start(flow, date(2026, 1, 5))
+    reduction = action_services.rent_reduction_create(
+        action=measure.action,
+        by=flow.cesf,
+        monthly_amount=Decimal(50),
+        starts_on=date(2026, 2, 1),
+        ends_on=date(2026, 12, 1),
+    )
+    with time_machine.travel(date(2026, 3, 20)):
+        action_services.measure_close(
+            measure=measure, by=flow.caseworker, outcome="transferred", closed_on=date(2026, 3, 15)
+        )
+    reduction.refresh_from_db()
+    assert reduction.ends_on == date(2026, 3, 1)
+    entries = LedgerEntry.objects.filter(rent_reduction=reduction)
+    assert entries.count() == 11 + 9  # nothing deleted: 9 reversals for April to December
+    assert sum(e.amount for e in entries) == 2 * Decimal(50)  # February and March
+    figures = services.year_figures(2026, flow.landlord, today=date(2026, 12, 31))
+    reductions = next(k for k in figures.by_kind if k.kind == "rent_reduction")
+    assert reductions.spent == figures.forecast - fees(measure).get().amount == Decimal(100)
+
+
+def test_households_measures_and_measure_months_of_the_year(flow):
+    first = start(flow, date(2026, 1, 15))
+    with time_machine.travel(date(2026, 3, 25)):
+        action_services.measure_close(
+            measure=first,
+            by=flow.caseworker,
+            outcome="other",
+            outcome_detail="Déménagement",
+            closed_on=date(2026, 3, 20),
+        )
+    household = first.action.household
+    second = start(flow, date(2026, 4, 2), household=household)  # the same household again
+    other = start(flow, date(2026, 5, 4))
+    figures = services.year_figures(2026, flow.landlord)
+    assert (figures.households_supported, figures.measures_supported) == (2, 3)
+    # 15 Jan → 20 Mar: 3 months begun; the two others run their 6 months.
+    assert figures.measure_months == 3 + 6 + 6
+    services.entry_correct(by=flow.coordinator, entry=fees(other).get(), reason="Doublon")
+    figures = services.year_figures(2026, flow.landlord)
+    assert (figures.households_supported, figures.measures_supported) == (1, 2)
+    assert figures.measure_months == 3 + 6
+    services.entry_correct(
+        by=flow.coordinator, entry=fees(second).get(), reason="Montant", amount=Decimal(350)
+    )
+    figures = services.year_figures(2026, flow.landlord)
+    assert (figures.households_supported, figures.measures_supported) == (1, 2)
+
+
 def test_a_correction_nets_out_and_nothing_is_edited(flow):
     entry = services.entry_add(
         by=flow.coordinator,
@@ -105,6 +158,7 @@ def test_the_2016_demo_reproduces_the_seed_figures(demo):
     figures = services.year_figures(2016)
     assert figures.engaged == figures.spent == Decimal(207000)
     assert figures.households_supported == figures.households_targeted == 80
+    assert (figures.measures_supported, figures.measure_months) == (80, 480)
     spent = {k.kind: k.spent for k in figures.by_kind}
     assert spent["flat_fee"] == 80 * Decimal(400)
     assert all(spent[kind] > 0 for kind in ("rent_reduction", "avdl", "grant"))
