@@ -32,6 +32,7 @@ from actions.permissions import (
 )
 from codecision import services as codecision_services
 from codecision.models import Answer, CoDecision, CoDecisionAnswer, CoDecisionStatus, Side
+from households.api import ROW_ID, id_field, query_id
 from households.api import object_pk as _pk
 from households.api import query_date as _date
 from households.models import Diagnostic, Household
@@ -49,7 +50,7 @@ def _visible_households(user):
 
 
 class OrientationSerializer(serializers.ModelSerializer):
-    household = serializers.IntegerField(source="household_id")
+    household = id_field(source="household_id")
     association = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.associations())
     landlord = serializers.PrimaryKeyRelatedField(
         queryset=Partner.objects.landlords(),
@@ -91,7 +92,7 @@ class OrientationSerializer(serializers.ModelSerializer):
 )
 class OrientationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     queryset = Orientation.objects.none()  # for the schema; get_queryset filters
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ROW_ID
     serializer_class = OrientationSerializer
     ordering_fields = ["created_at"]
     ordering = ["-created_at", "-id"]
@@ -168,7 +169,7 @@ class AnswerRequestSerializer(serializers.Serializer):
     side = serializers.ChoiceField(
         choices=Side.choices, required=False, help_text="Coordination : la partie qui répond."
     )
-    session = serializers.IntegerField(required=False, help_text="Coordination : le comité.")
+    session = id_field(required=False, help_text="Coordination : le comité.")
 
 
 @extend_schema_view(
@@ -187,7 +188,7 @@ class AnswerRequestSerializer(serializers.Serializer):
 )
 class CoDecisionViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = CoDecision.objects.none()  # for the schema; get_queryset filters
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ROW_ID
     serializer_class = CoDecisionSerializer
     ordering_fields = ["opened_at"]
     ordering = ["-opened_at", "-id"]
@@ -314,7 +315,7 @@ class ClosureSerializer(serializers.Serializer):
 )
 class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = SupportMeasure.objects.none()  # for the schema; get_queryset filters
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ROW_ID
     serializer_class = MeasureSerializer
     ordering_fields = ["ends_on", "starts_on"]
     ordering = ["ends_on", "id"]
@@ -328,8 +329,8 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
             measures = measures.filter(status=params["status"])
         if params.get("kind") in ActionKind.values:
             measures = measures.filter(action__kind=params["kind"])
-        if params.get("partner", "").isdigit():
-            partner = int(params["partner"])
+        partner = query_id(params.get("partner"))
+        if partner:
             measures = measures.filter(Q(action__landlord=partner) | Q(action__association=partner))
         for name, lookup in (("ends_before", "ends_on__lt"), ("ends_after", "ends_on__gt")):
             day = _date(params.get(name))
@@ -381,7 +382,7 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
-    household = serializers.IntegerField(source="household_id")
+    household = id_field(source="household_id")
     measure = serializers.PrimaryKeyRelatedField(
         queryset=SupportMeasure.objects.all(), required=False, allow_null=True
     )
@@ -419,7 +420,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
 )
 class FollowUpViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     queryset = FollowUp.objects.none()  # for the schema; get_queryset filters
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ROW_ID
     serializer_class = FollowUpSerializer
     ordering_fields = ["happened_on"]
     ordering = ["-happened_on", "-id"]
@@ -431,8 +432,9 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
         ).visible_to(user)
         params = self.request.query_params
         for name in ("household", "measure"):
-            if params.get(name, "").isdigit():
-                follow_ups = follow_ups.filter(**{f"{name}_id": params[name]})
+            wanted = query_id(params.get(name))
+            if wanted:
+                follow_ups = follow_ups.filter(**{f"{name}_id": wanted})
         since = _date(params.get("since"))
         if since:
             follow_ups = follow_ups.filter(happened_on__gte=since)

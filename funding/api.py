@@ -14,14 +14,16 @@ from rest_framework.response import Response
 from funding import services
 from funding.models import FundingKind, LedgerEntry
 from funding.permissions import budget_scope
-from households.api import object_pk, query_date
+from households.api import ROW_ID, object_pk, query_date, query_id
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    partner_name = serializers.CharField(source="partner.name", default=None, read_only=True)
+    partner_name = serializers.CharField(
+        source="partner.name", default=None, read_only=True, allow_null=True
+    )
     household_reference = serializers.CharField(
-        source="household.reference", default=None, read_only=True
+        source="household.reference", default=None, read_only=True, allow_null=True
     )
 
     class Meta:
@@ -62,7 +64,7 @@ class PartnerSpentSerializer(serializers.Serializer):
 
 class YearFiguresSerializer(serializers.Serializer):
     year = serializers.IntegerField()
-    partner = serializers.IntegerField(source="partner.pk", default=None)
+    partner = serializers.IntegerField(source="partner.pk", default=None, allow_null=True)
     engaged = serializers.DecimalField(max_digits=12, decimal_places=2)
     committed = serializers.DecimalField(max_digits=12, decimal_places=2)
     spent = serializers.DecimalField(max_digits=12, decimal_places=2)
@@ -88,7 +90,8 @@ class YearFiguresSerializer(serializers.Serializer):
 
 
 def _year(value) -> int | None:
-    return int(value) if value and value.isdigit() and 1900 < int(value) < 3000 else None
+    year = query_id(value)
+    return year if year and 1900 < year < 3000 else None
 
 
 @extend_schema_view(
@@ -106,7 +109,7 @@ def _year(value) -> int | None:
 )
 class LedgerViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = LedgerEntry.objects.none()  # for the schema; get_queryset filters
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ROW_ID
     serializer_class = LedgerEntrySerializer
     ordering_fields = ["on", "amount"]
     ordering = ["on", "id"]
@@ -124,8 +127,9 @@ class LedgerViewSet(viewsets.ReadOnlyModelViewSet):
             entries = entries.filter(year=year)
         if params.get("kind") in FundingKind.values:
             entries = entries.filter(kind=params["kind"])
-        if params.get("partner", "").isdigit():
-            entries = entries.filter(partner=int(params["partner"]))
+        partner = query_id(params.get("partner"))
+        if partner:
+            entries = entries.filter(partner=partner)
         for name, lookup in (("on_after", "on__gte"), ("on_before", "on__lte")):
             day = query_date(params.get(name))
             if day:

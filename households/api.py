@@ -22,6 +22,9 @@ from households.permissions import (
 )
 from partners.models import Partner
 
+MAX_ID = 2**63 - 1  # the largest id a database row may have
+ROW_ID = "[0-9]{1,18}"  # an id in a URL: longer ones are simply not found
+
 
 class MemberSerializer(serializers.ModelSerializer):
     class Meta:
@@ -154,7 +157,7 @@ class HouseholdViewSet(
     """Les ménages que votre structure accompagne."""
 
     queryset = Household.objects.none()  # for the schema; get_queryset filters
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ROW_ID
 
     http_method_names = ["get", "post", "patch", "head", "options"]
     ordering_fields = ["updated_at", "reference", "name"]
@@ -173,8 +176,9 @@ class HouseholdViewSet(
             households = households.search(params["q"])
         if params.get("housing_status") in HousingStatus.values:
             households = households.filter(housing_status=params["housing_status"])
-        if params.get("landlord", "").isdigit():
-            households = households.filter(landlord_id=params["landlord"])
+        landlord = query_id(params.get("landlord"))
+        if landlord:
+            households = households.filter(landlord_id=landlord)
         return households
 
     def get_object(self):
@@ -266,12 +270,27 @@ class HouseholdViewSet(
         return response
 
 
+def query_id(value) -> int | None:
+    """An id from the URL or the query string (ASCII digits, within a row id's range)."""
+    if isinstance(value, int):
+        return value if 0 < value <= MAX_ID else None
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
 def object_pk(value) -> int:
     """An id from the URL; anything else is a missing object (404)."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404("Introuvable") from None
+    number = query_id(value)
+    if number is None:
+        raise Http404("Introuvable")
+    return number
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    """An id in a request body: out of range is a 400 on the field, never a server error."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 def query_date(value: str | None) -> date | None:

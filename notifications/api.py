@@ -5,6 +5,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from households.api import ROW_ID
 from notifications.models import Notification
 
 
@@ -25,7 +26,7 @@ class NotificationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     queryset = Notification.objects.none()  # for the schema; get_queryset filters
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ROW_ID
     serializer_class = NotificationSerializer
     ordering_fields = ["created_at"]
     ordering = ["-created_at", "-id"]

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from households.api import ROW_ID
 from partners.models import Partner
 
 
@@ -18,5 +19,6 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
     """Bailleurs, associations, coordination et financeurs (lecture seule)."""
 
     queryset = Partner.objects.order_by("name")
+    lookup_value_regex = ROW_ID
     serializer_class = PartnerSerializer
     ordering_fields = ["name", "kind"]

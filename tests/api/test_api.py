@@ -207,3 +207,46 @@ def test_docs_are_served_without_a_cdn(client, flow):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     assert schema["info"]["title"].startswith("Le logement toujours")
     assert "/api/measures/{id}/renewal/" in schema["paths"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/households/?landlord=²",
+        "/api/measures/?partner=²",
+        "/api/follow-ups/?household=²",
+        "/api/ledger/?partner=²&year=²",
+        "/api/ledger/figures/?year=²",
+        "/api/households/?landlord=99999999999999999999",
+        "/api/follow-ups/?measure=99999999999999999999",
+    ],
+)
+def test_odd_filters_filter_nothing_and_never_break(demo, url):
+    assert api_for(demo["coordinator.lt"]).get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/households/99999999999999999999/",
+        "/api/households/9999999999999999999/diagnostics/",
+        "/api/households/999999999999999999/resume-pdf/",
+        "/api/households/²/",
+        "/api/partners/99999999999999999999/",
+        "/api/notifications/99999999999999999999/read/",
+    ],
+)
+def test_ids_out_of_range_are_not_found(demo, url):
+    api = api_for(demo["coordinator.lt"])
+    response = api.post(url) if url.endswith("read/") else api.get(url)
+    assert response.status_code == 404
+
+
+def test_ids_out_of_range_in_a_body_are_field_errors(demo):
+    api = api_for(demo["caseworker.oiseaubleu"])
+    response = api.post(
+        "/api/follow-ups/",
+        {"household": 99999999999999999999, "happened_on": "2026-01-05", "kind": "phone"},
+        format="json",
+    )
+    assert response.status_code == 400 and "household" in response.json()

@@ -1,7 +1,8 @@
 """Schemathesis against the published OpenAPI schema: no 5xx, responses match the schema.
 
 Bounded examples per operation, through the WSGI application in this process (the test's
-database), with a demo caseworker's personal token."""
+database), with the personal token of a demo user of each kind of role, so that every
+endpoint answers with data for at least one of them."""
 
 import pytest
 import schemathesis
@@ -29,16 +30,16 @@ def keep_test_connection():
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def token_header(db, keep_test_connection):
-    user = User.objects.get(username="caseworker.oiseaubleu")
+@pytest.fixture(params=["coordinator.lt", "manager.actis", "cesf.opac38", "caseworker.oiseaubleu"])
+def token_header(request, db, keep_test_connection):
+    user = User.objects.get(username=request.param)
     _, secret = ApiToken.objects.create_for(user=user, name="schemathesis")
     return {"Authorization": f"Token {secret}"}
 
 
 @schema.parametrize()
 @settings(
-    max_examples=5,
+    max_examples=8,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
