@@ -43,6 +43,16 @@ def _check_landlord(data: dict[str, Any]) -> None:
         raise DomainError("Le bailleur choisi n'est pas un bailleur social.", field="landlord")
 
 
+def _check_cesf_landlord(by: User, landlord) -> None:
+    """A CESF works for its own landlord's tenants: naming another landlord would hand the
+    case file to it."""
+    if by.role == Role.CESF and landlord not in (None, by.partner):
+        raise DomainError(
+            "Un·e CESF suit les locataires de son propre bailleur.",
+            field="landlord",
+        )
+
+
 @transaction.atomic
 def household_create(
     *, by: User, data: dict[str, Any], members: list[dict[str, Any]] = ()
@@ -50,12 +60,8 @@ def household_create(
     """Open a case file. A CESF opens one for a tenant of its own landlord, a caseworker for
     an applicant or a tenant; the creating partner and the landlord get access."""
     _check_landlord(data)
+    _check_cesf_landlord(by, data.get("landlord"))
     partner = by.partner
-    if by.role == Role.CESF and data.get("landlord") not in (None, partner):
-        raise DomainError(
-            "Un·e CESF ouvre un dossier pour un locataire de son propre bailleur.",
-            field="landlord",
-        )
     household = Household(**data, created_by_partner=partner)
     household.reference = _next_reference(timezone.localdate().year)
     household._history_user = by
@@ -81,6 +87,8 @@ def household_update(
     locked = Household.objects.select_for_update(of=("self",)).get(pk=household.pk)
     if locked.version != expected_version:
         raise DomainError(STALE_EDIT_MESSAGE)
+    if "landlord" in data and data["landlord"] != locked.landlord:
+        _check_cesf_landlord(by, data["landlord"])
     for field, value in data.items():
         setattr(locked, field, value)
     # The tenant/landlord rule holds on the whole record, not only on what changed.

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from actions import services
 from actions.services import SECOND_RENEWAL_MESSAGE
 from households.models import Household
-from partners.models import ApiToken
+from partners.models import ApiToken, Partner
 from tests.factories import household_create
 
 
@@ -250,3 +250,15 @@ def test_ids_out_of_range_in_a_body_are_field_errors(demo):
         format="json",
     )
     assert response.status_code == 400 and "household" in response.json()
+
+
+def test_a_cesf_cannot_hand_martin_over_to_another_landlord_through_the_api(demo):
+    martin = Household.objects.get(name="Martin")
+    opac38 = Partner.objects.get(short_name="opac38")
+    response = api_for(demo["cesf.actis"]).patch(
+        f"/api/households/{martin.pk}/",
+        {"landlord": opac38.pk, "version": martin.version},
+        format="json",
+    )
+    assert response.status_code == 400 and "landlord" in response.json()
+    assert api_for(demo["cesf.opac38"]).get(f"/api/households/{martin.pk}/").status_code == 404

@@ -59,6 +59,16 @@ def test_a_cesf_cannot_open_a_file_for_another_landlords_tenant(cesf):
         household_create(by=cesf, landlord=PartnerFactory())
 
 
+def test_a_cesf_cannot_hand_a_file_over_to_another_landlord(cesf):
+    household = household_create(by=cesf)
+    other = PartnerFactory()
+    with pytest.raises(DomainError, match="son propre bailleur"):
+        services.household_update(
+            household=household, by=cesf, data={"landlord": other}, expected_version=1
+        )
+    assert household.pk not in visible_ids(user_create(Role.CESF, partner=other))
+
+
 def test_a_tenant_household_needs_a_landlord(db):
     caseworker = user_create(Role.CASEWORKER)
     with pytest.raises(DomainError, match="bailleur"):
