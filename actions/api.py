@@ -298,6 +298,11 @@ class ClosureSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     outcome_detail = serializers.CharField(required=False, allow_blank=True, default="")
     closed_on = serializers.DateField(required=False, allow_null=True)
+    version = serializers.IntegerField(
+        required=False,
+        source="expected_version",
+        help_text="Version lue de la mesure ; la clôture est refusée si elle a changé depuis.",
+    )
 
 
 @extend_schema_view(

@@ -110,7 +110,9 @@ def orientation_create(
         raise DomainError("Votre rôle ne permet pas de proposer une action.")
     if landlord is None or not landlord.is_landlord:
         raise DomainError("Indiquez le bailleur qui fournit le logement.", field="landlord")
-    if not association.is_association:
+    if not landlord.active:
+        raise DomainError("Ce bailleur ne participe plus au dispositif.", field="landlord")
+    if not association.is_association or not association.active:
         raise DomainError("Choisissez une association du dispositif.", field="association")
     if diagnostic is not None and diagnostic.household_id != household.pk:
         raise DomainError("Ce diagnostic concerne un autre ménage.", field="diagnostic")
@@ -259,11 +261,13 @@ def measure_close(
     outcome: str,
     outcome_detail: str = "",
     closed_on: date | None = None,
+    expected_version: int | None = None,
 ) -> SupportMeasure:
-    """Close a measure with its outcome; its action closes too. Nothing is deleted."""
+    """Close a measure with its outcome; its action closes too. Nothing is deleted. With
+    `expected_version`, refused if someone changed the measure since it was read."""
     from codecision.services import codecision_cancel_open_renewals
 
-    measure = _locked(SupportMeasure, measure.pk)
+    measure = _locked(SupportMeasure, measure.pk, expected_version)
     if measure.status == MeasureStatus.CLOSED:
         raise DomainError("Cette mesure est déjà clôturée.")
     closed_on = closed_on or timezone.localdate()
@@ -310,6 +314,11 @@ def follow_up_create(
     """Log a contact with the household, within a measure or (outreach) before one."""
     if measure is not None and measure.action.household_id != household.pk:
         raise DomainError("Cette mesure concerne un autre ménage.", field="measure")
+    if measure is not None and measure.status != MeasureStatus.ACTIVE:
+        raise DomainError(
+            "Cette mesure est clôturée : le suivi se note sur une mesure en cours.",
+            field="measure",
+        )
     if data["happened_on"] > timezone.localdate():
         raise DomainError("Un suivi ne peut pas être daté dans le futur.", field="happened_on")
     if measure is not None and data["happened_on"] < measure.starts_on:

@@ -338,17 +338,13 @@ def measure_close(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            if data["version"] is not None and data["version"] != measure.version:
-                raise DomainError(
-                    "Cette mesure a été modifiée par quelqu'un d'autre pendant que vous la "
-                    "clôturiez. Rechargez la page pour voir la version actuelle."
-                )
             services.measure_close(
                 measure=measure,
                 by=request.user,
                 outcome=data["outcome"],
                 outcome_detail=data["outcome_detail"],
                 closed_on=data["closed_on"],
+                expected_version=data["version"],
             )
         except DomainError as error:
             _apply_error(form, error)

@@ -95,6 +95,11 @@ def codecision_answer(
                 "La coordination enregistre la réponse d'une partie lors d'un comité.",
                 field="session",
             )
+        session.refresh_from_db(fields=["signed_off_at"])
+        if session.signed_off_at is not None:
+            raise DomainError(
+                "Ce comité est signé : ses décisions ne se modifient plus.", field="session"
+            )
     else:
         side = codecision.side_of(by.partner)
         if side is None:

@@ -20,6 +20,7 @@ from households.permissions import (
     can_open_caseload,
     get_household_or_404,
 )
+from partners.errors import DomainError
 from partners.models import Partner
 
 MAX_ID = 2**63 - 1  # the largest id a database row may have
@@ -51,7 +52,10 @@ class HouseholdSerializer(serializers.ModelSerializer):
     members = MemberSerializer(many=True, required=False)
     version = serializers.IntegerField(
         required=False,
-        help_text="Version lue ; une modification sur une version dépassée est refusée.",
+        help_text=(
+            "Version lue, obligatoire pour modifier ; une modification sur une version "
+            "dépassée est refusée."
+        ),
     )
 
     class Meta:
@@ -206,7 +210,13 @@ class HouseholdViewSet(
         serializer = HouseholdSerializer(household, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data, members = _write_data(serializer)
-        version = serializer.validated_data.get("version", household.version)
+        version = serializer.validated_data.get("version")
+        if version is None:
+            raise DomainError(
+                "Indiquez la version lue du dossier : une modification ne doit pas en écraser "
+                "une autre.",
+                field="version",
+            )
         household = services.household_update(
             household=household,
             by=request.user,

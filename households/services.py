@@ -43,9 +43,11 @@ def _check_landlord(data: dict[str, Any]) -> None:
         raise DomainError("Le bailleur choisi n'est pas un bailleur social.", field="landlord")
 
 
-def _check_cesf_landlord(by: User, landlord) -> None:
-    """A CESF works for its own landlord's tenants: naming another landlord would hand the
-    case file to it."""
+def _check_new_landlord(by: User, landlord) -> None:
+    """A landlord named on a case file takes part in the programme; a CESF works for its own
+    landlord's tenants: naming another landlord would hand the case file to it."""
+    if landlord is not None and not landlord.active:
+        raise DomainError("Ce bailleur ne participe plus au dispositif.", field="landlord")
     if by.role == Role.CESF and landlord not in (None, by.partner):
         raise DomainError(
             "Un·e CESF suit les locataires de son propre bailleur.",
@@ -60,7 +62,7 @@ def household_create(
     """Open a case file. A CESF opens one for a tenant of its own landlord, a caseworker for
     an applicant or a tenant; the creating partner and the landlord get access."""
     _check_landlord(data)
-    _check_cesf_landlord(by, data.get("landlord"))
+    _check_new_landlord(by, data.get("landlord"))
     partner = by.partner
     household = Household(**data, created_by_partner=partner)
     household.reference = _next_reference(timezone.localdate().year)
@@ -88,7 +90,7 @@ def household_update(
     if locked.version != expected_version:
         raise DomainError(STALE_EDIT_MESSAGE)
     if "landlord" in data and data["landlord"] != locked.landlord:
-        _check_cesf_landlord(by, data["landlord"])
+        _check_new_landlord(by, data["landlord"])
     for field, value in data.items():
         setattr(locked, field, value)
     # The tenant/landlord rule holds on the whole record, not only on what changed.

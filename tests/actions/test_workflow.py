@@ -248,6 +248,39 @@ def test_a_closed_measure_cannot_be_renewed_or_closed_again(flow, measure):
         services.measure_close(measure=measure, by=flow.caseworker, outcome="rehoused")
 
 
+def test_no_follow_up_is_logged_on_a_closed_measure(flow, measure):
+    measure = services.measure_close(measure=measure, by=flow.caseworker, outcome="rehoused")
+    data = {"happened_on": measure.closed_on, "kind": "phone", "summary": "Appel."}
+    with pytest.raises(DomainError, match="clôturée"):
+        services.follow_up_create(
+            household=measure.action.household, by=flow.caseworker, measure=measure, data=data
+        )
+
+
+def test_no_orientation_to_a_partner_that_left_the_programme(flow, other_association):
+    other_association.active = False
+    other_association.save()
+    with pytest.raises(DomainError, match="association du dispositif"):
+        orientation_create(cesf=flow.cesf, association=other_association)
+
+
+def test_nobody_answers_in_the_name_of_a_signed_committee(flow):
+    codecision = orientation_create(cesf=flow.cesf, association=flow.association)
+    codecision = codecision.action.codecisions.get()
+    session = codecision_services.committee_session_create(
+        by=flow.coordinator, held_on=date(2026, 3, 2), codecisions=[codecision]
+    )
+    codecision_services.committee_session_sign_off(session=session, by=flow.coordinator)
+    with pytest.raises(DomainError, match="comité est signé"):
+        codecision_services.codecision_answer(
+            codecision=codecision,
+            by=flow.coordinator,
+            answer="approve",
+            side="landlord",
+            session=session,
+        )
+
+
 def test_a_closed_case_stays_readable_by_those_who_worked_on_it(flow, measure):
     services.measure_close(measure=measure, by=flow.caseworker, outcome="stayed")
     assert visible(flow.caseworker, measure.action.household)

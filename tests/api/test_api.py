@@ -262,3 +262,79 @@ def test_a_cesf_cannot_hand_martin_over_to_another_landlord_through_the_api(demo
     )
     assert response.status_code == 400 and "landlord" in response.json()
     assert api_for(demo["cesf.opac38"]).get(f"/api/households/{martin.pk}/").status_code == 404
+
+
+def test_the_apis_steps_keep_the_rules_the_forms_keep(flow, other_association):
+    """Each refusal comes from the service both the page and the API call."""
+    from codecision import services as codecision_services
+    from tests.factories import both_approve, diagnostic_create, orientation_create
+
+    # An inactive association is no longer offered, nor accepted.
+    other_association.active = False
+    other_association.save()
+    household = household_create(by=flow.cesf)
+    diagnostic_create(household=household, by=flow.cesf, made_on=timezone.localdate())
+    response = api_for(flow.cesf).post(
+        "/api/orientations/",
+        {
+            "household": household.pk,
+            "kind": "energy",
+            "association": other_association.pk,
+            "diagnostic": household.diagnostics.get().pk,
+            "reason": "Énergie.",
+        },
+        format="json",
+    )
+    assert response.status_code == 400 and "association" in response.json()
+
+    # A follow-up goes on a measure in progress, not on a closed one.
+    orientation = orientation_create(cesf=flow.cesf, association=flow.association)
+    both_approve(
+        orientation.action.codecisions.get(), landlord_user=flow.cesf, caseworker=flow.caseworker
+    )
+    measure = orientation.action.measures.get()
+    caseworker = api_for(flow.caseworker)
+    stale = caseworker.post(
+        f"/api/measures/{measure.pk}/close/",
+        {"outcome": "stayed", "version": measure.version - 1},
+        format="json",
+    )
+    assert stale.status_code == 400 and "modifiée par quelqu'un d'autre" in str(stale.json())
+    closed = caseworker.post(
+        f"/api/measures/{measure.pk}/close/",
+        {"outcome": "stayed", "version": measure.version},
+        format="json",
+    )
+    assert closed.status_code == 200
+    response = caseworker.post(
+        "/api/follow-ups/",
+        {
+            "household": orientation.household.pk,
+            "measure": measure.pk,
+            "happened_on": timezone.localdate().isoformat(),
+            "kind": "phone",
+            "summary": "Appel.",
+        },
+        format="json",
+    )
+    assert response.status_code == 400 and "measure" in response.json()
+
+    # A household is changed from the version one has read.
+    response = api_for(flow.cesf).patch(
+        f"/api/households/{household.pk}/", {"city": "Voiron"}, format="json"
+    )
+    assert response.status_code == 400 and "version" in response.json()
+
+    # Once a committee's minutes are signed, nobody answers in its name.
+    waiting = orientation_create(cesf=flow.cesf, association=flow.association)
+    codecision = waiting.action.codecisions.get()
+    session = codecision_services.committee_session_create(
+        by=flow.coordinator, held_on=timezone.localdate(), codecisions=[codecision]
+    )
+    codecision_services.committee_session_sign_off(session=session, by=flow.coordinator)
+    response = api_for(flow.coordinator).post(
+        f"/api/codecisions/{codecision.pk}/adjourn/",
+        {"side": "landlord", "session": session.pk, "comment": "Revu."},
+        format="json",
+    )
+    assert response.status_code == 400 and "session" in response.json()
