@@ -35,9 +35,21 @@ from codecision.models import Answer, CoDecision, CoDecisionAnswer, CoDecisionSt
 from households.api import ROW_ID, id_field, query_id
 from households.api import object_pk as _pk
 from households.api import query_date as _date
-from households.models import Diagnostic, Household
+from households.models import Household
 from households.permissions import HouseholdAction, can_open_caseload, get_household_or_404
-from partners.models import Partner, User
+from partners.errors import DomainError
+from partners.models import Membership, Partner, Role, User
+
+
+def _of_household(objects, pk: int | None, field: str):
+    """An object named in a request body, looked up among the household's own: any other id
+    is unknown, whether it exists elsewhere or not."""
+    if pk is None:
+        return None
+    found = objects.filter(pk=pk).first()
+    if found is None:
+        raise DomainError("Introuvable pour ce ménage.", field=field)
+    return found
 
 
 def _visible_households(user):
@@ -58,8 +70,11 @@ class OrientationSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Pour l'action 4 : le bailleur qui fournit le logement.",
     )
-    diagnostic = serializers.PrimaryKeyRelatedField(
-        queryset=Diagnostic.objects.all(), required=False, allow_null=True
+    diagnostic = id_field(
+        source="diagnostic_id",
+        required=False,
+        allow_null=True,
+        help_text="Le diagnostic du ménage sur lequel s'appuie la pré-orientation.",
     )
     action_id = serializers.IntegerField(source="action.pk", read_only=True)
     codecision_id = serializers.SerializerMethodField()
@@ -116,7 +131,9 @@ class OrientationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
             kind=data["kind"],
             association=data["association"],
             landlord=data.get("landlord"),
-            diagnostic=data.get("diagnostic"),
+            diagnostic=_of_household(
+                household.diagnostics.all(), data.get("diagnostic_id"), "diagnostic"
+            ),
             reason=data["reason"],
         )
         return Response(self.get_serializer(orientation).data, status=status.HTTP_201_CREATED)
@@ -160,7 +177,9 @@ class CoDecisionSerializer(serializers.ModelSerializer):
 class AnswerRequestSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     referent = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(),
+        queryset=User.objects.filter(
+            pk__in=Membership.objects.filter(role=Role.CASEWORKER).values("user_id")
+        ),
         required=False,
         allow_null=True,
         help_text="À l'approbation d'un démarrage, l'association désigne le référent.",
@@ -388,9 +407,7 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
 
 class FollowUpSerializer(serializers.ModelSerializer):
     household = id_field(source="household_id")
-    measure = serializers.PrimaryKeyRelatedField(
-        queryset=SupportMeasure.objects.all(), required=False, allow_null=True
-    )
+    measure = id_field(source="measure_id", required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=FollowUpKind.choices)
 
     class Meta:
@@ -454,7 +471,11 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
             can_log_follow_up(request.user, household),
             "Les suivis sont notés par les travailleurs sociaux qui accompagnent le ménage.",
         )
-        measure = data.pop("measure", None)
+        measure = _of_household(
+            SupportMeasure.objects.filter(action__household=household).select_related("action"),
+            data.pop("measure_id", None),
+            "measure",
+        )
         follow_up = services.follow_up_create(
             household=household, by=request.user, measure=measure, data=data
         )

@@ -28,6 +28,13 @@ ROW_ID = "[0-9]{1,18}"  # an id in a URL: longer ones are simply not found
 
 
 class MemberSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Pour modifier un membre existant ; sans identifiant, un membre est ajouté.",
+    )
+
     class Meta:
         model = HouseholdMember
         fields = [
@@ -39,7 +46,6 @@ class MemberSerializer(serializers.ModelSerializer):
             "occupation",
             "left_on",
         ]
-        read_only_fields = ["id"]
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
@@ -131,10 +137,19 @@ class PDFRenderer(BaseRenderer):
         return JSONRenderer().render(data) if not isinstance(data, bytes) else data
 
 
-def _write_data(serializer) -> tuple[dict, list]:
+def _write_data(serializer, household: Household | None = None) -> tuple[dict, list]:
+    """The household's fields and its members; a member sent with its id is that member of
+    this household (any other id is unknown)."""
     data = dict(serializer.validated_data)
-    members = data.pop("members", [])
+    members = [dict(member) for member in data.pop("members", [])]
     data.pop("version", None)
+    for member in members:
+        if "id" not in member:
+            continue
+        found = household.members.filter(pk=member["id"]).first() if household else None
+        if found is None:
+            raise DomainError("Ce membre n'appartient pas à ce ménage.", field="members")
+        member["id"] = found
     return data, members
 
 
@@ -209,7 +224,7 @@ class HouseholdViewSet(
         household = self.get_object()
         serializer = HouseholdSerializer(household, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        data, members = _write_data(serializer)
+        data, members = _write_data(serializer, household)
         version = serializer.validated_data.get("version")
         if version is None:
             raise DomainError(

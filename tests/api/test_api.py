@@ -338,3 +338,58 @@ def test_the_apis_steps_keep_the_rules_the_forms_keep(flow, other_association):
         format="json",
     )
     assert response.status_code == 400 and "session" in response.json()
+
+
+def test_ids_of_other_households_cannot_be_told_from_missing_ones(demo):
+    """Naming another household's measure or diagnostic says no more than a missing id."""
+    from actions.models import SupportMeasure
+
+    benali = Household.objects.get(name="Benali")
+    nguyen_measure = SupportMeasure.objects.get(action__household__name="Nguyen")
+    caseworker = api_for(demo["caseworker.ulisse"])
+    answers = [
+        caseworker.post(
+            "/api/follow-ups/",
+            {
+                "household": benali.pk,
+                "measure": measure,
+                "happened_on": timezone.localdate().isoformat(),
+                "kind": "phone",
+            },
+            format="json",
+        )
+        for measure in (nguyen_measure.pk, 999999999)
+    ]
+    assert [a.status_code for a in answers] == [400, 400]
+    assert answers[0].json() == answers[1].json()
+
+
+def test_the_api_answers_json_only(demo):
+    response = api_for(demo["cesf.actis"]).get("/api/orientations/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 406 or response["Content-Type"].startswith("application/json")
+    assert b"<select" not in response.content
+
+
+def test_members_are_changed_by_their_id_and_never_duplicated(flow, other_association):
+    household = household_create(by=flow.cesf, members=2)
+    api = api_for(flow.cesf)
+    read = api.get(f"/api/households/{household.pk}/").json()
+    members = read["members"]
+    members[0]["occupation"] = "Aide-soignante"
+    response = api.patch(
+        f"/api/households/{household.pk}/",
+        {"members": members, "version": read["version"]},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert household.members.count() == 2
+    assert household.members.get(pk=members[0]["id"]).occupation == "Aide-soignante"
+    stranger = household_create(by=flow.cesf).members.first()
+    response = api.patch(
+        f"/api/households/{household.pk}/",
+        {"members": [{"id": stranger.pk, "first_name": "X"}], "version": read["version"] + 1},
+        format="json",
+    )
+    assert response.status_code == 400 and "members" in response.json()
+    stranger.refresh_from_db()
+    assert stranger.first_name != "X"
