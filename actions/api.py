@@ -29,6 +29,7 @@ from actions.permissions import (
     get_codecision_or_404,
     get_measure_or_404,
     require,
+    visible_measures,
 )
 from codecision import services as codecision_services
 from codecision.models import Answer, CoDecision, CoDecisionAnswer, CoDecisionStatus, Side
@@ -345,9 +346,7 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["ends_on", "id"]
 
     def get_queryset(self):
-        measures = SupportMeasure.objects.filter(
-            action__household__in=_visible_households(self.request.user).values("pk")
-        ).select_related("action")
+        measures = visible_measures(self.request.user).select_related("action")
         params = self.request.query_params
         if params.get("status") in MeasureStatus.values:
             measures = measures.filter(status=params["status"])

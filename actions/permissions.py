@@ -22,10 +22,23 @@ from django.http import Http404, HttpRequest
 from actions.models import Action, SupportMeasure
 from codecision.models import CoDecision
 from households.models import AccessAction, Household
-from households.permissions import HouseholdAction, access_log_record, can
+from households.permissions import (
+    HouseholdAction,
+    access_log_record,
+    can,
+    can_open_caseload,
+    visible_households_filter,
+)
 from partners.models import Role, User
 
 SOCIAL_WORKERS = {Role.CESF, Role.CASEWORKER}
+
+
+def visible_measures(user: User):
+    """The support measures of the households `user` may see (the households' one rule)."""
+    if not can_open_caseload(user):
+        raise PermissionDenied("Votre rôle ne donne pas accès aux mesures nominatives.")
+    return visible_households_filter(SupportMeasure.objects.all(), user, "action__household")
 
 
 def can_orient(user: User, household: Household) -> bool:

@@ -10,9 +10,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -38,11 +37,11 @@ from actions.permissions import (
     get_action_or_404,
     get_measure_or_404,
     require,
+    visible_measures,
 )
 from codecision import services as codecision_services
 from households.permissions import HouseholdAction, get_household_or_404
 from partners.errors import DomainError
-from partners.models import Role
 
 
 def _apply_error(form, error: DomainError) -> None:
@@ -401,16 +400,10 @@ def follow_up_create(request: HttpRequest, household_pk: int) -> HttpResponse:
 def measure_overview(request: HttpRequest) -> HttpResponse:
     """Active measures, the most urgent first: overdue, then ending soonest.
 
-    Coordinators see every measure; the other roles with a caseload see the measures
-    their partner takes part in."""
-    user = request.user
-    if user.role not in {Role.COORDINATOR, Role.MANAGER, Role.CASEWORKER, Role.CESF}:
-        raise PermissionDenied("Votre rôle ne donne pas accès aux mesures nominatives.")
+    Coordinators see every measure; the other roles with a caseload see the measures of the
+    households their partner works on."""
     today = timezone.localdate()
-    measures = SupportMeasure.objects.filter(status=MeasureStatus.ACTIVE)
-    if user.role != Role.COORDINATOR:
-        partner = user.partner
-        measures = measures.filter(Q(action__association=partner) | Q(action__landlord=partner))
+    measures = visible_measures(request.user).filter(status=MeasureStatus.ACTIVE)
     filters = forms.MeasureFilterForm(request.GET or None)
     if filters.is_valid():
         if filters.cleaned_data["association"]:

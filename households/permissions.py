@@ -55,19 +55,20 @@ CREATE_ROLES = {Role.CESF, Role.CASEWORKER}
 CHANGE_ACTIONS = {HouseholdAction.EDIT, HouseholdAction.WRITE_DIAGNOSTIC}
 
 
-def visible_households_filter(queryset, user: User):
+def visible_households_filter(queryset, user: User, household: str = "pk"):
     """Restrict `queryset` to what `user` may see: a join on the partner group's permission
-    rows (never guardian's get_objects_for_user on a list)."""
+    rows (never guardian's get_objects_for_user on a list). `household` is the path from
+    the queryset's rows to their household ("pk" for households themselves)."""
     if not user.is_authenticated or user.role is None:
         return queryset.none()
     if user.role == Role.COORDINATOR:
         return queryset
     if user.role not in CASELOAD_ROLES:
         return queryset.none()
-    return queryset.filter(_group_has_perm(user, VIEW_PERM))
+    return queryset.filter(_group_has_perm(user, VIEW_PERM, household))
 
 
-def _group_has_perm(user: User, codename: str) -> Exists:
+def _group_has_perm(user: User, codename: str, household: str = "pk") -> Exists:
     # The permission id is a scalar subquery evaluated once, so that the probe is an
     # index-only scan on guardian's (group, permission, object) unique index.
     permission_id = Subquery(
@@ -79,13 +80,17 @@ def _group_has_perm(user: User, codename: str) -> Exists:
         HouseholdGroupObjectPermission.objects.filter(
             group_id=user.partner.group_id,
             permission_id=permission_id,
-            content_object=OuterRef("pk"),
+            content_object=OuterRef(household),
         )
     )
 
 
 def can_open_caseload(user: User) -> bool:
     return user.role in CASELOAD_ROLES
+
+
+def can_read_access_log(user: User) -> bool:
+    return user.role == Role.COORDINATOR
 
 
 def can_create_household(user: User) -> bool:

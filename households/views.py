@@ -23,6 +23,7 @@ from households.permissions import (
     can,
     can_create_household,
     can_open_caseload,
+    can_read_access_log,
     get_household_or_404,
 )
 from partners.errors import DomainError
@@ -155,7 +156,7 @@ def diagnostic_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def access_log(request: HttpRequest) -> HttpResponse:
     """The access log, readable by coordinators only."""
-    if request.user.role != Role.COORDINATOR:
+    if not can_read_access_log(request.user):
         raise PermissionDenied("Le journal d'accès est réservé à la coordination.")
     entries = AccessLogEntry.objects.select_related("user", "household")
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
