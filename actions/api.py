@@ -4,7 +4,6 @@ Every step calls the same service as the form, after the same check from
 actions.permissions; objects are reached through their visible household."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,6 +12,7 @@ from rest_framework.response import Response
 from actions import services
 from actions.models import (
     ActionKind,
+    ActionStatus,
     FollowUp,
     FollowUpKind,
     MeasureStatus,
@@ -32,8 +32,15 @@ from actions.permissions import (
     visible_measures,
 )
 from codecision import services as codecision_services
-from codecision.models import Answer, CoDecision, CoDecisionAnswer, CoDecisionStatus, Side
-from households.api import ROW_ID, id_field, query_id
+from codecision.models import (
+    Answer,
+    CoDecision,
+    CoDecisionAnswer,
+    CoDecisionStatus,
+    Purpose,
+    Side,
+)
+from households.api import DATE_RANGE, ROW_ID, filter_dates, filter_partner, id_field, query_id
 from households.api import object_pk as _pk
 from households.api import query_date as _date
 from households.models import Household
@@ -103,7 +110,15 @@ class OrientationSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Orientations des ménages visibles"),
+    list=extend_schema(
+        summary="Orientations des ménages visibles",
+        parameters=[
+            OpenApiParameter("kind", str, enum=ActionKind.values),
+            OpenApiParameter("status", str, enum=ActionStatus.values, description="De l'action"),
+            OpenApiParameter("partner", int, description="Association ou bailleur proposés"),
+            *DATE_RANGE,
+        ],
+    ),
     create=extend_schema(summary="Orienter un ménage (ouvre la co-décision)"),
 )
 class OrientationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -114,11 +129,18 @@ class OrientationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
     ordering = ["-created_at", "-id"]
 
     def get_queryset(self):
-        return (
+        orientations = (
             Orientation.objects.filter(household__in=_visible_households(self.request.user))
             .select_related("action")
             .prefetch_related("action__codecisions")
         )
+        params = self.request.query_params
+        if params.get("kind") in ActionKind.values:
+            orientations = orientations.filter(kind=params["kind"])
+        if params.get("status") in ActionStatus.values:
+            orientations = orientations.filter(action__status=params["status"])
+        orientations = filter_partner(orientations, params, "association", "landlord")
+        return filter_dates(orientations, params, "created_at__date")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -197,6 +219,10 @@ class AnswerRequestSerializer(serializers.Serializer):
         summary="Co-décisions des ménages visibles",
         parameters=[
             OpenApiParameter("status", str, enum=CoDecisionStatus.values),
+            OpenApiParameter("kind", str, enum=ActionKind.values, description="De l'action"),
+            OpenApiParameter("purpose", str, enum=Purpose.values),
+            OpenApiParameter("partner", int, description="Bailleur ou association"),
+            *DATE_RANGE,
             OpenApiParameter(
                 "waiting",
                 bool,
@@ -223,6 +249,12 @@ class CoDecisionViewSet(viewsets.ReadOnlyModelViewSet):
         params = self.request.query_params
         if params.get("status") in CoDecisionStatus.values:
             codecisions = codecisions.filter(status=params["status"])
+        if params.get("kind") in ActionKind.values:
+            codecisions = codecisions.filter(action__kind=params["kind"])
+        if params.get("purpose") in Purpose.values:
+            codecisions = codecisions.filter(purpose=params["purpose"])
+        codecisions = filter_partner(codecisions, params, "landlord", "association")
+        codecisions = filter_dates(codecisions, params, "opened_at__date")
         if params.get("waiting") in ("true", "1") and user.partner:
             codecisions = codecisions.waiting_for(user.partner)
         return codecisions
@@ -352,9 +384,7 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
             measures = measures.filter(status=params["status"])
         if params.get("kind") in ActionKind.values:
             measures = measures.filter(action__kind=params["kind"])
-        partner = query_id(params.get("partner"))
-        if partner:
-            measures = measures.filter(Q(action__landlord=partner) | Q(action__association=partner))
+        measures = filter_partner(measures, params, "action__landlord", "action__association")
         for name, lookup in (("ends_before", "ends_on__lt"), ("ends_after", "ends_on__gt")):
             day = _date(params.get(name))
             if day:
@@ -434,7 +464,9 @@ class FollowUpSerializer(serializers.ModelSerializer):
         parameters=[
             OpenApiParameter("household", int),
             OpenApiParameter("measure", int),
-            OpenApiParameter("since", str, description="AAAA-MM-JJ"),
+            OpenApiParameter("kind", str, enum=FollowUpKind.values),
+            OpenApiParameter("partner", int, description="Structure de l'auteur"),
+            *DATE_RANGE,
         ],
     ),
     create=extend_schema(summary="Noter un suivi"),
@@ -456,10 +488,10 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
             wanted = query_id(params.get(name))
             if wanted:
                 follow_ups = follow_ups.filter(**{f"{name}_id": wanted})
-        since = _date(params.get("since"))
-        if since:
-            follow_ups = follow_ups.filter(happened_on__gte=since)
-        return follow_ups
+        if params.get("kind") in FollowUpKind.values:
+            follow_ups = follow_ups.filter(kind=params["kind"])
+        follow_ups = filter_partner(follow_ups, params, "author_partner")
+        return filter_dates(follow_ups, params, "happened_on")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

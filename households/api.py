@@ -4,6 +4,7 @@ as the pages (households.permissions, households.services)."""
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -25,6 +26,11 @@ from partners.models import Partner
 
 MAX_ID = 2**63 - 1  # the largest id a database row may have
 ROW_ID = "[0-9]{1,18}"  # an id in a URL: longer ones are simply not found
+# The dates every list filters on: ?since= and ?until=, both inclusive (filter_dates).
+DATE_RANGE = [
+    OpenApiParameter("since", OpenApiTypes.DATE, description="À partir du (AAAA-MM-JJ, inclus)"),
+    OpenApiParameter("until", OpenApiTypes.DATE, description="Jusqu'au (AAAA-MM-JJ, inclus)"),
+]
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -160,6 +166,7 @@ def _write_data(serializer, household: Household | None = None) -> tuple[dict, l
             OpenApiParameter("q", str, description="Nom, prénom ou référence"),
             OpenApiParameter("housing_status", str, enum=HousingStatus.values),
             OpenApiParameter("landlord", int, description="Identifiant du bailleur"),
+            *DATE_RANGE,
         ],
     ),
     retrieve=extend_schema(summary="Un ménage et ses membres"),
@@ -198,7 +205,7 @@ class HouseholdViewSet(
         landlord = query_id(params.get("landlord"))
         if landlord:
             households = households.filter(landlord_id=landlord)
-        return households
+        return filter_dates(households, params, "updated_at__date")
 
     def get_object(self):
         household = get_household_or_404(
@@ -324,3 +331,24 @@ def query_date(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+def filter_dates(queryset, params, lookup: str):
+    """Rows whose date `lookup` falls within ?since= and ?until= (both inclusive)."""
+    since, until = query_date(params.get("since")), query_date(params.get("until"))
+    if since:
+        queryset = queryset.filter(**{f"{lookup}__gte": since})
+    if until:
+        queryset = queryset.filter(**{f"{lookup}__lte": until})
+    return queryset
+
+
+def filter_partner(queryset, params, *paths: str):
+    """Rows where the partner of ?partner= stands at one of `paths`."""
+    partner = query_id(params.get("partner"))
+    if not partner:
+        return queryset
+    either = Q()
+    for path in paths:
+        either |= Q(**{path: partner})
+    return queryset.filter(either)

@@ -2,11 +2,13 @@
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from actions.models import SupportMeasure
 from codecision.models import CoDecision
 from funding.models import LedgerEntry
 from households.models import Household
+from notifications.services import notify
 from partners.models import Partner
 from tests.api.test_api import api_for
 from tests.demo_access import SEES_BENALI, SEES_MARTIN, SEES_NGUYEN, USERS
@@ -55,7 +57,22 @@ def expected(username: str) -> dict[str, int]:
         "POST follow-ups": within(
             username, SEES_NGUYEN, {"cesf.opac38", "caseworker.oiseaubleu"}, 201
         ),
+        "POST codecision approve": (
+            200
+            if username in {"cesf.actis", "manager.actis"}
+            else 400  # the association names the referent; a coordinator, the committee
+            if username in SEES_BENALI
+            else 404
+        ),
+        "POST codecision reject": (
+            400 if username == "coordinator.lt" else within(username, SEES_BENALI, SEES_BENALI, 200)
+        ),
         "GET notifications": 200,
+        "GET notification of cesf.actis": 200 if username == "cesf.actis" else 404,
+        "POST notification of cesf.actis read": 200 if username == "cesf.actis" else 404,
+        "GET partner": 200,
+        "DELETE household": 405,
+        "PUT measure": 405,
         "GET ledger": 200 if username in BUDGET else 403,
         "GET ledger entry": (
             403 if username not in BUDGET else 200 if username in SEES_OPAC38_MONEY else 404
@@ -73,6 +90,7 @@ def test_api_access_matrix(demo, username):
     benali = CoDecision.objects.get(action__household__name="Benali", purpose="start")
     today = timezone.localdate().isoformat()
     opac38_entry = LedgerEntry.objects.filter(year=2016, partner__short_name="opac38").first()
+    [note] = notify(recipients=[demo["cesf.actis"]], kind="codecision_opened", text="Essai.")
     calls = {
         "GET partners": lambda: api.get("/api/partners/"),
         "GET households": lambda: api.get("/api/households/"),
@@ -123,10 +141,41 @@ def test_api_access_matrix(demo, username):
             {"household": nguyen.pk, "happened_on": today, "kind": "phone", "summary": "Appel."},
             format="json",
         ),
+        "POST codecision approve": lambda: api.post(
+            f"/api/codecisions/{benali.pk}/approve/", {"comment": "D'accord."}, format="json"
+        ),
+        "POST codecision reject": lambda: api.post(
+            f"/api/codecisions/{benali.pk}/reject/", {"comment": "Non."}, format="json"
+        ),
         "GET notifications": lambda: api.get("/api/notifications/"),
+        "GET notification of cesf.actis": lambda: api.get(f"/api/notifications/{note.pk}/"),
+        "POST notification of cesf.actis read": lambda: api.post(
+            f"/api/notifications/{note.pk}/read/"
+        ),
+        "GET partner": lambda: api.get(f"/api/partners/{martin.landlord_id}/"),
+        "DELETE household": lambda: api.delete(f"/api/households/{martin.pk}/"),
+        "PUT measure": lambda: api.put(f"/api/measures/{measure.pk}/", {}, format="json"),
         "GET ledger": lambda: api.get("/api/ledger/", {"year": 2016}),
         "GET ledger entry": lambda: api.get(f"/api/ledger/{opac38_entry.pk}/"),
         "GET ledger figures": lambda: api.get("/api/ledger/figures/", {"year": 2016}),
     }
     outcomes = {name: call().status_code for name, call in calls.items()}
     assert outcomes == expected(username)
+
+
+def test_every_endpoint_asks_who_is_calling(db):
+    """Without a session or a token: 401, never data."""
+    anonymous = APIClient()
+    for url in (
+        "/api/partners/",
+        "/api/households/",
+        "/api/orientations/",
+        "/api/codecisions/",
+        "/api/measures/",
+        "/api/follow-ups/",
+        "/api/notifications/",
+        "/api/ledger/",
+        "/api/ledger/figures/",
+    ):
+        assert anonymous.get(url).status_code == 401, url
+    assert anonymous.post("/api/households/", {"name": "X"}).status_code == 401

@@ -167,10 +167,21 @@ def test_confidential_follow_ups_never_leave_the_authors_partner(demo):
     assert summaries(other) < summaries(own)
 
 
-@pytest.mark.parametrize("url", ["/api/households/", "/api/measures/", "/api/follow-ups/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/households/",
+        "/api/orientations/",
+        "/api/codecisions/",
+        "/api/measures/",
+        "/api/follow-ups/",
+        "/api/notifications/",
+    ],
+)
 def test_list_query_counts_do_not_grow_with_the_data(
     flow, url, django_assert_max_num_queries, django_assert_num_queries
 ):
+    from notifications.services import notify
     from tests.factories import both_approve, orientation_create
 
     api = api_for(flow.caseworker)
@@ -187,6 +198,12 @@ def test_list_query_counts_do_not_grow_with_the_data(
             by=flow.caseworker,
             measure=orientation.action.measures.get(),
             data={"happened_on": timezone.localdate(), "kind": "phone", "summary": "Appel."},
+        )
+        notify(
+            recipients=[flow.caseworker],
+            kind="codecision_opened",
+            text=f"{orientation.household.reference} : mesure ouverte.",
+            household=orientation.household,
         )
 
     grow()
@@ -393,3 +410,70 @@ def test_members_are_changed_by_their_id_and_never_duplicated(flow, other_associ
     assert response.status_code == 400 and "members" in response.json()
     stranger.refresh_from_db()
     assert stranger.first_name != "X"
+
+
+def _all(api, url, **params) -> list[dict]:
+    rows, page = [], 1
+    while True:
+        response = api.get(url, {**params, "page": page})
+        assert response.status_code == 200, response.content
+        body = response.json()
+        rows += body["results"]
+        if not body["next"]:
+            return rows
+        page += 1
+
+
+def test_list_filters_keep_only_what_they_name(demo):
+    from partners.models import PartnerKind
+
+    api = api_for(demo["coordinator.lt"])
+    ulisse = Partner.objects.get(short_name="ulisse").pk
+    oiseau = Partner.objects.get(short_name="oiseaubleu").pk
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    checks = [
+        ("/api/orientations/", {"kind": "energy"}, lambda r: r["kind"] == "energy"),
+        (
+            "/api/orientations/",
+            {"partner": ulisse},
+            lambda r: ulisse in (r["association"], r["landlord"]),
+        ),
+        ("/api/codecisions/", {"purpose": "renewal"}, lambda r: r["purpose"] == "renewal"),
+        (
+            "/api/codecisions/",
+            {"partner": ulisse},
+            lambda r: ulisse in (r["association"], r["landlord"]),
+        ),
+        ("/api/follow-ups/", {"kind": "home_visit"}, lambda r: r["kind"] == "home_visit"),
+        ("/api/follow-ups/", {"partner": oiseau}, lambda r: r["author_partner"] == oiseau),
+        ("/api/measures/", {"status": "active"}, lambda r: r["status"] == "active"),
+        ("/api/measures/", {"kind": "energy"}, lambda r: r["kind"] == "energy"),
+        (
+            "/api/partners/",
+            {"kind": "association"},
+            lambda r: r["kind"] == PartnerKind.ASSOCIATION,
+        ),
+    ]
+    for url, params, keeps in checks:
+        everything, kept = _all(api, url), _all(api, url, **params)
+        assert kept and len(kept) < len(everything), (url, params)
+        assert all(keeps(row) for row in kept), (url, params)
+    for url in ("/api/households/", "/api/orientations/", "/api/codecisions/", "/api/follow-ups/"):
+        assert _all(api, url, since=tomorrow) == [], url
+        assert len(_all(api, url, until=tomorrow)) == len(_all(api, url)), url
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/measures/", "ends_on"),
+        ("/api/follow-ups/", "happened_on"),
+        ("/api/households/", "reference"),
+        ("/api/partners/", "name"),
+    ],
+)
+def test_lists_are_ordered_as_asked(demo, url, field):
+    api = api_for(demo["coordinator.lt"])
+    for ordering, descending in ((field, False), (f"-{field}", True)):
+        values = [row[field] for row in _all(api, url, ordering=ordering)]
+        assert len(values) > 2 and values == sorted(values, reverse=descending)
