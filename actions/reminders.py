@@ -30,7 +30,7 @@ from actions.models import (
     SlidingLease,
     SupportMeasure,
 )
-from codecision.models import CoDecision
+from codecision.models import CoDecision, Purpose
 from notifications.services import Due, deliver
 from partners.models import Membership, Role
 
@@ -59,17 +59,6 @@ class Recipients:
         for role in roles:
             found |= self.by_partner_role.get((partner_id, role), set())
         return found
-
-
-def deciders(partner_id: int) -> frozenset[int]:
-    """The users who answer a co-decision for a partner (see actions.permissions)."""
-    return frozenset(
-        Membership.objects.filter(
-            partner_id=partner_id,
-            role__in=[Role.CESF, Role.CASEWORKER, Role.MANAGER],
-            user__is_active=True,
-        ).values_list("user_id", flat=True)
-    )
 
 
 def _measure_link(measure_id: int) -> str:
@@ -223,6 +212,49 @@ def measures_without_follow_up(today: date, people: Recipients) -> Iterator[list
         yield dues
 
 
+def codecision_opened_due(row: dict, people: Recipients) -> Due:
+    """The notice that a co-decision waits for both sides' answers, sent once: by the task
+    queued when it opens, or by the sweep if that task never ran (broker down)."""
+    household = row["action__household__reference"]
+    purpose = Purpose(row["purpose"]).label.lower()
+    kind = ActionKind(row["action__kind"]).label.lower()
+    deciders_roles = (Role.CESF, Role.CASEWORKER, Role.MANAGER)
+    return Due(
+        kind="codecision_opened",
+        object_type="codecision",
+        object_id=row["pk"],
+        due_on=timezone.localdate(row["opened_at"]),
+        text=f"{household} : nouvelle co-décision ({purpose}, {kind}) en attente de votre réponse.",
+        recipients=frozenset(
+            people.of(row["landlord_id"], *deciders_roles)
+            | people.of(row["association_id"], *deciders_roles)
+        ),
+        household_id=row["action__household_id"],
+        link=reverse("codecision:detail", args=[row["pk"]]),
+    )
+
+
+CODECISION_OPENED_FIELDS = [
+    "pk",
+    "purpose",
+    "opened_at",
+    "landlord_id",
+    "association_id",
+    "action__kind",
+    "action__household_id",
+    "action__household__reference",
+]
+
+
+def codecisions_opened(today: date, people: Recipients) -> Iterator[list[Due]]:
+    """Co-decisions opened in the last days whose notice was never sent (its task was lost
+    with the broker): send it now."""
+    since = today - timedelta(days=settings.REMINDER_CODECISION_WAIT_DAYS)
+    codecisions = CoDecision.objects.open().filter(opened_at__date__gte=since).order_by("pk")
+    for rows in _chunks(codecisions, CODECISION_OPENED_FIELDS):
+        yield [codecision_opened_due(row, people) for row in rows]
+
+
 def codecisions_waiting(today: date, people: Recipients) -> Iterator[list[Due]]:
     """A co-decision waits for a partner's answer more than 7 days: that partner's users
     who answer for it (landlord: CESF and manager; association: caseworker and manager)."""
@@ -374,6 +406,7 @@ def lease_reviews(today: date, people: Recipients) -> Iterator[list[Due]]:
 
 
 RULES = [
+    codecisions_opened,
     measures_ending,
     measures_overdue,
     measures_without_follow_up,

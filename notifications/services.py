@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from itertools import islice
 
 from django.conf import settings
@@ -143,6 +143,25 @@ def send_immediate_emails(notification_ids: list[int]) -> int:
         sent.append(notification.pk)
     Notification.objects.filter(pk__in=sent).update(emailed_at=timezone.now())
     return len(sent)
+
+
+def send_pending_emails(*, older_than: timedelta, within: timedelta) -> int:
+    """Single e-mails whose task never ran (broker down): notifications made between
+    `within` and `older_than` ago and not e-mailed yet, sent now, a batch at a time."""
+    now = timezone.now()
+    pending = (
+        Notification.objects.filter(
+            emailed_at=None, created_at__lte=now - older_than, created_at__gte=now - within
+        )
+        .exclude(recipient__email="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    sent, last = 0, 0
+    while ids := list(pending.filter(pk__gt=last)[:DELIVERY_BATCH]):
+        sent += send_immediate_emails(ids)
+        last = ids[-1]
+    return sent
 
 
 def send_digests() -> int:

@@ -2,11 +2,16 @@
 
 import os
 import time
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import Orientation
+from actions.tasks import daily_sweep
 from logement_toujours.celery import app
 from notifications.models import Notification
 from tests.factories import diagnostic_create, household_create
@@ -48,6 +53,25 @@ def test_pages_keep_working_and_data_is_saved_when_the_broker_is_down(
     assert Orientation.objects.filter(household=household).exists()
     assert "the sweep will catch up" in caplog.text
     assert client.get(response.url).status_code == 200
+
+    # The notice and its e-mail that the lost task would have sent: the sweep sends them,
+    # once, and the e-mails a task should have sent an hour ago.
+    flow.caseworker.email = "referent@example.org"
+    flow.caseworker.save(update_fields=["email"])
+    notices = Notification.objects.filter(recipient=flow.caseworker, kind="codecision_opened")
+    assert not notices.exists()
+    daily_sweep()
+    assert notices.count() == 1 and household.reference in notices.get().text
+    mail.outbox.clear()
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        result = daily_sweep()
+    assert notices.count() == 1
+    assert result["emails_caught_up"] >= 1
+    assert [m.to for m in mail.outbox if household.reference in m.body] == [[flow.caseworker.email]]
+    mail.outbox.clear()
+    with time_machine.travel(timezone.now() + timedelta(hours=3)):
+        daily_sweep()
+    assert not any(household.reference in m.body for m in mail.outbox)
 
 
 @pytest.mark.broker

@@ -117,7 +117,7 @@ def test_codecision_waiting_more_than_7_days_reminds_the_side_that_has_not_answe
             codecision=orientation.action.codecisions.get(), by=flow.cesf, answer="approve"
         )
     reminders.sweep(date(2026, 4, 2))  # 6 days
-    assert received(flow.caseworker, "codecision") == []
+    assert received(flow.caseworker, "codecision_waiting") == []
     reminders.sweep(date(2026, 4, 3))  # 7 days, across the month end
     assert len(received(flow.caseworker, "codecision_waiting")) == 1
     assert len(received(association_manager, "codecision_waiting")) == 1
