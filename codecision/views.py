@@ -24,8 +24,8 @@ from actions.permissions import (
 from codecision import services
 from codecision.forms import AnswerForm, ArbitrationForm, CommitteeSessionForm, SignOffForm
 from codecision.models import CoDecision, CoDecisionAnswer, CoDecisionStatus, CommitteeSession
-from households.models import Household
-from households.permissions import can_open_caseload
+from households.models import AccessAction, Household
+from households.permissions import access_log_record, can_open_caseload
 from partners.errors import DomainError
 from partners.models import Role
 
@@ -243,6 +243,14 @@ def session_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     context = _session_context(session)
     context.update(exported_by=request.user, exported_at=timezone.localtime())
     pdf = render_pdf("pdf/committee_minutes.html", context)
+    # The minutes name every household examined: each export is in their access log.
+    for household_pk in {c.action.household_id for c in context["codecisions"]}:
+        access_log_record(
+            user=request.user,
+            household_pk=household_pk,
+            action=AccessAction.EXPORT,
+            path=request.path,
+        )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="comite-{session.held_on:%Y-%m-%d}.pdf"'

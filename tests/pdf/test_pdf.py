@@ -53,6 +53,56 @@ def test_case_summary_holds_the_case_in_french(client, demo):
     assert "Visite à domicile" in text
 
 
+def test_a_renewed_then_closed_case_shows_its_dates_outcome_and_figures(client, flow):
+    from decimal import Decimal
+
+    from codecision import services as codecision_services
+    from tests.factories import diagnostic_create, household_create
+
+    household = household_create(by=flow.cesf)
+    diagnostic = diagnostic_create(
+        household=household,
+        by=flow.cesf,
+        made_on=date(2026, 1, 5),
+        rent_arrears=Decimal("1250.00"),
+        rent_arrears_since=date(2025, 9, 1),
+    )
+    with time_machine.travel(date(2026, 1, 10)):
+        orientation = orientation_create(
+            cesf=flow.cesf, association=flow.association, household=household
+        )
+        both_approve(
+            orientation.action.codecisions.get(),
+            landlord_user=flow.cesf,
+            caseworker=flow.caseworker,
+            starts_on=date(2026, 1, 12),
+        )
+    measure = orientation.action.measures.get()
+    with time_machine.travel(date(2026, 6, 20)):
+        renewal = codecision_services.renewal_request(measure=measure, by=flow.caseworker)
+        both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
+    with time_machine.travel(date(2026, 9, 1)):
+        services.follow_up_create(
+            household=household,
+            by=flow.caseworker,
+            measure=measure,
+            data={"happened_on": date(2026, 7, 3), "kind": "office", "summary": "Point budget."},
+        )
+        services.measure_close(
+            measure=measure,
+            by=flow.caseworker,
+            outcome="eviction_avoided",
+            closed_on=date(2026, 8, 31),
+        )
+    _, text = pdf_text(summary(client, flow.caseworker, household))
+    assert "Mesure du 12/01/2026 au 12/01/2027 (renouvelée une fois)" in text
+    assert "clôturée le 31/08/2026, issue : expulsion évitée" in text
+    assert "Impayés de loyer depuis le 01/09/2025 1 250,00 €" in text
+    remaining = " ".join(euros(diagnostic.remaining_income_per_day).split())
+    assert f"Reste à vivre par jour et par personne {remaining}" in text
+    assert "03/07/2026 Entretien au bureau, " in text and ": Point budget." in text
+
+
 def test_confidential_follow_ups_only_in_the_authors_partners_export(client, demo):
     nguyen = Household.objects.get(name="Nguyen")
     _, own = pdf_text(summary(client, demo["manager.oiseaubleu"], nguyen))
@@ -129,6 +179,11 @@ def test_committee_minutes(client, demo):
     assert "Opac38 : Approuve" in text and "Ulisse Energie : Refuse" in text
     assert "L'Oiseau Bleu : Demande l'ajournement" in text and "Ajournée" in text
     assert "validé par" in text
+    examined = {c.action.household_id for c in session.codecisions.all()}
+    logged = AccessLogEntry.objects.filter(
+        user=demo["coordinator.lt"], action="export", household__in=examined
+    )
+    assert {entry.household_id for entry in logged} == examined
 
 
 @pytest.mark.parametrize("username", USERS)
@@ -144,3 +199,36 @@ def test_the_household_page_links_the_export_for_those_allowed(client, demo):
     url = reverse("households:summary_pdf", args=[nguyen.pk])
     client.force_login(demo["manager.opac38"])
     assert url in client.get(reverse("households:detail", args=[nguyen.pk])).content.decode()
+
+
+def test_a_pdf_never_loads_an_outside_address(settings, tmp_path, monkeypatch):
+    """The renderer itself goes through the local-only fetcher: an image from the web is
+    refused there (WeasyPrint then leaves it out) and never reaches the network."""
+    from weasyprint.urls import URLFetcher
+
+    from households.pdf import render_pdf
+
+    asked, reached = [], []
+    own_fetch, base_fetch = LocalOnlyURLFetcher.fetch, URLFetcher.fetch
+
+    def spy(self, url, headers=None):
+        try:
+            return own_fetch(self, url, headers)
+        except ExternalResourceRefused:
+            asked.append(url)
+            raise
+
+    def network(self, url, headers=None):
+        reached.append(url)
+        return base_fetch(self, url, headers)
+
+    monkeypatch.setattr(LocalOnlyURLFetcher, "fetch", spy)
+    monkeypatch.setattr(URLFetcher, "fetch", network)
+    template = tmp_path / "outside.html"
+    template.write_text('<p>Logo</p><img src="http://example.com/logo.png">')
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    assert render_pdf("outside.html", {}).startswith(b"%PDF")
+    assert asked == ["http://example.com/logo.png"]
+    assert not any(url.startswith("http") for url in reached)
