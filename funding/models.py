@@ -74,6 +74,16 @@ class AppendOnly(Exception):
     pass
 
 
+class LedgerEntryQuerySet(models.QuerySet):
+    """Entries are never changed nor removed in bulk either."""
+
+    def update(self, **kwargs):
+        raise AppendOnly("Une écriture ne se modifie pas : saisissez une correction.")
+
+    def delete(self):
+        raise AppendOnly("Une écriture ne se supprime pas : saisissez une correction.")
+
+
 class LedgerEntry(models.Model):
     """One movement of money. Never edited nor deleted: a correction is a new entry."""
 
@@ -136,6 +146,8 @@ class LedgerEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = LedgerEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "écriture"

@@ -59,11 +59,20 @@ def load() -> dict[str, User]:
 
 
 def coordination_admin_permissions(partner: Partner) -> None:
-    """Coordinators manage partners and users in the Django admin."""
+    """Coordinators manage partners and users, funding sources and yearly budgets in the
+    Django admin, and read the ledger there."""
     from django.contrib.auth.models import Permission
+    from django.db.models import Q
 
     perms = Permission.objects.filter(
-        content_type__app_label="partners",
-        content_type__model__in=["partner", "user", "membership"],
+        Q(
+            content_type__app_label="partners",
+            content_type__model__in=["partner", "user", "membership"],
+        )
+        | Q(
+            content_type__app_label="funding",
+            content_type__model__in=["fundingsource", "yearlybudget"],
+        )
+        | Q(codename="view_ledgerentry")
     )
     partner.group.permissions.add(*perms)

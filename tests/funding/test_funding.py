@@ -14,6 +14,7 @@ from actions import services as action_services
 from codecision import services as codecision_services
 from funding import services
 from funding.models import AppendOnly, FundingKind, LedgerEntry, YearlyBudget
+from households.templatetags.fr_format import euros
 from partners.errors import DomainError
 from partners.models import Partner
 from tests.demo_access import USERS
@@ -139,6 +140,10 @@ def test_a_correction_nets_out_and_nothing_is_edited(flow):
         entry.save()
     with pytest.raises(AppendOnly):
         entry.delete()
+    with pytest.raises(AppendOnly):
+        LedgerEntry.objects.filter(pk=entry.pk).update(amount=Decimal(1))
+    with pytest.raises(AppendOnly):
+        LedgerEntry.objects.filter(pk=entry.pk).delete()
     services.entry_correct(by=flow.coordinator, entry=entry, reason="Erreur", amount=Decimal(30000))
     year = LedgerEntry.objects.filter(year=2026, kind=FundingKind.AVDL, label__contains="AVDL")
     assert sum(e.amount for e in year) == Decimal(30000)
@@ -201,6 +206,27 @@ def test_exports_hold_the_same_totals_as_the_page(client, demo):
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     total = sum(Decimal(row[5].replace(",", ".")) for row in rows[1:])
     assert euros(total) == shown
+
+
+def test_the_dashboard_draws_its_charts_and_each_year_keeps_its_own_money(client, demo):
+    client.force_login(demo["coordinator.lt"])
+    services.entry_add(
+        by=demo["coordinator.lt"],
+        kind="grant",
+        on=date(2017, 2, 1),
+        amount=Decimal(5000),
+        label="Subvention 2017",
+    )
+    page = client.get(reverse("funding:dashboard", args=[2016])).content.decode()
+    assert page.count("<svg") >= 2 and "Actis" in page.split("<svg", 1)[1]
+    assert page_total(client, 2016) == euros(207000)
+    assert services.year_figures(2016).spent == Decimal(207000)
+    assert services.year_figures(2017, today=date(2017, 12, 31)).spent == Decimal(5000)
+    text = client.get(reverse("funding:figures_export", args=[2016, "csv"])).content.decode()
+    lines = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
+    rows = {row[0]: row for row in lines if row}
+    assert Decimal(rows["Total"][3].replace(",", ".")) == Decimal(207000)
+    assert rows["Ménages accompagnés"][1] == "80" and rows["Mois-mesures"][1] == "480"
 
 
 def test_coordinator_enters_a_grant_and_a_correction_through_the_pages(client, demo):
@@ -292,6 +318,41 @@ def test_the_ledger_through_the_api_matches_the_dashboard(demo):
     opac38 = LedgerEntry.objects.filter(partner__short_name="opac38").first()
     assert manager.get(f"/api/ledger/{opac38.pk}/").status_code == 404
     assert funder.get(f"/api/ledger/{opac38.pk}/").json()["amount"] == f"{opac38.amount:.2f}"
+
+
+def test_coordinators_record_money_received_in_the_admin_and_only_read_the_ledger(client, demo):
+    from funding.models import FundingSource
+
+    client.force_login(demo["coordinator.lt"])
+    source = FundingSource.objects.filter(year=2016, kind="avdl").first()
+    url = reverse("admin:funding_fundingsource_change", args=[source.pk])
+    form = client.get(url)
+    assert form.status_code == 200
+    response = client.post(
+        url,
+        {
+            "kind": source.kind,
+            "year": source.year,
+            "funder": source.funder_id or "",
+            "funder_name": source.funder_name,
+            "amount_committed": source.amount_committed,
+            "amount_received": "12345.67",
+            "documents": "Arrêté préfectoral",
+        },
+    )
+    assert response.status_code == 302
+    figures = services.year_figures(2016)
+    received = next(k for k in figures.by_kind if k.kind == "avdl").received
+    assert received >= Decimal("12345.67")
+    entry = LedgerEntry.objects.filter(year=2016).first()
+    assert (
+        client.get(reverse("admin:funding_ledgerentry_change", args=[entry.pk])).status_code == 200
+    )
+    assert (
+        client.post(reverse("admin:funding_ledgerentry_delete", args=[entry.pk])).status_code == 403
+    )
+    client.force_login(demo["manager.actis"])
+    assert client.get(url).status_code == 302  # not staff: sent to the admin's login
 
 
 ALLOWED = {"coordinator.lt", "funder.fondation"} | {u for u in USERS if u.startswith("manager.")}
