@@ -29,6 +29,19 @@ def test_unread_count_list_and_mark_as_read(client, demo):
     assert second.read_at is not None
 
 
+def test_a_notification_links_to_its_household(client, demo):
+    from households.models import Household
+
+    user = demo["caseworker.ulisse"]
+    benali = Household.objects.get(name="Benali")
+    notify(recipients=[user], kind="test", text="Rappel", household=benali, link="/mesures/")
+    client.force_login(user)
+    page = client.get(reverse("notifications:list")).content.decode()
+    link = reverse("households:detail", args=[benali.pk])
+    assert f'href="{link}"' in page and f"Dossier {benali.reference}" in page
+    assert client.get(link).status_code == 200
+
+
 def test_preferences_choose_the_daily_digest(client, demo):
     user = demo["cesf.actis"]
     client.force_login(user)
