@@ -98,13 +98,13 @@ def require(allowed: bool, message: str = "Votre rôle ne permet pas cette actio
 
 
 def _get_through_household_or_404(request: HttpRequest, queryset, pk: int):
-    """Fetch a workflow object only if its household is visible to the user."""
+    """Fetch a workflow object only if its household is visible to the user. Its page shows
+    the household's case: a read (GET) is written to the access log, as for the household."""
+    path = _household_path(queryset.model)
     visible = Household.objects.visible_to(request.user)
-    obj = queryset.filter(pk=pk, **{f"{_household_path(queryset.model)}__in": visible}).first()
+    obj = queryset.filter(pk=pk, **{f"{path}__in": visible}).first()
     if obj is None:
-        household_pk = (
-            queryset.filter(pk=pk).values_list(_household_path(queryset.model), flat=True).first()
-        )
+        household_pk = queryset.filter(pk=pk).values_list(path, flat=True).first()
         access_log_record(
             user=request.user,
             household_pk=household_pk or 0,
@@ -112,7 +112,18 @@ def _get_through_household_or_404(request: HttpRequest, queryset, pk: int):
             path=request.path,
         )
         raise Http404("Introuvable")
+    if request.method == "GET":
+        access_log_record(
+            user=request.user,
+            household_pk=_household_id(obj),
+            action=AccessAction.VIEW,
+            path=request.path,
+        )
     return obj
+
+
+def _household_id(obj) -> int:
+    return obj.household_id if isinstance(obj, Action) else obj.action.household_id
 
 
 def _household_path(model) -> str:

@@ -145,7 +145,7 @@ def get_household_or_404(request: HttpRequest, pk: int, action: HouseholdAction)
 
 
 def access_log_record(*, user: User, household_pk: int, action: str, path: str) -> None:
-    exists = Household.objects.filter(pk=household_pk).exists()
+    exists = action != AccessAction.DENIED or Household.objects.filter(pk=household_pk).exists()
     AccessLogEntry.objects.create(
         user=user,
         household_id=household_pk if exists else None,

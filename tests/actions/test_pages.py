@@ -354,3 +354,37 @@ def test_both_sides_answering_from_pages_opened_at_once_keep_both_answers(client
     assert codecision.status == "approved"
     page = text_of(client.get(url))
     assert "Accord bailleur" in page and "Accord association" in page
+
+
+def test_reading_an_action_a_measure_or_a_codecision_is_in_the_access_log(client, demo):
+    from households.models import AccessLogEntry
+
+    nguyen = SupportMeasure.objects.select_related("action").get(action__household__name="Nguyen")
+    user = demo["cesf.opac38"]
+    client.force_login(user)
+    pages = [
+        reverse("actions:action_detail", args=[nguyen.action_id]),
+        reverse("actions:measure_detail", args=[nguyen.pk]),
+        reverse("codecision:detail", args=[nguyen.action.codecisions.first().pk]),
+    ]
+    for page in pages:
+        assert client.get(page).status_code == 200
+        entry = AccessLogEntry.objects.filter(user=user, path=page).get()
+        assert (entry.household_id, entry.action) == (nguyen.action.household_id, "view")
+
+
+def test_the_household_page_shows_a_confidential_follow_up_to_its_authors_partner_only(
+    client, demo
+):
+    nguyen = Household.objects.get(name="Nguyen")
+    url = reverse("households:detail", args=[nguyen.pk])
+    for username, shown in (
+        ("caseworker.oiseaubleu", True),
+        ("manager.oiseaubleu", True),
+        ("cesf.opac38", False),
+        ("coordinator.lt", False),
+    ):
+        client.force_login(demo[username])
+        page = text_of(client.get(url))
+        assert ("Situation familiale difficile" in page) is shown, username
+        assert "relevé des consommations" in page
