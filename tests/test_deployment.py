@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +74,7 @@ def test_the_compose_file_describes_the_production_services():
         pytest.skip("docker-compose is not installed (scripts/install-test-deps.sh)")
     env = {**os.environ, "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "h", "POSTGRES_PASSWORD": "p"}
     result = subprocess.run(
-        [compose, "-f", "docker-compose.yml", "config", "--services"],
+        [compose, "-f", "docker-compose.yml", "config"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -81,7 +82,24 @@ def test_the_compose_file_describes_the_production_services():
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert set(result.stdout.split()) == {"postgres", "redis", "web", "worker", "beat"}
+    config = yaml.safe_load(result.stdout)
+    services = config["services"]
+    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
+    for name in ("postgres", "redis", "web", "worker"):
+        assert services[name]["healthcheck"]["test"], name
+    assert "postgres-data" in config["volumes"]
+    assert any("postgres-data" in str(volume) for volume in services["postgres"]["volumes"])
+    web = (
+        " ".join(services["web"]["command"])
+        if isinstance(services["web"]["command"], list)
+        else services["web"]["command"]
+    )
+    assert web.index("migrate") < web.index("gunicorn")
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["PRODUCTION"] == "true"
+        assert environment["REDIS_URL"].startswith("redis://redis")
+        assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
 
 
 def test_the_health_endpoint_answers_without_login(client, db):
