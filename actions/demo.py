@@ -74,8 +74,13 @@ def _follow_ups(measure, by: User, start, entries) -> None:
 @transaction.atomic
 def load(users: dict[str, User]) -> None:
     today = timezone.localdate()
-    if Orientation.objects.filter(household__name__in=["Benali", "Nguyen"]).exists():
-        return
+    if not Orientation.objects.filter(household__name__in=["Benali", "Nguyen"]).exists():
+        _first_cases(users, today)
+    if not Orientation.objects.filter(household__name="Lemaire").exists():
+        _every_step_of_each_kind(users, today)
+
+
+def _first_cases(users: dict[str, User], today) -> None:
     cesf_actis, cesf_opac, cesf_pluralis = (
         users["cesf.actis"],
         users["cesf.opac38"],
@@ -271,3 +276,192 @@ def load(users: dict[str, User]) -> None:
         outcome_detail="Bail signé en direct avec le bailleur.",
         closed_on=today - timedelta(days=10),
     )
+
+
+def _every_step_of_each_kind(users: dict[str, User], today) -> None:
+    """The steps the cases above leave out, so that each action kind is shown proposed, in
+    progress, rejected and closed."""
+    cesf_actis, cesf_opac, cesf_pluralis = (
+        users["cesf.actis"],
+        users["cesf.opac38"],
+        users["cesf.pluralis"],
+    )
+    cw_oiseau, cw_ozanam, cw_ulisse = (
+        users["caseworker.oiseaubleu"],
+        users["caseworker.ozanam"],
+        users["caseworker.ulisse"],
+    )
+
+    # Action 1 proposed, nobody has answered yet.
+    _orient(
+        _household("Lemaire"),
+        cesf_actis,
+        "energy",
+        "ozanam",
+        "Chauffage électrique ancien, factures de plus de 200 € par mois.",
+    )
+
+    # Action 1 closed: the transfer to a better insulated dwelling happened.
+    girard = _orient(_household("Girard"), cesf_pluralis, "energy", "ulisse", "Logement classé G.")
+    start = add_months(today, -8)
+    measure = _approve_both(girard, cesf_pluralis, cw_ulisse, start)
+    services.action_update_tracking(
+        action=girard.action,
+        by=cesf_pluralis,
+        data={
+            "transfer_requested_on": start + timedelta(days=10),
+            "dwelling_offered_on": start + timedelta(days=90),
+            "offer_accepted_on": start + timedelta(days=95),
+            "moved_on": start + timedelta(days=130),
+        },
+        expected_version=girard.action.version,
+    )
+    services.measure_close(
+        measure=measure,
+        by=cw_ulisse,
+        outcome="transferred",
+        closed_on=start + timedelta(days=150),
+    )
+
+    # Action 2 in progress: repayment plan, housing fund, arrears going down.
+    rousseau = _orient(
+        _household("Rousseau"),
+        cesf_opac,
+        "solvency",
+        "ulisse",
+        "Impayés après une séparation ; plan d'apurement possible avec l'aide du FSL.",
+    )
+    start = today - timedelta(days=75)
+    _approve_both(rousseau, cesf_opac, cw_ulisse, start)
+    action = rousseau.action
+    action.refresh_from_db()
+    services.action_update_tracking(
+        action=action,
+        by=cw_ulisse,
+        data={
+            "repayment_plan_monthly": 80,
+            "repayment_plan_start": start + timedelta(days=15),
+            "fsl_status": "granted",
+            "solvency_target": "stay",
+        },
+        expected_version=action.version,
+    )
+    for days, amount in ((30, 1900), (60, 1740)):
+        services.arrears_reading_create(
+            action=action, by=cw_ulisse, read_on=start + timedelta(days=days), amount=amount
+        )
+
+    # Action 2 closed: the household stayed, arrears paid off.
+    blanc = _orient(
+        _household("Blanc"), cesf_actis, "solvency", "oiseaubleu", "Dette de loyer ancienne."
+    )
+    start = add_months(today, -9)
+    measure = _approve_both(blanc, cesf_actis, cw_oiseau, start)
+    services.measure_close(
+        measure=measure, by=cw_oiseau, outcome="stayed", closed_on=add_months(start, 6)
+    )
+
+    # Action 3 closed: the sliding lease glided to the household.
+    mercier = _orient(
+        _household("Mercier"),
+        cesf_pluralis,
+        "sliding_lease_eviction",
+        "ozanam",
+        "Assignation ; bail glissant proposé.",
+    )
+    start = add_months(today, -11)
+    measure = _approve_both(mercier, cesf_pluralis, cw_ozanam, start)
+    lease = mercier.action.sliding_lease
+    lease = services.sliding_lease_update(
+        lease=lease,
+        by=cw_ozanam,
+        data={
+            "main_lease_signed_on": start,
+            "tripartite_agreement_on": start,
+            "sublease_signed_on": start,
+        },
+        expected_version=lease.version,
+    )
+    services.lease_review_create(
+        lease=lease,
+        by=cw_ozanam,
+        data={
+            "held_on": add_months(start, 6),
+            "rent_paid_regularly": True,
+            "peaceful_occupation": True,
+            "dwelling_upkept": True,
+            "budget_managed": True,
+            "landlord_offers_lease": True,
+            "observations": "Toutes les conditions du glissement sont réunies.",
+        },
+    )
+    services.sliding_lease_update(
+        lease=lease,
+        by=cw_ozanam,
+        data={"glide_on": add_months(start, 9), "new_lease_reference": "PLU-2026-118"},
+        expected_version=lease.version,
+    )
+    services.measure_close(
+        measure=measure,
+        by=cw_ozanam,
+        outcome="lease_glided",
+        closed_on=add_months(start, 9),
+    )
+
+    # Action 3 rejected by both sides.
+    faure = _orient(
+        _household("Faure"), cesf_actis, "sliding_lease_eviction", "ulisse", "Assignation."
+    )
+    for user in (cesf_actis, cw_ulisse):
+        codecision_services.codecision_answer(
+            codecision=_codecision(faure),
+            by=user,
+            answer="reject",
+            comment="Le ménage a quitté le logement de lui-même.",
+        )
+
+    # Action 2 rejected: the landlord prefers an amicable plan without support.
+    perrin = _orient(
+        _household("Perrin"), cesf_opac, "solvency", "oiseaubleu", "Petite dette récente."
+    )
+    for user in (cesf_opac, cw_oiseau):
+        codecision_services.codecision_answer(
+            codecision=_codecision(perrin),
+            by=user,
+            answer="reject",
+            comment="Un plan amiable suffit, sans accompagnement.",
+        )
+
+    # Action 4 in co-decision: the association proposes, the landlord has not answered.
+    sanchez = _orient(
+        _household("Sanchez"),
+        cw_ulisse,
+        "scattered_housing",
+        "ulisse",
+        "Famille hébergée en hôtel ; logement en diffus demandé.",
+        landlord="opac38",
+    )
+    codecision_services.codecision_answer(
+        codecision=_codecision(sanchez),
+        by=cw_ulisse,
+        answer="approve",
+        referent=cw_ulisse,
+        comment="Nous portons la mesure.",
+    )
+
+    # Action 4 rejected: no dwelling available in the landlord's stock.
+    henry = _orient(
+        _household("Henry"),
+        cw_oiseau,
+        "scattered_housing",
+        "oiseaubleu",
+        "Sortie de foyer.",
+        landlord="pluralis",
+    )
+    for user in (cesf_pluralis, cw_oiseau):
+        codecision_services.codecision_answer(
+            codecision=_codecision(henry),
+            by=user,
+            answer="reject",
+            comment="Pas de logement adapté disponible.",
+        )

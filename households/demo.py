@@ -1,4 +1,4 @@
-"""About a dozen fictitious households spread over the partners, at different points."""
+"""Twenty-one fictitious households spread over the partners, at every point of the flow."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -110,6 +110,64 @@ HOUSEHOLDS = [
         "Seyssinet-Pariset",
         [("Océane", "head", 2001)],
         None,
+    ),
+    # With the cases above, every step of the flow for each action kind (actions/demo.py).
+    ("cesf.actis", "Lemaire", "tenant", "actis", "Grenoble", [("Nadia", "head", 1987)], "energy"),
+    (
+        "cesf.pluralis",
+        "Girard",
+        "tenant",
+        "pluralis",
+        "Saint-Égrève",
+        [("Michel", "head", 1962), ("Annie", "spouse", 1964)],
+        "energy",
+    ),
+    (
+        "cesf.opac38",
+        "Rousseau",
+        "tenant",
+        "opac38",
+        "Villefontaine",
+        [("Sébastien", "head", 1983), ("Léa", "child", 2010)],
+        "solvency",
+    ),
+    ("cesf.actis", "Blanc", "tenant", "actis", "Eybens", [("Claire", "head", 1977)], "solvency"),
+    (
+        "cesf.pluralis",
+        "Mercier",
+        "tenant",
+        "pluralis",
+        "Sassenage",
+        [("Farid", "head", 1980), ("Inès", "child", 2016)],
+        "eviction",
+    ),
+    (
+        "cesf.actis",
+        "Faure",
+        "tenant",
+        "actis",
+        "Pont-de-Claix",
+        [("Yves", "head", 1955)],
+        "eviction",
+    ),
+    ("cesf.opac38", "Perrin", "tenant", "opac38", "Vienne", [("Alice", "head", 1968)], "solvency"),
+    (
+        "caseworker.ulisse",
+        "Sanchez",
+        "applicant",
+        None,
+        "Grenoble",
+        [("Lucia", "head", 1995), ("Mateo", "child", 2021)],
+        "scattered",
+    ),
+    (
+        "caseworker.oiseaubleu",
+        "Henry",
+        "applicant",
+        None,
+        "Vizille",
+        [("Damien", "head", 1991)],
+        "scattered",
     ),
 ]
 

@@ -359,3 +359,21 @@ def test_a_rent_reduction_covers_whole_months(flow, measure):
     )
     assert len(reduction.months()) == 7
     assert reduction.months()[0] == date(2026, 2, 1)
+
+
+def test_the_demo_shows_each_action_kind_at_every_step(demo):
+    from actions.models import Action, ActionKind, ArrearsReading, LeaseReview, RentReduction
+
+    steps = {(a.kind, a.status) for a in Action.objects.all()}
+    for kind in ActionKind.values:
+        for status in ("in_codecision", "in_progress", "rejected", "closed"):
+            assert (kind, status) in steps, (kind, status)
+    assert ArrearsReading.objects.exists() and RentReduction.objects.exists()
+    assert LeaseReview.objects.exists()
+    assert SupportMeasure.objects.filter(renewal_count=1).exists()
+    assert {o for o in SupportMeasure.objects.values_list("outcome", flat=True) if o} >= {
+        "rehoused",
+        "transferred",
+        "stayed",
+        "lease_glided",
+    }
