@@ -190,6 +190,7 @@ def _copy_situation_at_start(action: Action) -> None:
         action.arrears_at_start = diagnostic.rent_arrears
         action.fsl_status = diagnostic.fsl_status
         action.overindebtedness_status = diagnostic.overindebtedness_status
+    action._change_reason = "Situation relevée au démarrage"
     action.save()
 
 

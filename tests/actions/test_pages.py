@@ -388,3 +388,105 @@ def test_the_household_page_shows_a_confidential_follow_up_to_its_authors_partne
         page = text_of(client.get(url))
         assert ("Situation familiale difficile" in page) is shown, username
         assert "relevé des consommations" in page
+
+
+SEES_DUPONT = {"coordinator.lt", "cesf.opac38", "manager.opac38", "caseworker.ozanam"} | {
+    "manager.ozanam"
+}
+SEES_ROUSSEAU = {"coordinator.lt", "cesf.opac38", "manager.opac38", "caseworker.ulisse"} | {
+    "manager.ulisse"
+}
+
+
+def posted(username: str, sees: set, allowed: set) -> int:
+    if username not in sees:
+        return 404
+    return 302 if username in allowed else 403
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_who_may_take_each_step_from_the_pages(client, demo, username):
+    """Every POST page of the workflow, for every demo user: done (302), refused (403) or
+    not found (404), as the roles of DESIGN.md say."""
+    from codecision.models import CommitteeSession
+
+    client.force_login(demo[username])
+    today = timezone.localdate()
+    nguyen = Action.objects.get(household__name="Nguyen")
+    dupont = Action.objects.get(household__name="Dupont")
+    rousseau = Action.objects.get(household__name="Rousseau")
+    measure = nguyen.measures.get()
+    lefevre = CoDecision.objects.get(action__household__name="Lefèvre")
+    session = CommitteeSession.objects.get()
+    procedure, lease = dupont.procedure.version, dupont.sliding_lease.version
+
+    def section(action, name, data):
+        url = reverse("actions:action_section", args=[action.pk, name])
+        return client.post(url, data).status_code
+
+    outcomes = {
+        "tracking": section(nguyen, "tracking", {"energy_label": "F", "version": nguyen.version}),
+        "procedure": section(
+            dupont, "procedure", {"court": "Tribunal de Grenoble", "version": procedure}
+        ),
+        "lease": section(
+            dupont,
+            "lease",
+            {"sublease_signed_on": (today - timedelta(days=30)).isoformat(), "version": lease},
+        ),
+        "arrears": section(rousseau, "arrears", {"read_on": today.isoformat(), "amount": "1500"}),
+        "objective status": client.post(
+            reverse("actions:objective_status", args=[measure.pk]),
+            {"objective": measure.objectives.first().pk, "status": "achieved"},
+        ).status_code,
+        "renewal request": client.post(
+            reverse("actions:renewal_request", args=[measure.pk]), {"comment": "À poursuivre."}
+        ).status_code,
+        "arbitration": client.post(
+            reverse("codecision:arbitrate", args=[lefevre.pk]),
+            {"decision": "reject", "comment": "Arbitrage du comité."},
+        ).status_code,
+        "committee sign-off": client.post(
+            reverse("codecision:session_sign_off", args=[session.pk]), {"notes": "Relevé."}
+        ).status_code,
+    }
+    measure.refresh_from_db()
+    outcomes["closure"] = client.post(
+        reverse("actions:measure_close", args=[measure.pk]),
+        {"outcome": "stayed", "version": measure.version},
+    ).status_code
+    lefevre_sides = SEES_ROUSSEAU  # the same landlord and association as Rousseau
+    assert outcomes == {
+        "tracking": posted(username, SEES_NGUYEN, {"cesf.opac38", "caseworker.oiseaubleu"}),
+        "procedure": posted(username, SEES_DUPONT, {"cesf.opac38", "caseworker.ozanam"}),
+        "lease": posted(username, SEES_DUPONT, {"cesf.opac38", "caseworker.ozanam"}),
+        "arrears": posted(username, SEES_ROUSSEAU, {"cesf.opac38", "caseworker.ulisse"}),
+        "objective status": posted(username, SEES_NGUYEN, {"caseworker.oiseaubleu"}),
+        "renewal request": posted(username, SEES_NGUYEN, {"caseworker.oiseaubleu"}),
+        "arbitration": posted(username, lefevre_sides, {"coordinator.lt"}),
+        "committee sign-off": 302 if username == "coordinator.lt" else 403,
+        "closure": posted(username, SEES_NGUYEN, {"caseworker.oiseaubleu", "coordinator.lt"}),
+    }
+
+
+ACTIVE = {"Nguyen", "Dupont", "Diallo", "Rousseau"}
+
+
+@pytest.mark.parametrize(
+    ("username", "listed"),
+    [
+        ("coordinator.lt", ACTIVE),
+        ("cesf.opac38", {"Nguyen", "Dupont", "Rousseau"}),
+        ("manager.actis", {"Diallo"}),
+        ("caseworker.oiseaubleu", {"Nguyen", "Diallo"}),
+        ("caseworker.ulisse", {"Rousseau"}),
+        ("cesf.pluralis", set()),
+    ],
+)
+def test_the_overview_lists_only_the_measures_of_households_one_may_see(
+    client, demo, username, listed
+):
+    client.force_login(demo[username])
+    page = text_of(client.get(reverse("actions:measure_overview")))
+    shown = {name for name in ACTIVE if name.upper() in page.upper()}
+    assert shown == listed
