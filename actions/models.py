@@ -38,7 +38,9 @@ class SolvencyTarget(models.TextChoices):
 class Orientation(models.Model):
     """The proposal of one of the four actions for a household, resting on a diagnostic."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="orientations")
+    household = models.ForeignKey(
+        Household, verbose_name="ménage", on_delete=models.PROTECT, related_name="orientations"
+    )
     kind = models.CharField("action proposée", max_length=30, choices=ActionKind.choices)
     association = models.ForeignKey(
         Partner,
@@ -65,12 +67,20 @@ class Orientation(models.Model):
     )
     reason = models.TextField("motif", help_text=PRIVACY_HELP)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name="proposée par",
     )
     proposed_by_partner = models.ForeignKey(
-        Partner, on_delete=models.PROTECT, related_name="+", editable=False
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name="structure qui propose",
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField("proposée le", default=timezone.now, editable=False)
 
     history = HistoricalRecords()
 
@@ -90,11 +100,19 @@ class ActionQuerySet(models.QuerySet):
 class Action(models.Model):
     """One of the four graded actions for a household; its status moves only in services."""
 
-    orientation = models.OneToOneField(Orientation, on_delete=models.PROTECT, related_name="action")
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="actions")
+    orientation = models.OneToOneField(
+        Orientation, verbose_name="orientation", on_delete=models.PROTECT, related_name="action"
+    )
+    household = models.ForeignKey(
+        Household, verbose_name="ménage", on_delete=models.PROTECT, related_name="actions"
+    )
     kind = models.CharField("action", max_length=30, choices=ActionKind.choices)
-    landlord = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
-    association = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    landlord = models.ForeignKey(
+        Partner, verbose_name="bailleur", on_delete=models.PROTECT, related_name="+"
+    )
+    association = models.ForeignKey(
+        Partner, verbose_name="association", on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(
         "état", max_length=20, choices=ActionStatus.choices, default=ActionStatus.PROPOSED
     )
@@ -133,9 +151,9 @@ class Action(models.Model):
     dwelling_offered_on = models.DateField("logement proposé le", null=True, blank=True)
     offer_accepted_on = models.DateField("proposition acceptée le", null=True, blank=True)
     moved_on = models.DateField("emménagement le", null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])
     objects = ActionQuerySet.as_manager()
@@ -169,14 +187,20 @@ class Action(models.Model):
 class RentReduction(models.Model):
     """Monthly reduction of the rent the household pays, borne by the landlord (actions 1, 2)."""
 
-    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="rent_reductions")
+    action = models.ForeignKey(
+        Action, verbose_name="action", on_delete=models.PROTECT, related_name="rent_reductions"
+    )
     monthly_amount = models.DecimalField("minoration mensuelle", **money)
     starts_on = models.DateField("premier mois")
     ends_on = models.DateField("dernier mois")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name="saisie par",
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField("saisie le", default=timezone.now, editable=False)
 
     history = HistoricalRecords()
 
@@ -211,11 +235,17 @@ class RentReduction(models.Model):
 class ArrearsReading(models.Model):
     """Action 2: the rent arrears on a date, to follow them over time."""
 
-    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="arrears_readings")
+    action = models.ForeignKey(
+        Action, verbose_name="action", on_delete=models.PROTECT, related_name="arrears_readings"
+    )
     read_on = models.DateField("date")
     amount = models.DecimalField("montant des impayés", **money)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name="saisi par",
     )
 
     history = HistoricalRecords()
@@ -231,7 +261,9 @@ class ArrearsReading(models.Model):
 class EvictionProcedure(models.Model):
     """Action 3: each stage of the eviction procedure that happened, with its date."""
 
-    action = models.OneToOneField(Action, on_delete=models.PROTECT, related_name="procedure")
+    action = models.OneToOneField(
+        Action, verbose_name="action", on_delete=models.PROTECT, related_name="procedure"
+    )
     lease_signed_on = models.DateField(
         "date de signature du bail",
         null=True,
@@ -261,7 +293,7 @@ class EvictionProcedure(models.Model):
         "concours de la force publique demandé", null=True, blank=True
     )
     court = models.CharField("tribunal", max_length=120, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["version"])
 
@@ -275,7 +307,9 @@ class EvictionProcedure(models.Model):
 class SlidingLease(models.Model):
     """Actions 3 and 4: the association holds the lease and sublets to the household."""
 
-    action = models.OneToOneField(Action, on_delete=models.PROTECT, related_name="sliding_lease")
+    action = models.OneToOneField(
+        Action, verbose_name="action", on_delete=models.PROTECT, related_name="sliding_lease"
+    )
     # Action 4: the dwelling in the scattered stock.
     address = models.CharField("adresse du logement", max_length=200, blank=True)
     dwelling_type = models.CharField("type de logement", max_length=20, blank=True)
@@ -290,7 +324,7 @@ class SlidingLease(models.Model):
     sublease_signed_on = models.DateField("sous-location signée le", null=True, blank=True)
     glide_on = models.DateField("glissement du bail le", null=True, blank=True)
     new_lease_reference = models.CharField("référence du nouveau bail", max_length=60, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["version"])
 
@@ -304,7 +338,9 @@ class SlidingLease(models.Model):
 class LeaseReview(models.Model):
     """The 6-monthly review of the household's capacity to take the lease in its own name."""
 
-    lease = models.ForeignKey(SlidingLease, on_delete=models.PROTECT, related_name="reviews")
+    lease = models.ForeignKey(
+        SlidingLease, verbose_name="bail glissant", on_delete=models.PROTECT, related_name="reviews"
+    )
     held_on = models.DateField("réunion le")
     rent_paid_regularly = models.BooleanField("loyer payé régulièrement")
     peaceful_occupation = models.BooleanField("occupation paisible")
@@ -315,7 +351,11 @@ class LeaseReview(models.Model):
         "le bailleur propose le bail au ménage", null=True, blank=True
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name="saisi par",
     )
 
     history = HistoricalRecords()
@@ -351,7 +391,9 @@ class SupportMeasureQuerySet(models.QuerySet):
 class SupportMeasure(models.Model):
     """A 6-month support measure carried by an association caseworker, renewable once."""
 
-    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="measures")
+    action = models.ForeignKey(
+        Action, verbose_name="action", on_delete=models.PROTECT, related_name="measures"
+    )
     referent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="référent",
@@ -368,8 +410,8 @@ class SupportMeasure(models.Model):
     closed_on = models.DateField("clôturée le", null=True, blank=True, editable=False)
     outcome = models.CharField("issue", max_length=20, choices=Outcome.choices, blank=True)
     outcome_detail = models.TextField("précisions sur l'issue", blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["version"])
     objects = SupportMeasureQuerySet.as_manager()
@@ -420,7 +462,9 @@ class ObjectiveStatus(models.TextChoices):
 
 
 class MeasureObjective(models.Model):
-    measure = models.ForeignKey(SupportMeasure, on_delete=models.PROTECT, related_name="objectives")
+    measure = models.ForeignKey(
+        SupportMeasure, verbose_name="mesure", on_delete=models.PROTECT, related_name="objectives"
+    )
     text = models.CharField("objectif", max_length=300)
     status = models.CharField(
         "état", max_length=20, choices=ObjectiveStatus.choices, default=ObjectiveStatus.TODO
@@ -454,13 +498,16 @@ class FollowUpQuerySet(models.QuerySet):
 class FollowUp(models.Model):
     """One logged contact or step with the household, in a measure or before one."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="follow_ups")
+    household = models.ForeignKey(
+        Household, verbose_name="ménage", on_delete=models.PROTECT, related_name="follow_ups"
+    )
     measure = models.ForeignKey(
         SupportMeasure,
         on_delete=models.PROTECT,
         related_name="follow_ups",
         null=True,
         blank=True,
+        verbose_name="mesure",
     )
     happened_on = models.DateField("date")
     kind = models.CharField("type", max_length=20, choices=FollowUpKind.choices)
@@ -475,12 +522,20 @@ class FollowUp(models.Model):
         help_text="Visible seulement par les personnes de votre structure.",
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name="auteur",
     )
     author_partner = models.ForeignKey(
-        Partner, on_delete=models.PROTECT, related_name="+", editable=False
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name="structure de l'auteur",
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField("saisi le", default=timezone.now, editable=False)
 
     history = HistoricalRecords()
     objects = FollowUpQuerySet.as_manager()

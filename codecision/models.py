@@ -48,7 +48,11 @@ class CommitteeSession(models.Model):
     other_participants = models.TextField("autres participants", blank=True)
     notes = models.TextField("notes", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name="créé par",
     )
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -56,8 +60,9 @@ class CommitteeSession(models.Model):
         related_name="+",
         null=True,
         editable=False,
+        verbose_name="validé par",
     )
-    signed_off_at = models.DateTimeField(null=True, editable=False)
+    signed_off_at = models.DateTimeField("validé le", null=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -92,7 +97,9 @@ class CoDecision(models.Model):
     Approved only when both sides have approved. The latest answer of each side is kept on
     the row (for lists); every answer is kept in CoDecisionAnswer (nothing is overwritten)."""
 
-    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="codecisions")
+    action = models.ForeignKey(
+        Action, verbose_name="action", on_delete=models.PROTECT, related_name="codecisions"
+    )
     purpose = models.CharField("objet", max_length=10, choices=Purpose.choices)
     measure = models.ForeignKey(
         SupportMeasure,
@@ -100,16 +107,29 @@ class CoDecision(models.Model):
         related_name="renewal_codecisions",
         null=True,
         blank=True,
+        verbose_name="mesure",
     )
-    landlord = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
-    association = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    landlord = models.ForeignKey(
+        Partner, verbose_name="bailleur", on_delete=models.PROTECT, related_name="+"
+    )
+    association = models.ForeignKey(
+        Partner, verbose_name="association", on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(
         "état", max_length=20, choices=CoDecisionStatus.choices, default=CoDecisionStatus.PENDING
     )
-    landlord_answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
-    association_answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    landlord_answer = models.CharField(
+        "réponse du bailleur", max_length=10, choices=Answer.choices, blank=True
+    )
+    association_answer = models.CharField(
+        "réponse de l'association", max_length=10, choices=Answer.choices, blank=True
+    )
     arbitrated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name="arbitré par",
     )
     arbitration_comment = models.TextField("motif de l'arbitrage", blank=True)
     session = models.ForeignKey(
@@ -118,9 +138,10 @@ class CoDecision(models.Model):
         related_name="codecisions",
         null=True,
         blank=True,
+        verbose_name="comité",
     )
-    opened_at = models.DateTimeField(default=timezone.now, editable=False)
-    decided_at = models.DateTimeField(null=True, editable=False)
+    opened_at = models.DateTimeField("ouverte le", default=timezone.now, editable=False)
+    decided_at = models.DateTimeField("décidée le", null=True, editable=False)
 
     history = HistoricalRecords()
     objects = CoDecisionQuerySet.as_manager()
@@ -158,9 +179,13 @@ class CoDecision(models.Model):
 class CoDecisionAnswer(models.Model):
     """One side's answer, as given (or recorded by a coordinator in a committee)."""
 
-    codecision = models.ForeignKey(CoDecision, on_delete=models.PROTECT, related_name="answers")
+    codecision = models.ForeignKey(
+        CoDecision, verbose_name="co-décision", on_delete=models.PROTECT, related_name="answers"
+    )
     side = models.CharField("partie", max_length=20, choices=Side.choices)
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey(
+        Partner, verbose_name="structure", on_delete=models.PROTECT, related_name="+"
+    )
     answer = models.CharField("réponse", max_length=10, choices=Answer.choices)
     comment = models.TextField("commentaire", blank=True)
     referent = models.ForeignKey(
@@ -172,12 +197,20 @@ class CoDecisionAnswer(models.Model):
         blank=True,
     )
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="répondu par",
     )
     session = models.ForeignKey(
-        CommitteeSession, on_delete=models.PROTECT, related_name="answers", null=True, blank=True
+        CommitteeSession,
+        on_delete=models.PROTECT,
+        related_name="answers",
+        null=True,
+        blank=True,
+        verbose_name="comité",
     )
-    answered_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField("répondu le", default=timezone.now)
 
     class Meta:
         verbose_name = "réponse à une co-décision"

@@ -44,7 +44,7 @@ class FundingSource(models.Model):
         "montant reçu", default=0, validators=[MinValueValidator(Decimal(0))], **money
     )
     documents = models.TextField("références des pièces", blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField("saisie le", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "source de financement"
@@ -91,7 +91,12 @@ class LedgerEntry(models.Model):
     year = models.PositiveSmallIntegerField("exercice", db_index=True)
     kind = models.CharField("type", max_length=20, choices=FundingKind.choices)
     source = models.ForeignKey(
-        FundingSource, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+        FundingSource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name="source",
     )
     partner = models.ForeignKey(
         Partner,
@@ -107,6 +112,7 @@ class LedgerEntry(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name="ménage",
     )
     measure = models.ForeignKey(
         "actions.SupportMeasure",
@@ -114,6 +120,7 @@ class LedgerEntry(models.Model):
         null=True,
         blank=True,
         related_name="ledger_entries",
+        verbose_name="mesure",
     )
     rent_reduction = models.ForeignKey(
         "actions.RentReduction",
@@ -121,6 +128,7 @@ class LedgerEntry(models.Model):
         null=True,
         blank=True,
         related_name="ledger_entries",
+        verbose_name="minoration de loyer",
     )
     amount = models.DecimalField("montant", **money)
     measures_count = models.IntegerField(
@@ -141,11 +149,15 @@ class LedgerEntry(models.Model):
         related_name="corrections",
     )
     # What the workflow booked, so that it is never booked twice.
-    booking_key = models.CharField(max_length=80, blank=True, editable=False)
+    booking_key = models.CharField("clé d'inscription", max_length=80, blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name="saisie par",
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField("saisie le", default=timezone.now, editable=False)
 
     objects = LedgerEntryQuerySet.as_manager()
 

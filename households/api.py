@@ -82,6 +82,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
             "address",
             "postcode",
             "city",
+            "contact_name",
             "contact_phone",
             "contact_email",
             "consent_given_on",

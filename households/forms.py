@@ -19,6 +19,7 @@ class HouseholdForm(forms.ModelForm):
             "address",
             "postcode",
             "city",
+            "contact_name",
             "contact_phone",
             "contact_email",
             "consent_given_on",

@@ -72,8 +72,8 @@ class HouseholdQuerySet(models.QuerySet):
 class ReferenceCounter(models.Model):
     """Last reference number given in a year (LT-2026-0042), locked while it is taken."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField("année", primary_key=True)
+    last_number = models.PositiveIntegerField("dernier numéro", default=0)
 
     def __str__(self) -> str:
         return f"{self.year} : {self.last_number}"
@@ -105,6 +105,12 @@ class Household(models.Model):
         validators=[RegexValidator(r"^\d{5}$", "Le code postal compte 5 chiffres.")],
     )
     city = models.CharField("commune", max_length=100, blank=True)
+    contact_name = models.CharField(
+        "contact principal",
+        max_length=120,
+        blank=True,
+        help_text="La personne à joindre : un membre du ménage ou un proche.",
+    )
     contact_phone = models.CharField(
         "téléphone du contact principal",
         max_length=20,
@@ -120,12 +126,16 @@ class Household(models.Model):
         "consentement au traitement des données recueilli le", null=True, blank=True
     )
     created_by_partner = models.ForeignKey(
-        Partner, on_delete=models.PROTECT, related_name="created_households", editable=False
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="created_households",
+        editable=False,
+        verbose_name="ouvert par",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    created_at = models.DateTimeField("ouvert le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True, db_index=True)
     # Optimistic lock: a save based on an older version is refused (two people editing).
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])
     objects = HouseholdQuerySet.as_manager()
@@ -146,7 +156,9 @@ class Household(models.Model):
 
 
 class HouseholdMember(models.Model):
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    household = models.ForeignKey(
+        Household, verbose_name="ménage", on_delete=models.CASCADE, related_name="members"
+    )
     first_name = models.CharField("prénom", max_length=80)
     last_name = models.CharField("nom", max_length=80)
     birth_date = models.DateField("date de naissance", null=True, blank=True)
@@ -202,12 +214,22 @@ class SchemeStatus(models.TextChoices):
 class Diagnostic(models.Model):
     """The CESF's social and financial diagnostic (DOMAIN_RULES.md, what a diagnostic records)."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="diagnostics")
+    household = models.ForeignKey(
+        Household, verbose_name="ménage", on_delete=models.PROTECT, related_name="diagnostics"
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name="auteur",
     )
     author_partner = models.ForeignKey(
-        Partner, on_delete=models.PROTECT, related_name="+", editable=False
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name="structure de l'auteur",
     )
     made_on = models.DateField("date du diagnostic")
     household_met = models.BooleanField("ménage rencontré", default=True)
@@ -279,7 +301,7 @@ class Diagnostic(models.Model):
     proposed_action = models.CharField(
         "action proposée", max_length=30, choices=ActionKind.choices, blank=True
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("saisi le", auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -379,12 +401,19 @@ class AccessAction(models.TextChoices):
 class AccessLogEntry(models.Model):
     """Who saw or exported which file, kept ACCESS_LOG_RETENTION_DAYS apart from the history."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    household = models.ForeignKey(Household, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField("le", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="utilisateur",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    household = models.ForeignKey(
+        Household, verbose_name="ménage", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     household_pk = models.BigIntegerField("identifiant demandé")
-    action = models.CharField(max_length=10, choices=AccessAction.choices)
-    path = models.CharField(max_length=300)
+    action = models.CharField("action", max_length=10, choices=AccessAction.choices)
+    path = models.CharField("page", max_length=300)
 
     class Meta:
         verbose_name = "entrée du journal d'accès"

@@ -7,15 +7,23 @@ from django.utils import timezone
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name="destinataire",
     )
     kind = models.CharField("type", max_length=40)
     text = models.TextField("message")
     household = models.ForeignKey(
-        "households.Household", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "households.Household",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ménage",
     )
     link = models.CharField("lien", max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now, db_index=True)
     read_at = models.DateTimeField("lue le", null=True, blank=True)
     emailed_at = models.DateTimeField("envoyée par courriel le", null=True, blank=True)
 
@@ -36,11 +44,11 @@ class Notification(models.Model):
 class Reminder(models.Model):
     """One reminder sent for an object, a kind and a due date: never sent twice."""
 
-    kind = models.CharField(max_length=40)
-    object_type = models.CharField(max_length=40)
-    object_id = models.BigIntegerField()
-    due_on = models.DateField()
-    sent_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField("type", max_length=40)
+    object_type = models.CharField("type d'objet", max_length=40)
+    object_id = models.BigIntegerField("objet")
+    due_on = models.DateField("échéance")
+    sent_at = models.DateTimeField("envoyé le", default=timezone.now)
 
     class Meta:
         verbose_name = "rappel envoyé"
@@ -62,7 +70,10 @@ class EmailMode(models.TextChoices):
 
 class NotificationPreference(models.Model):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name="utilisateur",
     )
     email_mode = models.CharField(
         "courriels", max_length=10, choices=EmailMode.choices, default=EmailMode.IMMEDIATE

@@ -48,7 +48,11 @@ class Partner(models.Model):
     kind = models.CharField("type", max_length=20, choices=PartnerKind.choices)
     active = models.BooleanField("actif", default=True)
     group = models.OneToOneField(
-        Group, on_delete=models.PROTECT, related_name="partner", editable=False
+        Group,
+        on_delete=models.PROTECT,
+        related_name="partner",
+        editable=False,
+        verbose_name="groupe",
     )
 
     objects = PartnerQuerySet.as_manager()
@@ -100,8 +104,12 @@ class User(AbstractUser):
 class Membership(models.Model):
     """One user belongs to one partner with one role."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="+")
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="memberships")
+    user = models.OneToOneField(
+        User, verbose_name="utilisateur", on_delete=models.CASCADE, related_name="+"
+    )
+    partner = models.ForeignKey(
+        Partner, verbose_name="partenaire", on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
 
     class Meta:
@@ -127,9 +135,11 @@ class ApiTokenQuerySet(models.QuerySet):
 class ApiToken(models.Model):
     """A personal API token: its user's rights, revocable from the profile page."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name="utilisateur", on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField("nom", max_length=80)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_hash = models.CharField("empreinte du jeton", max_length=64, unique=True, editable=False)
     prefix = models.CharField("début du jeton", max_length=12, editable=False)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     last_used_at = models.DateTimeField("dernière utilisation", null=True, editable=False)

@@ -260,3 +260,71 @@ def test_coordinators_read_the_access_log(client, cesf):
     client.force_login(user_create(Role.COORDINATOR))
     page = client.get(reverse("households:access_log")).content.decode()
     assert household.reference in page and "Consultation" in page
+
+
+def test_the_latest_diagnostic_comes_first(logged_in, cesf):
+    household = household_create(by=cesf)
+    diagnostic_create(household=household, by=cesf, made_on=date(2025, 10, 6))
+    diagnostic_create(household=household, by=cesf, made_on=date(2026, 3, 2))
+    diagnostic_create(household=household, by=cesf, made_on=date(2026, 1, 12))
+    page = logged_in.get(reverse("households:detail", args=[household.pk])).content.decode()
+    dates = ["Diagnostic du 02/03/2026", "Diagnostic du 12/01/2026", "Diagnostic du 06/10/2025"]
+    diagnostics = page.split("<h2>Diagnostics</h2>")[1].split("</section>")[0]
+    assert [diagnostics.index(d) for d in dates] == sorted(diagnostics.index(d) for d in dates)
+
+
+def test_the_history_shows_diagnostics_and_the_answers_of_a_codecision(client, flow):
+    from codecision import services as codecision_services
+    from tests.factories import orientation_create
+
+    orientation = orientation_create(cesf=flow.cesf, association=flow.association)
+    codecision_services.codecision_answer(
+        codecision=orientation.action.codecisions.get(),
+        by=flow.cesf,
+        answer="approve",
+        comment="D'accord.",
+    )
+    client.force_login(flow.cesf)
+    page = client.get(reverse("households:detail", args=[orientation.household_id]))
+    history = page.content.decode().split("Historique du dossier")[1]
+    assert "Diagnostic du 03/11/2025" in history and "création" in history
+    assert "Co-décision (démarrage de l&#x27;action)" in history
+    assert "réponse du bailleur : — → Approuve" in history
+
+
+def test_consent_is_required_to_open_a_file(logged_in, cesf):
+    data = household_form_data(landlord=str(cesf.partner.pk), consent_given_on="")
+    page = logged_in.post(reverse("households:create"), data).content.decode()
+    assert "Ce champ est obligatoire." in page
+    assert not Household.objects.filter(name="Lambert").exists()
+
+
+def test_mes_menages_filters_by_landlord(client, db):
+    caseworker = user_create(Role.CASEWORKER)
+    first, second = user_create(Role.CESF), user_create(Role.CESF)
+    household_create(by=caseworker, name="Chezpremier", landlord=first.partner)
+    household_create(by=caseworker, name="Chezsecond", landlord=second.partner)
+    client.force_login(caseworker)
+    page = client.get(reverse("households:list"), {"landlord": first.partner.pk})
+    assert "Chezpremier" in page.content.decode()
+    assert "Chezsecond" not in page.content.decode()
+
+
+def test_naming_the_landlord_of_a_new_dwelling_gives_it_access(client, db):
+    caseworker = user_create(Role.CASEWORKER)
+    landlord_cesf = user_create(Role.CESF)
+    household = household_create(by=caseworker, housing_status="applicant", landlord=None)
+    assert not Household.objects.visible_to(landlord_cesf).filter(pk=household.pk).exists()
+    client.force_login(caseworker)
+    data = household_form_data(
+        name=household.name,
+        landlord=str(landlord_cesf.partner.pk),
+        contact_name="Sa sœur, Mme Roche",
+        version=str(household.version),
+        **{"members-TOTAL_FORMS": "0"},
+    )
+    response = client.post(reverse("households:edit", args=[household.pk]), data)
+    assert response.status_code == 302
+    assert Household.objects.visible_to(landlord_cesf).filter(pk=household.pk).exists()
+    page = client.get(reverse("households:detail", args=[household.pk])).content.decode()
+    assert "Sa sœur, Mme Roche" in page
