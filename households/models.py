@@ -125,6 +125,13 @@ class Household(models.Model):
     consent_given_on = models.DateField(
         "consentement au traitement des données recueilli le", null=True, blank=True
     )
+    anonymised_on = models.DateField(
+        "anonymisé le",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Noms, coordonnées et textes libres effacés ; les chiffres restent.",
+    )
     created_by_partner = models.ForeignKey(
         Partner,
         on_delete=models.PROTECT,

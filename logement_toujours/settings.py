@@ -312,6 +312,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=DIGEST_HOUR, minute=0),
     },
+    "nightly-privacy": {
+        "task": "households.tasks.nightly_privacy",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 # A page that schedules a task never waits long for a broker that does not answer.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

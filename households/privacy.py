@@ -1,0 +1,124 @@
+"""What the GDPR rules of DOMAIN_RULES.md ask the application to forget, run every night.
+
+- The access log is kept ACCESS_LOG_RETENTION_DAYS (1 year by default), then deleted.
+- A closed case is anonymised ANONYMISE_AFTER_CLOSURE_DAYS after its last action ended (2
+  years by default): names, contacts and free text are removed, from the records and from
+  their history; figures, dates, statuses and the reference stay for the statistics.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from households.models import AccessLogEntry, Diagnostic, Household, HouseholdMember
+
+ANONYMOUS = "Anonymisé"
+
+
+def purge_access_log(today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    limit = today - timedelta(days=settings.ACCESS_LOG_RETENTION_DAYS)
+    deleted, _ = AccessLogEntry.objects.filter(at__date__lt=limit).delete()
+    return deleted
+
+
+def households_to_anonymise(today: date | None = None):
+    """Households whose every action is over (closed or rejected), the last one ended
+    before the retention limit, not anonymised yet."""
+    from actions.models import Action, ActionStatus
+
+    today = today or timezone.localdate()
+    limit = today - timedelta(days=settings.ANONYMISE_AFTER_CLOSURE_DAYS)
+    over = [ActionStatus.CLOSED, ActionStatus.REJECTED]
+    still_open = Action.objects.exclude(status__in=over).values("household_id")
+    return (
+        Household.objects.filter(anonymised_on=None, actions__isnull=False)
+        .exclude(pk__in=still_open)
+        .annotate(ended_at=Max("actions__updated_at"))
+        .filter(ended_at__date__lt=limit)
+    )
+
+
+def _case_rows(household_ids: list[int]) -> list[tuple[type[models.Model], models.QuerySet]]:
+    from actions.models import (
+        Action,
+        FollowUp,
+        LeaseReview,
+        MeasureObjective,
+        Orientation,
+        SlidingLease,
+        SupportMeasure,
+    )
+    from codecision.models import CoDecision, CoDecisionAnswer
+
+    in_case = Q(household_id__in=household_ids)
+    through_action = Q(action__household_id__in=household_ids)
+    return [
+        (Household, Household.objects.filter(pk__in=household_ids)),
+        (HouseholdMember, HouseholdMember.objects.filter(in_case)),
+        (Diagnostic, Diagnostic.objects.filter(in_case)),
+        (Orientation, Orientation.objects.filter(in_case)),
+        (Action, Action.objects.filter(in_case)),
+        (FollowUp, FollowUp.objects.filter(in_case)),
+        (SupportMeasure, SupportMeasure.objects.filter(through_action)),
+        (
+            MeasureObjective,
+            MeasureObjective.objects.filter(measure__action__household_id__in=household_ids),
+        ),
+        (SlidingLease, SlidingLease.objects.filter(through_action)),
+        (LeaseReview, LeaseReview.objects.filter(lease__action__household_id__in=household_ids)),
+        (CoDecision, CoDecision.objects.filter(through_action)),
+        (
+            CoDecisionAnswer,
+            CoDecisionAnswer.objects.filter(codecision__action__household_id__in=household_ids),
+        ),
+    ]
+
+
+# Names and contacts, beside every free-text field (TextField) of the case's records.
+NAMES_AND_CONTACTS = {
+    Household: {
+        "name": ANONYMOUS,
+        "address": "",
+        "tenant_number": "",
+        "contact_name": "",
+        "contact_phone": "",
+        "contact_email": "",
+    },
+    HouseholdMember: {"first_name": "", "last_name": ANONYMOUS, "occupation": ""},
+}
+
+
+@transaction.atomic
+def anonymise_closed_cases(today: date | None = None) -> int:
+    """Anonymise the households whose retention is over; return how many."""
+    from actions.models import SlidingLease
+
+    today = today or timezone.localdate()
+    ids = list(households_to_anonymise(today).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    for model, rows in _case_rows(ids):
+        blank = {
+            field.name: ""
+            for field in model._meta.concrete_fields
+            if isinstance(field, models.TextField)
+        }
+        blank.update(NAMES_AND_CONTACTS.get(model, {}))
+        if model is SlidingLease:
+            blank.update(address="", new_lease_reference="")
+        if blank:
+            # update() writes no history row: the old values leave with the history below.
+            rows.update(**blank)
+        if hasattr(model, "history"):
+            model.history.filter(id__in=rows.values("pk")).delete()
+    # Birth dates keep their year only (ages for the statistics).
+    for member in HouseholdMember.objects.filter(household_id__in=ids).exclude(birth_date=None):
+        HouseholdMember.objects.filter(pk=member.pk).update(
+            birth_date=member.birth_date.replace(month=1, day=1)
+        )
+    Household.objects.filter(pk__in=ids).update(anonymised_on=today)
+    return len(ids)
