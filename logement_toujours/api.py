@@ -51,3 +51,53 @@ urlpatterns = [
 # to the login page).
 for pattern in urlpatterns:
     pattern.callback.login_required = False
+
+
+ERROR_SCHEMAS = {
+    "Erreur": {
+        "type": "object",
+        "description": "Refus ou objet introuvable : le motif, en français.",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    "ErreursDeSaisie": {
+        "type": "object",
+        "description": (
+            "Saisie refusée : pour chaque champ (ou « non_field_errors »), les messages en "
+            "français."
+        ),
+        "additionalProperties": True,
+    },
+}
+ERROR_RESPONSES = {
+    "400": ("ErreursDeSaisie", "Saisie refusée (champs et messages)"),
+    "401": ("Erreur", "Authentification requise (session ou jeton)"),
+    "403": ("Erreur", "Votre rôle ne permet pas cette action"),
+    "404": ("Erreur", "Introuvable, ou hors de votre périmètre"),
+}
+
+
+def document_errors(result, generator, request, public):
+    """Every operation answers with the errors the exception handler gives, documented once:
+    400 for a write, 401 and 403 everywhere, 404 where an id or a body names an object."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
+    for route, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            codes = ["401", "403"]
+            if method in ("post", "put", "patch"):
+                codes.append("400")
+            if "{id}" in route or method == "post":
+                codes.append("404")
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                name, description = ERROR_RESPONSES[code]
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}
+                        },
+                    },
+                )
+    return result

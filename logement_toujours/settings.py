@@ -360,6 +360,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "logement_toujours.api.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AnswerEnum": "codecision.models.Answer",
         "SchemeStatusEnum": "households.models.SchemeStatus",

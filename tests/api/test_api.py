@@ -224,6 +224,11 @@ def test_docs_are_served_without_a_cdn(client, flow):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     assert schema["info"]["title"].startswith("Le logement toujours")
     assert "/api/measures/{id}/renewal/" in schema["paths"]
+    renewal = schema["paths"]["/api/measures/{id}/renewal/"]["post"]["responses"]
+    assert {"201", "400", "401", "403", "404"} <= set(renewal)
+    assert schema["paths"]["/api/households/"]["get"]["responses"]["403"]["description"] == (
+        "Votre rôle ne permet pas cette action"
+    )
 
 
 @pytest.mark.parametrize(
