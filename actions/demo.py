@@ -54,6 +54,13 @@ def _approve_both(orientation, landlord_user: User, caseworker: User, starts_on)
     return orientation.action.measures.get()
 
 
+def _reject_both(orientation, landlord_user: User, caseworker: User, comment: str) -> None:
+    for user in (landlord_user, caseworker):
+        codecision_services.codecision_answer(
+            codecision=_codecision(orientation), by=user, answer="reject", comment=comment
+        )
+
+
 def _follow_ups(measure, by: User, start, entries) -> None:
     for offset, kind, summary, confidential in entries:
         services.follow_up_create(
@@ -211,13 +218,9 @@ def _first_cases(users: dict[str, User], today) -> None:
         "ozanam",
         "Consommation élevée, à confirmer par une visite.",
     )
-    for user in (cesf_pluralis, cw_ozanam):
-        codecision_services.codecision_answer(
-            codecision=_codecision(moreau),
-            by=user,
-            answer="reject",
-            comment="Situation réglée par un échéancier du fournisseur.",
-        )
+    _reject_both(
+        moreau, cesf_pluralis, cw_ozanam, "Situation réglée par un échéancier du fournisseur."
+    )
 
     # Action 4 in progress: scattered housing with a sliding lease.
     diallo = _orient(
@@ -412,25 +415,13 @@ def _every_step_of_each_kind(users: dict[str, User], today) -> None:
     faure = _orient(
         _household("Faure"), cesf_actis, "sliding_lease_eviction", "ulisse", "Assignation."
     )
-    for user in (cesf_actis, cw_ulisse):
-        codecision_services.codecision_answer(
-            codecision=_codecision(faure),
-            by=user,
-            answer="reject",
-            comment="Le ménage a quitté le logement de lui-même.",
-        )
+    _reject_both(faure, cesf_actis, cw_ulisse, "Le ménage a quitté le logement de lui-même.")
 
     # Action 2 rejected: the landlord prefers an amicable plan without support.
     perrin = _orient(
         _household("Perrin"), cesf_opac, "solvency", "oiseaubleu", "Petite dette récente."
     )
-    for user in (cesf_opac, cw_oiseau):
-        codecision_services.codecision_answer(
-            codecision=_codecision(perrin),
-            by=user,
-            answer="reject",
-            comment="Un plan amiable suffit, sans accompagnement.",
-        )
+    _reject_both(perrin, cesf_opac, cw_oiseau, "Un plan amiable suffit, sans accompagnement.")
 
     # Action 4 in co-decision: the association proposes, the landlord has not answered.
     sanchez = _orient(
@@ -458,10 +449,4 @@ def _every_step_of_each_kind(users: dict[str, User], today) -> None:
         "Sortie de foyer.",
         landlord="pluralis",
     )
-    for user in (cesf_pluralis, cw_oiseau):
-        codecision_services.codecision_answer(
-            codecision=_codecision(henry),
-            by=user,
-            answer="reject",
-            comment="Pas de logement adapté disponible.",
-        )
+    _reject_both(henry, cesf_pluralis, cw_oiseau, "Pas de logement adapté disponible.")
