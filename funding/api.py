@@ -57,8 +57,9 @@ class KindFiguresSerializer(serializers.Serializer):
     spent = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
-class PartnerSpentSerializer(serializers.Serializer):
-    partner = serializers.CharField()
+class PartnerFiguresSerializer(serializers.Serializer):
+    partner = serializers.CharField(source="name")
+    committed = serializers.DecimalField(max_digits=12, decimal_places=2)
     spent = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
@@ -81,12 +82,7 @@ class YearFiguresSerializer(serializers.Serializer):
     )
     cost_per_household = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     by_kind = KindFiguresSerializer(many=True)
-    by_partner = serializers.SerializerMethodField()
-
-    def get_by_partner(self, figures) -> list[dict]:
-        return PartnerSpentSerializer(
-            [{"partner": name, "spent": total} for name, total in figures.by_partner], many=True
-        ).data
+    by_partner = PartnerFiguresSerializer(many=True)
 
 
 def _year(value) -> int | None:

@@ -209,6 +209,16 @@ class KindFigures:
     spent: Decimal = ZERO
 
 
+OUTSIDE_BODIES = "Hors partenaires (État, fondations…)"
+
+
+@dataclass
+class PartnerFigures:
+    name: str
+    committed: Decimal = ZERO
+    spent: Decimal = ZERO
+
+
 @dataclass
 class YearFigures:
     year: int
@@ -216,7 +226,7 @@ class YearFigures:
     engaged: Decimal
     households_targeted: int
     by_kind: list[KindFigures]
-    by_partner: list[tuple[str, Decimal]]
+    by_partner: list[PartnerFigures]
     committed: Decimal
     spent: Decimal
     households_supported: int
@@ -296,16 +306,21 @@ def year_figures(year: int, partner: Partner | None = None, today: date | None =
         )
         for kind, label in FundingKind.choices
     ]
-    by_partner_rows = (
+    # By partner: what each funder committed (outside bodies together) and what was spent
+    # on each partner's lines.
+    partners: dict[str, PartnerFigures] = {}
+    for name, amount in sources.values_list("funder__name", "amount_committed"):
+        row = partners.setdefault(name or OUTSIDE_BODIES, PartnerFigures(name or OUTSIDE_BODIES))
+        row.committed += amount
+    for name, total in (
         entries.filter(on__lte=today)
         .values("partner__name")
         .annotate(total=Sum("amount"))
-        .order_by("partner__name")
-    )
-    by_partner = [
-        (row["partner__name"] or "Hors partenaires (État, fondations…)", row["total"])
-        for row in by_partner_rows
-    ]
+        .values_list("partner__name", "total")
+    ):
+        row = partners.setdefault(name or OUTSIDE_BODIES, PartnerFigures(name or OUTSIDE_BODIES))
+        row.spent += total
+    by_partner = sorted(partners.values(), key=lambda row: (row.name == OUTSIDE_BODIES, row.name))
     households, measures, measure_months = _supported(entries)
     spent = sum((k.spent for k in by_kind), ZERO)
     # Forecast to year end: everything booked for the year, including the months of rent

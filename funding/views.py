@@ -59,7 +59,13 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
         ]
     )
     chart_partners = _bars(
-        [(name, [("dépensé", total, "spent")]) for name, total in figures.by_partner]
+        [
+            (
+                row.name,
+                [("engagé", row.committed, "committed"), ("dépensé", row.spent, "spent")],
+            )
+            for row in figures.by_partner
+        ]
     )
     return render(
         request,
@@ -195,9 +201,9 @@ def _figure_rows(figures):
         yield [kind.label, kind.committed, kind.received, kind.spent]
     yield ["Total", figures.committed, "", figures.spent]
     yield []
-    yield ["Partenaire", "", "", "Dépensé"]
-    for name, total in figures.by_partner:
-        yield [name, "", "", total]
+    yield ["Partenaire", "Engagé", "", "Dépensé"]
+    for row in figures.by_partner:
+        yield [row.name, row.committed, "", row.spent]
     yield []
     yield ["Budget engagé", figures.engaged]
     yield ["Ménages visés", figures.households_targeted]
