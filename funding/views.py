@@ -35,7 +35,8 @@ def _bars(rows: list[tuple[str, list[tuple[str, Decimal, str]]]]) -> dict:
     for label, bars in rows:
         items = []
         for name, value, css in bars:
-            width = int(abs(value) / top * (CHART_WIDTH - 200))
+            # Bars start after the 190 px of labels and leave room for their amount.
+            width = int(abs(value) / top * (CHART_WIDTH - 190 - 130))
             items.append({"name": name, "value": value, "css": css, "y": y, "width": width})
             y += 16
         groups.append({"label": label, "bars": items, "label_y": items[0]["y"] + 11})
