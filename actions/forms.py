@@ -44,14 +44,18 @@ class OrientationForm(forms.Form):
         label="Diagnostic sur lequel s'appuie l'orientation",
         queryset=Diagnostic.objects.none(),
         required=False,
+        empty_label="Aucun (action 4)",
     )
     association = forms.ModelChoiceField(
-        label="Association proposée", queryset=Partner.objects.associations().active()
+        label="Association proposée",
+        queryset=Partner.objects.associations().active(),
+        empty_label="Choisir une association",
     )
     landlord = forms.ModelChoiceField(
         label="Bailleur qui fournit le logement",
         queryset=Partner.objects.landlords().active(),
         required=False,
+        empty_label="Choisir pour l'action 4",
         help_text="Pour l'action 4 (logement en diffus).",
     )
     reason = forms.CharField(
@@ -233,7 +237,10 @@ class ClosureForm(forms.Form):
 
 class MeasureFilterForm(forms.Form):
     association = forms.ModelChoiceField(
-        label="Association", required=False, queryset=Partner.objects.associations()
+        label="Association",
+        required=False,
+        queryset=Partner.objects.associations(),
+        empty_label="Toutes",
     )
     kind = forms.ChoiceField(
         label="Action", required=False, choices=[("", "Toutes"), *ActionKind.choices]

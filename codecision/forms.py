@@ -20,6 +20,7 @@ class AnswerForm(forms.Form):
         label="Référent·e de la mesure",
         required=False,
         queryset=User.objects.none(),
+        empty_label="Choisir",
         help_text="En approuvant, l'association désigne le ou la référent·e parmi ses "
         "travailleurs sociaux.",
     )
@@ -30,7 +31,9 @@ class AnswerForm(forms.Form):
         help_text="Si les deux parties ont approuvé ; aujourd'hui par défaut.",
     )
     side = forms.ChoiceField(label="Partie qui répond", choices=Side.choices)
-    session = forms.ModelChoiceField(label="Comité", queryset=CommitteeSession.objects.none())
+    session = forms.ModelChoiceField(
+        label="Comité", queryset=CommitteeSession.objects.none(), empty_label="Choisir"
+    )
 
     def __init__(self, *args, codecision, user: User, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,10 +17,16 @@ class EntryForm(forms.Form):
     amount = forms.DecimalField(label="Montant (€)", max_digits=12, decimal_places=2)
     label = forms.CharField(label="Libellé", max_length=200)
     source = forms.ModelChoiceField(
-        label="Source de financement", queryset=FundingSource.objects.all(), required=False
+        label="Source de financement",
+        queryset=FundingSource.objects.all(),
+        required=False,
+        empty_label="Aucune",
     )
     partner = forms.ModelChoiceField(
-        label="Partenaire concerné", queryset=Partner.objects.all(), required=False
+        label="Partenaire concerné",
+        queryset=Partner.objects.all(),
+        required=False,
+        empty_label="Aucun (État, fondation…)",
     )
 
 
@@ -36,6 +42,10 @@ class SourceForm(forms.ModelForm):
             "amount_received",
             "documents",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funder"].empty_label = "Aucun : organisme extérieur"
 
     def clean(self):
         data = super().clean()
@@ -60,5 +70,5 @@ class LedgerFilterForm(forms.Form):
         label="Type", required=False, choices=[("", "Tous"), *FundingKind.choices]
     )
     partner = forms.ModelChoiceField(
-        label="Partenaire", required=False, queryset=Partner.objects.all()
+        label="Partenaire", required=False, queryset=Partner.objects.all(), empty_label="Tous"
     )

@@ -29,6 +29,7 @@ class HouseholdForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["landlord"].queryset = Partner.objects.landlords().active()
+        self.fields["landlord"].empty_label = "Aucun (ménage demandeur)"
         self.fields["consent_given_on"].required = True
         self.fields[
             "consent_given_on"

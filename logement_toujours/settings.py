@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django.contrib.humanize",
     "guardian",
     "simple_history",
@@ -122,6 +123,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets are drawn from the project's templates first: a select's empty choice says
+# « Choisir… » rather than Django's untranslated dashes (templates/django/forms/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Embedded mode: a SQLite file under var/ (git-ignored). Production: DATABASE_URL.
 DATABASES = {

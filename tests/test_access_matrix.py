@@ -86,3 +86,40 @@ def test_mes_menages_lists_exactly_the_visible_demo_households(client, demo, use
     page = client.get(reverse("households:list")).content.decode()
     listed = {name for name in SEES if f"<td>{name}</td>" in page}
     assert listed == {name for name, users in SEES.items() if username in users}
+
+
+def test_no_form_offers_an_untranslated_empty_choice(client, demo):
+    """Every select's empty choice says what it means, in French (never « --------- »)."""
+    from actions.models import Action
+    from codecision.models import CoDecision
+    from households.models import Household
+
+    martin = Household.objects.get(name="Martin")
+    nguyen = Action.objects.get(household__name="Nguyen")
+    benali = CoDecision.objects.get(action__household__name="Benali", purpose="start")
+    pages = {
+        "cesf.actis": [
+            reverse("households:create"),
+            reverse("households:edit", args=[martin.pk]),
+            reverse("actions:orientation_create", args=[martin.pk]),
+            reverse("codecision:detail", args=[benali.pk]),
+        ],
+        "caseworker.ulisse": [reverse("codecision:detail", args=[benali.pk])],
+        "caseworker.oiseaubleu": [
+            reverse("actions:measure_detail", args=[nguyen.measures.get().pk]),
+            reverse("actions:action_detail", args=[nguyen.pk]),
+        ],
+        "coordinator.lt": [
+            reverse("actions:measure_overview"),
+            reverse("codecision:detail", args=[benali.pk]),
+            reverse("funding:entry_create", args=[2016]),
+            reverse("funding:source_create", args=[2016]),
+            reverse("funding:ledger", args=[2016]),
+        ],
+    }
+    for username, urls in pages.items():
+        client.force_login(demo[username])
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert "---------" not in response.content.decode(), (username, url)
