@@ -206,6 +206,7 @@ class RentReduction(models.Model):
 
     class Meta:
         verbose_name = "minoration de loyer"
+        verbose_name_plural = "minorations de loyer"
         ordering = ["starts_on"]
         constraints = [
             models.CheckConstraint(
@@ -252,6 +253,7 @@ class ArrearsReading(models.Model):
 
     class Meta:
         verbose_name = "relevé d'impayés"
+        verbose_name_plural = "relevés d'impayés"
         ordering = ["read_on", "pk"]
 
     def __str__(self) -> str:
@@ -299,6 +301,7 @@ class EvictionProcedure(models.Model):
 
     class Meta:
         verbose_name = "procédure d'expulsion"
+        verbose_name_plural = "procédures d'expulsion"
 
     def __str__(self) -> str:
         return "Procédure d'expulsion"
@@ -330,6 +333,7 @@ class SlidingLease(models.Model):
 
     class Meta:
         verbose_name = "bail glissant"
+        verbose_name_plural = "baux glissants"
 
     def __str__(self) -> str:
         return "Bail glissant"
@@ -362,6 +366,7 @@ class LeaseReview(models.Model):
 
     class Meta:
         verbose_name = "point d'étape du bail glissant"
+        verbose_name_plural = "points d'étape du bail glissant"
         ordering = ["held_on"]
 
     def __str__(self) -> str:
@@ -418,6 +423,7 @@ class SupportMeasure(models.Model):
 
     class Meta:
         verbose_name = "mesure d'accompagnement"
+        verbose_name_plural = "mesures d'accompagnement"
         ordering = ["-starts_on", "-pk"]
         constraints = [
             models.CheckConstraint(

@@ -214,6 +214,7 @@ class CoDecisionAnswer(models.Model):
 
     class Meta:
         verbose_name = "réponse à une co-décision"
+        verbose_name_plural = "réponses aux co-décisions"
         ordering = ["answered_at", "pk"]
 
     def __str__(self) -> str:

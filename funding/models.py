@@ -48,6 +48,7 @@ class FundingSource(models.Model):
 
     class Meta:
         verbose_name = "source de financement"
+        verbose_name_plural = "sources de financement"
         ordering = ["year", "kind", "pk"]
 
     def __str__(self) -> str:
@@ -64,6 +65,7 @@ class YearlyBudget(models.Model):
 
     class Meta:
         verbose_name = "budget annuel"
+        verbose_name_plural = "budgets annuels"
         ordering = ["-year"]
 
     def __str__(self) -> str:

@@ -182,6 +182,7 @@ class HouseholdMember(models.Model):
 
     class Meta:
         verbose_name = "membre du ménage"
+        verbose_name_plural = "membres du ménage"
         ordering = ["pk"]
 
     def __str__(self) -> str:
@@ -424,6 +425,7 @@ class AccessLogEntry(models.Model):
 
     class Meta:
         verbose_name = "entrée du journal d'accès"
+        verbose_name_plural = "entrées du journal d'accès"
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:

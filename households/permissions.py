@@ -93,6 +93,11 @@ def can_read_access_log(user: User) -> bool:
     return user.role == Role.COORDINATOR
 
 
+def can_answer_right_of_access(user: User) -> bool:
+    """The coordination answers a household's request for everything held about it."""
+    return user.role == Role.COORDINATOR
+
+
 def can_create_household(user: User) -> bool:
     return user.role in CREATE_ROLES
 

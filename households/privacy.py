@@ -4,6 +4,8 @@
 - A closed case is anonymised ANONYMISE_AFTER_CLOSURE_DAYS after its last action ended (2
   years by default): names, contacts and free text are removed, from the records and from
   their history; figures, dates, statuses and the reference stay for the statistics.
+- A household's right of access: everything held about it, in one machine-readable export
+  (subject_access_export), for the coordination to hand over.
 """
 
 from datetime import date, timedelta
@@ -13,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from households.history import HISTORY_TYPES
 from households.models import AccessLogEntry, Diagnostic, Household, HouseholdMember
 
 ANONYMOUS = "Anonymisé"
@@ -122,3 +125,56 @@ def anonymise_closed_cases(today: date | None = None) -> int:
         )
     Household.objects.filter(pk__in=ids).update(anonymised_on=today)
     return len(ids)
+
+
+def _held_about(household_ids: list[int]) -> list[tuple[type[models.Model], models.QuerySet]]:
+    """Every record about the households: the case, and what the workflow and the money
+    keep beside it."""
+    from actions.models import ArrearsReading, EvictionProcedure, RentReduction
+    from funding.models import LedgerEntry
+
+    through_action = Q(action__household_id__in=household_ids)
+    return [
+        *_case_rows(household_ids),
+        (EvictionProcedure, EvictionProcedure.objects.filter(through_action)),
+        (RentReduction, RentReduction.objects.filter(through_action)),
+        (ArrearsReading, ArrearsReading.objects.filter(through_action)),
+        (LedgerEntry, LedgerEntry.objects.filter(household_id__in=household_ids)),
+        (AccessLogEntry, AccessLogEntry.objects.filter(household_id__in=household_ids)),
+    ]
+
+
+def subject_access_export(household: Household) -> dict:
+    """Everything held about `household` (GDPR right of access): each record with all its
+    fields, its history (who changed what, when), and who saw or exported the file. Notes
+    confidential to one partner are included: the household is entitled to them."""
+    from django.core import serializers
+
+    sections = {}
+    for model, rows in _held_about([household.pk]):
+        label = str(model._meta.verbose_name_plural)
+        sections[label] = [
+            {"id": record["pk"], **record["fields"]}
+            for record in serializers.serialize("python", rows.order_by("pk"))
+        ]
+        if hasattr(model, "history"):
+            history = model.history.filter(id__in=rows.values("pk")).order_by("history_date")
+            sections[f"{label} : historique"] = [
+                {
+                    "id": record.id,
+                    "le": record.history_date,
+                    "par": str(record.history_user) if record.history_user else "système",
+                    "type": HISTORY_TYPES[record.history_type],
+                    "motif": record.history_change_reason or "",
+                }
+                for record in history.select_related("history_user")
+            ]
+    return {
+        "ménage": household.reference,
+        "exporté le": timezone.now(),
+        "conservation": {
+            "journal des accès (jours)": settings.ACCESS_LOG_RETENTION_DAYS,
+            "anonymisation après la clôture (jours)": settings.ANONYMISE_AFTER_CLOSURE_DAYS,
+        },
+        "données": sections,
+    }

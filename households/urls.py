@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/modifier/", views.household_edit, name="edit"),
     path("<int:pk>/diagnostics/nouveau/", views.diagnostic_create, name="diagnostic_create"),
     path("<int:pk>/resume.pdf", pdf_views.summary_pdf, name="summary_pdf"),
+    path("<int:pk>/donnees.json", views.subject_access, name="subject_access"),
     path("journal-des-acces/", views.access_log, name="access_log"),
 ]

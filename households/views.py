@@ -2,13 +2,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from actions.timeline import case_workflow
-from households import services
+from households import privacy, services
 from households.forms import (
     DiagnosticForm,
     HouseholdFilterForm,
@@ -21,6 +22,7 @@ from households.models import AccessLogEntry, Diagnostic, Household, HousingStat
 from households.permissions import (
     HouseholdAction,
     can,
+    can_answer_right_of_access,
     can_create_household,
     can_open_caseload,
     can_read_access_log,
@@ -80,6 +82,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can(request.user, HouseholdAction.EDIT, household),
         "can_diagnose": can(request.user, HouseholdAction.WRITE_DIAGNOSTIC, household),
         "can_export": can(request.user, HouseholdAction.EXPORT, household),
+        "can_answer_right_of_access": can_answer_right_of_access(request.user),
     }
     return render(request, "households/detail.html", context)
 
@@ -161,3 +164,18 @@ def access_log(request: HttpRequest) -> HttpResponse:
     entries = AccessLogEntry.objects.select_related("user", "household")
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(request, "households/access_log.html", {"page": page})
+
+
+def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything held about a household, as JSON, for the coordination to hand over when
+    the household asks (right of access); written to the access log as an export."""
+    if not can_answer_right_of_access(request.user):
+        raise PermissionDenied("La demande d'accès d'un ménage est traitée par la coordination.")
+    household = get_household_or_404(request, pk, HouseholdAction.EXPORT)
+    response = JsonResponse(
+        privacy.subject_access_export(household),
+        encoder=DjangoJSONEncoder,
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = f'attachment; filename="{household.reference}-donnees.json"'
+    return response

@@ -52,6 +52,7 @@ class Reminder(models.Model):
 
     class Meta:
         verbose_name = "rappel envoyé"
+        verbose_name_plural = "rappels envoyés"
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "object_type", "object_id", "due_on"], name="reminder_once"
@@ -81,6 +82,7 @@ class NotificationPreference(models.Model):
 
     class Meta:
         verbose_name = "préférence de notification"
+        verbose_name_plural = "préférences de notification"
 
     def __str__(self) -> str:
         return f"{self.user} : {self.get_email_mode_display()}"

@@ -149,6 +149,7 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:

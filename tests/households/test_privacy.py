@@ -92,3 +92,35 @@ def test_the_access_log_is_kept_one_year(flow):
         AccessLogEntry.objects.filter(pk=entry.pk).update(at=timezone.now() - timedelta(days=days))
     assert privacy.purge_access_log() == 2
     assert AccessLogEntry.objects.filter(household=household).count() == 1
+
+
+def test_a_household_gets_everything_held_about_it(client, demo):
+    import json
+
+    from tests.demo_access import USERS
+
+    nguyen = Household.objects.get(name="Nguyen")
+    url = reverse("households:subject_access", args=[nguyen.pk])
+    client.force_login(demo["coordinator.lt"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith(f'{nguyen.reference}-donnees.json"')
+    data = json.loads(response.content)
+    sections = data["données"]
+    assert data["ménage"] == nguyen.reference
+    assert {m["first_name"] for m in sections["membres du ménage"]} == set(
+        nguyen.members.values_list("first_name", flat=True)
+    )
+    summaries = " ".join(f["summary"] for f in sections["suivis"])
+    assert "Situation familiale difficile" in summaries  # confidential notes too
+    assert sections["diagnostics"] and sections["minorations de loyer"]
+    assert sections["ménages : historique"][0]["type"] == "création"
+    assert any(e["user"] for e in sections["entrées du journal d'accès"])
+    assert AccessLogEntry.objects.filter(
+        user=demo["coordinator.lt"], household=nguyen, action="export", path=url
+    ).exists()
+    for username in USERS:
+        if username == "coordinator.lt":
+            continue
+        client.force_login(demo[username])
+        assert client.get(url).status_code == 403, username
