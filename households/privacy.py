@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Max, Q
+from django.db.models.functions import TruncYear
 from django.utils import timezone
 
 from households.history import HISTORY_TYPES
@@ -119,10 +120,9 @@ def anonymise_closed_cases(today: date | None = None) -> int:
         if hasattr(model, "history"):
             model.history.filter(id__in=rows.values("pk")).delete()
     # Birth dates keep their year only (ages for the statistics).
-    for member in HouseholdMember.objects.filter(household_id__in=ids).exclude(birth_date=None):
-        HouseholdMember.objects.filter(pk=member.pk).update(
-            birth_date=member.birth_date.replace(month=1, day=1)
-        )
+    HouseholdMember.objects.filter(household_id__in=ids).update(
+        birth_date=TruncYear("birth_date", output_field=models.DateField())
+    )
     Household.objects.filter(pk__in=ids).update(anonymised_on=today)
     return len(ids)
 
