@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from funding import services
 from funding.models import FundingKind, LedgerEntry
 from funding.permissions import budget_scope
-from households.api import ROW_ID, object_pk, query_date, query_id
+from households.api import DATE_RANGE, ROW_ID, filter_dates, filter_partner, object_pk, query_id
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
@@ -97,8 +97,7 @@ def _year(value) -> int | None:
             OpenApiParameter("year", int, description="Exercice"),
             OpenApiParameter("kind", str, enum=FundingKind.values),
             OpenApiParameter("partner", int, description="Partenaire qui porte l'écriture"),
-            OpenApiParameter("on_after", str, description="AAAA-MM-JJ, inclus"),
-            OpenApiParameter("on_before", str, description="AAAA-MM-JJ, inclus"),
+            *DATE_RANGE,
         ],
     ),
     retrieve=extend_schema(summary="Une écriture du registre"),
@@ -123,14 +122,8 @@ class LedgerViewSet(viewsets.ReadOnlyModelViewSet):
             entries = entries.filter(year=year)
         if params.get("kind") in FundingKind.values:
             entries = entries.filter(kind=params["kind"])
-        partner = query_id(params.get("partner"))
-        if partner:
-            entries = entries.filter(partner=partner)
-        for name, lookup in (("on_after", "on__gte"), ("on_before", "on__lte")):
-            day = query_date(params.get(name))
-            if day:
-                entries = entries.filter(**{lookup: day})
-        return entries
+        entries = filter_partner(entries, params, "partner")
+        return filter_dates(entries, params, "on")
 
     def get_object(self):
         return get_object_or_404(self._entries(), pk=object_pk(self.kwargs["pk"]))

@@ -312,7 +312,7 @@ def test_the_ledger_through_the_api_matches_the_dashboard(demo):
     assert len(fees) and {row["kind"] for row in fees} == {"flat_fee"}
     actis = Partner.objects.get(short_name="actis")
     assert {row["partner"] for row in all_entries(funder, partner=actis.pk)} == {actis.pk}
-    march = all_entries(funder, on_after="2016-03-01", on_before="2016-03-31")
+    march = all_entries(funder, since="2016-03-01", until="2016-03-31")
     assert march and all("2016-03-01" <= row["on"] <= "2016-03-31" for row in march)
 
     manager = api_for(demo["manager.actis"])
