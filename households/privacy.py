@@ -84,7 +84,7 @@ def _case_rows(household_ids: list[int]) -> list[tuple[type[models.Model], model
 
 # Names and contacts, beside every free-text field (TextField) of the case's records.
 NAMES_AND_CONTACTS = {
-    Household: {
+    "households.household": {
         "name": ANONYMOUS,
         "address": "",
         "tenant_number": "",
@@ -92,15 +92,14 @@ NAMES_AND_CONTACTS = {
         "contact_phone": "",
         "contact_email": "",
     },
-    HouseholdMember: {"first_name": "", "last_name": ANONYMOUS, "occupation": ""},
+    "households.householdmember": {"first_name": "", "last_name": ANONYMOUS, "occupation": ""},
+    "actions.slidinglease": {"address": "", "new_lease_reference": ""},
 }
 
 
 @transaction.atomic
 def anonymise_closed_cases(today: date | None = None) -> int:
     """Anonymise the households whose retention is over; return how many."""
-    from actions.models import SlidingLease
-
     today = today or timezone.localdate()
     ids = list(households_to_anonymise(today).values_list("pk", flat=True))
     if not ids:
@@ -111,9 +110,7 @@ def anonymise_closed_cases(today: date | None = None) -> int:
             for field in model._meta.concrete_fields
             if isinstance(field, models.TextField)
         }
-        blank.update(NAMES_AND_CONTACTS.get(model, {}))
-        if model is SlidingLease:
-            blank.update(address="", new_lease_reference="")
+        blank.update(NAMES_AND_CONTACTS.get(model._meta.label_lower, {}))
         if blank:
             # update() writes no history row: the old values leave with the history below.
             rows.update(**blank)
