@@ -1,9 +1,9 @@
-"""Orientations, co-decisions, support measures and follow-ups through the API.
+"""Orientations, support measures and follow-ups through the API, and the co-decisions with
+the action or measure each decides on.
 
 Every step calls the same service as the form, after the same check from
 actions.permissions; objects are reached through their visible household."""
 
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -21,32 +21,21 @@ from actions.models import (
     SupportMeasure,
 )
 from actions.permissions import (
-    can_answer,
-    can_close_measure,
-    can_log_follow_up,
-    can_manage_measure,
-    can_orient,
-    get_codecision_or_404,
+    ensure_can_close_measure,
+    ensure_can_log_follow_up,
+    ensure_can_orient,
+    ensure_can_request_renewal,
     get_measure_or_404,
-    require,
     visible_measures,
 )
-from codecision import services as codecision_services
-from codecision.models import (
-    Answer,
-    CoDecision,
-    CoDecisionAnswer,
-    CoDecisionStatus,
-    Purpose,
-    Side,
-)
-from households.api import DATE_RANGE, ROW_ID, filter_dates, filter_partner, id_field, query_id
-from households.api import object_pk as _pk
-from households.api import query_date as _date
+from codecision import api as codecision_api
+from core.api import DATE_RANGE, ROW_ID, filter_dates, filter_partner, id_field, query_id
+from core.api import object_pk as _pk
+from core.api import query_date as _date
+from core.errors import DomainError
 from households.models import Household
-from households.permissions import HouseholdAction, can_open_caseload, get_household_or_404
-from partners.errors import DomainError
-from partners.models import Membership, Partner, Role, User
+from households.permissions import HouseholdAction, ensure_can_open_caseload, get_household_or_404
+from partners.models import Partner
 
 
 def _of_household(objects, pk: int | None, field: str):
@@ -61,8 +50,7 @@ def _of_household(objects, pk: int | None, field: str):
 
 
 def _visible_households(user):
-    if not can_open_caseload(user):
-        raise PermissionDenied("Votre rôle ne donne pas accès aux dossiers nominatifs.")
+    ensure_can_open_caseload(user)
     return Household.objects.visible_to(user)
 
 
@@ -147,7 +135,7 @@ class OrientationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         household = get_household_or_404(request, data["household_id"], HouseholdAction.VIEW)
-        require(can_orient(request.user, household))
+        ensure_can_orient(request.user, household)
         orientation = services.orientation_create(
             household=household,
             by=request.user,
@@ -162,154 +150,37 @@ class OrientationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
         return Response(self.get_serializer(orientation).data, status=status.HTTP_201_CREATED)
 
 
-# --- Co-decisions -----------------------------------------------------------------------------
+# --- Co-decisions: what each one decides on -------------------------------------------------
 
 
-class AnswerSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = CoDecisionAnswer
-        fields = ["side", "partner", "answer", "comment", "referent", "answered_by", "answered_at"]
+class CoDecisionSerializer(codecision_api.CoDecisionSerializer):
+    # A co-decision with the action it starts or the measure it renews.
 
+    action = serializers.IntegerField(
+        source="action_link.action_id", read_only=True, allow_null=True, default=None
+    )
+    measure = serializers.IntegerField(
+        source="action_link.measure_id", read_only=True, allow_null=True, default=None
+    )
 
-class CoDecisionSerializer(serializers.ModelSerializer):
-    household = serializers.IntegerField(source="action.household_id", read_only=True)
-    kind = serializers.CharField(source="action.kind", read_only=True)
-    answers = AnswerSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = CoDecision
+    class Meta(codecision_api.CoDecisionSerializer.Meta):
+        # The co-decision's own fields, with its action before its kind and its measure
+        # before its parties (the order the API always had).
         fields = [
-            "id",
-            "household",
-            "action",
-            "kind",
-            "purpose",
-            "measure",
-            "landlord",
-            "association",
-            "status",
-            "landlord_answer",
-            "association_answer",
-            "opened_at",
-            "decided_at",
-            "session",
-            "answers",
+            name
+            for field in codecision_api.CoDecisionSerializer.Meta.fields
+            for name in {"kind": ["action", "kind"], "landlord": ["measure", "landlord"]}.get(
+                field, [field]
+            )
         ]
 
 
-class AnswerRequestSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    referent = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(
-            pk__in=Membership.objects.filter(role=Role.CASEWORKER).values("user_id")
-        ),
-        required=False,
-        allow_null=True,
-        help_text="À l'approbation d'un démarrage, l'association désigne le référent.",
-    )
-    starts_on = serializers.DateField(required=False, allow_null=True)
-    side = serializers.ChoiceField(
-        choices=Side.choices, required=False, help_text="Coordination : la partie qui répond."
-    )
-    session = id_field(required=False, help_text="Coordination : le comité.")
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Co-décisions des ménages visibles",
-        parameters=[
-            OpenApiParameter("status", str, enum=CoDecisionStatus.values),
-            OpenApiParameter("kind", str, enum=ActionKind.values, description="De l'action"),
-            OpenApiParameter("purpose", str, enum=Purpose.values),
-            OpenApiParameter("partner", int, description="Bailleur ou association"),
-            *DATE_RANGE,
-            OpenApiParameter(
-                "waiting",
-                bool,
-                description="Seulement celles qui attendent la réponse de votre structure",
-            ),
-        ],
-    ),
-    retrieve=extend_schema(summary="Une co-décision et ses réponses"),
-)
-class CoDecisionViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = CoDecision.objects.none()  # for the schema; get_queryset filters
-    lookup_value_regex = ROW_ID
+class CoDecisionViewSet(codecision_api.CoDecisionViewSet):
+    __doc__ = codecision_api.CoDecisionViewSet.__doc__
     serializer_class = CoDecisionSerializer
-    ordering_fields = ["opened_at"]
-    ordering = ["-opened_at", "-id"]
 
     def get_queryset(self):
-        user = self.request.user
-        codecisions = (
-            CoDecision.objects.filter(action__household__in=_visible_households(user).values("pk"))
-            .select_related("action")
-            .prefetch_related("answers")
-        )
-        params = self.request.query_params
-        if params.get("status") in CoDecisionStatus.values:
-            codecisions = codecisions.filter(status=params["status"])
-        if params.get("kind") in ActionKind.values:
-            codecisions = codecisions.filter(action__kind=params["kind"])
-        if params.get("purpose") in Purpose.values:
-            codecisions = codecisions.filter(purpose=params["purpose"])
-        codecisions = filter_partner(codecisions, params, "landlord", "association")
-        codecisions = filter_dates(codecisions, params, "opened_at__date")
-        if params.get("waiting") in ("true", "1") and user.partner:
-            codecisions = codecisions.waiting_for(user.partner)
-        return codecisions
-
-    def get_object(self):
-        return get_codecision_or_404(self.request, _pk(self.kwargs["pk"]))
-
-    def _answer(self, request, pk, answer: str):
-        codecision = get_codecision_or_404(request, _pk(pk))
-        require(
-            can_answer(request.user, codecision),
-            "Votre structure n'a pas à répondre à cette co-décision, ou elle est close.",
-        )
-        serializer = AnswerRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        session = None
-        if data.get("session"):
-            from codecision.models import CommitteeSession
-
-            session = CommitteeSession.objects.filter(pk=data["session"]).first()
-        codecision_services.codecision_answer(
-            codecision=codecision,
-            by=request.user,
-            answer=answer,
-            comment=data.get("comment", ""),
-            referent=data.get("referent"),
-            side=data.get("side"),
-            session=session,
-            starts_on=data.get("starts_on"),
-        )
-        return Response(CoDecisionSerializer(self.get_object()).data)
-
-    @extend_schema(
-        summary="Approuver", request=AnswerRequestSerializer, responses=CoDecisionSerializer
-    )
-    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
-    def approve(self, request, pk=None):
-        return self._answer(request, pk, Answer.APPROVE)
-
-    @extend_schema(
-        summary="Refuser", request=AnswerRequestSerializer, responses=CoDecisionSerializer
-    )
-    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
-    def reject(self, request, pk=None):
-        return self._answer(request, pk, Answer.REJECT)
-
-    @extend_schema(
-        summary="Demander l'ajournement",
-        request=AnswerRequestSerializer,
-        responses=CoDecisionSerializer,
-    )
-    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
-    def adjourn(self, request, pk=None):
-        return self._answer(request, pk, Answer.ADJOURN)
+        return super().get_queryset().select_related("action_link")
 
 
 # --- Support measures ---------------------------------------------------------------------------
@@ -402,13 +273,10 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def renewal(self, request, pk=None):
         measure = self.get_object()
-        require(
-            can_manage_measure(request.user, measure),
-            "Le renouvellement est demandé par l'association qui porte la mesure.",
-        )
+        ensure_can_request_renewal(request.user, measure)
         serializer = RenewalRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        codecision = codecision_services.renewal_request(
+        codecision = services.renewal_request(
             measure=measure, by=request.user, comment=serializer.validated_data["comment"]
         )
         return Response(CoDecisionSerializer(codecision).data, status=status.HTTP_201_CREATED)
@@ -419,10 +287,7 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def close(self, request, pk=None):
         measure = self.get_object()
-        require(
-            can_close_measure(request.user, measure),
-            "La clôture revient au référent de la mesure ou à la coordination.",
-        )
+        ensure_can_close_measure(request.user, measure)
         serializer = ClosureSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         measure = services.measure_close(
@@ -498,10 +363,7 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         household = get_household_or_404(request, data.pop("household_id"), HouseholdAction.VIEW)
-        require(
-            can_log_follow_up(request.user, household),
-            "Les suivis sont notés par les travailleurs sociaux qui accompagnent le ménage.",
-        )
+        ensure_can_log_follow_up(request.user, household)
         measure = _of_household(
             SupportMeasure.objects.filter(action__household=household).select_related("action"),
             data.pop("measure_id", None),

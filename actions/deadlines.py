@@ -1,11 +1,11 @@
-"""Legal and programme deadlines computed from the dated settings (DOMAIN_RULES.md)."""
+"""Legal and programme deadlines computed from the dated settings (docs/DOMAIN_RULES.md)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 
-from logement_toujours.dates import add_months, add_working_days, subtract_working_days
+from core.dates import add_months, add_working_days, subtract_working_days
 
 
 @dataclass(frozen=True, order=True)

@@ -76,7 +76,7 @@ class OrientationForm(forms.Form):
             self.initial["diagnostic"] = latest.pk
             if latest.proposed_action:
                 self.initial["kind"] = latest.proposed_action
-        if user.role == "cesf":
+        if user.is_cesf:
             self.fields["kind"].choices = [
                 c for c in ActionKind.choices if c[0] != ActionKind.SCATTERED_HOUSING
             ]

@@ -6,9 +6,9 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from actions.choices import ActionKind
-from households.models import PRIVACY_HELP, Diagnostic, Household, SchemeStatus
-from logement_toujours.dates import add_months
+from codecision.models import CoDecision
+from core.dates import add_months
+from households.models import PRIVACY_HELP, ActionKind, Diagnostic, Household, SchemeStatus
 from partners.models import Partner
 
 money = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(0)]}
@@ -151,6 +151,14 @@ class Action(models.Model):
     dwelling_offered_on = models.DateField("logement proposé le", null=True, blank=True)
     offer_accepted_on = models.DateField("proposition acceptée le", null=True, blank=True)
     moved_on = models.DateField("emménagement le", null=True, blank=True)
+    # The co-decisions on this action: its start, then each renewal of its measure.
+    codecisions = models.ManyToManyField(
+        CoDecision,
+        through="CoDecisionLink",
+        through_fields=("action", "codecision"),
+        related_name="+",
+        verbose_name="co-décisions",
+    )
     created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
     version = models.PositiveIntegerField("version", default=1, editable=False)
@@ -415,6 +423,14 @@ class SupportMeasure(models.Model):
     closed_on = models.DateField("clôturée le", null=True, blank=True, editable=False)
     outcome = models.CharField("issue", max_length=20, choices=Outcome.choices, blank=True)
     outcome_detail = models.TextField("précisions sur l'issue", blank=True)
+    # The co-decisions on renewing this measure (one may be open at a time).
+    renewal_codecisions = models.ManyToManyField(
+        CoDecision,
+        through="CoDecisionLink",
+        through_fields=("measure", "codecision"),
+        related_name="+",
+        verbose_name="co-décisions de renouvellement",
+    )
     created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
     version = models.PositiveIntegerField("version", default=1, editable=False)
 
@@ -553,3 +569,34 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} du {self.happened_on:%d/%m/%Y}"
+
+
+class CoDecisionLink(models.Model):
+    """What a co-decision decides on: the start of an action, or (with its measure) the
+    renewal of the action's measure. The co-decision itself knows only the household and
+    the parties (codecision.models); the workflow keeps the link here."""
+
+    codecision = models.OneToOneField(
+        CoDecision,
+        verbose_name="co-décision",
+        on_delete=models.PROTECT,
+        related_name="action_link",
+    )
+    action = models.ForeignKey(
+        Action, verbose_name="action", on_delete=models.PROTECT, related_name="codecision_links"
+    )
+    measure = models.ForeignKey(
+        SupportMeasure,
+        verbose_name="mesure renouvelée",
+        on_delete=models.PROTECT,
+        related_name="renewal_links",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = "objet d'une co-décision"
+        verbose_name_plural = "objets des co-décisions"
+
+    def __str__(self) -> str:
+        return f"{self.codecision} : {self.action}"

@@ -1,24 +1,17 @@
-"""What the daily sweep reminds, to whom (issue « deadlines that nobody misses »).
+"""What the daily sweep reminds about measures, legal deadlines and sliding leases, and to
+whom (registered in actions.wiring; the sweep is notifications.sweep, the rules' form
+core.reminders).
 
-Each rule looks at the data as of `today` with set-based queries (no query per measure) and
-yields `Due` reminders; `sweep` sends the ones never sent before, in chunks, so that memory
-stays flat whatever the number of active measures. A reminder's key is its object, kind
-and due date: a sweep run twice, or two at once, sends it once.
-
-Texts carry the household's reference, never a name: they may go out by e-mail.
+A reminder's key is its object, kind and due date: a sweep run twice, or two at once, sends
+it once. Texts carry the household's reference, never a name: they may go out by e-mail.
 """
 
-import logging
-import time
-from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
-from datetime import time as clock_time
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils import timezone
 
 from actions.deadlines import lease_deadlines, procedure_deadlines
 from actions.models import (
@@ -30,35 +23,9 @@ from actions.models import (
     SlidingLease,
     SupportMeasure,
 )
-from codecision.models import CoDecision, Purpose
-from notifications.services import Due, deliver
-from partners.models import Membership, Role
-
-logger = logging.getLogger(__name__)
-CHUNK = 2000
-
-
-class Recipients:
-    """Who works where, fetched once per sweep."""
-
-    def __init__(self) -> None:
-        self.by_partner_role: dict[tuple[int, str], set[int]] = defaultdict(set)
-        for user_id, partner_id, role in Membership.objects.filter(
-            user__is_active=True
-        ).values_list("user_id", "partner_id", "role"):
-            self.by_partner_role[(partner_id, role)].add(user_id)
-        self.coordinators = frozenset(
-            user_id
-            for (_, role), users in self.by_partner_role.items()
-            if role == Role.COORDINATOR
-            for user_id in users
-        )
-
-    def of(self, partner_id: int, *roles: str) -> set[int]:
-        found: set[int] = set()
-        for role in roles:
-            found |= self.by_partner_role.get((partner_id, role), set())
-        return found
+from core.reminders import CHUNK, Due, chunks
+from partners.models import Role
+from partners.recipients import Recipients
 
 
 def _measure_link(measure_id: int) -> str:
@@ -67,17 +34,6 @@ def _measure_link(measure_id: int) -> str:
 
 def _active_measures():
     return SupportMeasure.objects.filter(status=MeasureStatus.ACTIVE).order_by("pk")
-
-
-def _chunks(queryset, fields: list[str]) -> Iterator[list[dict]]:
-    """Keyset pagination over a queryset ordered by pk: memory bounded by CHUNK rows."""
-    last = 0
-    while True:
-        rows = list(queryset.filter(pk__gt=last).values(*fields)[:CHUNK])
-        if not rows:
-            return
-        yield rows
-        last = rows[-1]["pk"]
 
 
 # --- Rules ------------------------------------------------------------------------------
@@ -96,7 +52,7 @@ def measures_ending(today: date, people: Recipients) -> Iterator[list[Due]]:
         "action__household_id",
         "action__household__reference",
     ]
-    for rows in _chunks(measures, fields):
+    for rows in chunks(measures, fields):
         dues = []
         for row in rows:
             days_left = (row["ends_on"] - today).days
@@ -142,7 +98,7 @@ def measures_overdue(today: date, people: Recipients) -> Iterator[list[Due]]:
         "action__household_id",
         "action__household__reference",
     ]
-    for rows in _chunks(measures, fields):
+    for rows in chunks(measures, fields):
         yield [
             Due(
                 kind="measure_overdue",
@@ -190,7 +146,7 @@ def measures_without_follow_up(today: date, people: Recipients) -> Iterator[list
         "action__household_id",
         "action__household__reference",
     ]
-    for rows in _chunks(measures, fields):
+    for rows in chunks(measures, fields):
         dues = []
         for row in rows:
             last_on = row["last_follow_up_on"] or row["starts_on"]
@@ -209,103 +165,6 @@ def measures_without_follow_up(today: date, people: Recipients) -> Iterator[list
                     link=_measure_link(row["pk"]),
                 )
             )
-        yield dues
-
-
-def codecision_opened_due(row: dict, people: Recipients) -> Due:
-    """The notice that a co-decision waits for both sides' answers, sent once: by the task
-    queued when it opens, or by the sweep if that task never ran (broker down)."""
-    household = row["action__household__reference"]
-    purpose = Purpose(row["purpose"]).label.lower()
-    kind = ActionKind(row["action__kind"]).label.lower()
-    deciders_roles = (Role.CESF, Role.CASEWORKER, Role.MANAGER)
-    return Due(
-        kind="codecision_opened",
-        object_type="codecision",
-        object_id=row["pk"],
-        due_on=timezone.localdate(row["opened_at"]),
-        text=f"{household} : nouvelle co-décision ({purpose}, {kind}) en attente de votre réponse.",
-        recipients=frozenset(
-            people.of(row["landlord_id"], *deciders_roles)
-            | people.of(row["association_id"], *deciders_roles)
-        ),
-        household_id=row["action__household_id"],
-        link=reverse("codecision:detail", args=[row["pk"]]),
-    )
-
-
-CODECISION_OPENED_FIELDS = [
-    "pk",
-    "purpose",
-    "opened_at",
-    "landlord_id",
-    "association_id",
-    "action__kind",
-    "action__household_id",
-    "action__household__reference",
-]
-
-
-def codecisions_opened(today: date, people: Recipients) -> Iterator[list[Due]]:
-    """Co-decisions opened in the last days whose notice was never sent (its task was lost
-    with the broker): send it now."""
-    since = today - timedelta(days=settings.REMINDER_CODECISION_WAIT_DAYS)
-    codecisions = CoDecision.objects.open().filter(opened_at__date__gte=since).order_by("pk")
-    for rows in _chunks(codecisions, CODECISION_OPENED_FIELDS):
-        yield [codecision_opened_due(row, people) for row in rows]
-
-
-def codecisions_waiting(today: date, people: Recipients) -> Iterator[list[Due]]:
-    """A co-decision waits for a partner's answer more than 7 days: that partner's users
-    who answer for it (landlord: CESF and manager; association: caseworker and manager)."""
-    wait = settings.REMINDER_CODECISION_WAIT_DAYS
-    # More than 7 days by the clock: opened before this morning's sweep hour, 7 days ago.
-    sweep_moment = timezone.make_aware(
-        datetime.combine(today, clock_time(settings.REMINDER_SWEEP_HOUR))
-    )
-    codecisions = (
-        CoDecision.objects.open()
-        .filter(opened_at__lt=sweep_moment - timedelta(days=wait))
-        .order_by("pk")
-    )
-    fields = [
-        "pk",
-        "opened_at",
-        "status",
-        "landlord_id",
-        "association_id",
-        "landlord_answer",
-        "association_answer",
-        "action__household_id",
-        "action__household__reference",
-    ]
-    for rows in _chunks(codecisions, fields):
-        dues = []
-        for row in rows:
-            opened_on = timezone.localdate(row["opened_at"])
-            if row["status"] == "disagreement":
-                continue  # in the coordination's hands, not waiting for a partner
-            for side, partner_id, roles in (
-                ("landlord", row["landlord_id"], (Role.CESF, Role.MANAGER)),
-                ("association", row["association_id"], (Role.CASEWORKER, Role.MANAGER)),
-            ):
-                if row[f"{side}_answer"] in ("approve", "reject"):
-                    continue
-                dues.append(
-                    Due(
-                        kind=f"codecision_waiting_{side}",
-                        object_type="codecision",
-                        object_id=row["pk"],
-                        due_on=opened_on + timedelta(days=wait),
-                        text=(
-                            f"{row['action__household__reference']} : une co-décision ouverte "
-                            f"le {opened_on:%d/%m/%Y} attend la réponse de votre structure."
-                        ),
-                        recipients=frozenset(people.of(partner_id, *roles)),
-                        household_id=row["action__household_id"],
-                        link=reverse("codecision:detail", args=[row["pk"]]),
-                    )
-                )
         yield dues
 
 
@@ -406,26 +265,9 @@ def lease_reviews(today: date, people: Recipients) -> Iterator[list[Due]]:
 
 
 RULES = [
-    codecisions_opened,
     measures_ending,
     measures_overdue,
     measures_without_follow_up,
-    codecisions_waiting,
     legal_deadlines,
     lease_reviews,
 ]
-
-
-def sweep(today: date | None = None) -> dict[str, int]:
-    """Run every rule and send what is due; return the notifications sent per rule."""
-    today = today or timezone.localdate()
-    people = Recipients()
-    sent: dict[str, int] = {}
-    started = time.perf_counter()
-    for rule in RULES:
-        count = 0
-        for dues in rule(today, people):
-            count += deliver(due for due in dues if due.recipients)
-        sent[rule.__name__] = count
-    logger.info("Reminder sweep for %s: %s in %.1f s", today, sent, time.perf_counter() - started)
-    return sent

@@ -2,7 +2,12 @@
 
 Every step runs in one transaction, takes the acting user as `by=`, records its history
 (who, when and why) and raises a DomainError with a French message when a rule says no.
-Status fields change only here and in codecision.services.
+Status fields change only here.
+
+An action starts, and a measure is renewed, by a co-decision (codecision.services): the
+workflow opens it and links it to the action (CoDecisionLink), then acts when the
+co-decision publishes its decision (codecision_decided, subscribed in actions.wiring). The
+money follows the measures through actions.events (funding subscribes).
 """
 
 from datetime import date
@@ -13,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from actions.events import MeasureClosed, MeasureOpened, MeasureRenewed, RentReductionCreated
 from actions.models import (
     ASSOCIATION_ACTION_KINDS,
     LANDLORD_ACTION_KINDS,
@@ -21,6 +27,7 @@ from actions.models import (
     ActionKind,
     ActionStatus,
     ArrearsReading,
+    CoDecisionLink,
     EvictionProcedure,
     FollowUp,
     LeaseReview,
@@ -32,41 +39,21 @@ from actions.models import (
     SlidingLease,
     SupportMeasure,
 )
+from codecision.events import CoDecisionDecided
+from codecision.models import Answer, CoDecision, CoDecisionStatus, Purpose
+from codecision.services import codecision_cancel, codecision_open
+from core import events
+from core.errors import DomainError
+from core.history import save_with_history, set_status
+from core.locking import locked
 from households.models import Diagnostic, Household, HousingStatus
 from households.services import household_share_with_partner
-from partners.errors import DomainError
-from partners.models import Partner, Role, User
+from partners.models import Partner, User
 
 SECOND_RENEWAL_MESSAGE = (
     "Cette mesure a déjà été renouvelée une fois : un second renouvellement n'est pas possible. "
     "Clôturez-la avec son issue à son terme."
 )
-
-
-def set_status(obj, status: str, *, by: User, reason: str) -> None:
-    """Change a status and record who, when (the history date) and why."""
-    obj.status = status
-    obj._history_user = by
-    obj._change_reason = reason
-    obj.save()
-
-
-def _save(obj, *, by: User, reason: str = "") -> None:
-    obj._history_user = by
-    if reason:
-        obj._change_reason = reason
-    obj.save()
-
-
-def _locked(model, pk: int, expected_version: int | None = None):
-    """Lock a row for an edit; refuse the edit if someone saved since `expected_version`."""
-    row = model.objects.select_for_update(of=("self",)).get(pk=pk)
-    if expected_version is not None and row.version != expected_version:
-        raise DomainError(
-            "Cette fiche a été modifiée par quelqu'un d'autre pendant que vous la modifiiez. "
-            "Rechargez la page pour voir la version actuelle, puis refaites vos modifications."
-        )
-    return row
 
 
 @transaction.atomic
@@ -86,9 +73,7 @@ def orientation_create(
     association caseworker proposes action 4 for an applicant, naming the landlord that
     provides the dwelling. The named association (and landlord) get access to the household.
     """
-    from codecision.services import codecision_open
-
-    if by.role == Role.CESF:
+    if by.is_cesf:
         if kind not in LANDLORD_ACTION_KINDS:
             raise DomainError("Un·e CESF propose l'action 1, 2 ou 3.", field="kind")
         if household.landlord_id != by.partner.pk:
@@ -97,7 +82,7 @@ def orientation_create(
                 field="kind",
             )
         landlord = by.partner
-    elif by.role == Role.CASEWORKER:
+    elif by.is_caseworker:
         if kind not in ASSOCIATION_ACTION_KINDS:
             raise DomainError(
                 "Une association oriente un demandeur vers l'action 4 ; les actions 1 à 3 "
@@ -132,7 +117,7 @@ def orientation_create(
         proposed_by=by,
         proposed_by_partner=by.partner,
     )
-    _save(orientation, by=by)
+    save_with_history(orientation, by=by)
     action = Action(
         orientation=orientation,
         household=household,
@@ -140,10 +125,19 @@ def orientation_create(
         landlord=landlord,
         association=association,
     )
-    _save(action, by=by, reason="Pré-orientation")
+    save_with_history(action, by=by, reason="Pré-orientation")
     household_share_with_partner(household=household, partner=association)
     household_share_with_partner(household=household, partner=landlord)
-    codecision_open(action=action, by=by)
+    codecision = codecision_open(
+        household=household,
+        kind=kind,
+        landlord=landlord,
+        association=association,
+        by=by,
+        reason=reason,
+        diagnostic=diagnostic,
+    )
+    CoDecisionLink.objects.create(codecision=codecision, action=action)
     set_status(action, ActionStatus.IN_CODECISION, by=by, reason="Co-décision ouverte")
     return orientation
 
@@ -151,14 +145,12 @@ def orientation_create(
 def action_start(*, action: Action, referent: User, starts_on: date, by: User) -> SupportMeasure:
     """Start an action whose co-decision both sides approved: the measure opens.
 
-    Called only by codecision.services once the co-decision is approved."""
-    from codecision.models import CoDecisionStatus, Purpose
-
+    Called only when its start co-decision is approved (codecision_decided)."""
     approved = action.codecisions.filter(
         purpose=Purpose.START,
         status=CoDecisionStatus.APPROVED,
-        landlord_answer="approve",
-        association_answer="approve",
+        landlord_answer=Answer.APPROVE,
+        association_answer=Answer.APPROVE,
     )
     if not approved.exists():
         raise DomainError(
@@ -210,7 +202,7 @@ def _procedure_from_diagnostic(action: Action) -> None:
 
 
 def measure_open(*, action: Action, referent: User, starts_on: date, by: User) -> SupportMeasure:
-    if referent.role != Role.CASEWORKER or referent.partner != action.association:
+    if not referent.is_caseworker or referent.partner != action.association:
         raise DomainError(
             "Le référent est un travailleur social de l'association de l'action.", field="referent"
         )
@@ -220,10 +212,8 @@ def measure_open(*, action: Action, referent: User, starts_on: date, by: User) -
         starts_on=starts_on,
         ends_on=SupportMeasure.end_for(starts_on, 0),
     )
-    _save(measure, by=by, reason="Ouverture de la mesure")
-    from funding.services import book_measure_fee
-
-    book_measure_fee(measure, by=by)
+    save_with_history(measure, by=by, reason="Ouverture de la mesure")
+    events.publish(MeasureOpened(measure=measure, by=by))
     return measure
 
 
@@ -242,16 +232,63 @@ def measure_check_renewable(measure: SupportMeasure, on: date) -> None:
 
 def measure_renew(*, measure: SupportMeasure, by: User, on: date) -> SupportMeasure:
     """Extend the measure by 6 months; called when its renewal co-decision is approved."""
-    measure = _locked(SupportMeasure, measure.pk)
+    measure = locked(SupportMeasure, measure.pk)
     measure_check_renewable(measure, on)
     measure.renewal_count += 1
     measure.ends_on = SupportMeasure.end_for(measure.starts_on, measure.renewal_count)
     measure.version += 1
-    _save(measure, by=by, reason="Renouvellement co-décidé")
-    from funding.services import book_measure_fee
-
-    book_measure_fee(measure, by=by, renewal=True)
+    save_with_history(measure, by=by, reason="Renouvellement co-décidé")
+    events.publish(MeasureRenewed(measure=measure, by=by))
     return measure
+
+
+@transaction.atomic
+def renewal_request(*, measure: SupportMeasure, by: User, comment: str = "") -> CoDecision:
+    """Ask for the single renewal of a measure: opens a renewal co-decision, asked by `by`
+    for the reason `comment`."""
+    measure = locked(SupportMeasure, measure.pk)
+    measure_check_renewable(measure, timezone.localdate())
+    if measure.renewal_codecisions.open().exists():
+        raise DomainError("Un renouvellement de cette mesure est déjà en co-décision.")
+    action = measure.action
+    codecision = codecision_open(
+        household=action.household,
+        kind=action.kind,
+        landlord=action.landlord,
+        association=action.association,
+        by=by,
+        purpose=Purpose.RENEWAL,
+        reason=comment,
+        diagnostic=action.orientation.diagnostic,
+    )
+    CoDecisionLink.objects.create(codecision=codecision, action=action, measure=measure)
+    return codecision
+
+
+def codecision_decided(event: CoDecisionDecided) -> None:
+    """A co-decision on an action is decided (subscribed in actions.wiring): approved, the
+    action starts (its measure opens) or its measure is renewed; refused, a proposed action
+    is rejected. Runs in the co-decision's transaction."""
+    link = (
+        CoDecisionLink.objects.select_related("action", "measure")
+        .filter(codecision=event.codecision)
+        .first()
+    )
+    if link is None:
+        return
+    codecision, by = event.codecision, event.by
+    if codecision.status == CoDecisionStatus.APPROVED:
+        if codecision.purpose == Purpose.START:
+            action_start(
+                action=link.action,
+                referent=event.referent,
+                starts_on=event.starts_on or timezone.localdate(),
+                by=by,
+            )
+        else:
+            measure_renew(measure=link.measure, by=by, on=event.decided_on)
+    elif codecision.status == CoDecisionStatus.REJECTED and codecision.purpose == Purpose.START:
+        set_status(link.action, ActionStatus.REJECTED, by=by, reason="Co-décision refusée")
 
 
 @transaction.atomic
@@ -266,9 +303,7 @@ def measure_close(
 ) -> SupportMeasure:
     """Close a measure with its outcome; its action closes too. Nothing is deleted. With
     `expected_version`, refused if someone changed the measure since it was read."""
-    from codecision.services import codecision_cancel_open_renewals
-
-    measure = _locked(SupportMeasure, measure.pk, expected_version)
+    measure = locked(SupportMeasure, measure.pk, expected_version)
     if measure.status == MeasureStatus.CLOSED:
         raise DomainError("Cette mesure est déjà clôturée.")
     closed_on = closed_on or timezone.localdate()
@@ -281,14 +316,13 @@ def measure_close(
     measure.status = MeasureStatus.CLOSED
     measure.outcome, measure.outcome_detail, measure.closed_on = outcome, outcome_detail, closed_on
     measure.version += 1
-    _save(measure, by=by, reason=f"Clôture : {Outcome(outcome).label}")
-    codecision_cancel_open_renewals(measure=measure, by=by)
+    save_with_history(measure, by=by, reason=f"Clôture : {Outcome(outcome).label}")
+    for renewal in measure.renewal_codecisions.open().select_for_update(of=("self",)):
+        codecision_cancel(codecision=renewal, by=by, reason="Mesure clôturée avant la décision")
     set_status(
         measure.action, ActionStatus.CLOSED, by=by, reason=f"Clôture : {Outcome(outcome).label}"
     )
-    from funding.services import end_rent_reductions
-
-    end_rent_reductions(measure.action, after=closed_on, by=by)
+    events.publish(MeasureClosed(measure=measure, by=by, closed_on=closed_on))
     return measure
 
 
@@ -297,14 +331,14 @@ def objective_add(*, measure: SupportMeasure, by: User, text: str) -> MeasureObj
     if measure.status != MeasureStatus.ACTIVE:
         raise DomainError("On n'ajoute pas d'objectif à une mesure clôturée.")
     objective = MeasureObjective(measure=measure, text=text)
-    _save(objective, by=by)
+    save_with_history(objective, by=by)
     return objective
 
 
 @transaction.atomic
 def objective_set_status(*, objective: MeasureObjective, by: User, status: str) -> MeasureObjective:
     objective.status = status
-    _save(objective, by=by, reason="Avancement de l'objectif")
+    save_with_history(objective, by=by, reason="Avancement de l'objectif")
     return objective
 
 
@@ -327,7 +361,7 @@ def follow_up_create(
     follow_up = FollowUp(
         household=household, measure=measure, author=by, author_partner=by.partner, **data
     )
-    _save(follow_up, by=by)
+    save_with_history(follow_up, by=by)
     Household.objects.filter(pk=household.pk).update(updated_at=timezone.now())
     return follow_up
 
@@ -337,7 +371,7 @@ def action_update_tracking(
     *, action: Action, by: User, data: dict[str, Any], expected_version: int
 ) -> Action:
     """Update what the social workers track on an action (schemes, transfer progress, …)."""
-    action = _locked(Action, action.pk, expected_version)
+    action = locked(Action, action.pk, expected_version)
     if action.status == ActionStatus.CLOSED:
         raise DomainError("Cette action est clôturée : son suivi n'est plus modifiable.")
     steps = ["transfer_requested_on", "dwelling_offered_on", "offer_accepted_on", "moved_on"]
@@ -352,7 +386,7 @@ def action_update_tracking(
     for field, value in data.items():
         setattr(action, field, value)
     action.version += 1
-    _save(action, by=by, reason="Suivi de l'action")
+    save_with_history(action, by=by, reason="Suivi de l'action")
     return action
 
 
@@ -360,7 +394,7 @@ def action_update_tracking(
 def procedure_update(
     *, procedure: EvictionProcedure, by: User, data: dict[str, Any], expected_version: int
 ) -> EvictionProcedure:
-    procedure = _locked(EvictionProcedure, procedure.pk, expected_version)
+    procedure = locked(EvictionProcedure, procedure.pk, expected_version)
     for field, value in data.items():
         setattr(procedure, field, value)
     if (
@@ -382,7 +416,7 @@ def procedure_update(
             field="order_to_leave_extra_months",
         )
     procedure.version += 1
-    _save(procedure, by=by, reason="Étape de la procédure")
+    save_with_history(procedure, by=by, reason="Étape de la procédure")
     return procedure
 
 
@@ -390,7 +424,7 @@ def procedure_update(
 def sliding_lease_update(
     *, lease: SlidingLease, by: User, data: dict[str, Any], expected_version: int
 ) -> SlidingLease:
-    lease = _locked(SlidingLease, lease.pk, expected_version)
+    lease = locked(SlidingLease, lease.pk, expected_version)
     for field, value in data.items():
         setattr(lease, field, value)
     if lease.glide_on and not lease.sublease_signed_on:
@@ -400,7 +434,7 @@ def sliding_lease_update(
     if lease.glide_on and lease.sublease_signed_on and lease.glide_on < lease.sublease_signed_on:
         raise DomainError("Le glissement suit la sous-location.", field="glide_on")
     lease.version += 1
-    _save(
+    save_with_history(
         lease,
         by=by,
         reason="Glissement du bail" if "glide_on" in data and lease.glide_on else "Bail glissant",
@@ -419,7 +453,7 @@ def lease_review_create(*, lease: SlidingLease, by: User, data: dict[str, Any]) 
             "Le point d'étape suit la signature de la sous-location.", field="held_on"
         )
     review = LeaseReview(lease=lease, recorded_by=by, **data)
-    _save(review, by=by)
+    save_with_history(review, by=by)
     return review
 
 
@@ -428,7 +462,7 @@ def rent_reduction_create(
     *, action: Action, by: User, monthly_amount, starts_on: date, ends_on: date
 ) -> RentReduction:
     """A monthly rent reduction borne by the landlord (actions 1 and 2)."""
-    action = _locked(Action, action.pk)
+    action = locked(Action, action.pk)
     if not action.has_rent_reduction:
         raise DomainError("La minoration de loyer concerne les actions 1 et 2.")
     if action.status != ActionStatus.IN_PROGRESS:
@@ -442,10 +476,8 @@ def rent_reduction_create(
         ends_on=ends_on.replace(day=1),
         created_by=by,
     )
-    _save(reduction, by=by)
-    from funding.services import book_rent_reduction
-
-    book_rent_reduction(reduction, by=by)
+    save_with_history(reduction, by=by)
+    events.publish(RentReductionCreated(reduction=reduction, by=by))
     return reduction
 
 
@@ -454,5 +486,5 @@ def arrears_reading_create(*, action: Action, by: User, read_on: date, amount) -
     if action.kind != ActionKind.SOLVENCY:
         raise DomainError("Le suivi des impayés concerne l'action 2.")
     reading = ArrearsReading(action=action, read_on=read_on, amount=amount, created_by=by)
-    _save(reading, by=by)
+    save_with_history(reading, by=by)
     return reading

@@ -2,8 +2,7 @@
 follow-ups, and the coordinators' overview of active measures.
 
 Objects are reached through their household (actions.permissions: 404 for outsiders,
-logged); who may do what is said there; the rules are in actions.services and
-codecision.services.
+logged); who may do what is said there; the rules are in actions.services.
 """
 
 from datetime import timedelta
@@ -31,17 +30,21 @@ from actions.permissions import (
     can_close_measure,
     can_log_follow_up,
     can_manage_measure,
-    can_orient,
     can_reduce_rent,
     can_track,
+    ensure_can_close_measure,
+    ensure_can_log_follow_up,
+    ensure_can_orient,
+    ensure_can_reduce_rent,
+    ensure_can_request_renewal,
+    ensure_can_set_objectives,
+    ensure_can_track,
     get_action_or_404,
     get_measure_or_404,
-    require,
     visible_measures,
 )
-from codecision import services as codecision_services
+from core.errors import DomainError
 from households.permissions import HouseholdAction, get_household_or_404
-from partners.errors import DomainError
 
 
 def _apply_error(form, error: DomainError) -> None:
@@ -54,10 +57,7 @@ def _apply_error(form, error: DomainError) -> None:
 @require_http_methods(["GET", "POST"])
 def orientation_create(request: HttpRequest, household_pk: int) -> HttpResponse:
     household = get_household_or_404(request, household_pk, HouseholdAction.VIEW)
-    require(
-        can_orient(request.user, household),
-        "Une CESF oriente un locataire de son bailleur ; une association oriente un demandeur.",
-    )
+    ensure_can_orient(request.user, household)
     form = forms.OrientationForm(request.POST or None, household=household, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -198,12 +198,9 @@ SECTION_MESSAGES = {
 def action_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     action = get_action_or_404(request, pk)
     if section == "reduction":
-        require(can_reduce_rent(request.user, action), "La minoration relève du bailleur.")
+        ensure_can_reduce_rent(request.user, action)
     else:
-        require(
-            can_track(request.user, action),
-            "Le suivi de l'action revient au bailleur et à l'association concernés.",
-        )
+        ensure_can_track(request.user, action)
     form, save = _section(action, section, request)
     if form.is_valid():
         try:
@@ -273,7 +270,7 @@ def _measure_error(request, measure, key: str, form) -> HttpResponse:
 @require_POST
 def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_measure_or_404(request, pk)
-    require(can_manage_measure(request.user, measure), "Les objectifs relèvent du référent.")
+    ensure_can_set_objectives(request.user, measure)
     form = forms.ObjectiveForm(request.POST)
     if form.is_valid():
         try:
@@ -289,7 +286,7 @@ def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def objective_status(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_measure_or_404(request, pk)
-    require(can_manage_measure(request.user, measure), "Les objectifs relèvent du référent.")
+    ensure_can_set_objectives(request.user, measure)
     form = forms.ObjectiveStatusForm(request.POST)
     if form.is_valid():
         objective = measure.objectives.filter(pk=form.cleaned_data["objective"]).first()
@@ -306,14 +303,11 @@ def objective_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def renewal_request(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_measure_or_404(request, pk)
-    require(
-        can_manage_measure(request.user, measure),
-        "Le renouvellement est demandé par l'association qui porte la mesure.",
-    )
+    ensure_can_request_renewal(request.user, measure)
     form = forms.RenewalRequestForm(request.POST)
     if form.is_valid():
         try:
-            codecision = codecision_services.renewal_request(
+            codecision = services.renewal_request(
                 measure=measure, by=request.user, comment=form.cleaned_data["comment"]
             )
         except DomainError as error:
@@ -329,10 +323,7 @@ def renewal_request(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def measure_close(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_measure_or_404(request, pk)
-    require(
-        can_close_measure(request.user, measure),
-        "La clôture revient au référent de la mesure ou à la coordination.",
-    )
+    ensure_can_close_measure(request.user, measure)
     form = forms.ClosureForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -359,10 +350,7 @@ def measure_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def follow_up_create(request: HttpRequest, household_pk: int) -> HttpResponse:
     household = get_household_or_404(request, household_pk, HouseholdAction.VIEW)
-    require(
-        can_log_follow_up(request.user, household),
-        "Les suivis sont notés par les travailleurs sociaux qui accompagnent le ménage.",
-    )
+    ensure_can_log_follow_up(request.user, household)
     measures = SupportMeasure.objects.filter(
         action__household=household, status=MeasureStatus.ACTIVE
     ).select_related("action")

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from codecision.models import Answer, CommitteeSession, Side
+from codecision.models import Answer, CommitteeSession, Purpose, Side
 from codecision.services import ARBITRATION_REJECT, ARBITRATION_REOPEN
 from partners.models import Membership, Role, User
 
@@ -38,14 +38,14 @@ class AnswerForm(forms.Form):
     def __init__(self, *args, codecision, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["referent"].queryset = caseworkers_of(codecision.association)
-        if user.role == Role.COORDINATOR:
+        if user.is_coordinator:
             self.fields["session"].queryset = CommitteeSession.objects.filter(
                 signed_off_at__isnull=True
             )
         else:
             del self.fields["side"]
             del self.fields["session"]
-        if codecision.purpose != "start":
+        if codecision.purpose != Purpose.START:
             del self.fields["referent"]
             del self.fields["starts_on"]
 
@@ -87,8 +87,8 @@ class CommitteeSessionForm(forms.Form):
         self.fields["held_on"].initial = timezone.localdate()
         self.fields["codecisions"].queryset = open_codecisions
         self.fields["codecisions"].label_from_instance = lambda c: (
-            f"{c.action.household.reference} — {c.action.household.name} : "
-            f"{c.action.get_kind_display()} ({c.get_purpose_display().lower()}, "
+            f"{c.household.reference} — {c.household.name} : "
+            f"{c.get_kind_display()} ({c.get_purpose_display().lower()}, "
             f"{c.get_status_display().lower()})"
         )
         roles = Membership.objects.exclude(role=Role.FUNDER_VIEWER).values("user_id")

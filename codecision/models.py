@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from actions.models import Action, SupportMeasure
+from households.models import PRIVACY_HELP, ActionKind, Diagnostic, Household
 from partners.models import Partner
 
 
@@ -36,6 +36,10 @@ class Answer(models.TextChoices):
     APPROVE = "approve", "Approuve"
     REJECT = "reject", "Refuse"
     ADJOURN = "adjourn", "Demande l'ajournement"
+
+
+# A side that approved or refused has decided; an adjournment waits for another answer.
+DECIDING_ANSWERS = [Answer.APPROVE, Answer.REJECT]
 
 
 class CommitteeSession(models.Model):
@@ -81,10 +85,10 @@ class CoDecisionQuerySet(models.QuerySet):
     def waiting_for(self, partner: Partner):
         """Open co-decisions where `partner` is a side that has not approved or rejected."""
         if partner.is_landlord:
-            mine = models.Q(landlord=partner) & ~models.Q(landlord_answer__in=["approve", "reject"])
+            mine = models.Q(landlord=partner) & ~models.Q(landlord_answer__in=DECIDING_ANSWERS)
         elif partner.is_association:
             mine = models.Q(association=partner) & ~models.Q(
-                association_answer__in=["approve", "reject"]
+                association_answer__in=DECIDING_ANSWERS
             )
         else:
             return self.none()
@@ -92,28 +96,49 @@ class CoDecisionQuerySet(models.QuerySet):
 
 
 class CoDecision(models.Model):
-    """Joint decision of one landlord and one association on starting or renewing an action.
+    """Joint decision of one landlord and one association on a household: to start one of
+    the four actions, or to renew its measure.
+
+    A co-decision knows what is proposed (the action kind), for which household, by whom and
+    why; it knows nothing of the action it starts or the measure it renews: the app that
+    asked for it (actions) keeps that link and hears the decision (codecision.events).
 
     Approved only when both sides have approved. The latest answer of each side is kept on
     the row (for lists); every answer is kept in CoDecisionAnswer (nothing is overwritten)."""
 
-    action = models.ForeignKey(
-        Action, verbose_name="action", on_delete=models.PROTECT, related_name="codecisions"
+    household = models.ForeignKey(
+        Household, verbose_name="ménage", on_delete=models.PROTECT, related_name="codecisions"
     )
+    kind = models.CharField("action proposée", max_length=30, choices=ActionKind.choices)
     purpose = models.CharField("objet", max_length=10, choices=Purpose.choices)
-    measure = models.ForeignKey(
-        SupportMeasure,
-        on_delete=models.PROTECT,
-        related_name="renewal_codecisions",
-        null=True,
-        blank=True,
-        verbose_name="mesure",
-    )
     landlord = models.ForeignKey(
         Partner, verbose_name="bailleur", on_delete=models.PROTECT, related_name="+"
     )
     association = models.ForeignKey(
         Partner, verbose_name="association", on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name="proposée par",
+    )
+    proposed_by_partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name="structure qui propose",
+    )
+    reason = models.TextField("motif", blank=True, help_text=PRIVACY_HELP)
+    diagnostic = models.ForeignKey(
+        Diagnostic,
+        verbose_name="diagnostic",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     status = models.CharField(
         "état", max_length=20, choices=CoDecisionStatus.choices, default=CoDecisionStatus.PENDING
@@ -150,10 +175,6 @@ class CoDecision(models.Model):
         verbose_name = "co-décision"
         ordering = ["-opened_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(purpose="renewal") | models.Q(measure__isnull=False),
-                name="renewal_codecision_names_its_measure",
-            ),
             models.CheckConstraint(
                 condition=~models.Q(status="approved")
                 | (models.Q(landlord_answer="approve") & models.Q(association_answer="approve")),

@@ -1,9 +1,13 @@
-"""Co-decision steps: open, answer, arbitrate, renew, and committee sessions.
+"""Co-decision steps: open, answer, arbitrate, cancel, and committee sessions.
 
 A co-decision is approved only when the landlord and the association have both approved
-(DESIGN.md section 3). Answers are rows of their own: two partners answering at the same
-moment both keep their answer, because the co-decision row is locked while each answer is
-applied and the status is computed from both sides' latest answers.
+(docs/DESIGN.md section 3). Answers are rows of their own: two partners answering at the
+same moment both keep their answer, because the co-decision row is locked while each answer
+is applied and the status is computed from both sides' latest answers.
+
+What follows a decision (an action starts, a measure is renewed, an action is rejected) is
+not decided here: the decision is published (codecision.events.CoDecisionDecided) and the
+app that asked for the co-decision acts on it, in the same transaction.
 """
 
 from datetime import date, datetime
@@ -11,8 +15,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
-from actions import services as action_services
-from actions.models import Action, ActionStatus, SupportMeasure
+from codecision.events import CoDecisionDecided, CoDecisionOpened
 from codecision.models import (
     Answer,
     CoDecision,
@@ -22,8 +25,12 @@ from codecision.models import (
     Purpose,
     Side,
 )
-from partners.errors import DomainError
-from partners.models import Role, User
+from core import events
+from core.errors import DomainError
+from core.history import save_with_history
+from core.locking import locked
+from households.models import Diagnostic, Household
+from partners.models import Partner, User
 
 ARBITRATION_REJECT = "reject"
 ARBITRATION_REOPEN = "reopen"
@@ -31,25 +38,30 @@ ARBITRATION_REOPEN = "reopen"
 
 def codecision_open(
     *,
-    action: Action,
+    household: Household,
+    kind: str,
+    landlord: Partner,
+    association: Partner,
     by: User,
     purpose: str = Purpose.START,
-    measure: SupportMeasure | None = None,
-    comment: str = "",
+    reason: str = "",
+    diagnostic: Diagnostic | None = None,
 ) -> CoDecision:
+    """Open a co-decision of `landlord` and `association` on `household`, proposed by `by`
+    for `reason`; both sides are told it waits for their answer (CoDecisionOpened)."""
     codecision = CoDecision(
-        action=action,
+        household=household,
+        kind=kind,
         purpose=purpose,
-        measure=measure,
-        landlord=action.landlord,
-        association=action.association,
+        landlord=landlord,
+        association=association,
+        proposed_by=by,
+        proposed_by_partner=by.partner,
+        reason=reason,
+        diagnostic=diagnostic,
     )
-    reason = f"Ouverture : {Purpose(purpose).label}" + (f" — {comment}" if comment else "")
-    action_services._save(codecision, by=by, reason=reason)
-    from codecision.tasks import notify_codecision_opened
-    from logement_toujours.queue import enqueue_on_commit
-
-    enqueue_on_commit(notify_codecision_opened, codecision.pk)
+    save_with_history(codecision, by=by, reason=f"Ouverture : {Purpose(purpose).label}")
+    events.publish(CoDecisionOpened(codecision=codecision))
     return codecision
 
 
@@ -81,15 +93,15 @@ def codecision_answer(
 ) -> CoDecision:
     """Record one side's answer. A coordinator records a side's answer given in a committee.
 
-    When both sides have approved: a start co-decision starts the action and opens its
-    measure (the association names the referent); a renewal co-decision renews the measure,
-    if it is taken before the measure ends."""
-    codecision = CoDecision.objects.select_for_update(of=("self",)).get(pk=codecision.pk)
+    When both sides have approved, or both refused, the decision is published: for a start,
+    with the referent the association named and the measure's first day (`starts_on`); the
+    workflow then starts the action, renews the measure or rejects the action."""
+    codecision = locked(CoDecision, codecision.pk)
     if not codecision.is_open:
         raise DomainError(
             f"Cette co-décision est close ({codecision.get_status_display().lower()})."
         )
-    if by.role == Role.COORDINATOR:
+    if by.is_coordinator:
         if side not in Side.values or session is None:
             raise DomainError(
                 "La coordination enregistre la réponse d'une partie lors d'un comité.",
@@ -111,7 +123,7 @@ def codecision_answer(
         and answer == Answer.APPROVE
     )
     if needs_referent and (
-        referent is None or referent.role != Role.CASEWORKER or referent.partner != partner
+        referent is None or not referent.is_caseworker or referent.partner != partner
     ):
         raise DomainError(
             "En approuvant, l'association désigne le référent de la mesure parmi ses "
@@ -141,27 +153,28 @@ def codecision_answer(
 
 def _decide(codecision: CoDecision, *, by: User, reason: str, starts_on: date | None) -> None:
     now = timezone.now()
-    if codecision.status in (CoDecisionStatus.APPROVED, CoDecisionStatus.REJECTED):
+    decided = codecision.status in (CoDecisionStatus.APPROVED, CoDecisionStatus.REJECTED)
+    if decided:
         codecision.decided_at = now
-    action_services._save(codecision, by=by, reason=reason)
-    action = codecision.action
-    if codecision.status == CoDecisionStatus.APPROVED:
-        if codecision.purpose == Purpose.START:
-            referent = codecision.answers.filter(side=Side.ASSOCIATION, answer=Answer.APPROVE)
-            action_services.action_start(
-                action=action,
-                referent=referent.latest("answered_at", "pk").referent,
-                starts_on=starts_on or timezone.localdate(),
+    save_with_history(codecision, by=by, reason=reason)
+    if decided:
+        events.publish(
+            CoDecisionDecided(
+                codecision=codecision,
                 by=by,
+                decided_on=timezone.localdate(now),
+                starts_on=starts_on,
+                referent=_referent(codecision),
             )
-        else:
-            action_services.measure_renew(
-                measure=codecision.measure, by=by, on=timezone.localdate(now)
-            )
-    elif codecision.status == CoDecisionStatus.REJECTED and codecision.purpose == Purpose.START:
-        action_services.set_status(
-            action, ActionStatus.REJECTED, by=by, reason="Co-décision refusée"
         )
+
+
+def _referent(codecision: CoDecision) -> User | None:
+    """The measure's referent named by the association when it approved a start."""
+    if codecision.status != CoDecisionStatus.APPROVED or codecision.purpose != Purpose.START:
+        return None
+    approvals = codecision.answers.filter(side=Side.ASSOCIATION, answer=Answer.APPROVE)
+    return approvals.latest("answered_at", "pk").referent
 
 
 @transaction.atomic
@@ -170,9 +183,9 @@ def codecision_arbitrate(
 ) -> CoDecision:
     """A coordinator settles a disagreement: rejects the proposal, or reopens it so that both
     sides answer again. Arbitration never approves on a side's behalf (both must approve)."""
-    if by.role != Role.COORDINATOR:
+    if not by.is_coordinator:
         raise DomainError("L'arbitrage revient à la coordination du dispositif.")
-    codecision = CoDecision.objects.select_for_update(of=("self",)).get(pk=codecision.pk)
+    codecision = locked(CoDecision, codecision.pk)
     if codecision.status != CoDecisionStatus.DISAGREEMENT:
         raise DomainError("La coordination arbitre un désaccord entre les deux parties.")
     if not comment.strip():
@@ -184,29 +197,23 @@ def codecision_arbitrate(
     elif decision == ARBITRATION_REOPEN:
         codecision.status = CoDecisionStatus.PENDING
         codecision.landlord_answer = codecision.association_answer = ""
-        action_services._save(codecision, by=by, reason=f"Arbitrage : nouvel examen — {comment}")
+        save_with_history(codecision, by=by, reason=f"Arbitrage : nouvel examen — {comment}")
     else:
         raise DomainError("Choisissez le refus ou un nouvel examen.", field="decision")
     return codecision
 
 
 @transaction.atomic
-def renewal_request(*, measure: SupportMeasure, by: User, comment: str = "") -> CoDecision:
-    """Ask for the single renewal of a measure: opens a renewal co-decision."""
-    measure = SupportMeasure.objects.select_for_update(of=("self",)).get(pk=measure.pk)
-    action_services.measure_check_renewable(measure, timezone.localdate())
-    if measure.renewal_codecisions.open().exists():
-        raise DomainError("Un renouvellement de cette mesure est déjà en co-décision.")
-    return codecision_open(
-        action=measure.action, by=by, purpose=Purpose.RENEWAL, measure=measure, comment=comment
-    )
-
-
-def codecision_cancel_open_renewals(*, measure: SupportMeasure, by: User) -> None:
-    for codecision in measure.renewal_codecisions.open().select_for_update(of=("self",)):
-        codecision.status = CoDecisionStatus.REJECTED
-        codecision.decided_at = timezone.now()
-        action_services._save(codecision, by=by, reason="Mesure clôturée avant la décision")
+def codecision_cancel(*, codecision: CoDecision, by: User, reason: str) -> CoDecision:
+    """Close an open co-decision without the parties' decision, because what it was to decide
+    is over (the measure to renew is closed): it ends refused, nothing follows from it."""
+    codecision = locked(CoDecision, codecision.pk)
+    if not codecision.is_open:
+        return codecision
+    codecision.status = CoDecisionStatus.REJECTED
+    codecision.decided_at = timezone.now()
+    save_with_history(codecision, by=by, reason=reason)
+    return codecision
 
 
 @transaction.atomic
@@ -219,7 +226,7 @@ def committee_session_create(
     other_participants: str = "",
 ) -> CommitteeSession:
     """Group open co-decisions into a committee session (its agenda)."""
-    if by.role != Role.COORDINATOR:
+    if not by.is_coordinator:
         raise DomainError("Les comités sont organisés par la coordination.")
     closed = [c for c in codecisions if not c.is_open]
     if closed:
@@ -227,7 +234,7 @@ def committee_session_create(
     session = CommitteeSession(
         held_on=held_on, created_by=by, other_participants=other_participants
     )
-    action_services._save(session, by=by)
+    save_with_history(session, by=by)
     session.participants.set(participants)
     CoDecision.objects.filter(pk__in=[c.pk for c in codecisions]).update(session=session)
     return session
@@ -237,14 +244,14 @@ def committee_session_create(
 def committee_session_sign_off(
     *, session: CommitteeSession, by: User, notes: str = ""
 ) -> CommitteeSession:
-    if by.role != Role.COORDINATOR:
+    if not by.is_coordinator:
         raise DomainError("Le compte rendu est validé par la coordination.")
-    session = CommitteeSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
+    session = locked(CommitteeSession, session.pk)
     if session.signed_off_at:
         raise DomainError("Ce compte rendu est déjà validé.")
     session.notes = notes or session.notes
     session.signed_off_by, session.signed_off_at = by, timezone.now()
-    action_services._save(session, by=by, reason="Compte rendu validé")
+    save_with_history(session, by=by, reason="Compte rendu validé")
     return session
 
 

@@ -1,54 +1,51 @@
 """Co-decision pages: decisions waiting for my partner, one co-decision, committees.
 
-Access: co-decisions are reached through their household (actions.permissions), so an
-outsider gets 404 (logged); who may answer, arbitrate or run a committee is said by
-actions.permissions; the rules themselves are in codecision.services.
+Access: co-decisions are reached through their household (codecision.permissions), so an
+outsider gets 404 (logged); who may answer, arbitrate or run a committee is said there; the
+rules themselves are in codecision.services. What a co-decision decides on (the action, the
+measure) is described by the app that opened it (codecision.subjects).
 """
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from actions.permissions import (
-    can_answer,
-    can_arbitrate,
-    can_manage_committees,
-    get_codecision_or_404,
-    require,
-)
-from codecision import services
+from codecision import services, subjects
 from codecision.forms import AnswerForm, ArbitrationForm, CommitteeSessionForm, SignOffForm
 from codecision.models import CoDecision, CoDecisionAnswer, CoDecisionStatus, CommitteeSession
-from households.models import AccessAction, Household
-from households.permissions import access_log_record, can_open_caseload
-from partners.errors import DomainError
-from partners.models import Role
+from codecision.permissions import (
+    can_answer,
+    can_arbitrate,
+    ensure_can_answer,
+    ensure_can_arbitrate,
+    ensure_can_manage_committees,
+    get_codecision_or_404,
+    visible_codecisions,
+)
+from core.errors import DomainError
+from core.pdf import render_pdf
+from households.models import AccessAction
+from households.permissions import access_log_record
 
 
 def pending_for(user):
     """The co-decisions waiting for `user`'s partner (all open ones for coordinators)."""
-    codecisions = CoDecision.objects.filter(
-        action__household__in=Household.objects.visible_to(user).values("pk")
-    )
-    if user.role == Role.COORDINATOR:
-        codecisions = codecisions.open()
-    else:
-        codecisions = codecisions.waiting_for(user.partner)
-    return codecisions
+    codecisions = visible_codecisions(user)
+    if user.is_coordinator:
+        return codecisions.open()
+    return codecisions.waiting_for(user.partner)
 
 
 def pending(request: HttpRequest) -> HttpResponse:
     """« Décisions en attente »."""
-    if not can_open_caseload(request.user):
-        raise PermissionDenied("Votre rôle ne donne pas accès aux dossiers nominatifs.")
     codecisions = (
         pending_for(request.user)
-        .select_related("action__household", "action__orientation", "landlord", "association")
+        .select_related("household", "landlord", "association")
         .order_by("opened_at", "pk")
     )
     page = Paginator(codecisions, settings.HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
@@ -60,17 +57,14 @@ def _detail_context(request: HttpRequest, codecision: CoDecision, **forms) -> di
     answers = codecision.answers.select_related(
         "answered_by", "partner", "referent", "session"
     ).order_by("answered_at", "pk")
-    orientation = codecision.action.orientation
     context = {
         "codecision": codecision,
-        "household": codecision.action.household,
-        "action": codecision.action,
-        "orientation": orientation,
-        "diagnostic": orientation.diagnostic,
+        "household": codecision.household,
+        "subject": subjects.describe(codecision),
+        "diagnostic": codecision.diagnostic,
         "answers": answers,
         "can_answer": can_answer(user, codecision),
         "can_arbitrate": can_arbitrate(user) and codecision.status == CoDecisionStatus.DISAGREEMENT,
-        "is_coordinator": user.role == Role.COORDINATOR,
     }
     if context["can_answer"]:
         context["answer_form"] = forms.get("answer_form") or AnswerForm(
@@ -89,10 +83,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     codecision = get_codecision_or_404(request, pk)
-    require(
-        can_answer(request.user, codecision),
-        "Votre structure n'a pas à répondre à cette co-décision, ou elle est close.",
-    )
+    ensure_can_answer(request.user, codecision)
     form = AnswerForm(request.POST, codecision=codecision, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
@@ -124,7 +115,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def arbitrate(request: HttpRequest, pk: int) -> HttpResponse:
     codecision = get_codecision_or_404(request, pk)
-    require(can_arbitrate(request.user), "L'arbitrage revient à la coordination du dispositif.")
+    ensure_can_arbitrate(request.user)
     form = ArbitrationForm(request.POST)
     if form.is_valid():
         try:
@@ -146,12 +137,8 @@ def arbitrate(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Committees (coordinators) ------------------------------------------------------------
 
 
-def _require_coordinator(request: HttpRequest) -> None:
-    require(can_manage_committees(request.user), "Les comités sont réservés à la coordination.")
-
-
 def session_list(request: HttpRequest) -> HttpResponse:
-    _require_coordinator(request)
+    ensure_can_manage_committees(request.user)
     sessions = CommitteeSession.objects.select_related("signed_off_by").prefetch_related(
         "codecisions"
     )
@@ -161,11 +148,11 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest) -> HttpResponse:
-    _require_coordinator(request)
+    ensure_can_manage_committees(request.user)
     open_codecisions = (
         CoDecision.objects.open()
         .filter(session__isnull=True)
-        .select_related("action__household")
+        .select_related("household")
         .order_by("opened_at")
     )
     form = CommitteeSessionForm(request.POST or None, open_codecisions=open_codecisions)
@@ -189,7 +176,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 
 def _session_context(session: CommitteeSession, form=None) -> dict:
     codecisions = session.codecisions.select_related(
-        "action__household", "landlord", "association"
+        "household", "landlord", "association"
     ).prefetch_related(
         Prefetch(
             "answers",
@@ -207,14 +194,14 @@ def _session_context(session: CommitteeSession, form=None) -> dict:
 
 
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_coordinator(request)
+    ensure_can_manage_committees(request.user)
     session = get_object_or_404(CommitteeSession.objects.select_related("signed_off_by"), pk=pk)
     return render(request, "codecision/session_detail.html", _session_context(session))
 
 
 @require_POST
 def session_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_coordinator(request)
+    ensure_can_manage_committees(request.user)
     session = get_object_or_404(CommitteeSession, pk=pk)
     form = SignOffForm(request.POST)
     if form.is_valid():
@@ -234,17 +221,13 @@ def session_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 def session_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The committee minutes as a PDF (coordinators)."""
-    from django.utils import timezone
-
-    from households.pdf import render_pdf
-
-    _require_coordinator(request)
+    ensure_can_manage_committees(request.user)
     session = get_object_or_404(CommitteeSession.objects.select_related("signed_off_by"), pk=pk)
     context = _session_context(session)
     context.update(exported_by=request.user, exported_at=timezone.localtime())
-    pdf = render_pdf("pdf/committee_minutes.html", context)
+    pdf = render_pdf("codecision/committee_minutes.html", context)
     # The minutes name every household examined: each export is in their access log.
-    for household_pk in {c.action.household_id for c in context["codecisions"]}:
+    for household_pk in {c.household_id for c in context["codecisions"]}:
         access_log_record(
             user=request.user,
             household_pk=household_pk,

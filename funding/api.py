@@ -11,10 +11,10 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import DATE_RANGE, ROW_ID, filter_dates, filter_partner, object_pk, query_id
 from funding import services
 from funding.models import FundingKind, LedgerEntry
 from funding.permissions import budget_scope
-from households.api import DATE_RANGE, ROW_ID, filter_dates, filter_partner, object_pk, query_id
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):

@@ -2,32 +2,36 @@
 a partner manager sees its own partner's lines; nobody else. Entries are typed by
 coordinators."""
 
-from django.core.exceptions import PermissionDenied
-
-from partners.models import Partner, Role, User
+from core.errors import AccessRefused, refuse_unless
+from partners.models import Partner, PartnerKind, Role, User
 
 WHOLE_PROGRAMME = {Role.COORDINATOR, Role.FUNDER_VIEWER}
+# Partners whose managers see their own lines.
+OWN_LINES_KINDS = {PartnerKind.LANDLORD, PartnerKind.ASSOCIATION}
+
+
+def can_see_budget(user: User) -> bool:
+    return user.role in WHOLE_PROGRAMME or (
+        user.is_manager and user.partner is not None and user.partner.kind in OWN_LINES_KINDS
+    )
 
 
 def budget_scope(user: User) -> Partner | None:
-    """None for the whole programme, or the only partner whose lines the user may see."""
+    """None for the whole programme, or the only partner whose lines the user may see;
+    AccessRefused for anybody else."""
     if user.role in WHOLE_PROGRAMME:
         return None
-    if (
-        user.role == Role.MANAGER
-        and user.partner
-        and user.partner.kind
-        in (
-            "landlord",
-            "association",
-        )
-    ):
+    if can_see_budget(user):
         return user.partner
-    raise PermissionDenied(
+    raise AccessRefused(
         "Le budget est réservé à la coordination, aux financeurs et aux "
         "responsables des partenaires."
     )
 
 
 def can_enter(user: User) -> bool:
-    return user.role == Role.COORDINATOR
+    return user.is_coordinator
+
+
+def ensure_can_enter(user: User) -> None:
+    refuse_unless(can_enter(user), "Les écritures sont saisies par la coordination.")

@@ -14,9 +14,10 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from actions.models import SupportMeasure
+from core.errors import DomainError
 from funding.models import FundingKind, FundingSource, LedgerEntry, YearlyBudget
-from partners.errors import DomainError
-from partners.models import Partner, Role, User
+from partners.models import Partner, User
 
 ZERO = Decimal("0.00")
 
@@ -77,7 +78,7 @@ def book_rent_reduction(reduction, *, by: User | None) -> list[LedgerEntry]:
 
 
 def _require_coordinator(by: User) -> None:
-    if by.role != Role.COORDINATOR:
+    if not by.is_coordinator:
         raise DomainError("Les écritures du budget sont saisies par la coordination.")
 
 
@@ -241,8 +242,6 @@ def _supported(entries) -> tuple[int, int, int]:
     """Households, measures and measure-months the year's flat fees paid for (funders count
     all three). A fee typed for several measures at once (no household named) counts one
     household and 6 months per measure."""
-    from actions.models import SupportMeasure
-
     fees = entries.filter(kind=FundingKind.FLAT_FEE)
     measures = fees.aggregate(n=Sum("measures_count"))["n"] or 0
     by_household = (

@@ -5,19 +5,18 @@ import io
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from core.errors import DomainError
+from core.templatetags.fr_format import euros
 from funding import services
 from funding.forms import CorrectionForm, EntryForm, LedgerFilterForm, SourceForm
 from funding.models import LedgerEntry
-from funding.permissions import budget_scope, can_enter
-from households.templatetags.fr_format import euros
-from partners.errors import DomainError
+from funding.permissions import budget_scope, can_enter, ensure_can_enter
 
 CHART_WIDTH = 520
 
@@ -118,8 +117,7 @@ def ledger(request: HttpRequest, year: int) -> HttpResponse:
 
 def _require_entry(request: HttpRequest) -> None:
     budget_scope(request.user)
-    if not can_enter(request.user):
-        raise PermissionDenied("Les écritures sont saisies par la coordination.")
+    ensure_can_enter(request.user)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,36 +1,22 @@
 """Households, members and diagnostics through the API: the same access layer and services
 as the pages (households.permissions, households.services)."""
 
-from datetime import date
-
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.http import Http404, HttpResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from core.api import DATE_RANGE, MAX_ID, ROW_ID, filter_dates, object_pk, query_id
+from core.errors import DomainError
 from households import services
 from households.models import Diagnostic, Household, HouseholdMember, HousingStatus
 from households.permissions import (
     HouseholdAction,
-    can_create_household,
-    can_open_caseload,
+    ensure_can_create_household,
+    ensure_can_open_caseload,
     get_household_or_404,
 )
-from partners.errors import DomainError
 from partners.models import Partner
-
-MAX_ID = 2**63 - 1  # the largest id a database row may have
-ROW_ID = "[0-9]{1,18}"  # an id in a URL: longer ones are simply not found
-# The dates every list filters on: ?since= and ?until=, both inclusive (filter_dates).
-DATE_RANGE = [
-    OpenApiParameter("since", OpenApiTypes.DATE, description="À partir du (AAAA-MM-JJ, inclus)"),
-    OpenApiParameter("until", OpenApiTypes.DATE, description="Jusqu'au (AAAA-MM-JJ, inclus)"),
-]
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -136,14 +122,6 @@ class DiagnosticSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class PDFRenderer(BaseRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return JSONRenderer().render(data) if not isinstance(data, bytes) else data
-
-
 def _write_data(serializer, household: Household | None = None) -> tuple[dict, list]:
     """The household's fields and its members; a member sent with its id is that member of
     this household (any other id is unknown)."""
@@ -195,8 +173,7 @@ class HouseholdViewSet(
 
     def get_queryset(self):
         user = self.request.user
-        if not can_open_caseload(user):
-            raise PermissionDenied("Votre rôle ne donne pas accès aux dossiers nominatifs.")
+        ensure_can_open_caseload(user)
         households = Household.objects.visible_to(user).select_related("landlord")
         params = self.request.query_params
         if params.get("q"):
@@ -220,8 +197,7 @@ class HouseholdViewSet(
         return Response(HouseholdSerializer(self.get_object()).data)
 
     def create(self, request, *args, **kwargs):
-        if not can_create_household(request.user):
-            raise PermissionDenied("Votre rôle ne permet pas d'ouvrir un dossier.")
+        ensure_can_create_household(request.user)
         serializer = HouseholdSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data, members = _write_data(serializer)
@@ -277,79 +253,3 @@ class HouseholdViewSet(
             household=household, by=request.user, data=serializer.validated_data
         )
         return Response(DiagnosticSerializer(diagnostic).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(
-        summary="Résumé du dossier en PDF",
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="resume-pdf",
-        filter_backends=[],
-        pagination_class=None,
-        renderer_classes=[JSONRenderer, PDFRenderer],
-    )
-    def summary_pdf(self, request, pk=None):
-        from households.pdf import render_pdf
-        from households.summary import case_summary
-
-        household = get_household_or_404(request, object_pk(pk), HouseholdAction.EXPORT)
-        pdf = render_pdf(
-            "pdf/case_summary.html", {"summary": case_summary(household, request.user)}
-        )
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{household.reference}.pdf"'
-        return response
-
-
-def query_id(value) -> int | None:
-    """An id from the URL or the query string (ASCII digits, within a row id's range)."""
-    if isinstance(value, int):
-        return value if 0 < value <= MAX_ID else None
-    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
-        return None
-    number = int(value)
-    return number if 0 < number <= MAX_ID else None
-
-
-def object_pk(value) -> int:
-    """An id from the URL; anything else is a missing object (404)."""
-    number = query_id(value)
-    if number is None:
-        raise Http404("Introuvable")
-    return number
-
-
-def id_field(**kwargs) -> serializers.IntegerField:
-    """An id in a request body: out of range is a 400 on the field, never a server error."""
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
-
-
-def query_date(value: str | None) -> date | None:
-    """A date from the query string (AAAA-MM-JJ); anything else filters nothing."""
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def filter_dates(queryset, params, lookup: str):
-    """Rows whose date `lookup` falls within ?since= and ?until= (both inclusive)."""
-    since, until = query_date(params.get("since")), query_date(params.get("until"))
-    if since:
-        queryset = queryset.filter(**{f"{lookup}__gte": since})
-    if until:
-        queryset = queryset.filter(**{f"{lookup}__lte": until})
-    return queryset
-
-
-def filter_partner(queryset, params, *paths: str):
-    """Rows where the partner of ?partner= stands at one of `paths`."""
-    partner = query_id(params.get("partner"))
-    if not partner:
-        return queryset
-    either = Q()
-    for path in paths:
-        either |= Q(**{path: partner})
-    return queryset.filter(either)

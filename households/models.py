@@ -6,7 +6,6 @@ from django.db import connection, models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from actions.choices import ActionKind
 from partners.models import Partner
 
 PRIVACY_HELP = (
@@ -14,6 +13,16 @@ PRIVACY_HELP = (
     "sans jugement ni détail médical inutile."
 )
 money = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
+
+
+class ActionKind(models.TextChoices):
+    """The programme's four graded actions: a diagnostic proposes one, an orientation and its
+    co-decision name one, the action carries it out (actions.models)."""
+
+    ENERGY = "energy", "Action 1 — mutation « énergie »"
+    SOLVENCY = "solvency", "Action 2 — mutation « solvabilisation »"
+    SLIDING_LEASE_EVICTION = "sliding_lease_eviction", "Action 3 — bail glissant à l'assignation"
+    SCATTERED_HOUSING = "scattered_housing", "Action 4 — hébergement / bail glissant en diffus"
 
 
 class HousingStatus(models.TextChoices):
@@ -220,7 +229,8 @@ class SchemeStatus(models.TextChoices):
 
 
 class Diagnostic(models.Model):
-    """The CESF's social and financial diagnostic (DOMAIN_RULES.md, what a diagnostic records)."""
+    """The CESF's social and financial diagnostic (docs/DOMAIN_RULES.md: what a diagnostic
+    records)."""
 
     household = models.ForeignKey(
         Household, verbose_name="ménage", on_delete=models.PROTECT, related_name="diagnostics"
@@ -321,7 +331,7 @@ class Diagnostic(models.Model):
     def __str__(self) -> str:
         return f"Diagnostic du {self.made_on:%d/%m/%Y}"
 
-    # Figures (DOMAIN_RULES.md, figures computed from a diagnostic)
+    # Figures (docs/DOMAIN_RULES.md, figures computed from a diagnostic)
 
     @property
     def total_resources(self) -> Decimal:
@@ -378,7 +388,7 @@ def _percent(ratio: Decimal) -> Decimal:
     return (ratio * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-# Object permissions in guardian's direct foreign-key tables (DESIGN.md section 5): one row per
+# Object permissions in guardian's direct foreign-key tables (docs/DESIGN.md section 5): one row per
 # household, partner group and permission, so lists filter by a join on indexed columns.
 
 

@@ -1,4 +1,4 @@
-"""Who may see and do what on a household: the one access layer (DESIGN.md section 5).
+"""Who may see and do what on a household: the one access layer (docs/DESIGN.md section 5).
 
 Every list, page, form, export and API endpoint goes through `Household.objects.visible_to`
 or `get_household_or_404`; no view filters households by hand.
@@ -12,15 +12,19 @@ or `get_household_or_404`; no view filters households by hand.
   CESF and caseworkers may also change them and write diagnostics; managers read only.
 - Funder viewers see no named household at all.
 - An outsider asking for a household gets 404 and the attempt is written to the access log.
+
+Each decision has a `can_…` function (for pages that show or hide a button) and an
+`ensure_can_…` function that raises AccessRefused with its own French message (for the
+pages and the API that act).
 """
 
 from enum import StrEnum
 
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest
 
+from core.errors import refuse_unless
 from households.models import (
     AccessAction,
     AccessLogEntry,
@@ -61,7 +65,7 @@ def visible_households_filter(queryset, user: User, household: str = "pk"):
     the queryset's rows to their household ("pk" for households themselves)."""
     if not user.is_authenticated or user.role is None:
         return queryset.none()
-    if user.role == Role.COORDINATOR:
+    if user.is_coordinator:
         return queryset
     if user.role not in CASELOAD_ROLES:
         return queryset.none()
@@ -86,27 +90,47 @@ def _group_has_perm(user: User, codename: str, household: str = "pk") -> Exists:
 
 
 def can_open_caseload(user: User) -> bool:
+    """Named households at all (« Mes ménages », co-decisions, measures): not funders."""
     return user.role in CASELOAD_ROLES
 
 
+def ensure_can_open_caseload(user: User) -> None:
+    refuse_unless(can_open_caseload(user), "Votre rôle ne donne pas accès aux dossiers nominatifs.")
+
+
 def can_read_access_log(user: User) -> bool:
-    return user.role == Role.COORDINATOR
+    return user.is_coordinator
+
+
+def ensure_can_read_access_log(user: User) -> None:
+    refuse_unless(can_read_access_log(user), "Le journal d'accès est réservé à la coordination.")
 
 
 def can_answer_right_of_access(user: User) -> bool:
     """The coordination answers a household's request for everything held about it."""
-    return user.role == Role.COORDINATOR
+    return user.is_coordinator
+
+
+def ensure_can_answer_right_of_access(user: User) -> None:
+    refuse_unless(
+        can_answer_right_of_access(user),
+        "La demande d'accès d'un ménage est traitée par la coordination.",
+    )
 
 
 def can_create_household(user: User) -> bool:
     return user.role in CREATE_ROLES
 
 
+def ensure_can_create_household(user: User) -> None:
+    refuse_unless(can_create_household(user), "Votre rôle ne permet pas d'ouvrir un dossier.")
+
+
 def can(user: User, action: HouseholdAction, household: Household) -> bool:
     """May `user` do `action` on a household it can already see?"""
     if action not in ROLE_ACTIONS.get(user.role, set()):
         return False
-    if action in CHANGE_ACTIONS and user.role != Role.COORDINATOR:
+    if action in CHANGE_ACTIONS and not user.is_coordinator:
         return _partner_may_change(user, household)
     return True
 
@@ -140,8 +164,9 @@ def get_household_or_404(request: HttpRequest, pk: int, action: HouseholdAction)
     if household is None:
         access_log_record(user=user, household_pk=pk, action=AccessAction.DENIED, path=request.path)
         raise Http404("Ménage introuvable")
-    if not can(user, action, household):
-        raise PermissionDenied("Votre rôle ne permet pas cette action sur ce ménage.")
+    refuse_unless(
+        can(user, action, household), "Votre rôle ne permet pas cette action sur ce ménage."
+    )
     if action == HouseholdAction.EXPORT:
         access_log_record(user=user, household_pk=pk, action=AccessAction.EXPORT, path=request.path)
     elif request.method == "GET":
@@ -158,3 +183,37 @@ def access_log_record(*, user: User, household_pk: int, action: str, path: str) 
         action=action,
         path=path[:300],
     )
+
+
+def get_through_household_or_404(request: HttpRequest, queryset, pk: int, household: str):
+    """Fetch a record of a household's case (an action, a measure, a co-decision) only if its
+    household is visible to the user; `household` is the path from the record to it. Its page
+    shows the household's case: a read (GET) is written to the access log, as for the
+    household; an outsider gets 404, logged."""
+    visible = Household.objects.visible_to(request.user)
+    obj = queryset.filter(pk=pk, **{f"{household}__in": visible}).first()
+    if obj is None:
+        household_pk = queryset.filter(pk=pk).values_list(household, flat=True).first()
+        access_log_record(
+            user=request.user,
+            household_pk=household_pk or 0,
+            action=AccessAction.DENIED,
+            path=request.path,
+        )
+        raise Http404("Introuvable")
+    if request.method == "GET":
+        access_log_record(
+            user=request.user,
+            household_pk=_household_id(obj, household),
+            action=AccessAction.VIEW,
+            path=request.path,
+        )
+    return obj
+
+
+def _household_id(obj, path: str) -> int:
+    """The household id at the end of `path` ("action__household"), from what is loaded."""
+    *through, last = path.split("__")
+    for name in through:
+        obj = getattr(obj, name)
+    return getattr(obj, f"{last}_id")

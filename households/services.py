@@ -6,10 +6,16 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from households.models import Diagnostic, Household, HouseholdMember, ReferenceCounter
+from core.errors import DomainError
+from households.models import (
+    Diagnostic,
+    Household,
+    HouseholdMember,
+    HousingStatus,
+    ReferenceCounter,
+)
 from households.permissions import CHANGE_PERM, VIEW_PERM
-from partners.errors import DomainError
-from partners.models import Partner, Role, User
+from partners.models import Partner, User
 
 STALE_EDIT_MESSAGE = (
     "Ce ménage a été modifié par quelqu'un d'autre pendant que vous le modifiiez. "
@@ -37,7 +43,10 @@ def _next_reference(year: int) -> str:
 def _check_landlord(data: dict[str, Any]) -> None:
     landlord = data.get("landlord")
     # A household is a tenant unless said otherwise (the model's default).
-    if data.get("housing_status", "tenant") == "tenant" and landlord is None:
+    if (
+        data.get("housing_status", HousingStatus.TENANT) == HousingStatus.TENANT
+        and landlord is None
+    ):
         raise DomainError("Indiquez le bailleur d'un ménage locataire.", field="landlord")
     if landlord is not None and not landlord.is_landlord:
         raise DomainError("Le bailleur choisi n'est pas un bailleur social.", field="landlord")
@@ -48,7 +57,7 @@ def _check_new_landlord(by: User, landlord) -> None:
     landlord's tenants: naming another landlord would hand the case file to it."""
     if landlord is not None and not landlord.active:
         raise DomainError("Ce bailleur ne participe plus au dispositif.", field="landlord")
-    if by.role == Role.CESF and landlord not in (None, by.partner):
+    if by.is_cesf and landlord not in (None, by.partner):
         raise DomainError(
             "Un·e CESF suit les locataires de son propre bailleur.",
             field="landlord",

@@ -1,15 +1,13 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from actions.timeline import case_workflow
-from households import privacy, services
+from core.errors import DomainError
+from households import services
 from households.forms import (
     DiagnosticForm,
     HouseholdFilterForm,
@@ -17,25 +15,21 @@ from households.forms import (
     HouseholdMemberFormSet,
     members_data,
 )
-from households.history import case_history
 from households.models import AccessLogEntry, Diagnostic, Household, HousingStatus
 from households.permissions import (
     HouseholdAction,
-    can,
-    can_answer_right_of_access,
     can_create_household,
-    can_open_caseload,
-    can_read_access_log,
+    ensure_can_create_household,
+    ensure_can_open_caseload,
+    ensure_can_read_access_log,
     get_household_or_404,
 )
-from partners.errors import DomainError
-from partners.models import Partner, Role
+from partners.models import Partner
 
 
 def household_list(request: HttpRequest) -> HttpResponse:
     """« Mes ménages »: the caseload, searchable, filtered, paginated."""
-    if not can_open_caseload(request.user):
-        raise PermissionDenied("Votre rôle ne donne pas accès aux dossiers nominatifs.")
+    ensure_can_open_caseload(request.user)
     filters = HouseholdFilterForm(request.GET or None)
     households = Household.objects.visible_to(request.user).select_related("landlord")
     if filters.is_valid():
@@ -68,34 +62,13 @@ def _without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    household = get_household_or_404(request, pk, HouseholdAction.VIEW)
-    context = {
-        "household": household,
-        "members": household.members.all(),
-        "diagnostics": household.diagnostics.select_related("author", "author_partner"),
-        "history": case_history(household),
-        "workflow": case_workflow(household),
-        "follow_ups": household.follow_ups.visible_to(request.user)
-        .select_related("author", "author_partner")
-        .order_by("-happened_on", "-pk"),
-        "can_edit": can(request.user, HouseholdAction.EDIT, household),
-        "can_diagnose": can(request.user, HouseholdAction.WRITE_DIAGNOSTIC, household),
-        "can_export": can(request.user, HouseholdAction.EXPORT, household),
-        "can_answer_right_of_access": can_answer_right_of_access(request.user),
-    }
-    return render(request, "households/detail.html", context)
-
-
 @require_http_methods(["GET", "POST"])
 def household_create(request: HttpRequest) -> HttpResponse:
-    if not can_create_household(request.user):
-        raise PermissionDenied("Votre rôle ne permet pas d'ouvrir un dossier.")
-    initial = {}
-    if request.user.role == Role.CESF:
-        initial = {"landlord": request.user.partner, "housing_status": "tenant"}
+    ensure_can_create_household(request.user)
+    if request.user.is_cesf:
+        initial = {"landlord": request.user.partner, "housing_status": HousingStatus.TENANT}
     else:
-        initial = {"housing_status": "applicant"}
+        initial = {"housing_status": HousingStatus.APPLICANT}
     form = HouseholdForm(request.POST or None, initial=initial)
     formset = HouseholdMemberFormSet(request.POST or None, prefix="members")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -159,23 +132,7 @@ def diagnostic_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def access_log(request: HttpRequest) -> HttpResponse:
     """The access log, readable by coordinators only."""
-    if not can_read_access_log(request.user):
-        raise PermissionDenied("Le journal d'accès est réservé à la coordination.")
+    ensure_can_read_access_log(request.user)
     entries = AccessLogEntry.objects.select_related("user", "household")
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(request, "households/access_log.html", {"page": page})
-
-
-def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
-    """Everything held about a household, as JSON, for the coordination to hand over when
-    the household asks (right of access); written to the access log as an export."""
-    if not can_answer_right_of_access(request.user):
-        raise PermissionDenied("La demande d'accès d'un ménage est traitée par la coordination.")
-    household = get_household_or_404(request, pk, HouseholdAction.EXPORT)
-    response = JsonResponse(
-        privacy.subject_access_export(household),
-        encoder=DjangoJSONEncoder,
-        json_dumps_params={"ensure_ascii": False, "indent": 2},
-    )
-    response["Content-Disposition"] = f'attachment; filename="{household.reference}-donnees.json"'
-    return response

@@ -78,10 +78,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The project's apps, from the bottom layer up (docs/architecture.md).
+    "core",
     "partners",
     "households",
-    "actions",
     "codecision",
+    "actions",
+    "cases",
     "notifications",
     "funding",
     "logement_toujours",
@@ -119,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.views.unread_count",
+                "logement_toujours.context_processors.can",
             ],
         },
     },
@@ -152,7 +156,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
-# Object permissions are granted to partner groups only (DESIGN.md section 5).
+# Object permissions are granted to partner groups only (docs/DESIGN.md section 5).
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
@@ -234,14 +238,14 @@ LOGGING = {
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
-# --- Programme rules (DOMAIN_RULES.md): named, dated settings, defaults as the law says ---
+# --- Programme rules (docs/DOMAIN_RULES.md): named, dated settings, defaults as the law says ---
 
-# Access logs are kept 1 year by default (DOMAIN_RULES.md, personal data).
+# Access logs are kept 1 year by default (docs/DOMAIN_RULES.md, personal data).
 ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 365)
 # Closed cases are anonymised 2 years after closure by default.
 ANONYMISE_AFTER_CLOSURE_DAYS = env_int("ANONYMISE_AFTER_CLOSURE_DAYS", 730)
 
-# Eviction procedure (DOMAIN_RULES.md). Each delay is a named setting; where the law changed
+# Eviction procedure (docs/DOMAIN_RULES.md). Each delay is a named setting; where the law changed
 # it, the date its value applies from is a setting too.
 # Social landlords refer to the CCAPEX at least 2 months before a summons.
 CCAPEX_REFERRAL_MONTHS_BEFORE_SUMMONS = 2
@@ -277,7 +281,7 @@ WINTER_TRUCE_EXTENDED_ENDS = {2020: date(2020, 7, 10), 2021: date(2021, 5, 31)}
 PUBLIC_HOLIDAYS_FIXED = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
 PUBLIC_HOLIDAYS_DAYS_AFTER_EASTER = [1, 39, 50]
 
-# Sliding lease (DOMAIN_RULES.md): the household's capacity is reviewed every 6 months from
+# Sliding lease (docs/DOMAIN_RULES.md): the household's capacity is reviewed every 6 months from
 # the sublease signature; the landlord answers 2 months before a review period ends.
 SLIDING_LEASE_REVIEW_MONTHS = 6
 SLIDING_LEASE_LANDLORD_ANSWER_MONTHS_BEFORE = 2
@@ -310,7 +314,7 @@ REMINDER_SWEEP_HOUR = env_int("REMINDER_SWEEP_HOUR", 6)
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
 CELERY_BEAT_SCHEDULE = {
     "daily-reminder-sweep": {
-        "task": "actions.tasks.daily_sweep",
+        "task": "notifications.tasks.daily_sweep",
         "schedule": crontab(hour=REMINDER_SWEEP_HOUR, minute=0),
     },
     "daily-digest": {
@@ -318,7 +322,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=DIGEST_HOUR, minute=0),
     },
     "nightly-privacy": {
-        "task": "households.tasks.nightly_privacy",
+        "task": "cases.tasks.nightly_privacy",
         "schedule": crontab(hour=3, minute=30),
     },
 }
@@ -348,7 +352,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["rest_framework.filters.OrderingFilter"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "logement_toujours.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Le logement toujours — API",
@@ -367,12 +371,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "logement_toujours.api.document_errors",
+        "core.api.document_errors",
     ],
     "ENUM_NAME_OVERRIDES": {
         "AnswerEnum": "codecision.models.Answer",
         "SchemeStatusEnum": "households.models.SchemeStatus",
-        "ActionKindEnum": "actions.choices.ActionKind",
+        "ActionKindEnum": "households.models.ActionKind",
         "FollowUpKindEnum": "actions.models.FollowUpKind",
         "PartnerKindEnum": "partners.models.PartnerKind",
         "EnergyLabelEnum": "households.models.EnergyLabel",

@@ -5,7 +5,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from households.api import ROW_ID
+from core.api import ROW_ID
 from notifications.models import Notification
 
 

@@ -1,7 +1,6 @@
 """Notify users, once: in the application, and by e-mail as each user prefers."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import islice
 
@@ -10,28 +9,12 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.queue import enqueue_on_commit
+from core.reminders import Due
 from notifications.models import EmailMode, Notification, NotificationPreference, Reminder
 from partners.models import User
 
 DELIVERY_BATCH = 2000
-
-
-@dataclass(frozen=True)
-class Due:
-    """A reminder a rule found due: for which object, of which kind, for which date."""
-
-    kind: str
-    object_type: str
-    object_id: int
-    due_on: date
-    text: str
-    recipients: frozenset[int]
-    household_id: int | None = None
-    link: str = ""
-
-    @property
-    def key(self) -> tuple:
-        return (self.kind, self.object_type, self.object_id, self.due_on)
 
 
 def claim(keys: list[tuple]) -> set[tuple]:
@@ -106,8 +89,7 @@ def notify(
 def _email_soon(notifications: list[Notification]) -> None:
     if not notifications:
         return
-    from logement_toujours.queue import enqueue_on_commit
-    from notifications.tasks import send_immediate_emails
+    from notifications.tasks import send_immediate_emails  # the tasks call these services
 
     ids = [n.pk for n in notifications if n.pk]
     if ids:

@@ -2,9 +2,9 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from core.errors import DomainError
 from partners import services
-from partners.errors import DomainError
-from partners.models import Membership, Partner, User
+from partners.models import ROLES_BY_PARTNER_KIND, Membership, Partner, User
 
 
 @admin.register(Partner)
@@ -31,13 +31,10 @@ class MembershipInlineForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         partner, role = cleaned.get("partner"), cleaned.get("role")
-        if partner and role:
-            from partners.models import ROLES_BY_PARTNER_KIND
-
-            if role not in ROLES_BY_PARTNER_KIND[partner.kind]:
-                raise forms.ValidationError(
-                    "Ce rôle n'existe pas chez ce type de partenaire.", code="role"
-                )
+        if partner and role and role not in ROLES_BY_PARTNER_KIND[partner.kind]:
+            raise forms.ValidationError(
+                "Ce rôle n'existe pas chez ce type de partenaire.", code="role"
+            )
         return cleaned
 
 

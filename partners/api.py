@@ -1,7 +1,7 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from households.api import ROW_ID
+from core.api import ROW_ID
 from partners.models import Partner, PartnerKind
 
 

@@ -100,6 +100,27 @@ class User(AbstractUser):
     def is_coordinator(self) -> bool:
         return self.role == Role.COORDINATOR
 
+    @property
+    def is_cesf(self) -> bool:
+        return self.role == Role.CESF
+
+    @property
+    def is_caseworker(self) -> bool:
+        return self.role == Role.CASEWORKER
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def is_funder_viewer(self) -> bool:
+        return self.role == Role.FUNDER_VIEWER
+
+    @property
+    def is_social_worker(self) -> bool:
+        """A CESF or a caseworker: the people who follow households day to day."""
+        return self.role in (Role.CESF, Role.CASEWORKER)
+
 
 class Membership(models.Model):
     """One user belongs to one partner with one role."""

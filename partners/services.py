@@ -1,7 +1,7 @@
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from partners.errors import DomainError
+from core.errors import DomainError
 from partners.models import ROLES_BY_PARTNER_KIND, Membership, Partner, Role, User
 
 

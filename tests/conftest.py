@@ -56,5 +56,17 @@ def flow(db) -> Flow:
 
 
 @pytest.fixture
+def cesf(db) -> User:
+    return user_create(Role.CESF)
+
+
+@pytest.fixture
+def logged_in(client, cesf):
+    """The client, signed in as `cesf`."""
+    client.force_login(cesf)
+    return client
+
+
+@pytest.fixture
 def other_association(db) -> Partner:
     return PartnerFactory(association=True)

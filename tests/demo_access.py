@@ -1,10 +1,10 @@
 """Who sees which demo case, written out once for every access-matrix test.
 
-The demo (logement_toujours/demo.py) puts Martin with Actis only, Nguyen with Opac38 and
+The demo (logement_toujours/demo/) puts Martin with Actis only, Nguyen with Opac38 and
 L'Oiseau Bleu (an energy measure in progress), and Benali with Actis and Ulisse Energie (a
 co-decision waiting for Ulisse)."""
 
-from partners.demo import demo_users
+from logement_toujours.demo.partners import demo_users
 
 USERS = [username for username, _, _ in demo_users()]
 SEES_MARTIN = {"coordinator.lt", "cesf.actis", "manager.actis"}

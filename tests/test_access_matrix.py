@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from households.models import Household
-from partners.demo import demo_users
+from logement_toujours.demo.partners import demo_users
 
 USERS = [username for username, _, _ in demo_users()]
 ALL = set(USERS)
@@ -96,7 +96,7 @@ def test_no_form_offers_an_untranslated_empty_choice(client, demo):
 
     martin = Household.objects.get(name="Martin")
     nguyen = Action.objects.get(household__name="Nguyen")
-    benali = CoDecision.objects.get(action__household__name="Benali", purpose="start")
+    benali = CoDecision.objects.get(household__name="Benali", purpose="start")
     pages = {
         "cesf.actis": [
             reverse("households:create"),

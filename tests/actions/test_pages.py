@@ -38,7 +38,7 @@ def test_the_whole_case_through_the_pages(client, flow):
             "reason": "Logement énergivore, factures impayées.",
         },
     )
-    codecision = CoDecision.objects.get(action__household=household)
+    codecision = CoDecision.objects.get(household=household)
     assert response.url == reverse("codecision:detail", args=[codecision.pk])
     answer(client, flow.cesf, codecision, answer="approve")
     answer(
@@ -78,7 +78,7 @@ def test_the_whole_case_through_the_pages(client, flow):
     response = client.post(
         reverse("actions:renewal_request", args=[measure.pk]), {"comment": "Mutation en cours."}
     )
-    renewal = CoDecision.objects.get(measure=measure, purpose="renewal")
+    renewal = measure.renewal_codecisions.get()
     assert response.url == reverse("codecision:detail", args=[renewal.pk])
     answer(client, flow.cesf, renewal, answer="approve")
     answer(client, flow.caseworker, renewal, answer="approve")
@@ -407,7 +407,7 @@ def posted(username: str, sees: set, allowed: set) -> int:
 @pytest.mark.parametrize("username", USERS)
 def test_who_may_take_each_step_from_the_pages(client, demo, username):
     """Every POST page of the workflow, for every demo user: done (302), refused (403) or
-    not found (404), as the roles of DESIGN.md say."""
+    not found (404), as the roles of docs/DESIGN.md say."""
     from codecision.models import CommitteeSession
 
     client.force_login(demo[username])
@@ -416,7 +416,7 @@ def test_who_may_take_each_step_from_the_pages(client, demo, username):
     dupont = Action.objects.get(household__name="Dupont")
     rousseau = Action.objects.get(household__name="Rousseau")
     measure = nguyen.measures.get()
-    lefevre = CoDecision.objects.get(action__household__name="Lefèvre")
+    lefevre = CoDecision.objects.get(household__name="Lefèvre")
     session = CommitteeSession.objects.get()
     procedure, lease = dupont.procedure.version, dupont.sliding_lease.version
 

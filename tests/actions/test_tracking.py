@@ -10,7 +10,7 @@ from actions import services
 from actions.deadlines import procedure_deadlines
 from actions.models import ActionStatus, ArrearsReading, EvictionProcedure
 from codecision import services as codecision_services
-from partners.errors import DomainError
+from core.errors import DomainError
 from partners.models import Role
 from tests.factories import (
     both_approve,

@@ -7,8 +7,8 @@ from actions import services
 from actions.models import ActionStatus, FollowUp, MeasureStatus, SupportMeasure
 from codecision import services as codecision_services
 from codecision.models import CoDecisionStatus, Purpose
+from core.errors import DomainError
 from households.models import Household
-from partners.errors import DomainError
 from partners.models import Role
 from tests.factories import (
     both_approve,
@@ -106,8 +106,8 @@ def test_no_action_starts_with_only_one_approval(flow):
     codecision_services.codecision_answer(codecision=codecision, by=flow.cesf, answer="approve")
     codecision.refresh_from_db()
     assert codecision.status == CoDecisionStatus.PENDING
-    assert codecision.action.status == ActionStatus.IN_CODECISION
-    assert not SupportMeasure.objects.filter(action=codecision.action).exists()
+    assert codecision.action_link.action.status == ActionStatus.IN_CODECISION
+    assert not SupportMeasure.objects.filter(action=codecision.action_link.action).exists()
 
 
 def test_action_start_refuses_an_action_without_an_approved_codecision(flow):
@@ -160,7 +160,7 @@ def test_measure_dates_are_computed_across_month_ends_and_leap_years(
     measure = action.measures.get()
     assert measure.ends_on == ends_on
     with time_machine.travel(ends_on):
-        renewal = codecision_services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
         both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
     measure.refresh_from_db()
     assert (measure.renewal_count, measure.ends_on) == (1, renewed_ends_on)
@@ -176,7 +176,7 @@ def measure(flow):
 
 def test_a_measure_is_renewed_once_for_six_more_months(flow, measure):
     with time_machine.travel(date(2026, 6, 20)):
-        renewal = codecision_services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
         both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
     measure.refresh_from_db()
     assert measure.ends_on == date(2027, 1, 15)
@@ -185,10 +185,10 @@ def test_a_measure_is_renewed_once_for_six_more_months(flow, measure):
 
 def test_second_renewal_is_refused(flow, measure):
     with time_machine.travel(date(2026, 6, 20)):
-        renewal = codecision_services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
         both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
         with pytest.raises(DomainError, match="un second renouvellement n'est pas possible"):
-            codecision_services.renewal_request(measure=measure, by=flow.caseworker)
+            services.renewal_request(measure=measure, by=flow.caseworker)
 
 
 def test_renewal_cannot_be_requested_after_the_end(flow, measure):
@@ -196,12 +196,12 @@ def test_renewal_cannot_be_requested_after_the_end(flow, measure):
         time_machine.travel(date(2026, 7, 16)),
         pytest.raises(DomainError, match="devait être décidé avant sa fin"),
     ):
-        codecision_services.renewal_request(measure=measure, by=flow.caseworker)
+        services.renewal_request(measure=measure, by=flow.caseworker)
 
 
 def test_renewal_approved_after_the_end_is_refused_and_nothing_changes(flow, measure):
     with time_machine.travel(date(2026, 7, 1)):
-        renewal = codecision_services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
         codecision_services.codecision_answer(codecision=renewal, by=flow.cesf, answer="approve")
     with (
         time_machine.travel(date(2026, 7, 16)),
@@ -218,9 +218,9 @@ def test_renewal_approved_after_the_end_is_refused_and_nothing_changes(flow, mea
 
 def test_a_second_open_renewal_request_is_refused(flow, measure):
     with time_machine.travel(date(2026, 6, 1)):
-        codecision_services.renewal_request(measure=measure, by=flow.caseworker)
+        services.renewal_request(measure=measure, by=flow.caseworker)
         with pytest.raises(DomainError, match="déjà en co-décision"):
-            codecision_services.renewal_request(measure=measure, by=flow.caseworker)
+            services.renewal_request(measure=measure, by=flow.caseworker)
 
 
 def test_closing_a_measure_records_the_outcome_and_closes_the_action(flow, measure):
@@ -243,7 +243,7 @@ def test_an_other_outcome_needs_its_detail(flow, measure):
 def test_a_closed_measure_cannot_be_renewed_or_closed_again(flow, measure):
     services.measure_close(measure=measure, by=flow.caseworker, outcome="rehoused")
     with pytest.raises(DomainError, match="clôturée"):
-        codecision_services.renewal_request(measure=measure, by=flow.caseworker)
+        services.renewal_request(measure=measure, by=flow.caseworker)
     with pytest.raises(DomainError, match="déjà clôturée"):
         services.measure_close(measure=measure, by=flow.caseworker, outcome="rehoused")
 

@@ -87,7 +87,7 @@ def test_api_access_matrix(demo, username):
     martin = Household.objects.get(name="Martin")
     nguyen = Household.objects.get(name="Nguyen")
     measure = SupportMeasure.objects.get(action__household=nguyen)
-    benali = CoDecision.objects.get(action__household__name="Benali", purpose="start")
+    benali = CoDecision.objects.get(household__name="Benali", purpose="start")
     today = timezone.localdate().isoformat()
     opac38_entry = LedgerEntry.objects.filter(year=2016, partner__short_name="opac38").first()
     [note] = notify(recipients=[demo["cesf.actis"]], kind="codecision_opened", text="Essai.")

@@ -7,7 +7,7 @@ from django.db import connection
 from actions.models import ActionStatus
 from codecision import services
 from codecision.models import CoDecision, CoDecisionAnswer, CoDecisionStatus
-from partners.errors import DomainError
+from core.errors import DomainError
 from partners.models import Role
 from tests.factories import orientation_create, user_create
 
@@ -83,7 +83,7 @@ def test_a_coordinator_arbitrates_a_disagreement_by_rejecting(flow, codecision):
     codecision.refresh_from_db()
     assert codecision.status == CoDecisionStatus.REJECTED
     assert codecision.arbitrated_by == flow.coordinator
-    assert codecision.action.status == ActionStatus.REJECTED
+    assert codecision.action_link.action.status == ActionStatus.REJECTED
     assert "Arbitrage" in codecision.history.latest().history_change_reason
 
 
@@ -98,7 +98,7 @@ def test_a_reopened_arbitration_needs_both_approvals_again(flow, codecision):
     services.codecision_answer(codecision=codecision, by=flow.cesf, answer="approve")
     codecision.refresh_from_db()
     assert codecision.status == CoDecisionStatus.PENDING
-    assert not codecision.action.measures.exists()
+    assert not codecision.action_link.action.measures.exists()
 
 
 def test_only_a_coordinator_arbitrates_and_only_a_disagreement(flow, codecision):
@@ -188,4 +188,4 @@ def test_two_sides_answering_at_once_both_keep_their_answer(flow):
     assert CoDecisionAnswer.objects.filter(codecision=codecision).count() == 2
     assert (codecision.landlord_answer, codecision.association_answer) == ("approve", "approve")
     assert codecision.status == CoDecisionStatus.APPROVED
-    assert codecision.action.measures.count() == 1
+    assert codecision.action_link.action.measures.count() == 1

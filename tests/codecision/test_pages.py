@@ -16,7 +16,7 @@ from tests.factories import orientation_create
 
 
 def codecision_of(name: str) -> CoDecision:
-    return CoDecision.objects.get(action__household__name=name, purpose="start")
+    return CoDecision.objects.get(household__name=name, purpose="start")
 
 
 def page(client, user, url_name, *args, **kwargs):
@@ -258,3 +258,19 @@ def test_who_may_post_an_answer_on_benali(client, demo, username):
     else:
         assert response.status_code == 404
     assert Household.objects.filter(name="Benali").exists()
+
+
+def test_a_renewal_codecision_shows_who_asked_for_it_and_why(client, demo):
+    """The renewal of Dupont's measure was asked by Ozanam's caseworker, with its reason;
+    the start co-decision keeps the CESF's orientation."""
+    renewal = CoDecision.objects.get(household__name="Dupont", purpose="renewal")
+    text = text_of(page(client, demo["cesf.opac38"], "codecision:detail", renewal.pk))
+    asked = text.split("Proposée par")[1].split("Motif")[0]
+    assert str(demo["caseworker.ozanam"]) in asked and "Relais Ozanam" in asked
+    assert "Audience à venir : accompagnement à poursuivre." in text
+    assert "Assignation reçue" not in text  # the orientation's reason is the start's
+    assert "Mesure" in text and "Suivi de l'action" in text
+    start = codecision_of("Dupont")
+    text = text_of(page(client, demo["cesf.opac38"], "codecision:detail", start.pk))
+    assert str(demo["cesf.opac38"]) in text.split("Proposée par")[1].split("Motif")[0]
+    assert "Assignation reçue ; le ménage a repris le paiement du loyer." in text

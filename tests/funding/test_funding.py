@@ -11,11 +11,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from actions import services as action_services
-from codecision import services as codecision_services
+from core.errors import DomainError
+from core.templatetags.fr_format import euros
 from funding import services
 from funding.models import AppendOnly, FundingKind, FundingSource, LedgerEntry, YearlyBudget
-from households.templatetags.fr_format import euros
-from partners.errors import DomainError
 from partners.models import Partner
 from tests.demo_access import USERS
 from tests.factories import both_approve, orientation_create
@@ -55,7 +54,7 @@ def test_renewal_books_a_fee_only_if_the_setting_says_so(flow, settings, setting
     settings.FUNDING_RENEWAL_BOOKS_FEE = setting
     measure = start(flow, date(2026, 1, 5))
     with time_machine.travel(date(2026, 6, 20)):
-        renewal = codecision_services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = action_services.renewal_request(measure=measure, by=flow.caseworker)
         both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
     assert fees(measure).count() == expected
 
@@ -193,7 +192,7 @@ def page_total(client, year: int) -> str:
 
 
 def test_exports_hold_the_same_totals_as_the_page(client, demo):
-    from households.templatetags.fr_format import euros
+    from core.templatetags.fr_format import euros
 
     client.force_login(demo["funder.fondation"])
     shown = page_total(client, 2016)

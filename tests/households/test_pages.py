@@ -1,6 +1,5 @@
 from datetime import date
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -8,17 +7,6 @@ from django.urls import reverse
 from households.models import AccessLogEntry, Household
 from partners.models import Role
 from tests.factories import diagnostic_create, household_create, user_create
-
-
-@pytest.fixture
-def cesf(db):
-    return user_create(Role.CESF)
-
-
-@pytest.fixture
-def logged_in(client, cesf):
-    client.force_login(cesf)
-    return client
 
 
 def household_form_data(**overrides):
@@ -100,17 +88,6 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_the_first_is_kept(cli
     assert 'value="Vienne"' in page  # what the colleague typed is still on screen
     household.refresh_from_db()
     assert household.city == "Voiron"
-
-
-def test_the_household_page_shows_members_diagnostic_figures_and_history(logged_in, cesf):
-    household = household_create(by=cesf, name="Perrin", members=2)
-    diagnostic_create(household=household, by=cesf, made_on=date(2026, 3, 2))
-    page = logged_in.get(reverse("households:detail", args=[household.pk])).content.decode()
-    assert "Prénom1 PERRIN" in page
-    assert "Diagnostic du 02/03/2026" in page
-    assert "30,0 %" in page  # effort rate
-    assert "ressources − charges fixes" in page  # the remaining-income method is stated
-    assert "Historique du dossier" in page and str(cesf) in page
 
 
 def test_the_history_shows_what_changed(client, cesf):
@@ -222,13 +199,6 @@ def test_mes_menages_renders_a_page_of_50_in_a_constant_number_of_queries(logged
     assert "Page 1 / 2" in page
 
 
-def test_a_page_view_is_written_to_the_access_log(logged_in, cesf):
-    household = household_create(by=cesf)
-    logged_in.get(reverse("households:detail", args=[household.pk]))
-    entry = AccessLogEntry.objects.get(household=household)
-    assert (entry.user, entry.action) == (cesf, "view")
-
-
 def test_an_outsider_gets_404_without_personal_data_and_the_attempt_is_logged(client, cesf):
     household = household_create(by=cesf, name="Secretname", contact_phone="06 99 88 77 66")
     outsider = user_create(Role.CESF)
@@ -260,36 +230,6 @@ def test_coordinators_read_the_access_log(client, cesf):
     client.force_login(user_create(Role.COORDINATOR))
     page = client.get(reverse("households:access_log")).content.decode()
     assert household.reference in page and "Consultation" in page
-
-
-def test_the_latest_diagnostic_comes_first(logged_in, cesf):
-    household = household_create(by=cesf)
-    diagnostic_create(household=household, by=cesf, made_on=date(2025, 10, 6))
-    diagnostic_create(household=household, by=cesf, made_on=date(2026, 3, 2))
-    diagnostic_create(household=household, by=cesf, made_on=date(2026, 1, 12))
-    page = logged_in.get(reverse("households:detail", args=[household.pk])).content.decode()
-    dates = ["Diagnostic du 02/03/2026", "Diagnostic du 12/01/2026", "Diagnostic du 06/10/2025"]
-    diagnostics = page.split("<h2>Diagnostics</h2>")[1].split("</section>")[0]
-    assert [diagnostics.index(d) for d in dates] == sorted(diagnostics.index(d) for d in dates)
-
-
-def test_the_history_shows_diagnostics_and_the_answers_of_a_codecision(client, flow):
-    from codecision import services as codecision_services
-    from tests.factories import orientation_create
-
-    orientation = orientation_create(cesf=flow.cesf, association=flow.association)
-    codecision_services.codecision_answer(
-        codecision=orientation.action.codecisions.get(),
-        by=flow.cesf,
-        answer="approve",
-        comment="D'accord.",
-    )
-    client.force_login(flow.cesf)
-    page = client.get(reverse("households:detail", args=[orientation.household_id]))
-    history = page.content.decode().split("Historique du dossier")[1]
-    assert "Diagnostic du 03/11/2025" in history and "création" in history
-    assert "Co-décision (démarrage de l&#x27;action)" in history
-    assert "réponse du bailleur : — → Approuve" in history
 
 
 def test_consent_is_required_to_open_a_file(logged_in, cesf):

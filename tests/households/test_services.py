@@ -5,16 +5,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from core.errors import DomainError
 from households import services
 from households.models import Household, HouseholdMember
-from partners.errors import DomainError
 from partners.models import Role
 from tests.factories import PartnerFactory, diagnostic_create, household_create, user_create
-
-
-@pytest.fixture
-def cesf(db):
-    return user_create(Role.CESF)
 
 
 def visible_ids(user):

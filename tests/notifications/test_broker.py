@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Orientation
-from actions.tasks import daily_sweep
 from logement_toujours.celery import app
 from notifications.models import Notification
+from notifications.tasks import daily_sweep
 from tests.factories import diagnostic_create, household_create
 
 
@@ -87,7 +87,7 @@ def test_the_sweep_runs_through_a_real_redis_broker_and_worker(flow):
     from celery.contrib.testing.worker import start_worker
     from django.utils import timezone
 
-    from actions.tasks import daily_sweep
+    from notifications.tasks import daily_sweep
     from tests.notifications.test_reminders import start_measure
 
     measure = start_measure(flow, timezone.localdate() - timedelta(days=200))

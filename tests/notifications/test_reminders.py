@@ -9,11 +9,12 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from actions import reminders, services
+from actions import services
 from actions.models import SupportMeasure
 from codecision import services as codecision_services
 from notifications import services as notification_services
 from notifications.models import EmailMode, Notification, NotificationPreference, Reminder
+from notifications.sweep import sweep
 from partners.models import Membership, Role
 from tests.factories import both_approve, orientation_create, user_create
 
@@ -40,9 +41,9 @@ def received(user, kind_prefix: str = "", household=None) -> list[Notification]:
 def test_measure_end_is_reminded_at_30_and_7_days_to_referent_and_coordinators(flow):
     measure = start_measure(flow, date(2026, 8, 31))  # ends 28/02/2027: a month end
     assert measure.ends_on == date(2027, 2, 28)
-    reminders.sweep(date(2027, 1, 28))  # 31 days before
+    sweep(date(2027, 1, 28))  # 31 days before
     assert received(flow.caseworker, "measure_end") == []
-    reminders.sweep(date(2027, 1, 29))  # 30 days before
+    sweep(date(2027, 1, 29))  # 30 days before
     [notice] = received(flow.caseworker, "measure_end")
     assert notice.kind == "measure_end_30"
     assert "28/02/2027" in notice.text and measure.action.household.reference in notice.text
@@ -50,9 +51,9 @@ def test_measure_end_is_reminded_at_30_and_7_days_to_referent_and_coordinators(f
     household = measure.action.household
     assert len(received(flow.coordinator, "measure_end", household)) == 1
     assert received(flow.cesf, "measure_end") == []
-    reminders.sweep(date(2027, 2, 20))  # 8 days before: nothing new
+    sweep(date(2027, 2, 20))  # 8 days before: nothing new
     assert len(received(flow.caseworker, "measure_end")) == 1
-    reminders.sweep(date(2027, 2, 21))  # 7 days before
+    sweep(date(2027, 2, 21))  # 7 days before
     assert sorted(n.kind for n in received(flow.caseworker, "measure_end")) == [
         "measure_end_30",
         "measure_end_7",
@@ -61,18 +62,18 @@ def test_measure_end_is_reminded_at_30_and_7_days_to_referent_and_coordinators(f
 
 def test_a_sweep_that_missed_days_sends_only_the_most_urgent_end_reminder(flow):
     measure = start_measure(flow, date(2026, 3, 10))
-    reminders.sweep(measure.ends_on - timedelta(days=3))
+    sweep(measure.ends_on - timedelta(days=3))
     assert [n.kind for n in received(flow.caseworker, "measure_end")] == ["measure_end_7"]
 
 
 def test_renewed_measure_says_no_further_renewal_is_possible(flow):
     measure = start_measure(flow, date(2026, 1, 31))
     with time_machine.travel(date(2026, 7, 1)):
-        renewal = codecision_services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
         both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
     measure.refresh_from_db()
     assert measure.ends_on == date(2027, 1, 31)
-    reminders.sweep(date(2027, 1, 1))
+    sweep(date(2027, 1, 1))
     [notice] = received(flow.caseworker, "measure_end")
     assert notice.kind == "measure_end_30_final"
     assert "ne peut plus l'être" in notice.text
@@ -82,9 +83,9 @@ def test_overdue_measure_goes_to_referent_coordinators_and_association_manager(f
     manager = user_create(Role.MANAGER, partner=flow.association)
     landlord_manager = user_create(Role.MANAGER, partner=flow.landlord)
     measure = start_measure(flow, date(2026, 2, 1))
-    reminders.sweep(measure.ends_on)  # the last day: not overdue yet
+    sweep(measure.ends_on)  # the last day: not overdue yet
     assert received(manager) == []
-    reminders.sweep(measure.ends_on + timedelta(days=1))
+    sweep(measure.ends_on + timedelta(days=1))
     for user in (flow.caseworker, flow.coordinator, manager):
         notices = received(user, "measure_overdue", measure.action.household)
         assert [n.kind for n in notices] == ["measure_overdue"]
@@ -100,9 +101,9 @@ def test_no_follow_up_for_30_days_reminds_the_referent(flow):
             measure=measure,
             data={"happened_on": date(2026, 1, 20), "kind": "phone", "summary": "Appel."},
         )
-    reminders.sweep(date(2026, 2, 18))  # 29 days after the follow-up
+    sweep(date(2026, 2, 18))  # 29 days after the follow-up
     assert received(flow.caseworker, "no_follow_up") == []
-    reminders.sweep(date(2026, 2, 19))
+    sweep(date(2026, 2, 19))
     [notice] = received(flow.caseworker, "no_follow_up")
     assert "20/01/2026" in notice.text
     assert received(flow.coordinator, "no_follow_up") == []
@@ -116,9 +117,9 @@ def test_codecision_waiting_more_than_7_days_reminds_the_side_that_has_not_answe
         codecision_services.codecision_answer(
             codecision=orientation.action.codecisions.get(), by=flow.cesf, answer="approve"
         )
-    reminders.sweep(date(2026, 4, 2))  # 6 days
+    sweep(date(2026, 4, 2))  # 6 days
     assert received(flow.caseworker, "codecision_waiting") == []
-    reminders.sweep(date(2026, 4, 3))  # 7 days, across the month end
+    sweep(date(2026, 4, 3))  # 7 days, across the month end
     assert len(received(flow.caseworker, "codecision_waiting")) == 1
     assert len(received(association_manager, "codecision_waiting")) == 1
     assert received(flow.cesf, "codecision_waiting") == []
@@ -129,9 +130,9 @@ def test_a_codecision_opened_in_the_evening_waits_more_than_7_days_by_the_clock(
     evening = timezone.make_aware(datetime(2026, 3, 27, 19, 0))
     with time_machine.travel(evening):
         orientation_create(cesf=flow.cesf, association=flow.association)
-    reminders.sweep(date(2026, 4, 3))  # the 6 a.m. sweep: 6 days and 11 hours
+    sweep(date(2026, 4, 3))  # the 6 a.m. sweep: 6 days and 11 hours
     assert received(flow.caseworker, "codecision_waiting") == []
-    reminders.sweep(date(2026, 4, 4))  # 7 days and 11 hours
+    sweep(date(2026, 4, 4))  # 7 days and 11 hours
     assert len(received(flow.caseworker, "codecision_waiting")) == 1
 
 
@@ -151,13 +152,13 @@ def test_hearing_in_15_days_and_the_diagnostic_due_to_the_judge(flow):
     # Hearing on Monday 2 March 2026: the diagnostic is due 5 working days before,
     # Monday 23 February, across the end of February.
     hearing_case(flow, date(2026, 3, 2), summons_on=date(2026, 1, 10))
-    reminders.sweep(date(2026, 2, 14))  # hearing in 16 days, diagnostic due in 9
+    sweep(date(2026, 2, 14))  # hearing in 16 days, diagnostic due in 9
     assert received(flow.caseworker, "legal_") == []
-    reminders.sweep(date(2026, 2, 15))
+    sweep(date(2026, 2, 15))
     kinds = {n.kind for n in received(flow.caseworker, "legal_")}
     assert "legal_hearing" in kinds
     assert "legal_dsf_to_judge" not in kinds  # due 23/02: 8 days ahead
-    reminders.sweep(date(2026, 2, 16))
+    sweep(date(2026, 2, 16))
     [dsf] = received(flow.caseworker, "legal_dsf_to_judge")
     assert "23/02/2026" in dsf.text
     assert {n.kind for n in received(flow.cesf, "legal_")} == {
@@ -174,9 +175,9 @@ def test_end_of_winter_truce_after_an_eviction_judgement(flow):
         judgement_on=date(2026, 2, 10),
         eviction_ordered=True,
     )
-    reminders.sweep(date(2026, 2, 28))  # the truce ends 31 March: 31 days ahead
+    sweep(date(2026, 2, 28))  # the truce ends 31 March: 31 days ahead
     assert received(flow.caseworker, "legal_winter_truce_end") == []
-    reminders.sweep(date(2026, 3, 1))
+    sweep(date(2026, 3, 1))
     [notice] = received(flow.caseworker, "legal_winter_truce_end")
     assert "31/03/2026" in notice.text
 
@@ -192,12 +193,12 @@ def test_sliding_lease_review_and_landlord_answer(flow):
         expected_version=lease.version,
     )
     # Review period ends 31/07/2026; the landlord answers by 31/05/2026.
-    reminders.sweep(date(2026, 4, 30))
+    sweep(date(2026, 4, 30))
     assert received(landlord_manager, "lease_") == []
-    reminders.sweep(date(2026, 5, 1))
+    sweep(date(2026, 5, 1))
     [answer] = received(landlord_manager, "lease_landlord_answer")
     assert "31/05/2026" in answer.text
-    reminders.sweep(date(2026, 7, 1))
+    sweep(date(2026, 7, 1))
     [review] = received(flow.caseworker, "lease_review")
     assert "31/07/2026" in review.text
 
@@ -205,9 +206,9 @@ def test_sliding_lease_review_and_landlord_answer(flow):
 def test_the_sweep_run_twice_sends_each_reminder_once(flow):
     measure = start_measure(flow, date(2026, 1, 2))
     day = measure.ends_on + timedelta(days=2)
-    first = reminders.sweep(day)
+    first = sweep(day)
     assert sum(first.values()) > 0
-    second = reminders.sweep(day)
+    second = sweep(day)
     assert sum(second.values()) == 0
     assert Reminder.objects.filter(object_id=measure.pk, kind="measure_overdue").count() == 1
 
@@ -221,7 +222,7 @@ def test_reminders_to_many_people_are_stored_and_mailed_in_batches(flow, monkeyp
     queued = []
     monkeypatch.setattr(notification_services, "_email_soon", lambda batch: queued.append(batch))
     measures = [start_measure(flow, date(2026, 1, 2)) for _ in range(2)]
-    sent = reminders.sweep(measures[0].ends_on + timedelta(days=2))
+    sent = sweep(measures[0].ends_on + timedelta(days=2))
     # Each overdue measure: its referent, every coordinator and the association's managers.
     coordinators = Membership.objects.filter(role=Role.COORDINATOR).count()
     managers = Membership.objects.filter(role=Role.MANAGER, partner=flow.association).count()
@@ -246,7 +247,7 @@ def test_two_sweeps_at_once_send_each_reminder_once(flow):
 
     def run():
         barrier.wait()
-        results.append(reminders.sweep(day))
+        results.append(sweep(day))
         connection.close()
 
     threads = [threading.Thread(target=run) for _ in range(2)]
@@ -271,7 +272,7 @@ def test_single_emails_and_daily_digest(flow, django_capture_on_commit_callbacks
     NotificationPreference.objects.create(user=flow.coordinator, email_mode=EmailMode.DIGEST)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        reminders.sweep(measure.ends_on + timedelta(days=1))
+        sweep(measure.ends_on + timedelta(days=1))
     to = [message.to[0] for message in mail.outbox]
     assert flow.caseworker.email in to
     assert flow.coordinator.email not in to

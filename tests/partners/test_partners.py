@@ -3,9 +3,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from core.errors import DomainError
 from households.models import Household
 from partners import services
-from partners.errors import DomainError
 from partners.models import Partner, Role, User
 from tests.factories import PartnerFactory, UserFactory
 

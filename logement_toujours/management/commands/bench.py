@@ -19,13 +19,15 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from actions.models import SupportMeasure
-from households.models import Household
-from partners.models import Partner, User
+from actions.models import Action, FollowUp, SupportMeasure
+from funding.models import LedgerEntry
+from households.models import Diagnostic, Household, HouseholdGroupObjectPermission
+from partners.models import ApiToken, Partner, User
 
 TARGET_P95_MS = 100
 TARGET_RATIO = 3
@@ -213,10 +215,6 @@ class Command(BaseCommand):
         url = self.url("api:household-list")
         if url is None:
             return {"absent": "l'API des ménages n'existe pas encore"}
-        try:
-            from partners.models import ApiToken
-        except ImportError:
-            return {"absent": "pas de jetons d'API"}
         secret = ApiToken.objects.create_for(user=self.caseworker, name="mesure")[1]
         client = Client()
         page = self.time_request(client, url, HTTP_AUTHORIZATION=f"Token {secret}")
@@ -231,10 +229,6 @@ class Command(BaseCommand):
     def pdf(self, client: Client, visible) -> dict:
         """The PDF of a typical household (the caseworker's household whose number of
         follow-ups is the median of its caseload) and of the 200-follow-up case."""
-        from django.db.models import Count
-
-        from actions.models import FollowUp
-
         counts = sorted(
             FollowUp.objects.filter(household__in=visible.values("pk"))
             .values("household")
@@ -317,10 +311,7 @@ class Command(BaseCommand):
         }
 
     def data_sizes(self) -> dict:
-        from actions.models import Action, FollowUp
-        from households.models import Diagnostic, HouseholdGroupObjectPermission
-
-        sizes = {
+        return {
             "partners": Partner.objects.count(),
             "users": User.objects.count(),
             "households": Household.objects.count(),
@@ -330,14 +321,8 @@ class Command(BaseCommand):
             "active_measures": SupportMeasure.objects.active().count(),
             "follow_ups": FollowUp.objects.count(),
             "household_permissions": HouseholdGroupObjectPermission.objects.count(),
+            "ledger_entries": LedgerEntry.objects.count(),
         }
-        try:
-            from funding.models import LedgerEntry
-
-            sizes["ledger_entries"] = LedgerEntry.objects.count()
-        except ImportError:
-            pass
-        return sizes
 
     def verdicts(self, results: dict) -> dict:
         verdicts = {}

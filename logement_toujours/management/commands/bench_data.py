@@ -32,6 +32,7 @@ from actions.models import (
     Action,
     ActionKind,
     ActionStatus,
+    CoDecisionLink,
     FollowUp,
     FollowUpKind,
     MeasureStatus,
@@ -48,6 +49,7 @@ from households.models import (
     HousingStatus,
     ReferenceCounter,
 )
+from logement_toujours import bench_ledger
 from partners.models import Membership, Partner, PartnerKind, Role, User
 from partners.services import partner_create
 
@@ -403,10 +405,17 @@ class Command(BaseCommand):
             )
         Action.objects.bulk_create(actions, batch_size=BATCH)
         codecisions = []
-        for action, (_, _, _, _, _, starts_on, _) in zip(actions, plan, strict=True):
+        for action, orientation, (_, _, _, _, _, starts_on, _) in zip(
+            actions, orientations, plan, strict=True
+        ):
             codecisions.append(
                 CoDecision(
-                    action=action,
+                    household_id=action.household_id,
+                    kind=action.kind,
+                    proposed_by_id=orientation.proposed_by_id,
+                    proposed_by_partner_id=orientation.proposed_by_partner_id,
+                    reason=orientation.reason,
+                    diagnostic_id=orientation.diagnostic_id,
                     purpose=Purpose.START,
                     landlord=action.landlord,
                     association=action.association,
@@ -418,6 +427,13 @@ class Command(BaseCommand):
                 )
             )
         CoDecision.objects.bulk_create(codecisions, batch_size=BATCH)
+        CoDecisionLink.objects.bulk_create(
+            (
+                CoDecisionLink(codecision=codecision, action=action)
+                for codecision, action in zip(codecisions, actions, strict=True)
+            ),
+            batch_size=BATCH,
+        )
         answers = []
         for codecision, (_, _, landlord, association, referent, starts_on, _) in zip(
             codecisions, plan, strict=True
@@ -510,11 +526,6 @@ class Command(BaseCommand):
         self.log(f"{written} suivis")
 
     def ledger(self) -> None:
-        """The funding ledger, through the funding app's bulk generator when it has one."""
-        try:
-            from funding import bench as funding_bench
-        except ImportError:
-            self.log("pas de registre financier (application funding sans générateur)")
-            return
-        count = funding_bench.generate(measures=self.measures, rng=self.rng)
+        """The funding ledger the workflow would have booked, in bulk."""
+        count = bench_ledger.generate(measures=self.measures, rng=self.rng)
         self.log(f"{count} écritures du registre financier")

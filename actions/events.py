@@ -1,0 +1,41 @@
+"""What the workflow tells the apps above it (core.events): published by actions.services in
+the step's transaction. Funding books the money of each (funding.wiring subscribes)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from actions.models import RentReduction, SupportMeasure
+from partners.models import User
+
+
+@dataclass(frozen=True)
+class MeasureOpened:
+    """A co-decided action started: its support measure opened."""
+
+    measure: SupportMeasure
+    by: User
+
+
+@dataclass(frozen=True)
+class MeasureRenewed:
+    """A measure was renewed by its renewal co-decision."""
+
+    measure: SupportMeasure
+    by: User
+
+
+@dataclass(frozen=True)
+class MeasureClosed:
+    """A measure closed with its outcome on `closed_on`; its action closed with it."""
+
+    measure: SupportMeasure
+    by: User
+    closed_on: date
+
+
+@dataclass(frozen=True)
+class RentReductionCreated:
+    """The landlord granted a monthly rent reduction (actions 1 and 2)."""
+
+    reduction: RentReduction
+    by: User

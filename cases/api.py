@@ -1,0 +1,35 @@
+"""The case summary PDF through the API, at /api/households/{id}/resume-pdf/."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+
+from cases.views import summary_pdf_response
+from core.api import ROW_ID, PDFRenderer, object_pk
+from households.models import Household
+from households.permissions import HouseholdAction, get_household_or_404
+
+
+class CaseSummaryViewSet(viewsets.GenericViewSet):
+    """Le résumé du dossier d'un ménage."""
+
+    queryset = Household.objects.none()  # for the schema; the access layer fetches
+    lookup_value_regex = ROW_ID
+
+    @extend_schema(
+        summary="Résumé du dossier en PDF",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="resume-pdf",
+        filter_backends=[],
+        pagination_class=None,
+        renderer_classes=[JSONRenderer, PDFRenderer],
+    )
+    def summary_pdf(self, request, pk=None):
+        household = get_household_or_404(request, object_pk(pk), HouseholdAction.EXPORT)
+        return summary_pdf_response(household, request.user)

@@ -1,0 +1,147 @@
+"""Where a household's case stands: its current step, next deadline and workflow timeline.
+
+Shown on the household page. A fixed number of queries whatever the case's length."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from actions.deadlines import Deadline, lease_deadlines, next_deadline, procedure_deadlines
+from actions.models import Action, ActionStatus, MeasureObjective, MeasureStatus, SupportMeasure
+from codecision.models import Answer, CoDecision, CoDecisionAnswer, CoDecisionStatus, Purpose
+from households.models import Household
+
+
+@dataclass
+class CaseWorkflow:
+    actions: list[Action]
+    current_step: str
+    deadlines: list[Deadline] = field(default_factory=list)
+    next_deadline: Deadline | None = None
+
+
+def _waiting_for(codecision: CoDecision) -> str:
+    if codecision.status == CoDecisionStatus.DISAGREEMENT:
+        return "désaccord : arbitrage de la coordination attendu"
+    if codecision.status == CoDecisionStatus.ADJOURNED:
+        return "ajournée"
+    waiting = [
+        str(partner)
+        for partner, answer in (
+            (codecision.landlord, codecision.landlord_answer),
+            (codecision.association, codecision.association_answer),
+        )
+        if answer != Answer.APPROVE
+    ]
+    return "en attente de " + " et de ".join(waiting)
+
+
+def _step(action: Action, today: date) -> str:
+    kind = action.get_kind_display()
+    if action.status == ActionStatus.IN_CODECISION:
+        open_ones = [c for c in action.codecisions.all() if c.is_open]
+        detail = _waiting_for(open_ones[0]) if open_ones else "en attente"
+        return f"{kind} — en co-décision, {detail}"
+    if action.status == ActionStatus.IN_PROGRESS:
+        active = [m for m in action.measures.all() if m.status == MeasureStatus.ACTIVE]
+        if not active:
+            return f"{kind} — en cours"
+        measure = active[0]
+        renewal = (
+            "renouvelable une fois"
+            if measure.can_be_renewed
+            else "déjà renouvelée, pas de second renouvellement"
+        )
+        overdue = " — échéance dépassée : renouveler ou clôturer" if measure.ends_on < today else ""
+        pending = [
+            c for c in action.codecisions.all() if c.is_open and c.purpose == Purpose.RENEWAL
+        ]
+        asked = " — renouvellement en co-décision" if pending else ""
+        return (
+            f"{kind} — mesure en cours jusqu'au {measure.ends_on:%d/%m/%Y} ({renewal})"
+            f"{overdue}{asked}"
+        )
+    if action.status == ActionStatus.REJECTED:
+        return f"{kind} — refusée en co-décision"
+    if action.status == ActionStatus.CLOSED:
+        closed = [m for m in action.measures.all() if m.status == MeasureStatus.CLOSED]
+        if closed:
+            measure = closed[0]
+            return (
+                f"{kind} — accompagnement clôturé le {measure.closed_on:%d/%m/%Y} : "
+                f"{measure.get_outcome_display().lower()}"
+            )
+        return f"{kind} — clôturée"
+    return f"{kind} — {action.get_status_display().lower()}"
+
+
+def case_workflow(household: Household, today: date | None = None) -> CaseWorkflow:
+    today = today or timezone.localdate()
+    actions = list(
+        Action.objects.filter(household=household)
+        .select_related(
+            "orientation__proposed_by",
+            "orientation__proposed_by_partner",
+            "landlord",
+            "association",
+            "procedure",
+            "sliding_lease",
+        )
+        .prefetch_related(
+            Prefetch(
+                "codecisions",
+                queryset=CoDecision.objects.select_related("arbitrated_by", "session")
+                .prefetch_related(
+                    Prefetch(
+                        "answers",
+                        queryset=CoDecisionAnswer.objects.select_related(
+                            "answered_by", "partner"
+                        ).order_by("answered_at", "pk"),
+                    )
+                )
+                .order_by("opened_at", "pk"),
+            ),
+            Prefetch(
+                "measures",
+                queryset=SupportMeasure.objects.select_related("referent").prefetch_related(
+                    Prefetch("objectives", queryset=MeasureObjective.objects.order_by("pk"))
+                ),
+            ),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    open_actions = [
+        a for a in actions if a.status not in (ActionStatus.CLOSED, ActionStatus.REJECTED)
+    ]
+    if open_actions:
+        step = " ; ".join(_step(action, today) for action in open_actions)
+    elif actions:
+        step = _step(actions[0], today)
+    elif household.diagnostics.exists():
+        step = "Diagnostic réalisé — pas encore d'orientation"
+    else:
+        step = "Dossier ouvert — diagnostic à réaliser"
+    deadlines: list[Deadline] = []
+    for action in open_actions:
+        if action.status != ActionStatus.IN_PROGRESS:
+            continue
+        procedure = getattr(action, "procedure", None)
+        if procedure is not None:
+            deadlines += procedure_deadlines(procedure)
+        lease = getattr(action, "sliding_lease", None)
+        if lease is not None:
+            deadlines += lease_deadlines(lease, today)
+        for measure in action.measures.all():
+            if measure.status == MeasureStatus.ACTIVE:
+                deadlines.append(
+                    Deadline(measure.ends_on, "Fin de la mesure d'accompagnement", "measure_end")
+                )
+    deadlines.sort()
+    return CaseWorkflow(
+        actions=actions,
+        current_step=step,
+        deadlines=[d for d in deadlines if d.on >= today],
+        next_deadline=next_deadline(deadlines, today),
+    )

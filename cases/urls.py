@@ -1,0 +1,13 @@
+"""The case pages live under a household's address and in the households namespace
+(households:detail, households:summary_pdf, households:subject_access): the project's urls
+mount these patterns beside households.urls."""
+
+from django.urls import path
+
+from cases import views
+
+household_urlpatterns = [
+    path("<int:pk>/", views.household_detail, name="detail"),
+    path("<int:pk>/resume.pdf", views.summary_pdf, name="summary_pdf"),
+    path("<int:pk>/donnees.json", views.subject_access, name="subject_access"),
+]

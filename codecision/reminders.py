@@ -1,0 +1,127 @@
+"""What the daily sweep reminds about co-decisions, and to whom (registered in
+codecision.wiring; the sweep is notifications.sweep, the rules' form core.reminders).
+
+A co-decision's notice goes to both sides when it opens (notifications sends it as soon as
+the co-decision is published, and the sweep catches up a notice whose task was lost), and a
+side that has not answered after REMINDER_CODECISION_WAIT_DAYS is reminded.
+"""
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from codecision.models import Answer, CoDecision, CoDecisionStatus, Purpose
+from core.reminders import Due, chunks
+from households.models import ActionKind
+from partners.models import Role
+from partners.recipients import Recipients
+
+
+def codecision_opened_due(row: dict, people: Recipients) -> Due:
+    """The notice that a co-decision waits for both sides' answers, sent once: by the task
+    queued when it opens, or by the sweep if that task never ran (broker down)."""
+    household = row["household__reference"]
+    purpose = Purpose(row["purpose"]).label.lower()
+    kind = ActionKind(row["kind"]).label.lower()
+    deciders_roles = (Role.CESF, Role.CASEWORKER, Role.MANAGER)
+    return Due(
+        kind="codecision_opened",
+        object_type="codecision",
+        object_id=row["pk"],
+        due_on=timezone.localdate(row["opened_at"]),
+        text=f"{household} : nouvelle co-décision ({purpose}, {kind}) en attente de votre réponse.",
+        recipients=frozenset(
+            people.of(row["landlord_id"], *deciders_roles)
+            | people.of(row["association_id"], *deciders_roles)
+        ),
+        household_id=row["household_id"],
+        link=reverse("codecision:detail", args=[row["pk"]]),
+    )
+
+
+CODECISION_OPENED_FIELDS = [
+    "pk",
+    "purpose",
+    "opened_at",
+    "landlord_id",
+    "association_id",
+    "kind",
+    "household_id",
+    "household__reference",
+]
+
+
+def codecisions_opened(today: date, people: Recipients) -> Iterator[list[Due]]:
+    """Co-decisions opened in the last days whose notice was never sent (its task was lost
+    with the broker): send it now."""
+    since = today - timedelta(days=settings.REMINDER_CODECISION_WAIT_DAYS)
+    codecisions = CoDecision.objects.open().filter(opened_at__date__gte=since).order_by("pk")
+    for rows in chunks(codecisions, CODECISION_OPENED_FIELDS):
+        yield [codecision_opened_due(row, people) for row in rows]
+
+
+def codecisions_waiting(today: date, people: Recipients) -> Iterator[list[Due]]:
+    """A co-decision waits for a partner's answer more than 7 days: that partner's users
+    who answer for it (landlord: CESF and manager; association: caseworker and manager)."""
+    wait = settings.REMINDER_CODECISION_WAIT_DAYS
+    # More than 7 days by the clock: opened before this morning's sweep hour, 7 days ago.
+    sweep_moment = timezone.make_aware(
+        datetime.combine(today, clock_time(settings.REMINDER_SWEEP_HOUR))
+    )
+    codecisions = (
+        CoDecision.objects.open()
+        .filter(opened_at__lt=sweep_moment - timedelta(days=wait))
+        .order_by("pk")
+    )
+    fields = [
+        "pk",
+        "opened_at",
+        "status",
+        "landlord_id",
+        "association_id",
+        "landlord_answer",
+        "association_answer",
+        "household_id",
+        "household__reference",
+    ]
+    for rows in chunks(codecisions, fields):
+        dues = []
+        for row in rows:
+            opened_on = timezone.localdate(row["opened_at"])
+            if row["status"] == CoDecisionStatus.DISAGREEMENT:
+                continue  # in the coordination's hands, not waiting for a partner
+            for side, partner_id, roles in (
+                ("landlord", row["landlord_id"], (Role.CESF, Role.MANAGER)),
+                ("association", row["association_id"], (Role.CASEWORKER, Role.MANAGER)),
+            ):
+                if row[f"{side}_answer"] in (Answer.APPROVE, Answer.REJECT):
+                    continue
+                dues.append(
+                    Due(
+                        kind=f"codecision_waiting_{side}",
+                        object_type="codecision",
+                        object_id=row["pk"],
+                        due_on=opened_on + timedelta(days=wait),
+                        text=(
+                            f"{row['household__reference']} : une co-décision ouverte "
+                            f"le {opened_on:%d/%m/%Y} attend la réponse de votre structure."
+                        ),
+                        recipients=frozenset(people.of(partner_id, *roles)),
+                        household_id=row["household_id"],
+                        link=reverse("codecision:detail", args=[row["pk"]]),
+                    )
+                )
+        yield dues
+
+
+def codecision_opened_notice(codecision_id: int, people: Recipients) -> Due | None:
+    """The opening notice of one co-decision (None if it no longer exists)."""
+    row = CoDecision.objects.filter(pk=codecision_id).values(*CODECISION_OPENED_FIELDS).first()
+    return codecision_opened_due(row, people) if row else None
+
+
+RULES = [codecisions_opened, codecisions_waiting]

@@ -1,0 +1,150 @@
+"""What every app's API shares: ids and dates read safely from URLs and query strings, the
+filters every list offers, the PDF renderer, and the error answers (French, documented once).
+
+A rule's refusal (DomainError) comes back as 400 with the field it concerns; a refused
+decision (AccessRefused, PermissionDenied) as 403 with its message; a hidden object as 404."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, serializers
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import DomainError
+
+MAX_ID = 2**63 - 1  # the largest id a database row may have
+ROW_ID = "[0-9]{1,18}"  # an id in a URL: longer ones are simply not found
+# The dates every list filters on: ?since= and ?until=, both inclusive (filter_dates).
+DATE_RANGE = [
+    OpenApiParameter("since", OpenApiTypes.DATE, description="À partir du (AAAA-MM-JJ, inclus)"),
+    OpenApiParameter("until", OpenApiTypes.DATE, description="Jusqu'au (AAAA-MM-JJ, inclus)"),
+]
+
+
+class PDFRenderer(BaseRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data) if not isinstance(data, bytes) else data
+
+
+def query_id(value) -> int | None:
+    """An id from the URL or the query string (ASCII digits, within a row id's range)."""
+    if isinstance(value, int):
+        return value if 0 < value <= MAX_ID else None
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
+def object_pk(value) -> int:
+    """An id from the URL; anything else is a missing object (404)."""
+    number = query_id(value)
+    if number is None:
+        raise Http404("Introuvable")
+    return number
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    """An id in a request body: out of range is a 400 on the field, never a server error."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def query_date(value: str | None) -> date | None:
+    """A date from the query string (AAAA-MM-JJ); anything else filters nothing."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def filter_dates(queryset, params, lookup: str):
+    """Rows whose date `lookup` falls within ?since= and ?until= (both inclusive)."""
+    since, until = query_date(params.get("since")), query_date(params.get("until"))
+    if since:
+        queryset = queryset.filter(**{f"{lookup}__gte": since})
+    if until:
+        queryset = queryset.filter(**{f"{lookup}__lte": until})
+    return queryset
+
+
+def filter_partner(queryset, params, *paths: str):
+    """Rows where the partner of ?partner= stands at one of `paths`."""
+    partner = query_id(params.get("partner"))
+    if not partner:
+        return queryset
+    either = Q()
+    for path in paths:
+        either |= Q(**{path: partner})
+    return queryset.filter(either)
+
+
+# --- Errors --------------------------------------------------------------------------------
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        field = exc.field or "non_field_errors"
+        exc = exceptions.ValidationError({field: [exc.message]})
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound("Introuvable.")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    return drf_exception_handler(exc, context)
+
+
+ERROR_SCHEMAS = {
+    "Erreur": {
+        "type": "object",
+        "description": "Refus ou objet introuvable : le motif, en français.",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    "ErreursDeSaisie": {
+        "type": "object",
+        "description": (
+            "Saisie refusée : pour chaque champ (ou « non_field_errors »), les messages en "
+            "français."
+        ),
+        "additionalProperties": True,
+    },
+}
+ERROR_RESPONSES = {
+    "400": ("ErreursDeSaisie", "Saisie refusée (champs et messages)"),
+    "401": ("Erreur", "Authentification requise (session ou jeton)"),
+    "403": ("Erreur", "Votre rôle ne permet pas cette action"),
+    "404": ("Erreur", "Introuvable, ou hors de votre périmètre"),
+}
+
+
+def document_errors(result, generator, request, public):
+    """Every operation answers with the errors the exception handler gives, documented once:
+    400 for a write, 401 and 403 everywhere, 404 where an id or a body names an object."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
+    for route, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            codes = ["401", "403"]
+            if method in ("post", "put", "patch"):
+                codes.append("400")
+            if "{id}" in route or method == "post":
+                codes.append("404")
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                name, description = ERROR_RESPONSES[code]
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}
+                        },
+                    },
+                )
+    return result

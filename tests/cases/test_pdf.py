@@ -1,0 +1,148 @@
+"""PDF case summaries, rendered for real and read back."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from actions import services
+from core.templatetags.fr_format import euros
+from households.models import AccessLogEntry, Household
+from tests.demo_access import SEES_NGUYEN, USERS
+from tests.factories import both_approve, orientation_create
+from tests.helpers import pdf_text
+
+CONFIDENTIAL_NOTE = "Situation familiale difficile"
+
+
+def summary(client, user, household):
+    client.force_login(user)
+    return client.get(reverse("households:summary_pdf", args=[household.pk]))
+
+
+def test_case_summary_holds_the_case_in_french(client, demo):
+    nguyen = Household.objects.get(name="Nguyen")
+    pages, text = pdf_text(summary(client, demo["caseworker.oiseaubleu"], nguyen))
+    assert nguyen.reference in text and "NGUYEN" in text
+    assert "Confidentiel" in pages[0] and "Le logement toujours" in pages[0]
+    assert f"page 1 / {len(pages)}" in pages[0]
+    assert "Exporté le" in text and "Oiseau Bleu" in text
+    assert "Ressources 1 430,00 €" in text
+    assert "Taux d'effort 31,8 %" in text
+    assert "Opac38 : approuve" in text and "L'Oiseau Bleu : approuve" in text
+    assert "Objectif : Demander une mutation" in text
+    assert "Visite à domicile" in text
+
+
+def test_a_renewed_then_closed_case_shows_its_dates_outcome_and_figures(client, flow):
+    from decimal import Decimal
+
+    from tests.factories import diagnostic_create, household_create
+
+    household = household_create(by=flow.cesf)
+    diagnostic = diagnostic_create(
+        household=household,
+        by=flow.cesf,
+        made_on=date(2026, 1, 5),
+        rent_arrears=Decimal("1250.00"),
+        rent_arrears_since=date(2025, 9, 1),
+    )
+    with time_machine.travel(date(2026, 1, 10)):
+        orientation = orientation_create(
+            cesf=flow.cesf, association=flow.association, household=household
+        )
+        both_approve(
+            orientation.action.codecisions.get(),
+            landlord_user=flow.cesf,
+            caseworker=flow.caseworker,
+            starts_on=date(2026, 1, 12),
+        )
+    measure = orientation.action.measures.get()
+    with time_machine.travel(date(2026, 6, 20)):
+        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
+        both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
+    with time_machine.travel(date(2026, 9, 1)):
+        services.follow_up_create(
+            household=household,
+            by=flow.caseworker,
+            measure=measure,
+            data={"happened_on": date(2026, 7, 3), "kind": "office", "summary": "Point budget."},
+        )
+        services.measure_close(
+            measure=measure,
+            by=flow.caseworker,
+            outcome="eviction_avoided",
+            closed_on=date(2026, 8, 31),
+        )
+    _, text = pdf_text(summary(client, flow.caseworker, household))
+    assert "Mesure du 12/01/2026 au 12/01/2027 (renouvelée une fois)" in text
+    assert "clôturée le 31/08/2026, issue : expulsion évitée" in text
+    assert "Impayés de loyer depuis le 01/09/2025 1 250,00 €" in text
+    remaining = " ".join(euros(diagnostic.remaining_income_per_day).split())
+    assert f"Reste à vivre par jour et par personne {remaining}" in text
+    assert "03/07/2026 Entretien au bureau, " in text and ": Point budget." in text
+
+
+def test_confidential_follow_ups_only_in_the_authors_partners_export(client, demo):
+    nguyen = Household.objects.get(name="Nguyen")
+    _, own = pdf_text(summary(client, demo["manager.oiseaubleu"], nguyen))
+    assert CONFIDENTIAL_NOTE in own
+    for username in ("cesf.opac38", "coordinator.lt"):
+        _, other = pdf_text(summary(client, demo[username], nguyen))
+        assert CONFIDENTIAL_NOTE not in other
+        assert "Visite à domicile : relevé des consommations" in other
+
+
+def test_every_export_is_written_to_the_access_log(client, demo):
+    nguyen = Household.objects.get(name="Nguyen")
+    before = AccessLogEntry.objects.filter(household=nguyen, action="export").count()
+    summary(client, demo["cesf.opac38"], nguyen)
+    entries = AccessLogEntry.objects.filter(household=nguyen, action="export")
+    assert entries.count() == before + 1
+    assert entries.first().user == demo["cesf.opac38"]
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_access_matrix_of_the_case_summary(client, demo, username):
+    nguyen = Household.objects.get(name="Nguyen")
+    response = summary(client, demo[username], nguyen)
+    assert response.status_code == (200 if username in SEES_NGUYEN else 404)
+
+
+def test_a_long_case_runs_over_pages_with_repeated_headers_and_nothing_clipped(client, flow):
+    with time_machine.travel(date(2025, 11, 10)):
+        orientation = orientation_create(cesf=flow.cesf, association=flow.association)
+        both_approve(
+            orientation.action.codecisions.get(),
+            landlord_user=flow.cesf,
+            caseworker=flow.caseworker,
+        )
+    measure = orientation.action.measures.get()
+    household = orientation.household
+    for index in range(300):
+        services.follow_up_create(
+            household=household,
+            by=flow.caseworker,
+            measure=measure,
+            data={
+                "happened_on": date(2025, 11, 10) + timedelta(days=index),
+                "kind": "phone",
+                "summary": f"Suivi numéro {index:03d} : point budget, démarches et rendez-vous "
+                "à venir avec le ménage, compte rendu volontairement long pour occuper la ligne.",
+            },
+        )
+    pages, text = pdf_text(summary(client, flow.caseworker, household))
+    assert len(pages) >= 5
+    for number, page in enumerate(pages, start=1):
+        assert f"page {number} / {len(pages)}" in page
+        assert "Confidentiel" in page and household.reference in page
+    assert all("Date Suivi : type, par, compte rendu" in page for page in pages[-3:])
+    assert all(f"Suivi numéro {index:03d}" in text for index in range(300))
+
+
+def test_the_household_page_links_the_export_for_those_allowed(client, demo):
+    nguyen = Household.objects.get(name="Nguyen")
+    url = reverse("households:summary_pdf", args=[nguyen.pk])
+    client.force_login(demo["manager.opac38"])
+    assert url in client.get(reverse("households:detail", args=[nguyen.pk])).content.decode()

@@ -1,0 +1,52 @@
+"""The apps above hear what the apps below publish, in the same transaction."""
+
+import pytest
+from django.db import transaction
+
+from actions import services as action_services
+from actions.events import MeasureClosed, MeasureOpened, MeasureRenewed, RentReductionCreated
+from codecision.events import CoDecisionDecided, CoDecisionOpened
+from core import events, reminders
+from funding import handlers as funding_handlers
+from funding.models import LedgerEntry
+from notifications import handlers as notification_handlers
+from tests.factories import both_approve, orientation_create
+
+
+def test_each_event_reaches_the_app_that_acts_on_it():
+    assert events.handlers(CoDecisionDecided) == [action_services.codecision_decided]
+    assert events.handlers(CoDecisionOpened) == [notification_handlers.codecision_opened]
+    assert events.handlers(MeasureOpened) == [funding_handlers.measure_opened]
+    assert events.handlers(MeasureRenewed) == [funding_handlers.measure_renewed]
+    assert events.handlers(MeasureClosed) == [funding_handlers.measure_closed]
+    assert events.handlers(RentReductionCreated) == [funding_handlers.rent_reduction_created]
+
+
+def test_every_app_registers_its_reminder_rules_once():
+    assert sorted(rule.__name__ for rule in reminders.rules()) == [
+        "codecisions_opened",
+        "codecisions_waiting",
+        "lease_reviews",
+        "legal_deadlines",
+        "measures_ending",
+        "measures_overdue",
+        "measures_without_follow_up",
+    ]
+
+
+def test_a_handler_that_fails_undoes_the_step_that_published(flow, monkeypatch):
+    """Booking the fee runs in the approval's transaction: if it fails, the co-decision is
+    not approved and no measure opens."""
+
+    def refuse(event):
+        raise RuntimeError("registre indisponible")
+
+    monkeypatch.setitem(events._handlers, MeasureOpened, [refuse])
+    orientation = orientation_create(cesf=flow.cesf, association=flow.association)
+    codecision = orientation.action.codecisions.get()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        both_approve(codecision, landlord_user=flow.cesf, caseworker=flow.caseworker)
+    codecision.refresh_from_db()
+    assert codecision.is_open
+    assert not orientation.action.measures.exists()
+    assert not LedgerEntry.objects.filter(household=orientation.household).exists()
