@@ -41,9 +41,11 @@ run: demo
 		--schedule var/celerybeat-schedule & \
 	$(MANAGE) runserver 127.0.0.1:8000
 
+# ruff, then the one-way layers of docs/architecture.md (import-linter, pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
