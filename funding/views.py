@@ -1,7 +1,5 @@
 """Budget pages: the year's dashboard, the ledger, coordinators' entries, CSV and xlsx."""
 
-import csv
-import io
 from decimal import Decimal
 
 from django.contrib import messages
@@ -12,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
+from core.spreadsheets import csv_response, xlsx_response
 from core.templatetags.fr_format import euros
 from funding import services
 from funding.forms import CorrectionForm, EntryForm, LedgerFilterForm, SourceForm
@@ -213,35 +212,6 @@ def _figure_rows(figures):
     yield ["Prévision fin d'année", figures.forecast]
 
 
-def _csv(rows, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # spreadsheet software reads the accents right
-    writer = csv.writer(response, delimiter=";")
-    for row in rows:
-        writer.writerow([str(v).replace(".", ",") if isinstance(v, Decimal) else v for v in row])
-    return response
-
-
-def _xlsx(sheets: dict[str, list], filename: str) -> HttpResponse:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _check_format(fmt: str) -> None:
     if fmt not in ("csv", "xlsx"):
         raise Http404("Format inconnu")
@@ -252,8 +222,8 @@ def ledger_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     entries, _ = _ledger(request, year)
     rows = [LEDGER_COLUMNS, *_ledger_rows(entries)]
     if fmt == "csv":
-        return _csv(rows, f"registre-{year}.csv")
-    return _xlsx({"Registre": rows}, f"registre-{year}.xlsx")
+        return csv_response(rows, f"registre-{year}.csv")
+    return xlsx_response({"Registre": rows}, f"registre-{year}.xlsx")
 
 
 def figures_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
@@ -261,5 +231,5 @@ def figures_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     figures = services.year_figures(year, budget_scope(request.user))
     rows = list(_figure_rows(figures))
     if fmt == "csv":
-        return _csv(rows, f"budget-{year}.csv")
-    return _xlsx({"Budget": rows}, f"budget-{year}.xlsx")
+        return csv_response(rows, f"budget-{year}.csv")
+    return xlsx_response({"Budget": rows}, f"budget-{year}.xlsx")
