@@ -3,7 +3,7 @@
 What every endpoint shares (ids, filters, error answers) is in core.api."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers
 
 from actions.api import CoDecisionViewSet, FollowUpViewSet, MeasureViewSet, OrientationViewSet
@@ -26,13 +26,19 @@ router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("ledger", LedgerViewSet, basename="ledger-entry")
 
-urlpatterns = [
+api_urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
 ]
 
 # The API authenticates by session or personal token itself (401 rather than a redirect
-# to the login page).
-for pattern in urlpatterns:
+# to the login page); the schema too, for signed-in users and token holders only.
+for pattern in api_urlpatterns:
     pattern.callback.login_required = False
+
+# The documentation page is for signed-in users (the login page otherwise); its script is a
+# file of its own, as the Content-Security-Policy allows no inline script.
+docs_view = SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+docs_view.login_required = True
+
+urlpatterns = [path("docs/", docs_view, name="docs"), *api_urlpatterns]

@@ -15,6 +15,7 @@ from households.permissions import (
     can_open_caseload,
     can_read_access_log,
 )
+from partners.permissions import is_account_manager
 
 
 class Can:
@@ -54,6 +55,12 @@ class Can:
     @cached_property
     def enter_budget(self) -> bool:
         return self.signed_in and can_enter(self.user)
+
+    @cached_property
+    def manage_accounts(self) -> bool:
+        """« Comptes »: a manager its partner's people, coordinators (and superusers) every
+        partner's."""
+        return self.user.is_authenticated and is_account_manager(self.user)
 
 
 def can(request: HttpRequest) -> dict:

@@ -5,7 +5,7 @@ server, demo data). With PRODUCTION=true, unsafe defaults are refused at start.
 """
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,9 +62,15 @@ if PRODUCTION:
         raise ImproperlyConfigured("PRODUCTION needs DATABASE_URL (PostgreSQL)")
     if "REDIS_URL" not in os.environ:
         raise ImproperlyConfigured("PRODUCTION needs REDIS_URL (the Celery broker)")
+    if not os.environ.get("SITE_URL", "").startswith("https://"):
+        raise ImproperlyConfigured(
+            "PRODUCTION needs SITE_URL, the https:// address of the application (invitation "
+            "and password links in e-mails)"
+        )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, asking for the second factor and our login page (partners/admin_site.py).
+    "partners.apps.SecureAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +84,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     # The project's apps, from the bottom layer up (docs/architecture.md).
     "core",
     "partners",
@@ -97,11 +108,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "partners.middleware.SessionTimeoutMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "partners.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "partners.middleware.PrivateResponseMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a lockout into the login page's French message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
@@ -153,6 +171,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partners.User"
 AUTHENTICATION_BACKENDS = [
+    # First: a locked-out user or address is refused before any password is hashed.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -161,14 +181,20 @@ ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 
+# 12 characters at least, as the CNIL recommends for a password alone.
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 12)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "households:list"
+# Each role lands on a page it may read (partners/views.py, home).
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "fr"
@@ -195,7 +221,10 @@ STORAGES = {
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_HTTPONLY = True
+# A session ends 8 hours after login whatever happens (absolute), and after 30 minutes
+# without a request (idle): partners/middleware.py.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
@@ -203,6 +232,65 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# No script but our own files (no inline script, no eval), styles and images from us only
+# (images also as data: URLs, for Swagger UI's icons), no plugin, no framing, forms post
+# to us only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Powerful browser features the application never uses are switched off.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+
+# The admin's history pages show past versions; none is restored from there.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- Accounts: second factor, lockout, invitations, API tokens (partners/) ---
+
+# A second factor (TOTP app, or a single-use recovery code) is always asked of coordinators
+# and of anyone who reaches the admin; of everyone when this is true.
+SECOND_FACTOR_REQUIRED_FOR_ALL = env_bool("SECOND_FACTOR_REQUIRED_FOR_ALL", False)
+OTP_TOTP_ISSUER = "Le logement toujours"
+# After a wrong code, the next try waits 1, 2, 4… seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+SECOND_FACTOR_RECOVERY_CODES = 10
+# Failed logins (login page, admin, API tokens) lock the identifiant and, separately, the
+# address they come from after LOGIN_FAILURE_LIMIT failures, for LOGIN_LOCKOUT_MINUTES.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = "partners.security.lockout_parameters"
+AXES_RESET_ON_SUCCESS = True
+# A try while locked is refused without being counted, so the lock ends when announced.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "partners.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "partners.security.client_ip"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# How many reverse proxies (load balancer, TLS terminator) stand before gunicorn: the client's
+# address is read that many hops from the end of X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
+# The security log (logins, failures, lockouts, tokens) is kept this long.
+SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 365)
+# An invitation link, and a password reset link, stay valid this long (one use).
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_MINUTES", 60) * 60
+# Personal API tokens expire after this many days unless their owner chooses otherwise.
+API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -229,13 +317,27 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# The cache holds the API's rate counters: shared through Redis in production, in the
+# process otherwise.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint reports each rendering step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # WeasyPrint reports each rendering step at INFO, django-axes each login.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- Programme rules (docs/DOMAIN_RULES.md): named, dated settings, defaults as the law says ---
@@ -291,7 +393,12 @@ MEASURE_DURATION_MONTHS = 6
 MEASURE_MAX_RENEWALS = 1
 
 HOUSEHOLDS_PER_PAGE = 50
-DEMO_PASSWORD = env_str("DEMO_PASSWORD", "logement-demo-2026")
+# The demo logins' password is published in the README: `load_demo` refuses it in production.
+PUBLISHED_DEMO_PASSWORD = "logement-demo-2026"
+DEMO_PASSWORD = env_str("DEMO_PASSWORD", PUBLISHED_DEMO_PASSWORD)
+# The demo coordinators' second factor (TOTP, base32, also published): an authenticator app
+# given this key shows their codes. Never loaded in production.
+DEMO_TOTP_SECRET = "LOGEMENTTOUJOURSDEMONSTRATION234"
 
 # --- Reminders and notifications (notifications/, */tasks.py) ---
 
@@ -325,6 +432,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.nightly_privacy",
         "schedule": crontab(hour=3, minute=30),
     },
+    "nightly-security-log": {
+        "task": "partners.tasks.prune_security_log",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 # A page that schedules a task never waits long for a broker that does not answer.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
@@ -339,12 +450,18 @@ FUNDING_RENEWAL_BOOKS_FEE = env_bool("FUNDING_RENEWAL_BOOKS_FEE", False)
 
 # --- REST API (logement_toujours/api.py, */api.py) ---
 
+# Requests allowed per personal token (or per signed-in user, or per anonymous address):
+# "<number>/<second|minute|hour|day>". Beyond, 429 with the wait in Retry-After.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/minute")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "partners.authentication.PersonalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Requests per token (or per session user, or per address when anonymous).
+    "DEFAULT_THROTTLE_CLASSES": ["partners.authentication.TokenRateThrottle"],
     # JSON only: the browsable renderer would draw forms listing every related object.
     # The documentation page is /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -365,6 +482,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its page are for signed-in users and token holders only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,19 +1,45 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from cases.urls import household_urlpatterns as case_urlpatterns
 from households import urls as household_urls
-from logement_toujours.views import health
+from logement_toujours.views import health, home
 from partners import views as partner_views
 
 admin.site.site_header = "Le logement toujours — administration"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="households:list"), name="home"),
-    path("connexion/", auth_views.LoginView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", home, name="home"),
+    path("connexion/", partner_views.login_view, name="login"),
+    path("deconnexion/", partner_views.logout_view, name="logout"),
+    path("mot-de-passe/oublie/", partner_views.password_reset, name="password_reset"),
+    path(
+        "mot-de-passe/oublie/envoye/",
+        partner_views.password_reset_done,
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        partner_views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/nouveau/termine/",
+        partner_views.password_reset_complete,
+        name="password_reset_complete",
+    ),
+    path("invitation/<uidb64>/<token>/", partner_views.invitation_accept, name="invitation_accept"),
+    path("second-facteur/", partner_views.second_factor_verify, name="second_factor_verify"),
+    path(
+        "second-facteur/activer/",
+        partner_views.second_factor_enrol,
+        name="second_factor_enrol",
+    ),
+    path(
+        "second-facteur/codes-de-secours/",
+        partner_views.recovery_codes_renew,
+        name="recovery_codes_renew",
+    ),
     # A household's pages: the case file (households) and its read side (cases), one
     # namespace.
     path("menages/", include((household_urls.urlpatterns + case_urlpatterns, "households"))),
@@ -23,7 +49,9 @@ urlpatterns = [
     path("budget/", include("funding.urls")),
     path("api/", include("logement_toujours.api")),
     path("profil/", partner_views.profile, name="profile"),
+    path("profil/mot-de-passe/", partner_views.password_change, name="password_change"),
     path("profil/jetons/<int:pk>/revoquer/", partner_views.token_revoke, name="token_revoke"),
+    path("", include("partners.urls")),
     path("admin/", admin.site.urls),
     path("sante/", health, name="health"),
 ]

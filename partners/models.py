@@ -3,7 +3,9 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
 
 
 class PartnerKind(models.TextChoices):
@@ -55,6 +57,7 @@ class Partner(models.Model):
         verbose_name="groupe",
     )
 
+    history = HistoricalRecords()
     objects = PartnerQuerySet.as_manager()
 
     class Meta:
@@ -74,6 +77,10 @@ class Partner(models.Model):
 
 
 class User(AbstractUser):
+    # Who changed an account and what: the password's hash and the time of the last login
+    # are no account change (password changes go to the security log).
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
     class Meta:
         verbose_name = "utilisateur"
         ordering = ["username"]
@@ -121,6 +128,11 @@ class User(AbstractUser):
         """A CESF or a caseworker: the people who follow households day to day."""
         return self.role in (Role.CESF, Role.CASEWORKER)
 
+    @property
+    def invitation_pending(self) -> bool:
+        """Invited, and has not chosen a password yet."""
+        return not self.has_usable_password() and self.last_login is None
+
 
 class Membership(models.Model):
     """One user belongs to one partner with one role."""
@@ -133,6 +145,8 @@ class Membership(models.Model):
     )
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "appartenance"
 
@@ -141,16 +155,21 @@ class Membership(models.Model):
 
 
 class ApiTokenQuerySet(models.QuerySet):
-    def create_for(self, *, user: "User", name: str) -> tuple["ApiToken", str]:
+    def create_for(self, *, user: "User", name: str, expires_at=None) -> tuple["ApiToken", str]:
         """A new personal token; the secret is returned once and only its hash is kept."""
         secret = "lt_" + secrets.token_urlsafe(32)
         token = self.create(
-            user=user, name=name, key_hash=ApiToken.hash(secret), prefix=secret[:10]
+            user=user,
+            name=name,
+            key_hash=ApiToken.hash(secret),
+            prefix=secret[:10],
+            expires_at=expires_at,
         )
         return token, secret
 
     def active(self):
-        return self.filter(revoked_at=None)
+        """Neither revoked nor expired."""
+        return self.filter(revoked_at=None).exclude(expires_at__lte=timezone.now())
 
 
 class ApiToken(models.Model):
@@ -165,6 +184,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     last_used_at = models.DateTimeField("dernière utilisation", null=True, editable=False)
     revoked_at = models.DateTimeField("révoqué le", null=True, editable=False)
+    expires_at = models.DateTimeField("expire le", null=True, blank=True, editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -179,3 +199,55 @@ class ApiToken(models.Model):
     @staticmethod
     def hash(secret: str) -> str:
         return hashlib.sha256(secret.encode()).hexdigest()
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN = "login", "Connexion"
+    LOGIN_FAILED = "login_failed", "Échec de connexion"
+    LOCKED_OUT = "locked_out", "Blocage après des échecs répétés"
+    LOGOUT = "logout", "Déconnexion"
+    SESSION_EXPIRED = "session_expired", "Session expirée"
+    SECOND_FACTOR_FAILED = "second_factor_failed", "Code de second facteur refusé"
+    SECOND_FACTOR_ENROLLED = "second_factor_enrolled", "Second facteur activé"
+    RECOVERY_CODE_USED = "recovery_code_used", "Code de secours utilisé"
+    PASSWORD_CHANGED = "password_changed", "Mot de passe changé"
+    PASSWORD_RESET_SENT = "password_reset_sent", "Lien de réinitialisation envoyé"
+    TOKEN_CREATED = "token_created", "Jeton d'API créé"
+    TOKEN_REVOKED = "token_revoked", "Jeton d'API révoqué"
+    TOKEN_REFUSED = "token_refused", "Jeton d'API refusé"
+
+
+class SecurityEvent(models.Model):
+    """The security log coordinators read: logins, failures, lockouts, second factor,
+    passwords and API tokens. Changes to accounts themselves are in their history."""
+
+    at = models.DateTimeField("date", default=timezone.now, db_index=True)
+    kind = models.CharField("événement", max_length=30, choices=SecurityEventKind.choices)
+    username = models.CharField("identifiant saisi", max_length=150, blank=True)
+    user = models.ForeignKey(
+        User,
+        verbose_name="utilisateur",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ip_address = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    path = models.CharField("page", max_length=200, blank=True)
+    detail = models.CharField("détail", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "événement de sécurité"
+        verbose_name_plural = "journal de sécurité"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.username}"

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from logement_toujours.demo import load_all
 from partners.models import Partner, Role, User
@@ -11,11 +12,46 @@ from tests.factories import PartnerFactory, user_create
 def pytest_configure(config):
     # Demo users are created with real passwords; a fast hasher keeps the suite quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The API's rate counters live in this process, emptied before each test.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Tasks run in the test's process; the tests marked `broker` use a real worker.
     from logement_toujours.celery import app
 
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
+
+
+class SecondFactorClient(Client):
+    """Django's test client, whose `force_login` also gives the second factor when the user
+    must give one (coordinators, staff): the session is verified by the user's authenticator
+    (created if it has none), as after a real login. `second_factor=False` leaves the session
+    waiting for it."""
+
+    def force_login(self, user, backend=None, *, second_factor: bool = True):
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from partners import second_factor as otp
+        from partners.security import SESSION_HAS_DEVICE
+
+        super().force_login(user, backend)
+        if second_factor and (otp.required_for(user) or otp.has_device(user)):
+            device = otp.demo_device(user)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session[SESSION_HAS_DEVICE] = True
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return SecondFactorClient()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

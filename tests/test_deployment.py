@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://logement@db.example/logement",
     "REDIS_URL": "redis://cache.example:6379/0",
     "ALLOWED_HOSTS": "logement.example.org",
+    "SITE_URL": "https://logement.example.org",
 }
 
 
@@ -45,6 +46,8 @@ def test_check_deploy_passes_with_production_settings():
         ({"DEBUG": "true"}, "DEBUG"),
         ({"DATABASE_URL": None}, "DATABASE_URL"),
         ({"REDIS_URL": None}, "REDIS_URL"),
+        ({"SITE_URL": None}, "SITE_URL"),
+        ({"SITE_URL": "http://logement.example.org"}, "SITE_URL"),
     ],
 )
 def test_production_refuses_to_start_with_an_unsafe_default(override, message):
@@ -72,7 +75,13 @@ def test_the_compose_file_describes_the_production_services():
         if os.environ.get("CI"):
             pytest.fail("docker-compose is missing: scripts/install-test-deps.sh installs it")
         pytest.skip("docker-compose is not installed (scripts/install-test-deps.sh)")
-    env = {**os.environ, "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "h", "POSTGRES_PASSWORD": "p"}
+    env = {
+        **os.environ,
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "h",
+        "POSTGRES_PASSWORD": "p",
+        "SITE_URL": "https://h",
+    }
     result = subprocess.run(
         [compose, "-f", "docker-compose.yml", "config"],
         cwd=ROOT,

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 
-from partners import services
+from partners import second_factor, services
 from partners.models import Partner, PartnerKind, Role, User
 
 PARTNERS = [
@@ -52,9 +52,12 @@ def load() -> dict[str, User]:
                 first_name=FIRST_NAMES[index % len(FIRST_NAMES)],
                 last_name=username.split(".")[1].capitalize(),
                 email=f"{username}@demo.invalid",
-                is_staff=role == Role.COORDINATOR,
             )
             services.membership_set(user=user, partner=partners[short], role=role)
+        if second_factor.required_for(user) and not settings.PRODUCTION:
+            # Published with the password (README): the demo's coordinators log in with the
+            # codes of DEMO_TOTP_SECRET. In production they enrol their own app instead.
+            second_factor.demo_device(user)
         users[username] = user
     coordination_admin_permissions(partners["coordination"])
     return users

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -39,7 +40,10 @@ def test_tokens_are_stored_hashed_and_revocation_shuts_the_door(client, flow):
 
 def test_profile_page_shows_a_new_secret_once(client, flow):
     client.force_login(flow.caseworker)
-    page = client.post(reverse("profile"), {"name": "Tableau de bord"}).content.decode()
+    page = client.post(
+        reverse("profile"),
+        {"name": "Tableau de bord", "expires_in_days": "90", "password": settings.DEMO_PASSWORD},
+    ).content.decode()
     token = ApiToken.objects.get(user=flow.caseworker)
     secret = page.split('<code class="secret">')[1].split("</code>")[0]
     assert ApiToken.hash(secret) == token.key_hash

@@ -1,0 +1,15 @@
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from partners.models import SecurityEvent
+
+
+@shared_task
+def prune_security_log() -> int:
+    """The security log keeps SECURITY_LOG_RETENTION_DAYS."""
+    limit = timezone.now() - timedelta(days=settings.SECURITY_LOG_RETENTION_DAYS)
+    deleted, _ = SecurityEvent.objects.filter(at__lt=limit).delete()
+    return deleted

@@ -1,0 +1,172 @@
+"""Failed logins lock the identifiant and the address; a locked try is refused before any
+password is hashed; everything is in the security log coordinators read."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.contrib.auth.hashers import MD5PasswordHasher
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from partners.models import ApiToken, SecurityEvent, SecurityEventKind
+from partners.security import client_ip
+
+LIMIT = settings.AXES_FAILURE_LIMIT
+
+
+def attempt(client, username: str, password: str, address: str = "127.0.0.1"):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+@pytest.fixture
+def hashing():
+    """Counts every password hashed or checked (the suite hashes with MD5)."""
+    calls = []
+    verify, encode = MD5PasswordHasher.verify, MD5PasswordHasher.encode
+
+    def counted_verify(self, *args):
+        calls.append("verify")
+        return verify(self, *args)
+
+    def counted_encode(self, *args, **kwargs):
+        calls.append("encode")
+        return encode(self, *args, **kwargs)
+
+    with (
+        mock.patch.object(MD5PasswordHasher, "verify", counted_verify),
+        mock.patch.object(MD5PasswordHasher, "encode", counted_encode),
+    ):
+        yield calls
+
+
+def test_an_identifiant_is_locked_after_the_limit_and_a_locked_try_hashes_nothing(
+    client, demo, hashing
+):
+    for index in range(LIMIT - 1):
+        response = attempt(client, "cesf.actis", "mauvais", address=f"10.0.0.{index + 1}")
+        assert response.status_code == 200
+        assert "Identifiant ou mot de passe incorrect" in response.content.decode()
+    locking = attempt(client, "cesf.actis", "mauvais", address="10.0.1.1")
+    assert locking.status_code == 429
+    assert "échecs de connexion" in locking.content.decode()
+    hashed_before = len(hashing)
+    assert hashed_before >= LIMIT  # each failure checked a password
+
+    refused = attempt(client, "cesf.actis", settings.DEMO_PASSWORD, address="10.0.2.2")
+    assert refused.status_code == 429
+    assert "bloqué pendant 15 minutes" in refused.content.decode()
+    assert len(hashing) == hashed_before  # refused before hashing
+    assert "_auth_user_id" not in client.session
+    # Another identifiant from another address is not concerned.
+    other = attempt(client, "cesf.opac38", settings.DEMO_PASSWORD, address="10.0.3.3")
+    assert other.status_code == 302
+
+    events = SecurityEvent.objects.filter(username="cesf.actis")
+    assert events.filter(kind=SecurityEventKind.LOGIN_FAILED).count() == LIMIT
+    assert events.filter(kind=SecurityEventKind.LOCKED_OUT).count() == 1
+    assert events.get(kind=SecurityEventKind.LOCKED_OUT).detail == f"après {LIMIT} échecs"
+
+    later = timezone.now() + timedelta(minutes=settings.AXES_COOLOFF_TIME.seconds // 60 + 1)
+    with time_machine.travel(later):
+        assert attempt(client, "cesf.actis", settings.DEMO_PASSWORD).status_code == 302
+
+
+def test_an_address_is_locked_after_the_limit_whatever_the_identifiant(client, demo, hashing):
+    for index in range(LIMIT):
+        attempt(client, f"inconnu{index}", "mauvais", address="192.0.2.7")
+    refused = attempt(client, "caseworker.ozanam", settings.DEMO_PASSWORD, address="192.0.2.7")
+    assert refused.status_code == 429
+    hashed = len(hashing)
+    attempt(client, "caseworker.ozanam", settings.DEMO_PASSWORD, address="192.0.2.7")
+    assert len(hashing) == hashed
+    assert attempt(client, "caseworker.ozanam", settings.DEMO_PASSWORD).status_code == 302
+
+
+def test_a_new_password_by_e_mail_lifts_the_lock(client, demo):
+    from partners import services
+
+    for _ in range(LIMIT):
+        attempt(client, "manager.actis", "mauvais", address="198.51.100.1")
+    assert attempt(client, "manager.actis", "mauvais", address="198.51.100.2").status_code == 429
+    services.user_password_set(user=demo["manager.actis"], password="Une toute nouvelle phrase")
+    response = attempt(client, "manager.actis", "Une toute nouvelle phrase", address="198.51.100.3")
+    assert response.status_code == 302
+
+
+def test_bad_api_tokens_lock_the_address_before_any_lookup(demo, django_assert_max_num_queries):
+    _, secret = ApiToken.objects.create_for(user=demo["cesf.actis"], name="logiciel")
+    api = APIClient(REMOTE_ADDR="203.0.113.9")
+    for _ in range(LIMIT - 1):
+        response = api.get("/api/households/", HTTP_AUTHORIZATION="Token lt_devine")
+        assert response.status_code == 401
+    assert api.get("/api/households/", HTTP_AUTHORIZATION="Token lt_encore").status_code == 429
+    with django_assert_max_num_queries(2):
+        locked = api.get("/api/households/", HTTP_AUTHORIZATION=f"Token {secret}")
+    assert locked.status_code == 429
+    assert locked.json()["detail"].startswith("Trop d'échecs de connexion")
+    elsewhere = APIClient(REMOTE_ADDR="203.0.113.10")
+    ok = elsewhere.get("/api/households/", HTTP_AUTHORIZATION=f"Token {secret}")
+    assert ok.status_code == 200
+    refused = SecurityEvent.objects.filter(kind=SecurityEventKind.TOKEN_REFUSED)
+    assert refused.count() == LIMIT
+    assert refused.first().detail == "jeton lt_encore…"
+
+
+def test_the_admin_logs_in_through_the_application_login_page(client, db):
+    response = client.get("/admin/login/?next=/admin/partners/")
+    assert response.status_code == 302
+    assert response.url == reverse("login") + "?next=%2Fadmin%2Fpartners%2F"
+
+
+def test_the_current_password_typed_on_the_profile_counts_as_a_failure(client, demo):
+    client.force_login(demo["cesf.pluralis"])
+    for _ in range(LIMIT - 1):
+        response = client.post(
+            reverse("profile"), {"name": "Outil", "expires_in_days": "30", "password": "faux"}
+        )
+        assert "Mot de passe incorrect." in response.content.decode()
+    assert not ApiToken.objects.filter(user=demo["cesf.pluralis"]).exists()
+    assert SecurityEvent.objects.filter(
+        username="cesf.pluralis", kind=SecurityEventKind.LOGIN_FAILED
+    ).count() == (LIMIT - 1)
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("coordinator.lt", 200),
+        ("manager.actis", 403),
+        ("cesf.actis", 403),
+        ("funder.fondation", 403),
+    ],
+)
+def test_only_coordinators_read_the_security_log(client, demo, username, status):
+    attempt(client, "cesf.actis", "mauvais")
+    client.force_login(demo[username])
+    response = client.get(reverse("partners:security_log"), {"kind": "login_failed"})
+    assert response.status_code == status
+    if status == 200:
+        rows = response.content.decode().split("<tbody>")[1]
+        assert "Échec de connexion" in rows and "cesf.actis" in rows
+        assert "Connexion</td>" not in rows
+
+
+def test_the_client_address_is_read_behind_the_trusted_proxies_only(settings):
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5"
+    )
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.1.1.1"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.5"
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "6.6.6.6"
+    settings.TRUSTED_PROXY_COUNT = 3
+    assert client_ip(request) == "10.1.1.1"

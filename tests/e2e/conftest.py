@@ -1,0 +1,99 @@
+"""Headless Chromium from Debian's packages, and how a test logs in through the pages."""
+
+import os
+import shutil
+import time
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+CHROMIUM = shutil.which("chromium")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """A fresh headless Chromium; after the test, no message of the page's console may be a
+    Content-Security-Policy violation."""
+    if not (CHROMIUM and CHROMEDRIVER):
+        if os.environ.get("CI"):
+            pytest.fail("chromium and chromedriver are missing: scripts/install-test-deps.sh")
+        pytest.skip("chromium and chromium-driver are not installed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ["SE_AVOID_STATS"] = "true"
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1280,900",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.implicitly_wait(5)
+    driver.console = []
+    yield driver
+    try:
+        console = driver.console + driver.get_log("browser")
+    finally:
+        driver.quit()
+    violations = [
+        entry["message"] for entry in console if "Content Security Policy" in entry["message"]
+    ]
+    assert violations == []
+
+
+def totp_code(secret_base32: str, *, steps_ahead: int = 0) -> str:
+    """The code an authenticator app shows for this key (`steps_ahead` periods of 30 s
+    later: a code already used is refused)."""
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(b32decode(secret_base32.replace(" ", "")))
+    totp.time = time.time() + 30 * steps_ahead
+    return f"{totp.token():06d}"
+
+
+def log_in(browser, live_server, username: str, password: str = "", *, totp_secret=None, code=None):
+    """Through the login page; then, when asked, the second factor: `code` if given (a
+    recovery code), else the app's code, computed from DEMO_TOTP_SECRET for a demo
+    coordinator (README), from `totp_secret` for anyone else."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_server.url + reverse("login"))
+    browser.find_element(By.NAME, "username").send_keys(username)
+    browser.find_element(By.NAME, "password").send_keys(password or settings.DEMO_PASSWORD)
+    submit_and_wait(browser, "main button[type=submit]")
+    if browser.current_url.split("?")[0].endswith(reverse("second_factor_verify")):
+        secret = totp_secret or settings.DEMO_TOTP_SECRET
+        code = code or totp_code(secret, steps_ahead=1)
+        browser.find_element(By.NAME, "token").send_keys(code)
+        submit_and_wait(browser, "main form button[type=submit]")
+
+
+def submit_and_wait(browser, selector: str) -> None:
+    """Click and wait for the next page to replace this one."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.CSS_SELECTOR, selector).click()
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+
+
+def log_out(browser):
+    browser.console.extend(browser.get_log("browser"))
+    submit_and_wait(browser, ".who button[type=submit]")
