@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test lint format migrate demo system-test-deps bench bench-pdf
+.PHONY: install run test lint format migrate demo system-test-deps bench bench-pdf bench-lockout
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -69,3 +69,7 @@ bench: install
 # The PDF summary of a typical case, on a throw-away database.
 bench-pdf: install
 	$(BIN)/python scripts/bench_pdf.py
+
+# A login try with the real password hasher, before and after a lockout.
+bench-lockout: install
+	$(BIN)/python scripts/bench_lockout.py

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import load_workbook
 
+from core.spreadsheets import safe_text
 from funding import services as funding_services
-from logement_toujours.spreadsheets import safe_text
 from partners import services
 from partners.models import User
 

@@ -15,7 +15,7 @@ def test_a_cesf_logs_in_opens_a_file_and_sees_it_in_mes_menages(live_server, bro
     browser.find_element(By.NAME, "username").send_keys("cesf.actis")
     browser.find_element(By.NAME, "password").send_keys("logement-demo-2026")
     browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-    WebDriverWait(browser, 10).until(
+    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
         lambda driver: driver.find_element(By.TAG_NAME, "h1").text == "Mes ménages"
     )
 
@@ -28,7 +28,7 @@ def test_a_cesf_logs_in_opens_a_file_and_sees_it_in_mes_menages(live_server, bro
     browser.find_element(By.NAME, "members-0-last_name").send_keys("CHEVALIER")
     Select(browser.find_element(By.NAME, "members-0-relationship")).select_by_value("head")
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    WebDriverWait(browser, 10).until(
+    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
         lambda driver: "Chevalier" in driver.find_element(By.TAG_NAME, "h1").text
     )
     reference = browser.find_element(By.CSS_SELECTOR, "h1 .ref").text
@@ -44,5 +44,7 @@ def test_a_cesf_logs_in_opens_a_file_and_sees_it_in_mes_menages(live_server, bro
         except StaleElementReferenceException:
             return None
 
-    WebDriverWait(browser, 10).until(lambda driver: listed_references(driver) == [reference])
+    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda driver: listed_references(driver) == [reference]
+    )
     assert "Chevalier" in browser.find_element(By.ID, "household-table").text

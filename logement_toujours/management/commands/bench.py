@@ -138,6 +138,7 @@ class Command(BaseCommand):
         )
         coordinator_client = Client()
         coordinator_client.force_login(self.coordinator)
+        self.give_second_factor(coordinator_client, self.coordinator)
         lists["coordinator_active_measures"] = self.compare(
             coordinator_client,
             self.url("actions:measure_overview"),
@@ -164,6 +165,16 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(results, indent=2, ensure_ascii=False))
 
     # --- helpers ------------------------------------------------------------------------
+
+    def give_second_factor(self, client: Client, user) -> None:
+        """Coordinators give a second factor: the session is verified as after a login."""
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from partners import second_factor
+
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = second_factor.demo_device(user).persistent_id
+        session.save()
 
     def url(self, name: str, *args) -> str | None:
         try:
