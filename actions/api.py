@@ -4,6 +4,8 @@ the action or measure each decides on.
 Every step calls the same service as the form, after the same check from
 actions.permissions; objects are reached through their visible household."""
 
+from operator import attrgetter
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -33,6 +35,7 @@ from core.api import DATE_RANGE, ROW_ID, filter_dates, filter_partner, id_field,
 from core.api import object_pk as _pk
 from core.api import query_date as _date
 from core.errors import DomainError
+from households.api import LogsHouseholdReads
 from households.models import Household
 from households.permissions import HouseholdAction, ensure_can_open_caseload, get_household_or_404
 from partners.models import Partner
@@ -109,7 +112,9 @@ class OrientationSerializer(serializers.ModelSerializer):
     ),
     create=extend_schema(summary="Orienter un ménage (ouvre la co-décision)"),
 )
-class OrientationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class OrientationViewSet(
+    LogsHouseholdReads, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     queryset = Orientation.objects.none()  # for the schema; get_queryset filters
     lookup_value_regex = ROW_ID
     serializer_class = OrientationSerializer
@@ -241,9 +246,10 @@ class ClosureSerializer(serializers.Serializer):
     ),
     retrieve=extend_schema(summary="Une mesure"),
 )
-class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
+class MeasureViewSet(LogsHouseholdReads, viewsets.ReadOnlyModelViewSet):
     queryset = SupportMeasure.objects.none()  # for the schema; get_queryset filters
     lookup_value_regex = ROW_ID
+    household_of = attrgetter("action.household_id")
     serializer_class = MeasureSerializer
     ordering_fields = ["ends_on", "starts_on"]
     ordering = ["ends_on", "id"]
@@ -336,7 +342,9 @@ class FollowUpSerializer(serializers.ModelSerializer):
     ),
     create=extend_schema(summary="Noter un suivi"),
 )
-class FollowUpViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class FollowUpViewSet(
+    LogsHouseholdReads, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     queryset = FollowUp.objects.none()  # for the schema; get_queryset filters
     lookup_value_regex = ROW_ID
     serializer_class = FollowUpSerializer

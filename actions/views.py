@@ -44,7 +44,7 @@ from actions.permissions import (
     visible_measures,
 )
 from core.errors import DomainError
-from households.permissions import HouseholdAction, get_household_or_404
+from households.permissions import HouseholdAction, access_log_reads, get_household_or_404
 
 
 def _apply_error(form, error: DomainError) -> None:
@@ -413,6 +413,7 @@ def measure_overview(request: HttpRequest) -> HttpResponse:
         .order_by("ends_on", "pk")
     )
     page = Paginator(measures, settings.HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+    access_log_reads(request, (measure.action.household_id for measure in page))
     soon = today + timedelta(days=30)
     quiet_since = today - timedelta(days=30)
     rows = [

@@ -21,6 +21,7 @@ from codecision.models import (
 )
 from codecision.permissions import ensure_can_answer, get_codecision_or_404, visible_codecisions
 from core.api import DATE_RANGE, ROW_ID, filter_dates, filter_partner, id_field, object_pk
+from households.api import LogsHouseholdReads
 from households.models import ActionKind
 from partners.models import Membership, Role, User
 
@@ -89,7 +90,7 @@ class AnswerRequestSerializer(serializers.Serializer):
     ),
     retrieve=extend_schema(summary="Une co-décision et ses réponses"),
 )
-class CoDecisionViewSet(viewsets.ReadOnlyModelViewSet):
+class CoDecisionViewSet(LogsHouseholdReads, viewsets.ReadOnlyModelViewSet):
     queryset = CoDecision.objects.none()  # for the schema; get_queryset filters
     lookup_value_regex = ROW_ID
     serializer_class = CoDecisionSerializer

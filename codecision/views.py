@@ -30,7 +30,7 @@ from codecision.permissions import (
 from core.errors import DomainError
 from core.pdf import render_pdf
 from households.models import AccessAction
-from households.permissions import access_log_record
+from households.permissions import access_log_reads
 
 
 def pending_for(user):
@@ -49,6 +49,7 @@ def pending(request: HttpRequest) -> HttpResponse:
         .order_by("opened_at", "pk")
     )
     page = Paginator(codecisions, settings.HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+    access_log_reads(request, (codecision.household_id for codecision in page))
     return render(request, "codecision/pending.html", {"page": page})
 
 
@@ -156,6 +157,9 @@ def session_create(request: HttpRequest) -> HttpResponse:
         .order_by("opened_at")
     )
     form = CommitteeSessionForm(request.POST or None, open_codecisions=open_codecisions)
+    if request.method == "GET":
+        # The form names every household with an open co-decision.
+        access_log_reads(request, open_codecisions.values_list("household_id", flat=True))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -196,7 +200,10 @@ def _session_context(session: CommitteeSession, form=None) -> dict:
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ensure_can_manage_committees(request.user)
     session = get_object_or_404(CommitteeSession.objects.select_related("signed_off_by"), pk=pk)
-    return render(request, "codecision/session_detail.html", _session_context(session))
+    context = _session_context(session)
+    # The page names every household examined: each is in its access log.
+    access_log_reads(request, (c.household_id for c in context["codecisions"]))
+    return render(request, "codecision/session_detail.html", context)
 
 
 @require_POST
@@ -227,13 +234,9 @@ def session_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(exported_by=request.user, exported_at=timezone.localtime())
     pdf = render_pdf("codecision/committee_minutes.html", context)
     # The minutes name every household examined: each export is in their access log.
-    for household_pk in {c.household_id for c in context["codecisions"]}:
-        access_log_record(
-            user=request.user,
-            household_pk=household_pk,
-            action=AccessAction.EXPORT,
-            path=request.path,
-        )
+    access_log_reads(
+        request, (c.household_id for c in context["codecisions"]), action=AccessAction.EXPORT
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="comite-{session.held_on:%Y-%m-%d}.pdf"'

@@ -2,7 +2,8 @@
 filters every list offers, the PDF renderer, and the error answers (French, documented once).
 
 A rule's refusal (DomainError) comes back as 400 with the field it concerns; a refused
-decision (AccessRefused, PermissionDenied) as 403 with its message; a hidden object as 404."""
+decision (AccessRefused, PermissionDenied) as 403 with its message; a hidden object as 404;
+too many refusals in a minute (TooManyAttempts) as 429 with a Retry-After header."""
 
 from datetime import date
 
@@ -15,7 +16,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import DomainError
+from core.errors import DomainError, TooManyAttempts
 
 MAX_ID = 2**63 - 1  # the largest id a database row may have
 ROW_ID = "[0-9]{1,18}"  # an id in a URL: longer ones are simply not found
@@ -97,6 +98,10 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound("Introuvable.")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, TooManyAttempts):
+        retry_after = exc.retry_after
+        exc = exceptions.Throttled(detail=exc.message)
+        exc.wait = retry_after  # the Retry-After header; the message stays as written
     return drf_exception_handler(exc, context)
 
 
@@ -121,12 +126,14 @@ ERROR_RESPONSES = {
     "401": ("Erreur", "Authentification requise (session ou jeton)"),
     "403": ("Erreur", "Votre rôle ne permet pas cette action"),
     "404": ("Erreur", "Introuvable, ou hors de votre périmètre"),
+    "429": ("Erreur", "Trop d'accès refusés en une minute : réessayez plus tard"),
 }
 
 
 def document_errors(result, generator, request, public):
     """Every operation answers with the errors the exception handler gives, documented once:
-    400 for a write, 401 and 403 everywhere, 404 where an id or a body names an object."""
+    400 for a write, 401 and 403 everywhere, 404 where an id or a body names an object, and
+    429 there too (a refused attempt beyond the limit of households.permissions)."""
     result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
     for route, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
@@ -134,7 +141,7 @@ def document_errors(result, generator, request, public):
             if method in ("post", "put", "patch"):
                 codes.append("400")
             if "{id}" in route or method == "post":
-                codes.append("404")
+                codes += ["404", "429"]
             responses = operation.setdefault("responses", {})
             for code in codes:
                 name, description = ERROR_RESPONSES[code]

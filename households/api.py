@@ -1,5 +1,11 @@
 """Households, members and diagnostics through the API: the same access layer and services
-as the pages (households.permissions, households.services)."""
+as the pages (households.permissions, households.services).
+
+Every answer with case content is written to the access log: one object through the access
+layer's fetch helpers, a list through LogsHouseholdReads (one entry per household of the
+page, in one insert); the workflow's and the co-decisions' lists use it too."""
+
+from operator import attrgetter
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -12,11 +18,26 @@ from households import services
 from households.models import Diagnostic, Household, HouseholdMember, HousingStatus
 from households.permissions import (
     HouseholdAction,
+    access_log_reads,
     ensure_can_create_household,
     ensure_can_open_caseload,
     get_household_or_404,
 )
 from partners.models import Partner
+
+
+class LogsHouseholdReads:
+    """A list of case records: the households of the page it returns are written to the
+    access log, one entry each, in one insert. `household_of` reads a row's household id
+    from what the list's query loaded."""
+
+    household_of = attrgetter("household_id")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        rows = queryset if page is None else page
+        access_log_reads(self.request, (self.household_of(row) for row in rows))
+        return page
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -153,6 +174,7 @@ def _write_data(serializer, household: Household | None = None) -> tuple[dict, l
     partial_update=extend_schema(summary="Modifier un dossier"),
 )
 class HouseholdViewSet(
+    LogsHouseholdReads,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -163,6 +185,7 @@ class HouseholdViewSet(
 
     queryset = Household.objects.none()  # for the schema; get_queryset filters
     lookup_value_regex = ROW_ID
+    household_of = attrgetter("pk")
 
     http_method_names = ["get", "post", "patch", "head", "options"]
     ordering_fields = ["updated_at", "reference", "name"]

@@ -1,7 +1,8 @@
 from django import forms
 
-from households.models import Diagnostic, Household, HouseholdMember, HousingStatus
-from partners.models import Partner
+from core.api import query_id
+from households.models import AccessAction, Diagnostic, Household, HouseholdMember, HousingStatus
+from partners.models import Partner, User
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -100,3 +101,55 @@ class HouseholdFilterForm(forms.Form):
     landlord = forms.ModelChoiceField(
         label="Bailleur", required=False, queryset=Partner.objects.landlords(), empty_label="Tous"
     )
+
+
+class AccessLogFilterForm(forms.Form):
+    """The access log's filters: who (a user, or everyone of a partner), which household (its
+    reference, or the number asked for, which finds attempts on households that do not
+    exist), what, and when (a period, both days included)."""
+
+    user = forms.ModelChoiceField(
+        label="Utilisateur", required=False, queryset=User.objects.all(), empty_label="Tous"
+    )
+    partner = forms.ModelChoiceField(
+        label="Structure", required=False, queryset=Partner.objects.all(), empty_label="Toutes"
+    )
+    household = forms.CharField(
+        label="Ménage",
+        required=False,
+        max_length=20,
+        help_text="Référence (LT-2026-0042) ou numéro demandé.",
+    )
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=[("", "Toutes"), *AccessAction.choices]
+    )
+    since = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
+    until = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
+
+    def clean_household(self) -> str:
+        return self.cleaned_data["household"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", "La fin de la période précède son début.")
+        return cleaned
+
+    def filter(self, entries):
+        """The entries that match what the form says (call once it is valid)."""
+        data = self.cleaned_data
+        for name in ("user", "partner", "action"):
+            if data[name]:
+                entries = entries.filter(**{name: data[name]})
+        if data["household"]:
+            number = query_id(data["household"])
+            if number:
+                entries = entries.filter(household_pk=number)
+            else:
+                entries = entries.filter(household__reference__iexact=data["household"])
+        if data["since"]:
+            entries = entries.filter(at__date__gte=data["since"])
+        if data["until"]:
+            entries = entries.filter(at__date__lte=data["until"])
+        return entries

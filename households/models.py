@@ -412,18 +412,35 @@ class HouseholdUserObjectPermission(UserObjectPermissionBase):
 
 class AccessAction(models.TextChoices):
     VIEW = "view", "Consultation"
+    LIST = "list", "Liste"
     EXPORT = "export", "Export"
     DENIED = "denied", "Accès refusé"
+    THROTTLED = "throttled", "Refus au-delà de la limite"
 
 
 class AccessLogEntry(models.Model):
-    """Who saw or exported which file, kept ACCESS_LOG_RETENTION_DAYS apart from the history."""
+    """Who saw, listed or exported which file, or was refused it; kept
+    ACCESS_LOG_RETENTION_DAYS apart from the history (households.permissions writes it).
+
+    A refused attempt beyond ACCESS_REFUSALS_PER_MINUTE is not written one by one: the
+    minute's further refusals are counted in one entry (`count`) of action THROTTLED."""
 
     at = models.DateTimeField("le", auto_now_add=True, db_index=True)
+    # Indexed by access_log_user_action_at, which starts with the user.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="utilisateur",
         on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    # The user's partner at the time: a membership may change afterwards.
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name="structure",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     household = models.ForeignKey(
@@ -432,11 +449,17 @@ class AccessLogEntry(models.Model):
     household_pk = models.BigIntegerField("identifiant demandé")
     action = models.CharField("action", max_length=10, choices=AccessAction.choices)
     path = models.CharField("page", max_length=300)
+    count = models.PositiveIntegerField("tentatives", default=1)
 
     class Meta:
         verbose_name = "entrée du journal d'accès"
         verbose_name_plural = "entrées du journal d'accès"
         ordering = ["-at", "-pk"]
+        indexes = [
+            # The refusals of one user in the last minute (the limit), and a user's entries.
+            models.Index(fields=["user", "action", "at"], name="access_log_user_action_at"),
+            models.Index(fields=["household_pk", "at"], name="access_log_household_pk_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.user} {self.action} {self.household_pk}"

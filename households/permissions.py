@@ -13,18 +13,29 @@ or `get_household_or_404`; no view filters households by hand.
 - Funder viewers see no named household at all.
 - An outsider asking for a household gets 404 and the attempt is written to the access log.
 
+The access log (docs/DESIGN.md section 5) records every read of case content: a page or an
+API answer about one household (`get_household_or_404`, `get_through_household_or_404`), and
+each household a list shows (`access_log_reads`: one entry per household, in one insert).
+Refused attempts are limited per user (`access_log_refusal`): beyond
+ACCESS_REFUSALS_PER_MINUTE in the last minute, the user gets 429 and the minute's further
+refusals are counted in one entry, so that nobody can bury real traces in noise.
+
 Each decision has a `can_…` function (for pages that show or hide a button) and an
 `ensure_can_…` function that raises AccessRefused with its own French message (for the
 pages and the API that act).
 """
 
+from collections.abc import Iterable
+from datetime import timedelta
 from enum import StrEnum
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
-from core.errors import refuse_unless
+from core.errors import TooManyAttempts, refuse_unless
 from households.models import (
     AccessAction,
     AccessLogEntry,
@@ -162,7 +173,7 @@ def get_household_or_404(request: HttpRequest, pk: int, action: HouseholdAction)
         .first()
     )
     if household is None:
-        access_log_record(user=user, household_pk=pk, action=AccessAction.DENIED, path=request.path)
+        access_log_refusal(user=user, household_pk=pk, path=request.path)
         raise Http404("Ménage introuvable")
     refuse_unless(
         can(user, action, household), "Votre rôle ne permet pas cette action sur ce ménage."
@@ -174,15 +185,66 @@ def get_household_or_404(request: HttpRequest, pk: int, action: HouseholdAction)
     return household
 
 
-def access_log_record(*, user: User, household_pk: int, action: str, path: str) -> None:
-    exists = action != AccessAction.DENIED or Household.objects.filter(pk=household_pk).exists()
-    AccessLogEntry.objects.create(
+def _entry(*, user: User, household_pk: int, action: str, path: str, exists: bool = True):
+    return AccessLogEntry(
         user=user,
+        partner=user.partner,
         household_id=household_pk if exists else None,
         household_pk=household_pk,
         action=action,
         path=path[:300],
     )
+
+
+def access_log_record(*, user: User, household_pk: int, action: str, path: str) -> None:
+    exists = action != AccessAction.DENIED or Household.objects.filter(pk=household_pk).exists()
+    _entry(user=user, household_pk=household_pk, action=action, path=path, exists=exists).save()
+
+
+def access_log_reads(
+    request: HttpRequest, household_ids: Iterable[int | None], action: str = AccessAction.LIST
+) -> None:
+    """A page or an API answer showed these households' records (a list): one access-log
+    entry per household, in one insert whatever the number of rows."""
+    ids = list(dict.fromkeys(pk for pk in household_ids if pk is not None))
+    if ids:
+        AccessLogEntry.objects.bulk_create(
+            [
+                _entry(user=request.user, household_pk=pk, action=action, path=request.path)
+                for pk in ids
+            ]
+        )
+
+
+REFUSALS_MESSAGE = (
+    "Trop d'accès refusés en une minute : vos demandes de dossiers hors de votre périmètre "
+    "sont suspendues un moment. Réessayez dans une minute."
+)
+
+
+def access_log_refusal(*, user: User, household_pk: int, path: str) -> None:
+    """A refused attempt (404): written to the access log, ACCESS_REFUSALS_PER_MINUTE at
+    most in the last minute for one user. Beyond it, TooManyAttempts (429) is raised and the
+    attempt is counted in the minute's one THROTTLED entry rather than written alone."""
+    since = timezone.now() - timedelta(minutes=1)
+    mine = AccessLogEntry.objects.filter(user=user, at__gte=since)
+    limit = settings.ACCESS_REFUSALS_PER_MINUTE
+    recent = mine.filter(action=AccessAction.DENIED).values("pk")[:limit]
+    if len(recent) < limit:
+        access_log_record(
+            user=user, household_pk=household_pk, action=AccessAction.DENIED, path=path
+        )
+        return
+    counted = mine.filter(action=AccessAction.THROTTLED).order_by("-at").values("pk")[:1]
+    if not AccessLogEntry.objects.filter(pk__in=counted).update(count=F("count") + 1):
+        _entry(
+            user=user,
+            household_pk=household_pk,
+            action=AccessAction.THROTTLED,
+            path=path,
+            exists=Household.objects.filter(pk=household_pk).exists(),
+        ).save()
+    raise TooManyAttempts(REFUSALS_MESSAGE, retry_after=60)
 
 
 def get_through_household_or_404(request: HttpRequest, queryset, pk: int, household: str):
@@ -194,12 +256,7 @@ def get_through_household_or_404(request: HttpRequest, queryset, pk: int, househ
     obj = queryset.filter(pk=pk, **{f"{household}__in": visible}).first()
     if obj is None:
         household_pk = queryset.filter(pk=pk).values_list(household, flat=True).first()
-        access_log_record(
-            user=request.user,
-            household_pk=household_pk or 0,
-            action=AccessAction.DENIED,
-            path=request.path,
-        )
+        access_log_refusal(user=request.user, household_pk=household_pk or 0, path=request.path)
         raise Http404("Introuvable")
     if request.method == "GET":
         access_log_record(

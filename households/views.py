@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from core.errors import DomainError
 from households import services
 from households.forms import (
+    AccessLogFilterForm,
     DiagnosticForm,
     HouseholdFilterForm,
     HouseholdForm,
@@ -18,6 +19,7 @@ from households.forms import (
 from households.models import AccessLogEntry, Diagnostic, Household, HousingStatus
 from households.permissions import (
     HouseholdAction,
+    access_log_reads,
     can_create_household,
     ensure_can_create_household,
     ensure_can_open_caseload,
@@ -28,7 +30,8 @@ from partners.models import Partner
 
 
 def household_list(request: HttpRequest) -> HttpResponse:
-    """« Mes ménages »: the caseload, searchable, filtered, paginated."""
+    """« Mes ménages »: the caseload, searchable, filtered, paginated; the households of the
+    page shown are written to the access log (one insert)."""
     ensure_can_open_caseload(request.user)
     filters = HouseholdFilterForm(request.GET or None)
     households = Household.objects.visible_to(request.user).select_related("landlord")
@@ -44,6 +47,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         latest_conclusion=Subquery(latest.values("conclusion")[:1]),
     )
     page = Paginator(households, settings.HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+    access_log_reads(request, (household.pk for household in page))
     context = {
         "page": page,
         "filter_values": {name: request.GET.get(name, "") for name in filters.fields},
@@ -131,8 +135,22 @@ def diagnostic_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def access_log(request: HttpRequest) -> HttpResponse:
-    """The access log, readable by coordinators only."""
+    """The access log, readable by coordinators only, filtered by user, partner, household,
+    action and period."""
     ensure_can_read_access_log(request.user)
-    entries = AccessLogEntry.objects.select_related("user", "household")
+    filters = AccessLogFilterForm(request.GET or None)
+    entries = AccessLogEntry.objects.select_related("user", "partner", "household")
+    if filters.is_bound:
+        # Filters that do not make sense show their error, and no entry rather than all.
+        entries = filters.filter(entries) if filters.is_valid() else entries.none()
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    return render(request, "households/access_log.html", {"page": page})
+    return render(
+        request,
+        "households/access_log.html",
+        {
+            "page": page,
+            "filters": filters,
+            "querystring": _without_page(request),
+            "refusals_per_minute": settings.ACCESS_REFUSALS_PER_MINUTE,
+        },
+    )

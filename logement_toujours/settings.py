@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "partners.middleware.PrivateResponseMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "core.middleware.TooManyAttemptsMiddleware",
     # Last, as django-axes asks: turns a lockout into the login page's French message.
     "axes.middleware.AxesMiddleware",
 ]
@@ -346,6 +347,9 @@ LOGGING = {
 ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 365)
 # Closed cases are anonymised 2 years after closure by default.
 ANONYMISE_AFTER_CLOSURE_DAYS = env_int("ANONYMISE_AFTER_CLOSURE_DAYS", 730)
+# A user refused this many times in the last minute (a household or record outside its
+# scope) gets 429 for further refusals, counted in one access-log entry a minute.
+ACCESS_REFUSALS_PER_MINUTE = env_int("ACCESS_REFUSALS_PER_MINUTE", 30)
 
 # Eviction procedure (docs/DOMAIN_RULES.md). Each delay is a named setting; where the law changed
 # it, the date its value applies from is a setting too.
