@@ -1,9 +1,12 @@
 """The case history shown on a household page: every creation and change, who, when, what."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+
+from django.utils import timezone
 
 from actions.models import Action, MeasureObjective, SupportMeasure
+from cases.models import SubjectAccessRequest
 from codecision.models import CoDecision
 from households.models import Diagnostic, Household, HouseholdMember
 
@@ -60,11 +63,16 @@ def _display(field, value) -> str:
     if field.is_relation:
         related = field.related_model.objects.filter(pk=value).first()
         return str(related) if related else "—"
+    if isinstance(value, datetime):
+        return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
     return str(value)
 
 
 def case_history(household: Household) -> list[HistoryEvent]:
-    """All events on the household, its members and diagnostics, newest first."""
+    """All events on the household, its members, diagnostics, actions, co-decisions,
+    measures and objectives, and its requests for its data, newest first."""
     events = _events(
         Household,
         household.history.select_related("history_user").order_by("history_date"),
@@ -76,6 +84,7 @@ def case_history(household: Household) -> list[HistoryEvent]:
         (Diagnostic, Diagnostic.history.filter(household_id=household.pk)),
         (Action, Action.history.filter(household_id=household.pk)),
         (CoDecision, CoDecision.history.filter(household_id=household.pk)),
+        (SubjectAccessRequest, SubjectAccessRequest.history.filter(household_id=household.pk)),
         (SupportMeasure, SupportMeasure.history.filter(action_id__in=actions)),
         (
             MeasureObjective,
@@ -103,4 +112,7 @@ def _subjects() -> dict:
         CoDecision: lambda r: f"Co-décision ({r.get_purpose_display().lower()})",
         SupportMeasure: lambda r: f"Mesure du {r.starts_on:%d/%m/%Y}",
         MeasureObjective: lambda r: f"Objectif « {r.text} »",
+        SubjectAccessRequest: lambda r: (
+            f"Demande d'accès du ménage ({r.requester}, reçue le {r.received_on:%d/%m/%Y})"
+        ),
     }

@@ -1,26 +1,31 @@
-"""What the GDPR rules of docs/DOMAIN_RULES.md ask the application to forget, run every night.
+"""What the GDPR rules of docs/DOMAIN_RULES.md ask the application to forget, run every night,
+and what a household may ask to see.
 
 - The access log is kept ACCESS_LOG_RETENTION_DAYS (1 year by default), then deleted.
-- A closed case is anonymised ANONYMISE_AFTER_CLOSURE_DAYS after its last action ended (2
-  years by default): names, contacts and free text are removed, from the records and from
-  their history; figures, dates, statuses and the reference stay for the statistics.
+- A case is anonymised when it has been quiet long enough: with no open action,
+  ANONYMISE_AFTER_CLOSURE_DAYS (2 years) after its last activity once it had actions, and
+  ANONYMISE_INACTIVE_AFTER_DAYS (2 years) after its last activity when it never had one. Its
+  last activity is the latest change recorded in the history of any of its records, or the
+  household's own last change if later. Every field of cases.personal_data.ERASED leaves
+  its records, the records the workflow and the money keep about it, the committees that
+  examined it, and all their history; figures, dates, statuses and the reference stay for
+  the statistics.
 - A household's right of access: everything held about it, in one machine-readable export
-  (subject_access_export), for the coordination to hand over.
+  (subject_access_export), produced only for a recorded request (cases.services).
 """
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core import serializers
 from django.db import models, transaction
-from django.db.models import Max, Q
-from django.db.models.functions import TruncYear
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest, TruncYear
 from django.utils import timezone
 
 from actions.models import (
     Action,
-    ActionStatus,
     ArrearsReading,
     EvictionProcedure,
     FollowUp,
@@ -32,10 +37,10 @@ from actions.models import (
     SupportMeasure,
 )
 from cases.history import HISTORY_TYPES
-from codecision.models import CoDecision, CoDecisionAnswer
+from cases.models import SubjectAccessRequest
+from cases.personal_data import ERASED, history_erased
+from codecision.models import CoDecision, CoDecisionAnswer, CommitteeSession
 from households.models import AccessLogEntry, Diagnostic, Household, HouseholdMember
-
-ANONYMOUS = "Anonymisé"
 
 Records = Callable[[list[int]], list[tuple[type[models.Model], models.QuerySet]]]
 # What the apps above the case keep about households (funding's ledger), declared by each in
@@ -45,8 +50,8 @@ _records_above: list[Records] = []
 
 def declare_records_held(records: Records) -> None:
     """An app above the case declares the records it keeps about households, so that the
-    right of access finds them (figures without names: they stay when a case is anonymised).
-    """
+    right of access finds them and anonymisation erases their fields of
+    cases.personal_data.ERASED."""
     if records not in _records_above:
         _records_above.append(records)
 
@@ -58,106 +63,127 @@ def purge_access_log(today: date | None = None) -> int:
     return deleted
 
 
+# Every record of a case, and the path from it to its household.
+CASE_RECORDS: list[tuple[type[models.Model], str]] = [
+    (Household, "pk"),
+    (HouseholdMember, "household"),
+    (Diagnostic, "household"),
+    (Orientation, "household"),
+    (Action, "household"),
+    (FollowUp, "household"),
+    (SupportMeasure, "action__household"),
+    (MeasureObjective, "measure__action__household"),
+    (SlidingLease, "action__household"),
+    (LeaseReview, "lease__action__household"),
+    (EvictionProcedure, "action__household"),
+    (RentReduction, "action__household"),
+    (ArrearsReading, "action__household"),
+    (CoDecision, "household"),
+    (CoDecisionAnswer, "codecision__household"),
+    (SubjectAccessRequest, "household"),
+]
+
+
+def _last_activity() -> Greatest:
+    """The latest change recorded in the history of any record of the household, and never
+    before the household's own last change (records without history, such as imported
+    ones, do not make a case look older than it is)."""
+    latest = [models.F("created_at"), models.F("updated_at")]
+    for model, path in CASE_RECORDS:
+        if not hasattr(model, "history"):
+            continue
+        to_household = "id" if model is Household else path
+        changes = model.history.filter(**{to_household: OuterRef("pk")}).order_by("-history_date")
+        latest.append(Coalesce(Subquery(changes.values("history_date")[:1]), _long_ago()))
+    return Greatest(*latest)
+
+
+def _long_ago():
+    return models.Value(
+        timezone.make_aware(datetime(1900, 1, 1)), output_field=models.DateTimeField()
+    )
+
+
 def households_to_anonymise(today: date | None = None):
-    """Households whose every action is over (closed or rejected), the last one ended
-    before the retention limit, not anonymised yet."""
+    """Households not anonymised yet with no open action, whose last activity is older than
+    ANONYMISE_AFTER_CLOSURE_DAYS if they had actions, ANONYMISE_INACTIVE_AFTER_DAYS if not."""
     today = today or timezone.localdate()
-    limit = today - timedelta(days=settings.ANONYMISE_AFTER_CLOSURE_DAYS)
-    over = [ActionStatus.CLOSED, ActionStatus.REJECTED]
-    still_open = Action.objects.exclude(status__in=over).values("household_id")
+    closed_limit = today - timedelta(days=settings.ANONYMISE_AFTER_CLOSURE_DAYS)
+    inactive_limit = today - timedelta(days=settings.ANONYMISE_INACTIVE_AFTER_DAYS)
+    actions = Action.objects.filter(household=OuterRef("pk"))
     return (
-        Household.objects.filter(anonymised_on=None, actions__isnull=False)
-        .exclude(pk__in=still_open)
-        .annotate(ended_at=Max("actions__updated_at"))
-        .filter(ended_at__date__lt=limit)
+        Household.objects.filter(anonymised_on=None)
+        .exclude(Exists(actions.open()))
+        .annotate(had_actions=Exists(actions), last_activity=_last_activity())
+        .filter(
+            Q(had_actions=True, last_activity__date__lt=closed_limit)
+            | Q(had_actions=False, last_activity__date__lt=inactive_limit)
+        )
     )
 
 
 def _case_rows(household_ids: list[int]) -> list[tuple[type[models.Model], models.QuerySet]]:
-    in_case = Q(household_id__in=household_ids)
-    through_action = Q(action__household_id__in=household_ids)
     return [
-        (Household, Household.objects.filter(pk__in=household_ids)),
-        (HouseholdMember, HouseholdMember.objects.filter(in_case)),
-        (Diagnostic, Diagnostic.objects.filter(in_case)),
-        (Orientation, Orientation.objects.filter(in_case)),
-        (Action, Action.objects.filter(in_case)),
-        (FollowUp, FollowUp.objects.filter(in_case)),
-        (SupportMeasure, SupportMeasure.objects.filter(through_action)),
-        (
-            MeasureObjective,
-            MeasureObjective.objects.filter(measure__action__household_id__in=household_ids),
-        ),
-        (SlidingLease, SlidingLease.objects.filter(through_action)),
-        (LeaseReview, LeaseReview.objects.filter(lease__action__household_id__in=household_ids)),
-        (CoDecision, CoDecision.objects.filter(in_case)),
-        (
-            CoDecisionAnswer,
-            CoDecisionAnswer.objects.filter(codecision__household_id__in=household_ids),
-        ),
+        (model, model.objects.filter(**{f"{path}__in": household_ids}))
+        for model, path in CASE_RECORDS
     ]
 
 
-# Names and contacts, beside every free-text field (TextField) of the case's records.
-NAMES_AND_CONTACTS = {
-    "households.household": {
-        "name": ANONYMOUS,
-        "address": "",
-        "tenant_number": "",
-        "contact_name": "",
-        "contact_phone": "",
-        "contact_email": "",
-    },
-    "households.householdmember": {"first_name": "", "last_name": ANONYMOUS, "occupation": ""},
-    "actions.slidinglease": {"address": "", "new_lease_reference": ""},
-}
-
-
-@transaction.atomic
-def anonymise_closed_cases(today: date | None = None) -> int:
-    """Anonymise the households whose retention is over; return how many."""
-    today = today or timezone.localdate()
-    ids = list(households_to_anonymise(today).values_list("pk", flat=True))
-    if not ids:
-        return 0
-    for model, rows in _case_rows(ids):
-        blank = {
-            field.name: ""
-            for field in model._meta.concrete_fields
-            if isinstance(field, models.TextField)
-        }
-        blank.update(NAMES_AND_CONTACTS.get(model._meta.label_lower, {}))
-        if blank:
-            # update() writes no history row: the old values leave with the history below.
-            rows.update(**blank)
-        if hasattr(model, "history"):
-            model.history.filter(id__in=rows.values("pk")).delete()
-    # Birth dates keep their year only (ages for the statistics).
-    HouseholdMember.objects.filter(household_id__in=ids).update(
-        birth_date=TruncYear("birth_date", output_field=models.DateField())
-    )
-    Household.objects.filter(pk__in=ids).update(anonymised_on=today)
-    return len(ids)
-
-
 def _held_about(household_ids: list[int]) -> list[tuple[type[models.Model], models.QuerySet]]:
-    """Every record about the households: the case, and what the workflow and the money
-    keep beside it."""
-    through_action = Q(action__household_id__in=household_ids)
+    """Every record about the households: the case, what the apps above keep beside it
+    (the money), and who saw or exported the file."""
     return [
         *_case_rows(household_ids),
-        (EvictionProcedure, EvictionProcedure.objects.filter(through_action)),
-        (RentReduction, RentReduction.objects.filter(through_action)),
-        (ArrearsReading, ArrearsReading.objects.filter(through_action)),
         *(rows for records in _records_above for rows in records(household_ids)),
         (AccessLogEntry, AccessLogEntry.objects.filter(household_id__in=household_ids)),
     ]
 
 
-def subject_access_export(household: Household) -> dict:
-    """Everything held about `household` (GDPR right of access): each record with all its
-    fields, its history (who changed what, when), and who saw or exported the file. Notes
-    confidential to one partner are included: the household is entitled to them."""
+def records_to_anonymise(
+    household_ids: list[int],
+) -> list[tuple[type[models.Model], models.QuerySet]]:
+    """What anonymisation goes through: what is held about the households, and the
+    committees that examined them (their notes may name them)."""
+    examined = Q(codecisions__household_id__in=household_ids) | Q(
+        answers__codecision__household_id__in=household_ids
+    )
+    sessions = CommitteeSession.objects.filter(
+        pk__in=CommitteeSession.objects.filter(examined).values("pk")
+    )
+    return [*_held_about(household_ids), (CommitteeSession, sessions)]
+
+
+@transaction.atomic
+def anonymise_due_cases(today: date | None = None) -> int:
+    """Anonymise the households whose retention is over; return how many."""
+    today = today or timezone.localdate()
+    ids = list(households_to_anonymise(today).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    for model, rows in records_to_anonymise(ids):
+        label = model._meta.label_lower
+        if label not in ERASED:
+            continue
+        # update() writes no history row; the history's own rows are erased just after.
+        # The plain QuerySet.update: erasing personal data is the one change an append-only
+        # record (the ledger) accepts — its text, never its amounts.
+        if ERASED[label]:
+            models.QuerySet.update(rows, **ERASED[label])
+        if hasattr(model, "history"):
+            model.history.filter(id__in=rows.values("pk")).update(**history_erased(label))
+    # Birth dates keep their year only (ages for the statistics), in the history too.
+    year_only = {"birth_date": TruncYear("birth_date", output_field=models.DateField())}
+    HouseholdMember.objects.filter(household_id__in=ids).update(**year_only)
+    HouseholdMember.history.filter(household_id__in=ids).update(**year_only)
+    Household.objects.filter(pk__in=ids).update(anonymised_on=today)
+    return len(ids)
+
+
+def subject_access_export(household: Household, *, request: SubjectAccessRequest) -> dict:
+    """Everything held about `household` (GDPR right of access), for a recorded request:
+    each record with all its fields, its history (who changed what, when), and who saw or
+    exported the file. Notes confidential to one partner are included: the household is
+    entitled to them, and this export is the only place they leave their partner."""
     sections = {}
     for model, rows in _held_about([household.pk]):
         label = str(model._meta.verbose_name_plural)
@@ -179,10 +205,20 @@ def subject_access_export(household: Household) -> dict:
             ]
     return {
         "ménage": household.reference,
+        "demande": {
+            "demandeur": request.requester,
+            "au titre de": request.get_basis_display(),
+            "reçue le": request.received_on,
+            "enregistrée par": str(request.recorded_by),
+            "réponse due avant le": request.answer_by,
+        },
         "exporté le": timezone.now(),
         "conservation": {
             "journal des accès (jours)": settings.ACCESS_LOG_RETENTION_DAYS,
             "anonymisation après la clôture (jours)": settings.ANONYMISE_AFTER_CLOSURE_DAYS,
+            "anonymisation d'un dossier sans action (jours)": (
+                settings.ANONYMISE_INACTIVE_AFTER_DAYS
+            ),
         },
         "données": sections,
     }

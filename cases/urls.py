@@ -1,5 +1,6 @@
 """The case pages live under a household's address and in the households namespace
-(households:detail, households:summary_pdf, households:subject_access): the project's urls
+(households:detail, households:summary_pdf, households:access_request_create,
+households:subject_access): the project's urls
 mount these patterns beside households.urls."""
 
 from django.urls import path
@@ -9,5 +10,14 @@ from cases import views
 household_urlpatterns = [
     path("<int:pk>/", views.household_detail, name="detail"),
     path("<int:pk>/resume.pdf", views.summary_pdf, name="summary_pdf"),
-    path("<int:pk>/donnees.json", views.subject_access, name="subject_access"),
+    path(
+        "<int:pk>/demandes-d-acces/nouvelle/",
+        views.access_request_create,
+        name="access_request_create",
+    ),
+    path(
+        "<int:pk>/demandes-d-acces/<int:request_pk>/donnees.json",
+        views.subject_access,
+        name="subject_access",
+    ),
 ]

@@ -1,18 +1,22 @@
 """The read side of a case: the household page with everything the workflow did, the case
-summary as a PDF and the right-of-access export.
+summary as a PDF, and a household's requests for its data with their export.
 
 These pages keep their addresses and names under households/ (« menages/<pk>/… »,
 households:detail): logement_toujours/urls.py mounts them in that namespace."""
 
+from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from actions.permissions import can_log_follow_up, can_orient
-from cases import privacy
+from cases import services
+from cases.forms import SubjectAccessRequestForm
 from cases.history import case_history
 from cases.summary import case_summary
 from cases.timeline import case_workflow
+from core.errors import DomainError
 from core.pdf import render_pdf
 from households.permissions import (
     HouseholdAction,
@@ -25,6 +29,7 @@ from households.permissions import (
 
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_household_or_404(request, pk, HouseholdAction.VIEW)
+    can_answer = can_answer_right_of_access(request.user)
     context = {
         "household": household,
         "members": household.members.all(),
@@ -39,7 +44,12 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_orient": can_orient(request.user, household),
         "can_log_follow_up": can_log_follow_up(request.user, household),
         "can_export": can(request.user, HouseholdAction.EXPORT, household),
-        "can_answer_right_of_access": can_answer_right_of_access(request.user),
+        "can_answer_right_of_access": can_answer,
+        "access_requests": (
+            household.access_requests.select_related("recorded_by", "exported_by")
+            if can_answer
+            else []
+        ),
     }
     return render(request, "cases/household_detail.html", context)
 
@@ -57,15 +67,45 @@ def summary_pdf_response(household, user) -> HttpResponse:
     return response
 
 
-def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
-    """Everything held about a household, as JSON, for the coordination to hand over when
-    the household asks (right of access); written to the access log as an export."""
+@require_http_methods(["GET", "POST"])
+def access_request_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a household's request for its data: who asked, when, on what basis."""
+    ensure_can_answer_right_of_access(request.user)
+    household = get_household_or_404(request, pk, HouseholdAction.VIEW)
+    form = SubjectAccessRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            access_request = services.subject_access_request_create(
+                household=household, by=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(
+                request,
+                "La demande d'accès est enregistrée : exportez les données pour le ménage "
+                f"avant le {access_request.answer_by:%d/%m/%Y}.",
+            )
+            return redirect("households:detail", pk=household.pk)
+    return render(request, "cases/access_request_form.html", {"form": form, "household": household})
+
+
+def subject_access(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    """Everything held about a household, as JSON, for one of its recorded requests (right
+    of access); written to the access log as an export, and on the request's history."""
     ensure_can_answer_right_of_access(request.user)
     household = get_household_or_404(request, pk, HouseholdAction.EXPORT)
+    access_request = (
+        household.access_requests.select_related("recorded_by").filter(pk=request_pk).first()
+    )
+    if access_request is None:
+        raise Http404("Demande introuvable")
     response = JsonResponse(
-        privacy.subject_access_export(household),
+        services.subject_access_request_answer(request=access_request, by=request.user),
         encoder=DjangoJSONEncoder,
         json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
-    response["Content-Disposition"] = f'attachment; filename="{household.reference}-donnees.json"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{household.reference}-donnees-{access_request.pk}.json"'
+    )
     return response

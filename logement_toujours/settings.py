@@ -345,8 +345,10 @@ LOGGING = {
 
 # Access logs are kept 1 year by default (docs/DOMAIN_RULES.md, personal data).
 ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 365)
-# Closed cases are anonymised 2 years after closure by default.
+# A case with no open action is anonymised this long after its last activity: 2 years by
+# default once it had actions (after closure), and 2 years when it never had one.
 ANONYMISE_AFTER_CLOSURE_DAYS = env_int("ANONYMISE_AFTER_CLOSURE_DAYS", 730)
+ANONYMISE_INACTIVE_AFTER_DAYS = env_int("ANONYMISE_INACTIVE_AFTER_DAYS", 730)
 # A user refused this many times in the last minute (a household or record outside its
 # scope) gets 429 for further refusals, counted in one access-log entry a minute.
 ACCESS_REFUSALS_PER_MINUTE = env_int("ACCESS_REFUSALS_PER_MINUTE", 30)

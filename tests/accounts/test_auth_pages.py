@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from cases.services import subject_access_request_create
 from households.models import Household
 from logement_toujours.demo.partners import demo_users
 from partners.models import ApiToken, SecurityEvent, SecurityEventKind, User
@@ -147,11 +148,20 @@ def test_private_pages_are_never_stored_and_carry_the_security_headers(client, d
     _, secret = ApiToken.objects.create_for(user=cesf, name="outil")
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    access_request = subject_access_request_create(
+        household=household,
+        by=demo["coordinator.lt"],
+        requester="M. Martin",
+        basis="household",
+        received_on=timezone.localdate(),
+    )
     responses = {
         "page": client.get(reverse("households:detail", args=[household.pk])),
         "list": client.get(reverse("households:list")),
         "pdf": client.get(reverse("households:summary_pdf", args=[household.pk])),
-        "json": coordinator.get(reverse("households:subject_access", args=[household.pk])),
+        "json": coordinator.get(
+            reverse("households:subject_access", args=[household.pk, access_request.pk])
+        ),
         "api": api.get(f"/api/households/{household.pk}/"),
         "login": Client().get(reverse("login")),
     }

@@ -9,6 +9,7 @@ from django.utils import timezone
 from actions import services
 from actions.models import FollowUp
 from cases import privacy
+from cases.personal_data import ANONYMOUS
 from cases.tasks import nightly_privacy
 from households.models import AccessLogEntry, Household
 from tests.factories import both_approve, diagnostic_create, orientation_create
@@ -17,10 +18,10 @@ from tests.factories import both_approve, diagnostic_create, orientation_create
 def closed_case(flow, closed_on: date, name: str):
     from tests.factories import household_create
 
-    household = household_create(
-        by=flow.cesf, name=name, contact_phone="06 11 22 33 44", address="3 rue du Drac"
-    )
     with time_machine.travel(closed_on - timedelta(days=200)):
+        household = household_create(
+            by=flow.cesf, name=name, contact_phone="06 11 22 33 44", address="3 rue du Drac"
+        )
         diagnostic = diagnostic_create(
             household=household, by=flow.cesf, made_on=closed_on - timedelta(days=210)
         )
@@ -61,9 +62,9 @@ def test_a_case_closed_for_two_years_is_anonymised_and_its_figures_kept(client, 
     rent, reference = diagnostic.rent, old.reference
     with time_machine.travel(date(2025, 11, 25)):
         assert nightly_privacy()["households_anonymised"] == 1
-        assert privacy.anonymise_closed_cases() == 0  # the next night has nothing to do
+        assert privacy.anonymise_due_cases() == 0  # the next night has nothing to do
     old.refresh_from_db()
-    assert (old.name, old.contact_phone, old.address) == (privacy.ANONYMOUS, "", "")
+    assert (old.name, old.contact_phone, old.address) == (ANONYMOUS, "", "")
     assert old.reference == reference and old.anonymised_on == date(2025, 11, 25)
     assert not old.members.exclude(first_name="").exists()
     assert {m.birth_date for m in old.members.all()} == {date(1981, 1, 1)}  # the year only
@@ -80,7 +81,7 @@ def test_a_case_closed_for_two_years_is_anonymised_and_its_figures_kept(client, 
 def test_an_open_case_is_never_anonymised(flow):
     open_case = orientation_create(cesf=flow.cesf, association=flow.association).household
     with time_machine.travel(timezone.localdate() + timedelta(days=3000)):
-        privacy.anonymise_closed_cases()
+        privacy.anonymise_due_cases()
     assert Household.objects.get(pk=open_case.pk).anonymised_on is None
 
 
@@ -95,33 +96,82 @@ def test_the_access_log_is_kept_one_year(flow):
     assert AccessLogEntry.objects.filter(household=household).count() == 1
 
 
-def test_a_household_gets_everything_held_about_it(client, demo):
-    import json
+def quiet_case(flow, opened_on: date, last_follow_up_on: date):
+    """A household that never had an action: opened with a diagnostic, then a follow-up."""
+    from tests.factories import household_create
 
-    from tests.demo_access import USERS
+    with time_machine.travel(opened_on):
+        household = household_create(by=flow.cesf, name="Lefebvre", contact_phone="06 11 22 33 44")
+        diagnostic_create(household=household, by=flow.cesf, made_on=opened_on)
+    with time_machine.travel(last_follow_up_on):
+        services.follow_up_create(
+            household=household,
+            by=flow.cesf,
+            data={
+                "happened_on": last_follow_up_on,
+                "kind": "phone",
+                "summary": "Appel à Mme Lefebvre.",
+                "next_step": "Rappeler Mme Lefebvre au 06 11 22 33 44",
+            },
+        )
+    return household
 
-    nguyen = Household.objects.get(name="Nguyen")
-    url = reverse("households:subject_access", args=[nguyen.pk])
-    client.force_login(demo["coordinator.lt"])
-    response = client.get(url)
-    assert response.status_code == 200
-    assert response["Content-Disposition"].endswith(f'{nguyen.reference}-donnees.json"')
-    data = json.loads(response.content)
-    sections = data["données"]
-    assert data["ménage"] == nguyen.reference
-    assert {m["first_name"] for m in sections["membres du ménage"]} == set(
-        nguyen.members.values_list("first_name", flat=True)
+
+def test_a_case_without_action_is_anonymised_two_years_after_its_last_activity(flow):
+    household = quiet_case(flow, date(2023, 1, 10), last_follow_up_on=date(2024, 3, 1))
+    with time_machine.travel(date(2026, 2, 27)):  # 2 years after the follow-up: not yet
+        assert privacy.anonymise_due_cases() == 0
+    with time_machine.travel(date(2026, 3, 2)):
+        assert privacy.anonymise_due_cases() == 1
+    household.refresh_from_db()
+    assert household.name == ANONYMOUS and household.contact_phone == ""
+    follow_up = FollowUp.objects.get(household=household)
+    assert (follow_up.summary, follow_up.next_step) == ("", "")
+    assert follow_up.happened_on == date(2024, 3, 1)  # dates stay
+
+
+def test_the_time_before_anonymising_a_case_without_action_is_a_setting(flow, settings):
+    settings.ANONYMISE_INACTIVE_AFTER_DAYS = 365
+    quiet_case(flow, date(2024, 1, 10), last_follow_up_on=date(2024, 3, 1))
+    with time_machine.travel(date(2025, 3, 2)):
+        assert privacy.anonymise_due_cases() == 1
+
+
+def test_a_closed_case_that_is_active_again_is_not_anonymised(flow):
+    household = closed_case(flow, date(2023, 6, 1), "Vasseur")
+    with time_machine.travel(date(2025, 10, 1)):
+        diagnostic_create(household=household, by=flow.cesf, made_on=date(2025, 10, 1))
+    with time_machine.travel(date(2025, 11, 25)):
+        assert privacy.anonymise_due_cases() == 0
+    with time_machine.travel(date(2027, 10, 2)):
+        assert privacy.anonymise_due_cases() == 1
+
+
+def test_anonymisation_keeps_the_history_without_its_names(flow):
+    household = closed_case(flow, date(2023, 6, 1), "Vasseur")
+    statuses_before = list(
+        household.actions.get().history.order_by("history_date").values_list("status", flat=True)
     )
-    summaries = " ".join(f["summary"] for f in sections["suivis"])
-    assert "Situation familiale difficile" in summaries  # confidential notes too
-    assert sections["diagnostics"] and sections["minorations de loyer"]
-    assert sections["ménages : historique"][0]["type"] == "création"
-    assert any(e["user"] for e in sections["entrées du journal d'accès"])
-    assert AccessLogEntry.objects.filter(
-        user=demo["coordinator.lt"], household=nguyen, action="export", path=url
-    ).exists()
-    for username in USERS:
-        if username == "coordinator.lt":
-            continue
-        client.force_login(demo[username])
-        assert client.get(url).status_code == 403, username
+    with time_machine.travel(date(2025, 11, 25)):
+        assert privacy.anonymise_due_cases() == 1
+    action = household.actions.get()
+    assert (
+        list(action.history.order_by("history_date").values_list("status", flat=True))
+        == statuses_before
+    )
+    assert not household.history.exclude(name=ANONYMOUS).exists()
+    assert not household.history.exclude(contact_phone="").exists()
+    assert not action.history.exclude(history_change_reason=None).exists()
+    assert set(
+        FollowUp.history.filter(household_id=household.pk).values_list("summary", flat=True)
+    ) == {""}
+
+
+def test_a_case_imported_without_history_is_as_old_as_its_last_change(flow):
+    from tests.factories import household_create
+
+    household = household_create(by=flow.cesf, name="Importé")
+    household.history.all().delete()
+    privacy.anonymise_due_cases(timezone.localdate() + timedelta(days=30))
+    household.refresh_from_db()
+    assert household.anonymised_on is None
