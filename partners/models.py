@@ -213,6 +213,7 @@ class SecurityEventKind(models.TextChoices):
     LOGIN = "login", "Connexion"
     LOGIN_FAILED = "login_failed", "Échec de connexion"
     LOCKED_OUT = "locked_out", "Blocage après des échecs répétés"
+    UNLOCKED = "unlocked", "Blocage levé par un responsable"
     LOGOUT = "logout", "Déconnexion"
     SESSION_EXPIRED = "session_expired", "Session expirée"
     SECOND_FACTOR_FAILED = "second_factor_failed", "Code de second facteur refusé"

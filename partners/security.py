@@ -88,10 +88,26 @@ def is_locked_out(request: HttpRequest, username: str | None = None) -> bool:
 
 
 def unlock(username: str) -> int:
-    """Forget the failures of an identifiant (a new password was chosen by e-mail link)."""
+    """Forget the failures of an identifiant (a new password was chosen by e-mail link, or
+    its manager lifted the lock)."""
     from axes.utils import reset
 
     return reset(username=username)
+
+
+def locked_until(username: str):
+    """When the lock on an identifiant ends, or None when it is not locked: the failures
+    counted within the cool-off time reach LOGIN_FAILURE_LIMIT (whatever the address)."""
+    from axes.models import AccessAttempt
+
+    if not settings.AXES_ENABLED:
+        return None
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    attempts = AccessAttempt.objects.filter(username=username, attempt_time__gte=since)
+    failures = sum(attempt.failures_since_start for attempt in attempts)
+    if failures < settings.AXES_FAILURE_LIMIT:
+        return None
+    return max(attempt.attempt_time for attempt in attempts) + settings.AXES_COOLOFF_TIME
 
 
 def log_event(

@@ -218,6 +218,21 @@ def user_reactivate(*, user: User, by: User) -> None:
 
 
 @transaction.atomic
+def user_unlock(*, user: User, by: User, request=None) -> None:
+    """Lift the lock that repeated failed logins put on the user's identifiant, before its
+    time is up (the user called its manager). The addresses stay locked: a lock on an
+    address may come from someone else's tries."""
+    _check_can_manage(by=by, user=user)
+    if security.locked_until(user.get_username()) is None:
+        raise DomainError("Ce compte n'est pas bloqué.")
+    security.unlock(user.get_username())
+    security.log_event(
+        SecurityEventKind.UNLOCKED, request=request, user=user, detail=f"par {by.get_username()}"
+    )
+    _history_note(user, by=by, reason="Blocage après des échecs de connexion levé")
+
+
+@transaction.atomic
 def second_factor_reset(*, user: User, by: User) -> None:
     """Forget the user's authenticator app and recovery codes (a lost phone): it enrols again
     at its next login, and a session verified with the old device is no longer."""

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.errors import DomainError
-from partners import history, permissions, services
+from partners import history, permissions, security, services
 from partners.forms import InvitationForm, PartnerForm, RoleForm, SecurityLogFilterForm
 from partners.models import Membership, SecurityEvent, User
 
@@ -90,6 +90,7 @@ def _user_context(request: HttpRequest, user: User, role_form=None) -> dict:
         "can_manage": can_manage,
         "role_form": role_form or RoleForm(initial={"role": user.role}, roles=roles),
         "has_device": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "locked_until": security.locked_until(user.get_username()),
         "history": history.of_user(user),
     }
 
@@ -157,6 +158,16 @@ def user_second_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
         services.second_factor_reset,
         "Le second facteur de {user} est réinitialisé : il en activera un nouveau à sa "
         "prochaine connexion.",
+    )
+
+
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    def unlock(*, user, by):
+        services.user_unlock(user=user, by=by, request=request)
+
+    return _act(
+        request, pk, unlock, "Le blocage de {user} est levé : il peut se connecter à nouveau."
     )
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
         team_views.user_second_factor_reset,
         name="user_second_factor_reset",
     ),
+    path("utilisateurs/<int:pk>/debloquer/", team_views.user_unlock, name="user_unlock"),
     path(
         "utilisateurs/<int:pk>/invitation/",
         team_views.user_invitation_resend,

@@ -170,3 +170,64 @@ def test_the_client_address_is_read_behind_the_trusted_proxies_only(settings):
     assert client_ip(request) == "6.6.6.6"
     settings.TRUSTED_PROXY_COUNT = 3
     assert client_ip(request) == "10.1.1.1"
+
+
+def lock(client, username: str) -> None:
+    for index in range(LIMIT):
+        attempt(client, username, "mauvais", address=f"198.18.0.{index + 1}")
+    assert attempt(client, username, settings.DEMO_PASSWORD, "198.18.1.1").status_code == 429
+
+
+def test_a_manager_sees_the_lock_and_lifts_it_before_its_time(client, demo):
+    from django.test import Client
+
+    lock(Client(), "cesf.actis")
+    client.force_login(demo["manager.actis"])
+    page = client.get(reverse("partners:user_detail", args=[demo["cesf.actis"].pk]))
+    assert "bloqué après des échecs de connexion" in page.content.decode()
+    assert "Lever le blocage" in page.content.decode()
+
+    response = client.post(reverse("partners:user_unlock", args=[demo["cesf.actis"].pk]))
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "Le blocage de" in page and "est levé" in page
+    assert "bloqué après des échecs de connexion" not in page
+    assert "Blocage après des échecs de connexion levé" in page  # the account's history
+    event = SecurityEvent.objects.get(kind=SecurityEventKind.UNLOCKED)
+    assert (event.user, event.detail) == (demo["cesf.actis"], "par manager.actis")
+    # Its next try is not refused, from an address that was never locked.
+    assert attempt(Client(), "cesf.actis", settings.DEMO_PASSWORD, "198.18.2.1").status_code == 302
+
+
+def test_an_account_that_is_not_locked_has_nothing_to_lift(client, demo):
+    client.force_login(demo["manager.actis"])
+    page = client.get(reverse("partners:user_detail", args=[demo["cesf.actis"].pk]))
+    assert "Lever le blocage" not in page.content.decode()
+    response = client.post(
+        reverse("partners:user_unlock", args=[demo["cesf.actis"].pk]), follow=True
+    )
+    assert "Ce compte n&#x27;est pas bloqué." in response.content.decode()
+    assert not SecurityEvent.objects.filter(kind=SecurityEventKind.UNLOCKED).exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("coordinator.lt", 302),
+        ("manager.ozanam", 302),
+        ("manager.actis", 404),
+        ("caseworker.oiseaubleu", 403),
+        ("cesf.actis", 403),
+        ("funder.fondation", 403),
+    ],
+)
+def test_matrix_who_lifts_a_lock(client, demo, username, status):
+    from django.test import Client
+
+    from partners.security import locked_until
+
+    lock(Client(), "caseworker.ozanam")
+    client.force_login(demo[username])
+    response = client.post(reverse("partners:user_unlock", args=[demo["caseworker.ozanam"].pk]))
+    assert response.status_code == status
+    assert (locked_until("caseworker.ozanam") is None) == (status == 302)
