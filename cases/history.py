@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from django.utils import timezone
 
@@ -23,46 +24,54 @@ class HistoryEvent:
     reason: str
 
 
-def _events(model, records, subject) -> list[HistoryEvent]:
-    """Turn one object's history records (oldest first) into events with their changes."""
-    events, previous = [], None
+@dataclass
+class _Pending:
+    """An event whose related objects are not named yet: their names are read at once for
+    the whole history, one query per related model."""
+
+    record: object
+    subject: str
+    changes: list[tuple]  # (field, old, new)
+
+
+def _pending_events(model, records, subject) -> list[_Pending]:
+    """One object's history records (oldest first), with their changed fields."""
+    pending, previous = [], None
     for record in records:
         changes = []
         if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                field = model._meta.get_field(change.field)
-                changes.append(
-                    (
-                        str(field.verbose_name),
-                        _display(field, change.old),
-                        _display(field, change.new),
-                    )
-                )
+            for change in record.diff_against(previous).changes:
+                changes.append((model._meta.get_field(change.field), change.old, change.new))
         if record.history_type != "~" or changes:
-            events.append(
-                HistoryEvent(
-                    at=record.history_date,
-                    who=str(record.history_user) if record.history_user else "système",
-                    subject=subject(record),
-                    what=HISTORY_TYPES[record.history_type],
-                    changes=changes,
-                    reason=record.history_change_reason or "",
-                )
-            )
+            pending.append(_Pending(record, subject(record), changes))
         previous = record
-    return events
+    return pending
 
 
-def _display(field, value) -> str:
+def _related_names(pending: list[_Pending]) -> dict:
+    """The names of every related object a change mentions: {(model, pk): name}."""
+    wanted: dict = {}
+    for event in pending:
+        for field, old, new in event.changes:
+            if field.is_relation:
+                wanted.setdefault(field.related_model, set()).update(
+                    value for value in (old, new) if value not in (None, "")
+                )
+    names = {}
+    for related_model, pks in wanted.items():
+        for pk, obj in related_model._default_manager.in_bulk(pks).items():
+            names[(related_model, pk)] = str(obj)
+    return names
+
+
+def _display(field, value, names: dict) -> str:
     """A value as the user typed or chose it: a choice's label, a related object's name."""
     if value in (None, ""):
         return "—"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
-        related = field.related_model.objects.filter(pk=value).first()
-        return str(related) if related else "—"
+        return names.get((field.related_model, value), "—")
     if isinstance(value, datetime):
         return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
     if isinstance(value, date):
@@ -70,25 +79,50 @@ def _display(field, value) -> str:
     return str(value)
 
 
+def _events(pending: list[_Pending]) -> list[HistoryEvent]:
+    names = _related_names(pending)
+    return [
+        HistoryEvent(
+            at=event.record.history_date,
+            who=str(event.record.history_user) if event.record.history_user else "système",
+            subject=event.subject,
+            what=HISTORY_TYPES[event.record.history_type],
+            changes=[
+                (str(field.verbose_name), _display(field, old, names), _display(field, new, names))
+                for field, old, new in event.changes
+            ],
+            reason=event.record.history_change_reason or "",
+        )
+        for event in pending
+    ]
+
+
+@cache
+def _historical(model):
+    """The model's historical model, read once: each access to `Model.history` builds a
+    manager class."""
+    return model.history.model
+
+
 def case_history(household: Household) -> list[HistoryEvent]:
     """All events on the household, its members, diagnostics, actions, co-decisions,
     measures and objectives, and its requests for its data, newest first."""
-    events = _events(
-        Household,
-        household.history.select_related("history_user").order_by("history_date"),
-        lambda r: "Dossier",
-    )
+
+    def history(model):
+        return _historical(model).objects
+
     actions = Action.objects.filter(household_id=household.pk).values("pk")
     sources = [
-        (HouseholdMember, HouseholdMember.history.filter(household_id=household.pk)),
-        (Diagnostic, Diagnostic.history.filter(household_id=household.pk)),
-        (Action, Action.history.filter(household_id=household.pk)),
-        (CoDecision, CoDecision.history.filter(household_id=household.pk)),
-        (SubjectAccessRequest, SubjectAccessRequest.history.filter(household_id=household.pk)),
-        (SupportMeasure, SupportMeasure.history.filter(action_id__in=actions)),
+        (Household, history(Household).filter(id=household.pk)),
+        (HouseholdMember, history(HouseholdMember).filter(household_id=household.pk)),
+        (Diagnostic, history(Diagnostic).filter(household_id=household.pk)),
+        (Action, history(Action).filter(household_id=household.pk)),
+        (CoDecision, history(CoDecision).filter(household_id=household.pk)),
+        (SubjectAccessRequest, history(SubjectAccessRequest).filter(household_id=household.pk)),
+        (SupportMeasure, history(SupportMeasure).filter(action_id__in=actions)),
         (
             MeasureObjective,
-            MeasureObjective.history.filter(
+            history(MeasureObjective).filter(
                 measure_id__in=SupportMeasure.objects.filter(action_id__in=actions).values("pk")
             ),
         ),
@@ -99,13 +133,15 @@ def case_history(household: Household) -> list[HistoryEvent]:
         for record in queryset.select_related("history_user").order_by("history_date"):
             grouped.setdefault((model, record.id), []).append(record)
     subjects = _subjects()
+    pending = []
     for (model, _), records in grouped.items():
-        events += _events(model, records, subjects[model])
-    return sorted(events, key=lambda event: event.at, reverse=True)
+        pending += _pending_events(model, records, subjects[model])
+    return sorted(_events(pending), key=lambda event: event.at, reverse=True)
 
 
 def _subjects() -> dict:
     return {
+        Household: lambda r: "Dossier",
         HouseholdMember: lambda r: f"Membre {r.first_name} {r.last_name}",
         Diagnostic: lambda r: f"Diagnostic du {r.made_on:%d/%m/%Y}",
         Action: lambda r: f"Action : {r.get_kind_display().lower()}",

@@ -138,3 +138,15 @@ def test_the_embedded_broker_keeps_its_files_under_var(tmp_path):
     written = [path for path in (tmp_path / "broker").rglob("*") if path.is_file()]
     assert any(path.suffix == ".msg" for path in written)
     assert any(path.parent.name == "control" for path in written)
+
+
+def test_database_connections_are_kept_and_checked_before_reuse_by_default():
+    script = (
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    result = manage("shell", "--no-imports", "-c", script, env={})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["60", "True"]
+    result = manage("shell", "--no-imports", "-c", script, env={"DATABASE_CONN_MAX_AGE": "0"})
+    assert result.stdout.split() == ["0", "True"]
