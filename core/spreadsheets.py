@@ -3,17 +3,28 @@
 A text cell that starts with = + - @ (or a tab or a carriage return) would be read as a
 formula by Excel or LibreOffice: a label typed as `=HYPERLINK(…)` would become a live link,
 or worse. Such text gets a leading apostrophe, which spreadsheets show as plain text.
-Numbers stay numbers (a negative amount is no formula)."""
+Numbers stay numbers (a negative amount is no formula).
+
+In xlsx, cells are typed for French readers: a `Decimal` is an amount in euros (shown
+« 1 234,50 € »), a `date` a day (« 31/12/2026 »), an int or float a plain number; the first
+row of each sheet is its header (bold, kept in view), and each column is as wide as its
+longest value (within bounds)."""
 
 import csv
 import io
 from collections.abc import Iterable
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpResponse
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Number formats are stored in the file in the spreadsheet's own neutral notation; the
+# reader's locale shows them with French separators.
+EURO_FORMAT = '#,##0.00\\ "€"'
+DATE_FORMAT = "DD/MM/YYYY"
+COLUMN_WIDTH = (8, 60)  # in characters: at least, at most
 
 
 def safe_text(value):
@@ -39,13 +50,35 @@ def csv_response(rows: Iterable[list], filename: str) -> HttpResponse:
 
 def xlsx_response(sheets: dict[str, Iterable[list]], filename: str) -> HttpResponse:
     from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, rows in sheets.items():
         sheet = workbook.create_sheet(title)
-        for row in rows:
+        widths: dict[int, int] = {}
+        for index, row in enumerate(rows):
+            row = list(row)
             sheet.append([float(v) if isinstance(v, Decimal) else safe_text(v) for v in row])
+            for column, value in enumerate(row, start=1):
+                cell = sheet.cell(row=index + 1, column=column)
+                if index == 0:
+                    cell.font = Font(bold=True)
+                if isinstance(value, Decimal):
+                    cell.number_format = EURO_FORMAT
+                    shown = f"{value:,.2f} €"
+                elif isinstance(value, date | datetime):
+                    cell.number_format = DATE_FORMAT
+                    shown = "00/00/0000"
+                else:
+                    shown = "" if value is None else str(value)
+                widths[column] = max(widths.get(column, 0), len(shown))
+        sheet.freeze_panes = "A2"
+        low, high = COLUMN_WIDTH
+        for column, width in widths.items():
+            letter = get_column_letter(column)
+            sheet.column_dimensions[letter].width = min(max(width + 2, low), high)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
