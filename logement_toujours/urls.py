@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from cases.urls import household_urlpatterns as case_urlpatterns
 from households import urls as household_urls
-from logement_toujours.views import health, home
+from logement_toujours.views import health, help_page, home
 from partners import views as partner_views
 
 admin.site.site_header = "Le logement toujours — administration"
@@ -48,6 +48,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("budget/", include("funding.urls")),
     path("api/", include("logement_toujours.api")),
+    path("aide/", help_page, name="help"),
     path("profil/", partner_views.profile, name="profile"),
     path("profil/mot-de-passe/", partner_views.password_change, name="password_change"),
     path("profil/jetons/<int:pk>/revoquer/", partner_views.token_revoke, name="token_revoke"),

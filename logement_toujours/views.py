@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from funding.permissions import can_see_budget
 from households.permissions import can_open_caseload
@@ -13,6 +14,34 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def _help_template(user) -> str:
+    """The part of the help page about the reader's own work."""
+    if user.is_coordinator or user.is_superuser:
+        return "help/_coordinator.html"
+    if user.is_cesf:
+        return "help/_cesf.html"
+    if user.is_caseworker:
+        return "help/_caseworker.html"
+    if user.is_manager:
+        return "help/_manager.html"
+    if user.is_funder_viewer:
+        return "help/_funder.html"
+    return "help/_none.html"
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    """« Aide »: how the programme works, its four actions, co-decision, renewal and
+    confidentiality, then what the reader's own role does here."""
+    context = {
+        "role_help": _help_template(request.user),
+        "measure_months": settings.MEASURE_DURATION_MONTHS,
+        "renewals": settings.MEASURE_MAX_RENEWALS,
+        "codecision_wait_days": settings.REMINDER_CODECISION_WAIT_DAYS,
+        "no_follow_up_days": settings.REMINDER_NO_FOLLOW_UP_DAYS,
+    }
+    return render(request, "help/help.html", context)
 
 
 def home(request: HttpRequest) -> HttpResponse:
