@@ -1,11 +1,15 @@
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import connection, models
+from django.db.models.functions import Replace
+from django.db.models.lookups import Contains
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from core.search import searchable
 from partners.models import Partner
 
 PRIVACY_HELP = (
@@ -57,25 +61,44 @@ class HouseholdQuerySet(models.QuerySet):
         return visible_households_filter(self, user)
 
     def search(self, text: str):
+        """Households whose name, reference, tenant number, town or members' names contain
+        the text, accents and case aside (« ines » finds « Inès »); a text of digits also
+        finds the contact's phone, however its spaces and dots were typed."""
         text = text.strip()
         if not text:
             return self
+        needle = searchable(models.Value(text))
+
+        def contains(field: str) -> models.Q:
+            return models.Q(Contains(searchable(models.F(field)), needle))
+
         by_member = (
-            HouseholdMember.objects.filter(
-                models.Q(last_name__icontains=text) | models.Q(first_name__icontains=text)
-            )
+            HouseholdMember.objects.filter(contains("last_name") | contains("first_name"))
             .order_by()
             .values("household_id")
         )
         if connection.vendor == "postgresql":
-            # `id = ANY(ARRAY(...))` lets PostgreSQL OR the three trigram index scans into
-            # one bitmap, where `id IN (...)` would make it scan every household.
+            # `id = ANY(ARRAY(...))` lets PostgreSQL OR the trigram index scans into one
+            # bitmap, where `id IN (...)` would make it scan every household.
             member_match = models.Q(pk__any_array=by_member)
         else:
             member_match = models.Q(pk__in=by_member)
-        return self.filter(
-            models.Q(reference__icontains=text) | models.Q(name__icontains=text) | member_match
+        match = (
+            contains("reference")
+            | contains("name")
+            | contains("tenant_number")
+            | contains("city")
+            | member_match
         )
+        digits = re.sub(r"\D", "", text)
+        if len(digits) >= 4 and re.fullmatch(r"[\d .+-]+", text):
+            phone = Replace(
+                Replace(models.F("contact_phone"), models.Value(" "), models.Value("")),
+                models.Value("."),
+                models.Value(""),
+            )
+            match |= models.Q(Contains(phone, models.Value(digits)))
+        return self.filter(match)
 
 
 class ReferenceCounter(models.Model):
