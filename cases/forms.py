@@ -2,6 +2,9 @@ from django import forms
 from django.utils import timezone
 
 from cases.models import SubjectAccessRequest
+from households.forms import HouseholdFilterForm
+from households.models import ActionKind
+from partners.models import User
 
 
 class SubjectAccessRequestForm(forms.ModelForm):
@@ -16,3 +19,19 @@ class SubjectAccessRequestForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["received_on"].initial = timezone.localdate()
+
+
+class CaseloadFilterForm(HouseholdFilterForm):
+    """« Mes ménages »' filters: the household's own, then its current action's kind and its
+    measure's referent (among the referents of the user's caseload)."""
+
+    kind = forms.ChoiceField(
+        label="Action en cours", required=False, choices=[("", "Toutes"), *ActionKind.choices]
+    )
+    referent = forms.ModelChoiceField(
+        label="Référent", required=False, queryset=User.objects.none(), empty_label="Tous"
+    )
+
+    def __init__(self, *args, referents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].queryset = referents

@@ -8,6 +8,7 @@ from django.urls import path
 from cases import views
 
 household_urlpatterns = [
+    path("", views.household_list, name="list"),
     path("<int:pk>/", views.household_detail, name="detail"),
     path("<int:pk>/resume.pdf", views.summary_pdf, name="summary_pdf"),
     path(

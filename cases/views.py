@@ -4,27 +4,79 @@ summary as a PDF, and a household's requests for its data with their export.
 These pages keep their addresses and names under households/ (« menages/<pk>/… »,
 households:detail): logement_toujours/urls.py mounts them in that namespace."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from actions.models import ActionStatus
 from actions.permissions import can_log_follow_up, can_orient
 from cases import services
-from cases.forms import SubjectAccessRequestForm
+from cases.caseload import caseload, referents_of
+from cases.forms import CaseloadFilterForm, SubjectAccessRequestForm
 from cases.history import case_history
 from cases.summary import case_summary
 from cases.timeline import case_workflow
 from core.errors import DomainError
 from core.pdf import render_pdf
+from households.models import ActionKind, Household, HousingStatus
 from households.permissions import (
     HouseholdAction,
+    access_log_reads,
     can,
     can_answer_right_of_access,
+    can_create_household,
     ensure_can_answer_right_of_access,
+    ensure_can_open_caseload,
     get_household_or_404,
 )
+from partners.models import Partner
+
+
+def household_list(request: HttpRequest) -> HttpResponse:
+    """« Mes ménages »: the caseload, searchable and filtered, with where each case stands;
+    paginated; the households of the page shown are written to the access log (one insert)."""
+    ensure_can_open_caseload(request.user)
+    referents = referents_of(Household.objects.visible_to(request.user))
+    filters = CaseloadFilterForm(request.GET or None, referents=referents)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    households = caseload(request.user, **{k: v for k, v in criteria.items() if v})
+    page = Paginator(households, settings.HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+    referent_names = {user.pk: str(user) for user in referents}
+    for household in page:
+        household.case_state = _case_state(household)
+        household.current_action = (
+            ActionKind(household.current_action_kind).label.split(" — ")[0]
+            if household.current_action_kind
+            else ""
+        )
+        household.referent_name = referent_names.get(household.measure_referent, "")
+    access_log_reads(request, (household.pk for household in page))
+    context = {
+        "page": page,
+        "filters": filters,
+        "filter_values": {name: request.GET.get(name, "") for name in filters.fields},
+        "housing_statuses": HousingStatus.choices,
+        "landlords": Partner.objects.landlords().values_list("pk", "name"),
+        "kinds": ActionKind.choices,
+        "referents": [(user.pk, str(user)) for user in referents],
+        "can_create": can_create_household(request.user),
+    }
+    template = "households/_household_table.html" if request.htmx else "households/list.html"
+    return render(request, template, context)
+
+
+def _case_state(household) -> str:
+    if household.measure_ends_on:
+        return "Mesure en cours"
+    if household.current_action_status == ActionStatus.IN_CODECISION:
+        return "En co-décision"
+    if household.current_action_status == ActionStatus.IN_PROGRESS:
+        return "Action en cours"
+    return "Sans action en cours"
 
 
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:

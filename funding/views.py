@@ -99,8 +99,6 @@ def _ledger(request: HttpRequest, year: int):
 def ledger(request: HttpRequest, year: int) -> HttpResponse:
     entries, filters = _ledger(request, year)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "funding/ledger.html",
@@ -108,7 +106,6 @@ def ledger(request: HttpRequest, year: int) -> HttpResponse:
             "year": year,
             "page": page,
             "filters": filters,
-            "querystring": query.urlencode(),
             "can_enter": can_enter(request.user),
         },
     )

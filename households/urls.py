@@ -4,7 +4,6 @@ from households import views
 
 app_name = "households"
 urlpatterns = [
-    path("", views.household_list, name="list"),
     path("nouveau/", views.household_create, name="create"),
     path("<int:pk>/modifier/", views.household_edit, name="edit"),
     path("<int:pk>/diagnostics/nouveau/", views.diagnostic_create, name="diagnostic_create"),

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -11,59 +10,17 @@ from households import services
 from households.forms import (
     AccessLogFilterForm,
     DiagnosticForm,
-    HouseholdFilterForm,
     HouseholdForm,
     HouseholdMemberFormSet,
     members_data,
 )
-from households.models import AccessLogEntry, Diagnostic, Household, HousingStatus
+from households.models import AccessLogEntry, HousingStatus
 from households.permissions import (
     HouseholdAction,
-    access_log_reads,
-    can_create_household,
     ensure_can_create_household,
-    ensure_can_open_caseload,
     ensure_can_read_access_log,
     get_household_or_404,
 )
-from partners.models import Partner
-
-
-def household_list(request: HttpRequest) -> HttpResponse:
-    """« Mes ménages »: the caseload, searchable, filtered, paginated; the households of the
-    page shown are written to the access log (one insert)."""
-    ensure_can_open_caseload(request.user)
-    filters = HouseholdFilterForm(request.GET or None)
-    households = Household.objects.visible_to(request.user).select_related("landlord")
-    if filters.is_valid():
-        households = households.search(filters.cleaned_data["q"])
-        if filters.cleaned_data["housing_status"]:
-            households = households.filter(housing_status=filters.cleaned_data["housing_status"])
-        if filters.cleaned_data["landlord"]:
-            households = households.filter(landlord=filters.cleaned_data["landlord"])
-    latest = Diagnostic.objects.filter(household=OuterRef("pk")).order_by("-made_on", "-pk")
-    households = households.annotate(
-        latest_diagnostic_on=Subquery(latest.values("made_on")[:1]),
-        latest_conclusion=Subquery(latest.values("conclusion")[:1]),
-    )
-    page = Paginator(households, settings.HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
-    access_log_reads(request, (household.pk for household in page))
-    context = {
-        "page": page,
-        "filter_values": {name: request.GET.get(name, "") for name in filters.fields},
-        "housing_statuses": HousingStatus.choices,
-        "landlords": Partner.objects.landlords().values_list("pk", "name"),
-        "can_create": can_create_household(request.user),
-        "querystring": _without_page(request),
-    }
-    template = "households/_household_table.html" if request.htmx else "households/list.html"
-    return render(request, template, context)
-
-
-def _without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @require_http_methods(["GET", "POST"])
@@ -150,7 +107,6 @@ def access_log(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filters": filters,
-            "querystring": _without_page(request),
             "refusals_per_minute": settings.ACCESS_REFUSALS_PER_MINUTE,
         },
     )

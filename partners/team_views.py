@@ -210,10 +210,4 @@ def security_log(request: HttpRequest) -> HttpResponse:
         if data["until"]:
             events = events.filter(at__date__lte=data["until"])
     page = Paginator(events, settings.HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "partners/security_log.html",
-        {"page": page, "filters": filters, "querystring": query.urlencode()},
-    )
+    return render(request, "partners/security_log.html", {"page": page, "filters": filters})

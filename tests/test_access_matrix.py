@@ -84,7 +84,7 @@ def test_access_matrix(client, demo, username):
 def test_mes_menages_lists_exactly_the_visible_demo_households(client, demo, username):
     client.force_login(demo[username])
     page = client.get(reverse("households:list")).content.decode()
-    listed = {name for name in SEES if f"<td>{name}</td>" in page}
+    listed = {name for name in SEES if f">{name}</a></td>" in page}
     assert listed == {name for name, users in SEES.items() if username in users}
 
 

@@ -193,7 +193,7 @@ def test_mes_menages_renders_a_page_of_50_in_a_constant_number_of_queries(logged
         diagnostic_create(household=household_create(by=cesf, members=2), by=cesf)
     many = count_list_queries(logged_in)
     assert many == few
-    assert many <= 8
+    assert many <= 9  # with the referents the filter offers
     page = logged_in.get(reverse("households:list")).content.decode()
     assert page.count("/menages/") - page.count("/menages/nouveau/") >= 50
     assert "Page 1 / 2" in page
