@@ -1,12 +1,13 @@
 """The case summary PDF through the API, at /api/households/{id}/resume-pdf/."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 
-from cases.views import summary_pdf_response
+from cases.summary import SummaryVersion
+from cases.views import SUMMARY_LOG_ACTION, summary_pdf_response, summary_version
 from core.api import ROW_ID, PDFRenderer, object_pk
 from households.models import Household
 from households.permissions import HouseholdAction, get_household_or_404
@@ -20,6 +21,15 @@ class CaseSummaryViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Résumé du dossier en PDF",
+        parameters=[
+            OpenApiParameter(
+                "version",
+                str,
+                enum=SummaryVersion.values,
+                description="« partenaires » (par défaut : sans notes confidentielles) ou "
+                "« interne » (avec les notes confidentielles de votre structure).",
+            )
+        ],
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},
     )
     @action(
@@ -31,5 +41,8 @@ class CaseSummaryViewSet(viewsets.GenericViewSet):
         renderer_classes=[JSONRenderer, PDFRenderer],
     )
     def summary_pdf(self, request, pk=None):
-        household = get_household_or_404(request, object_pk(pk), HouseholdAction.EXPORT)
-        return summary_pdf_response(household, request.user)
+        version = summary_version(request)
+        household = get_household_or_404(
+            request, object_pk(pk), HouseholdAction.EXPORT, export_as=SUMMARY_LOG_ACTION[version]
+        )
+        return summary_pdf_response(household, request.user, version=version)

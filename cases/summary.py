@@ -5,10 +5,30 @@ for the author's partner, exactly as on the pages."""
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils import timezone
 
 from cases.timeline import CaseWorkflow, case_workflow
-from households.models import Household
+from households.models import Household, SchemeStatus
+
+
+class SummaryVersion(models.TextChoices):
+    """Who the PDF is for. The partners' version (the default) goes to other partners, the
+    CCAPEX or the judge: no confidential note at all. The internal version keeps the notes
+    confidential to the exporter's own partner, as its pages show them."""
+
+    PARTNERS = "partenaires", "Version pour les partenaires (sans notes confidentielles)"
+    INTERNAL = (
+        "interne",
+        "Version interne complète (avec les notes confidentielles de ma structure)",
+    )
+
+
+@dataclass
+class Procedure:
+    action: object
+    stages: list  # (label, date) of each stage recorded, in the procedure's order
+    court: str
 
 
 @dataclass
@@ -20,19 +40,80 @@ class CaseSummary:
     follow_ups: list
     exported_by: object
     exported_at: object
+    version: str = SummaryVersion.PARTNERS
+    procedures: list | None = None
+    upcoming_deadlines: list | None = None
+    schemes: list | None = None  # (action pk, ["FSL : accordé", …]) for actions that have some
+
+    @property
+    def version_label(self) -> str:
+        return SummaryVersion(self.version).label
 
 
-def case_summary(household: Household, user) -> CaseSummary:
+def _procedures(workflow: CaseWorkflow) -> list[Procedure]:
+    found = []
+    for action in workflow.actions:
+        procedure = getattr(action, "procedure", None)
+        if procedure is None:
+            continue
+        stages = [
+            (str(field.verbose_name), getattr(procedure, field.name))
+            for field in type(procedure)._meta.get_fields()
+            if isinstance(field, models.DateField) and getattr(procedure, field.name, None)
+        ]
+        found.append(Procedure(action=action, stages=stages, court=procedure.court))
+    return found
+
+
+def _schemes(workflow: CaseWorkflow) -> list[tuple[int, list[str]]]:
+    """The support schemes each action asked for: FSL, over-indebtedness, repayment plan."""
+    found = []
+    for action in workflow.actions:
+        schemes = [
+            f"{label} : {display().lower()}"
+            for label, value, display in (
+                ("FSL", action.fsl_status, action.get_fsl_status_display),
+                (
+                    "surendettement",
+                    action.overindebtedness_status,
+                    action.get_overindebtedness_status_display,
+                ),
+            )
+            if value != SchemeStatus.NONE
+        ]
+        if action.repayment_plan_monthly:
+            start = (
+                f" depuis le {action.repayment_plan_start:%d/%m/%Y}"
+                if action.repayment_plan_start
+                else ""
+            )
+            monthly = f"{action.repayment_plan_monthly:.2f}".replace(".", ",")
+            schemes.append(f"plan d'apurement : {monthly} € par mois{start}")
+        if schemes:
+            found.append((action.pk, schemes))
+    return found
+
+
+def case_summary(
+    household: Household, user, *, version: str = SummaryVersion.PARTNERS
+) -> CaseSummary:
+    follow_ups = household.follow_ups.visible_to(user)
+    if version != SummaryVersion.INTERNAL:
+        follow_ups = follow_ups.filter(confidential=False)
+    workflow = case_workflow(household)
+    today = timezone.localdate()
     return CaseSummary(
         household=household,
         members=list(household.members.all()),
         diagnostic=household.diagnostics.select_related("author", "author_partner").first(),
-        workflow=case_workflow(household),
+        workflow=workflow,
         follow_ups=list(
-            household.follow_ups.visible_to(user)
-            .select_related("author", "author_partner")
-            .order_by("happened_on", "pk")
+            follow_ups.select_related("author", "author_partner").order_by("happened_on", "pk")
         ),
         exported_by=user,
         exported_at=timezone.localtime(),
+        version=version,
+        procedures=_procedures(workflow),
+        upcoming_deadlines=[d for d in workflow.deadlines if d.on >= today],
+        schemes=_schemes(workflow),
     )

@@ -6,6 +6,7 @@ households:detail): logement_toujours/urls.py mounts them in that namespace."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import SuspiciousOperation
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -18,11 +19,11 @@ from cases import services
 from cases.caseload import caseload, referents_of
 from cases.forms import CaseloadFilterForm, SubjectAccessRequestForm
 from cases.history import case_history
-from cases.summary import case_summary
+from cases.summary import SummaryVersion, case_summary
 from cases.timeline import case_workflow
 from core.errors import DomainError
 from core.pdf import render_pdf
-from households.models import ActionKind, Household, HousingStatus
+from households.models import AccessAction, ActionKind, Household, HousingStatus
 from households.permissions import (
     HouseholdAction,
     access_log_reads,
@@ -96,6 +97,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_orient": can_orient(request.user, household),
         "can_log_follow_up": can_log_follow_up(request.user, household),
         "can_export": can(request.user, HouseholdAction.EXPORT, household),
+        "summary_versions": SummaryVersion.choices,
         "can_answer_right_of_access": can_answer,
         "access_requests": (
             household.access_requests.select_related("recorded_by", "exported_by")
@@ -106,14 +108,34 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/household_detail.html", context)
 
 
+def summary_version(request: HttpRequest) -> str:
+    """The version asked for (`?version=partenaires` or `interne`); the partners' one when
+    none is named. An unknown one is a 400."""
+    version = request.GET.get("version") or SummaryVersion.PARTNERS
+    if version not in SummaryVersion.values:
+        raise SuspiciousOperation("Version de résumé inconnue.")
+    return version
+
+
 def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The case summary as a PDF: same access as the page, written to the access log."""
-    household = get_household_or_404(request, pk, HouseholdAction.EXPORT)
-    return summary_pdf_response(household, request.user)
+    """The case summary as a PDF: same access as the page; written to the access log with
+    the version taken."""
+    version = summary_version(request)
+    household = get_household_or_404(
+        request, pk, HouseholdAction.EXPORT, export_as=SUMMARY_LOG_ACTION[version]
+    )
+    return summary_pdf_response(household, request.user, version=version)
 
 
-def summary_pdf_response(household, user) -> HttpResponse:
-    pdf = render_pdf("cases/case_summary.html", {"summary": case_summary(household, user)})
+SUMMARY_LOG_ACTION = {
+    SummaryVersion.PARTNERS: AccessAction.EXPORT,
+    SummaryVersion.INTERNAL: AccessAction.EXPORT_INTERNAL,
+}
+
+
+def summary_pdf_response(household, user, *, version=SummaryVersion.PARTNERS) -> HttpResponse:
+    summary = case_summary(household, user, version=version)
+    pdf = render_pdf("cases/case_summary.html", {"summary": summary})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{household.reference}.pdf"'
     return response

@@ -437,6 +437,7 @@ class AccessAction(models.TextChoices):
     VIEW = "view", "Consultation"
     LIST = "list", "Liste"
     EXPORT = "export", "Export"
+    EXPORT_INTERNAL = "export_internal", "Export (version interne, notes confidentielles comprises)"
     DENIED = "denied", "Accès refusé"
     THROTTLED = "throttled", "Refus au-delà de la limite"
 
@@ -470,7 +471,7 @@ class AccessLogEntry(models.Model):
         Household, verbose_name="ménage", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     household_pk = models.BigIntegerField("identifiant demandé")
-    action = models.CharField("action", max_length=10, choices=AccessAction.choices)
+    action = models.CharField("action", max_length=20, choices=AccessAction.choices)
     path = models.CharField("page", max_length=300)
     count = models.PositiveIntegerField("tentatives", default=1)
 

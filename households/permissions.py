@@ -160,11 +160,18 @@ def _partner_may_change(user: User, household: Household) -> bool:
     return known[group]
 
 
-def get_household_or_404(request: HttpRequest, pk: int, action: HouseholdAction) -> Household:
+def get_household_or_404(
+    request: HttpRequest,
+    pk: int,
+    action: HouseholdAction,
+    *,
+    export_as: str = AccessAction.EXPORT,
+) -> Household:
     """Fetch a household through the access layer.
 
     404 (logged) when the user may not see it; 403 when it may see it but not do `action`.
-    A successful read (page shown or export) is written to the access log.
+    A successful read (page shown or export) is written to the access log; an export as
+    `export_as` (which version of a summary was taken).
     """
     user = request.user
     household = (
@@ -179,7 +186,7 @@ def get_household_or_404(request: HttpRequest, pk: int, action: HouseholdAction)
         can(user, action, household), "Votre rôle ne permet pas cette action sur ce ménage."
     )
     if action == HouseholdAction.EXPORT:
-        access_log_record(user=user, household_pk=pk, action=AccessAction.EXPORT, path=request.path)
+        access_log_record(user=user, household_pk=pk, action=export_as, path=request.path)
     elif request.method == "GET":
         access_log_record(user=user, household_pk=pk, action=AccessAction.VIEW, path=request.path)
     return household

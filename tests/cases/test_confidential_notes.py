@@ -71,7 +71,8 @@ def reads(client, api, nguyen, measure) -> dict[str, str]:
     # The search box shows what the user typed; what it finds must not.
     seen["search"] = seen["search"].replace(f'value="{MARKER}"', "")
     for name, url in {
-        "summary PDF": reverse("households:summary_pdf", args=[nguyen.pk]),
+        "summary PDF": reverse("households:summary_pdf", args=[nguyen.pk]) + "?version=interne",
+        "partners' summary PDF": reverse("households:summary_pdf", args=[nguyen.pk]),
         **{f"minutes {s.pk}": reverse("codecision:minutes_pdf", args=[s.pk]) for s in sessions},
     }.items():
         response = client.get(url)
@@ -89,7 +90,7 @@ def reads(client, api, nguyen, measure) -> dict[str, str]:
         "/api/notifications/",
     ):
         seen[f"API {url}"] = api.get(url).content.decode()
-    response = api.get(f"/api/households/{nguyen.pk}/resume-pdf/")
+    response = api.get(f"/api/households/{nguyen.pk}/resume-pdf/?version=interne")
     seen["API summary PDF"] = pdf_text(response)[1] if response.status_code == 200 else ""
     return seen
 
@@ -104,6 +105,7 @@ def test_a_confidential_note_appears_nowhere_outside_its_partner(client, demo, s
     if username in AUTHORS_PARTNER:
         assert {"household page", "measure page", "summary PDF", "API summary PDF"} <= found
         assert "API /api/follow-ups/" in found
+        assert "partners' summary PDF" not in found
     else:
         assert found == set()
     for email in mail.outbox:

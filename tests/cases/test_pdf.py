@@ -10,15 +10,16 @@ from actions import services
 from core.templatetags.fr_format import euros
 from households.models import AccessLogEntry, Household
 from tests.demo_access import SEES_NGUYEN, USERS
-from tests.factories import both_approve, orientation_create
+from tests.factories import both_approve, household_create, orientation_create
 from tests.helpers import pdf_text
 
 CONFIDENTIAL_NOTE = "Situation familiale difficile"
 
 
-def summary(client, user, household):
+def summary(client, user, household, version=None):
     client.force_login(user)
-    return client.get(reverse("households:summary_pdf", args=[household.pk]))
+    params = {"version": version} if version else {}
+    return client.get(reverse("households:summary_pdf", args=[household.pk]), params)
 
 
 def test_case_summary_holds_the_case_in_french(client, demo):
@@ -84,14 +85,82 @@ def test_a_renewed_then_closed_case_shows_its_dates_outcome_and_figures(client, 
     assert "03/07/2026 Entretien au bureau, " in text and ": Point budget." in text
 
 
-def test_confidential_follow_ups_only_in_the_authors_partners_export(client, demo):
+def test_confidential_follow_ups_only_in_the_authors_partners_internal_export(client, demo):
     nguyen = Household.objects.get(name="Nguyen")
-    _, own = pdf_text(summary(client, demo["manager.oiseaubleu"], nguyen))
+    _, own = pdf_text(summary(client, demo["manager.oiseaubleu"], nguyen, "interne"))
     assert CONFIDENTIAL_NOTE in own
+    assert "Version interne complète" in own
     for username in ("cesf.opac38", "coordinator.lt"):
-        _, other = pdf_text(summary(client, demo[username], nguyen))
+        _, other = pdf_text(summary(client, demo[username], nguyen, "interne"))
         assert CONFIDENTIAL_NOTE not in other
         assert "Visite à domicile : relevé des consommations" in other
+
+
+@pytest.mark.parametrize("version", [None, "partenaires"])
+def test_the_partners_version_holds_no_confidential_note_even_the_exporters_own(
+    client, demo, version
+):
+    """It goes to the CCAPEX or the judge: the author's own partner exports it clean."""
+    nguyen = Household.objects.get(name="Nguyen")
+    _, text = pdf_text(summary(client, demo["caseworker.oiseaubleu"], nguyen, version))
+    assert CONFIDENTIAL_NOTE not in text
+    assert "Version pour les partenaires" in text
+    assert "Visite à domicile : relevé des consommations" in text
+
+
+def test_the_version_taken_is_in_the_access_log_and_an_unknown_one_refused(client, demo):
+    nguyen = Household.objects.get(name="Nguyen")
+    user = demo["manager.oiseaubleu"]
+    summary(client, user, nguyen, "interne")
+    summary(client, user, nguyen, "partenaires")
+    actions = list(
+        AccessLogEntry.objects.filter(household=nguyen, user=user)
+        .order_by("-pk")
+        .values_list("action", flat=True)[:2]
+    )
+    assert actions == ["export", "export_internal"]
+    before = AccessLogEntry.objects.count()
+    assert summary(client, user, nguyen, "tout").status_code == 400
+    assert AccessLogEntry.objects.count() == before
+    api = client.get(f"/api/households/{nguyen.pk}/resume-pdf/", {"version": "interne"})
+    assert api.status_code == 200
+    assert AccessLogEntry.objects.filter(user=user).latest("pk").action == "export_internal"
+
+
+def test_the_summary_gives_the_procedure_its_deadlines_and_the_schemes(client, flow):
+    household = household_create(by=flow.cesf, name="Procédure")
+    orientation = orientation_create(
+        cesf=flow.cesf,
+        association=flow.association,
+        kind="sliding_lease_eviction",
+        household=household,
+    )
+    action = orientation.action
+    both_approve(action.codecisions.get(), landlord_user=flow.cesf, caseworker=flow.caseworker)
+    today = date.today()
+    action.refresh_from_db()
+    procedure = action.procedure
+    services.procedure_update(
+        procedure=procedure,
+        by=flow.caseworker,
+        data={"payment_order_on": today - timedelta(days=20), "court": "Tribunal de Grenoble"},
+        expected_version=procedure.version,
+    )
+    services.action_update_tracking(
+        action=action,
+        by=flow.caseworker,
+        data={"fsl_status": "requested", "overindebtedness_status": "none"},
+        expected_version=action.version,
+    )
+    _, text = pdf_text(summary(client, flow.caseworker, household))
+    assert "Procédure d'expulsion" in text
+    assert f"{today - timedelta(days=20):%d/%m/%Y} — Commandement de payer" in text
+    assert "Tribunal : Tribunal de Grenoble" in text
+    assert "Échéances à venir" in text
+    assert "FSL : demandé" in text
+    assert "surendettement" not in text
+    # One date format throughout: no date in words.
+    assert " janvier " not in text and " février " not in text and "1er " not in text
 
 
 def test_every_export_is_written_to_the_access_log(client, demo):
@@ -145,4 +214,6 @@ def test_the_household_page_links_the_export_for_those_allowed(client, demo):
     nguyen = Household.objects.get(name="Nguyen")
     url = reverse("households:summary_pdf", args=[nguyen.pk])
     client.force_login(demo["manager.opac38"])
-    assert url in client.get(reverse("households:detail", args=[nguyen.pk])).content.decode()
+    page = client.get(reverse("households:detail", args=[nguyen.pk])).content.decode()
+    assert url in page
+    assert '<option value="partenaires">' in page and '<option value="interne">' in page
