@@ -4,12 +4,15 @@ from django.utils import timezone
 from actions.models import (
     Action,
     ActionKind,
+    Dwelling,
     EvictionProcedure,
     FollowUp,
+    LeaseEnd,
     LeaseReview,
     MeasureObjective,
     ObjectiveStatus,
     Outcome,
+    ProcedureEnd,
     SlidingLease,
 )
 from households.models import Diagnostic
@@ -125,41 +128,120 @@ class ProcedureForm(VersionedModelForm):
             "lease_signed_on",
             "ccapex_referred_on",
             "payment_order_on",
+            "payment_order_delay",
             "summons_on",
             "dsf_requested_on",
+            "dsf_diagnostic",
             "dsf_interview_on",
+            "dsf_tenant_observations",
+            "dsf_landlord_observations",
+            "dsf_rehousing_need",
+            "dsf_sent_to_ccapex_on",
             "dsf_sent_on",
             "hearing_on",
             "judgement_on",
-            "eviction_ordered",
+            "judgement_kind",
+            "judgement_outcome",
+            "judgement_served_on",
+            "payment_plan_months",
+            "payment_plan_monthly",
+            "grace_period_months",
+            "grace_period_from",
+            "cohesion_protocol_on",
             "order_to_leave_on",
             "order_to_leave_extra_months",
             "police_assistance_requested_on",
             "court",
         ]
+        widgets = {
+            "dsf_tenant_observations": forms.Textarea(attrs={"rows": 3}),
+            "dsf_landlord_observations": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["order_to_leave_extra_months"].required = False
+        household = self.instance.household
+        self.fields["dsf_diagnostic"].queryset = household.diagnostics.all()
+        self.fields["dsf_diagnostic"].label_from_instance = lambda d: (
+            f"Diagnostic du {d.made_on:%d/%m/%Y}"
+        )
 
     def clean_order_to_leave_extra_months(self) -> int:
         return self.cleaned_data["order_to_leave_extra_months"] or 0
+
+
+class ProcedureEndForm(forms.Form):
+    ended_on = forms.DateField(label="Procédure terminée le", **DATE)
+    end_reason = forms.ChoiceField(label="Motif", choices=ProcedureEnd.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class SlidingLeaseForm(VersionedModelForm):
     class Meta:
         model = SlidingLease
         fields = [
+            "mode",
+            "dwelling",
             "address",
+            "postcode",
+            "city",
             "dwelling_type",
             "rent",
             "entry_on",
+            "occupancy_agreement_on",
             "main_lease_signed_on",
             "tripartite_agreement_on",
             "sublease_signed_on",
-            "glide_on",
-            "new_lease_reference",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        action = self.instance.action
+        if action.kind != ActionKind.SCATTERED_HOUSING:
+            # Action 3 is a sliding lease of a landlord's dwelling: no mode, no register.
+            del self.fields["mode"]
+            del self.fields["dwelling"]
+            return
+        free = Dwelling.objects.filter(
+            association=action.association, left_stock_on__isnull=True
+        ).exclude(leases__in=SlidingLease.objects.running().exclude(pk=self.instance.pk))
+        self.fields["dwelling"].queryset = free
+        self.fields["dwelling"].empty_label = "Aucun (adresse saisie ci-dessous)"
+        self.fields[
+            "dwelling"
+        ].help_text = (
+            "Un logement libre du registre de l'association : adresse et type en sont repris."
+        )
+
+
+class LeaseGlideForm(forms.Form):
+    glide_on = forms.DateField(label="Glissement du bail le", **DATE)
+    new_lease_reference = forms.CharField(label="Référence du nouveau bail", max_length=60)
+    tenant_number = forms.CharField(
+        label="Numéro de locataire chez le bailleur", max_length=40, required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class LeaseEndForm(forms.Form):
+    ended_on = forms.DateField(label="Fin le", **DATE)
+    end_reason = forms.ChoiceField(label="Motif", choices=LeaseEnd.choices)
+    end_detail = forms.CharField(
+        label="Précisions", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class DwellingForm(VersionedModelForm):
+    class Meta:
+        model = Dwelling
+        fields = ["address", "postcode", "city", "landlord", "dwelling_type"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["landlord"].queryset = Partner.objects.landlords().active()
+        self.fields["landlord"].empty_label = "Choisir un bailleur"
 
 
 class LeaseReviewForm(forms.ModelForm):
@@ -252,6 +334,7 @@ for _form in (
     SolvencyTrackingForm,
     ProcedureForm,
     SlidingLeaseForm,
+    DwellingForm,
     LeaseReviewForm,
     FollowUpForm,
 ):

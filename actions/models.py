@@ -268,31 +268,119 @@ class ArrearsReading(models.Model):
         return f"{self.amount} € au {self.read_on:%d/%m/%Y}"
 
 
-class EvictionProcedure(models.Model):
-    """Action 3: each stage of the eviction procedure that happened, with its date."""
+class PaymentOrderDelay(models.TextChoices):
+    SIX_WEEKS = "six_weeks", "6 semaines (bail signé depuis le 29/07/2023)"
+    TWO_MONTHS = "two_months", "2 mois (bail plus ancien)"
 
-    action = models.OneToOneField(
-        Action, verbose_name="action", on_delete=models.PROTECT, related_name="procedure"
+
+class JudgementKind(models.TextChoices):
+    REFERE = "refere", "Ordonnance de référé (clause résolutoire)"
+    MERITS = "merits", "Jugement au fond"
+
+
+class JudgementOutcome(models.TextChoices):
+    PAYMENT_PLAN = "payment_plan", "Délais de paiement, résiliation suspendue"
+    EVICTION = "eviction", "Résiliation du bail et expulsion ordonnée"
+    DISMISSED = "dismissed", "Demande du bailleur rejetée"
+
+
+class ProcedureEnd(models.TextChoices):
+    WITHDRAWN = "withdrawn", "Désistement du bailleur"
+    PAID = "paid", "Dette soldée"
+    CANCELLED = "cancelled", "Procédure abandonnée"
+
+
+class EvictionProcedureQuerySet(models.QuerySet):
+    def ongoing(self):
+        return self.filter(ended_on__isnull=True)
+
+
+class EvictionProcedure(models.Model):
+    """The household's eviction procedure for rent arrears, whatever its action (or none):
+    each stage that happened, with its date (docs/DOMAIN_RULES.md). One per household."""
+
+    household = models.OneToOneField(
+        Household, verbose_name="ménage", on_delete=models.PROTECT, related_name="procedure"
     )
     lease_signed_on = models.DateField(
         "date de signature du bail",
         null=True,
         blank=True,
-        help_text="Décide du délai du commandement de payer (6 semaines ou 2 mois).",
+        help_text="Propose le délai du commandement de payer (6 semaines ou 2 mois).",
     )
     ccapex_referred_on = models.DateField("saisine de la CCAPEX", null=True, blank=True)
     payment_order_on = models.DateField("commandement de payer", null=True, blank=True)
+    payment_order_delay = models.CharField(
+        "délai écrit dans le commandement",
+        max_length=20,
+        choices=PaymentOrderDelay.choices,
+        blank=True,
+        help_text="Proposé d'après la date du bail ; à corriger selon l'acte (bail renouvelé "
+        "tacitement : application discutée).",
+    )
     summons_on = models.DateField("assignation", null=True, blank=True)
     dsf_requested_on = models.DateField(
         "diagnostic social et financier demandé par le préfet le", null=True, blank=True
     )
+    dsf_diagnostic = models.ForeignKey(
+        Diagnostic,
+        verbose_name="diagnostic de la CESF retenu comme diagnostic social et financier",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     dsf_interview_on = models.DateField(
         "entretien du diagnostic social et financier", null=True, blank=True
     )
+    dsf_tenant_observations = models.TextField(
+        "observations du locataire", blank=True, help_text=PRIVACY_HELP
+    )
+    dsf_landlord_observations = models.TextField(
+        "observations du bailleur", blank=True, help_text=PRIVACY_HELP
+    )
+    dsf_rehousing_need = models.BooleanField("besoin de relogement", null=True, blank=True)
+    dsf_sent_to_ccapex_on = models.DateField(
+        "diagnostic envoyé à la CCAPEX le", null=True, blank=True
+    )
     dsf_sent_on = models.DateField("diagnostic envoyé au juge le", null=True, blank=True)
     hearing_on = models.DateField("audience", null=True, blank=True)
-    judgement_on = models.DateField("jugement", null=True, blank=True)
-    eviction_ordered = models.BooleanField("expulsion prononcée", null=True, blank=True)
+    judgement_on = models.DateField("décision", null=True, blank=True)
+    judgement_kind = models.CharField(
+        "nature de la décision", max_length=10, choices=JudgementKind.choices, blank=True
+    )
+    judgement_outcome = models.CharField(
+        "issue de la décision", max_length=20, choices=JudgementOutcome.choices, blank=True
+    )
+    judgement_served_on = models.DateField(
+        "décision signifiée le",
+        null=True,
+        blank=True,
+        help_text="Le délai d'appel court de la signification.",
+    )
+    payment_plan_months = models.PositiveSmallIntegerField(
+        "délais de paiement accordés (mois)", null=True, blank=True
+    )
+    payment_plan_monthly = models.DecimalField(
+        "mensualité fixée par le juge", null=True, blank=True, **money
+    )
+    grace_period_months = models.PositiveSmallIntegerField(
+        "délais de grâce avant l'expulsion (mois)",
+        null=True,
+        blank=True,
+        help_text="Accordés par le juge (L412-3 et L412-4 du code des procédures civiles "
+        "d'exécution) : de 1 mois à 1 an.",
+    )
+    grace_period_from = models.DateField(
+        "délais de grâce accordés le", null=True, blank=True, help_text="Par défaut, la décision."
+    )
+    cohesion_protocol_on = models.DateField(
+        "protocole de cohésion sociale signé le",
+        null=True,
+        blank=True,
+        help_text="Après la résiliation, le bailleur social peut proposer un protocole "
+        "(article L442-6-5 du code de la construction et de l'habitation).",
+    )
     order_to_leave_on = models.DateField("commandement de quitter les lieux", null=True, blank=True)
     order_to_leave_extra_months = models.PositiveSmallIntegerField(
         "délai supplémentaire accordé par le juge (mois)",
@@ -303,29 +391,149 @@ class EvictionProcedure(models.Model):
         "concours de la force publique demandé", null=True, blank=True
     )
     court = models.CharField("tribunal", max_length=120, blank=True)
+    # Set by procedure_end only: the procedure's reminders stop.
+    ended_on = models.DateField("procédure terminée le", null=True, blank=True, editable=False)
+    end_reason = models.CharField(
+        "motif de fin", max_length=20, choices=ProcedureEnd.choices, blank=True, editable=False
+    )
     version = models.PositiveIntegerField("version", default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["version"])
+    objects = EvictionProcedureQuerySet.as_manager()
 
     class Meta:
         verbose_name = "procédure d'expulsion"
         verbose_name_plural = "procédures d'expulsion"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | ~models.Q(end_reason=""),
+                name="ended_procedure_has_reason",
+            )
+        ]
 
     def __str__(self) -> str:
         return "Procédure d'expulsion"
 
+    @property
+    def eviction_ordered(self) -> bool:
+        return self.judgement_outcome == JudgementOutcome.EVICTION
+
+    @property
+    def dsf_done_on(self) -> date | None:
+        """The DSF interview: its own date, or the CESF diagnostic that counts as the DSF."""
+        if self.dsf_interview_on:
+            return self.dsf_interview_on
+        return self.dsf_diagnostic.made_on if self.dsf_diagnostic_id else None
+
+
+class DwellingType(models.TextChoices):
+    STUDIO = "studio", "Studio"
+    T1 = "t1", "T1"
+    T2 = "t2", "T2"
+    T3 = "t3", "T3"
+    T4 = "t4", "T4"
+    T5 = "t5", "T5 et plus"
+
+
+class DwellingQuerySet(models.QuerySet):
+    def with_occupant(self):
+        """Each dwelling with the household of its running housing record, if any."""
+        running = SlidingLease.objects.running().filter(dwelling=models.OuterRef("pk"))
+        return self.annotate(
+            occupant_id=models.Subquery(running.values("action__household_id")[:1]),
+            occupant_reference=models.Subquery(running.values("action__household__reference")[:1]),
+        )
+
+
+class Dwelling(models.Model):
+    """A dwelling an association holds in the scattered stock (action 4's register): free,
+    or occupied by the household whose housing record names it."""
+
+    association = models.ForeignKey(
+        Partner,
+        verbose_name="association",
+        on_delete=models.PROTECT,
+        related_name="dwellings",
+        limit_choices_to={"kind": "association"},
+    )
+    address = models.CharField("adresse", max_length=200)
+    postcode = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("commune", max_length=100, blank=True)
+    landlord = models.ForeignKey(
+        Partner,
+        verbose_name="bailleur",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "landlord"},
+    )
+    dwelling_type = models.CharField("type", max_length=10, choices=DwellingType.choices)
+    left_stock_on = models.DateField(
+        "sorti du parc de l'association le",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Après un glissement du bail, le logement est au ménage.",
+    )
+    version = models.PositiveIntegerField("version", default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = DwellingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "logement du parc diffus"
+        verbose_name_plural = "logements du parc diffus"
+        ordering = ["city", "address", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.postcode} {self.city} ({self.get_dwelling_type_display()})"
+
+
+class HousingMode(models.TextChoices):
+    SLIDING_LEASE = "sliding_lease", "Bail glissant (sous-location)"
+    TEMPORARY_OCCUPANCY = "temporary_occupancy", "Hébergement temporaire (convention d'occupation)"
+
+
+class LeaseEnd(models.TextChoices):
+    SUBLEASE_ENDED = "sublease_ended", "Fin de la sous-location"
+    FAILURE = "failure", "Échec constaté (le bail ne glissera pas)"
+    OCCUPANCY_ENDED = "occupancy_ended", "Fin de l'hébergement temporaire"
+
+
+class SlidingLeaseQuerySet(models.QuerySet):
+    def running(self):
+        """Neither glided nor ended: reviews and reminders go on, whatever the measure."""
+        return self.filter(glide_on__isnull=True, ended_on__isnull=True)
+
 
 class SlidingLease(models.Model):
-    """Actions 3 and 4: the association holds the lease and sublets to the household."""
+    """Actions 3 and 4: the association holds the lease and sublets to the household, or
+    (action 4) hosts it under a temporary occupancy agreement. Runs until the glide, the end
+    of the sublease or a recorded failure, whatever the state of the support measure."""
 
     action = models.OneToOneField(
         Action, verbose_name="action", on_delete=models.PROTECT, related_name="sliding_lease"
     )
-    # Action 4: the dwelling in the scattered stock.
+    mode = models.CharField(
+        "mode", max_length=20, choices=HousingMode.choices, default=HousingMode.SLIDING_LEASE
+    )
+    # Action 4: the dwelling in the association's register (scattered stock).
+    dwelling = models.ForeignKey(
+        Dwelling,
+        verbose_name="logement du parc de l'association",
+        on_delete=models.PROTECT,
+        related_name="leases",
+        null=True,
+        blank=True,
+    )
     address = models.CharField("adresse du logement", max_length=200, blank=True)
+    postcode = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("commune", max_length=100, blank=True)
     dwelling_type = models.CharField("type de logement", max_length=20, blank=True)
     rent = models.DecimalField("loyer", null=True, blank=True, **money)
     entry_on = models.DateField("entrée dans les lieux", null=True, blank=True)
+    occupancy_agreement_on = models.DateField(
+        "convention d'occupation temporaire signée le", null=True, blank=True
+    )
     main_lease_signed_on = models.DateField(
         "bail principal (bailleur → association) signé le", null=True, blank=True
     )
@@ -333,18 +541,53 @@ class SlidingLease(models.Model):
         "convention tripartite signée le", null=True, blank=True
     )
     sublease_signed_on = models.DateField("sous-location signée le", null=True, blank=True)
-    glide_on = models.DateField("glissement du bail le", null=True, blank=True)
-    new_lease_reference = models.CharField("référence du nouveau bail", max_length=60, blank=True)
+    # Set by sliding_lease_glide and sliding_lease_end only.
+    glide_on = models.DateField("glissement du bail le", null=True, blank=True, editable=False)
+    new_lease_reference = models.CharField(
+        "référence du nouveau bail", max_length=60, blank=True, editable=False
+    )
+    ended_on = models.DateField("fin le", null=True, blank=True, editable=False)
+    end_reason = models.CharField(
+        "motif de fin", max_length=20, choices=LeaseEnd.choices, blank=True, editable=False
+    )
+    end_detail = models.TextField("précisions sur la fin", blank=True, editable=False)
     version = models.PositiveIntegerField("version", default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["version"])
+    objects = SlidingLeaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = "bail glissant"
         verbose_name_plural = "baux glissants"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dwelling"],
+                condition=models.Q(glide_on__isnull=True, ended_on__isnull=True),
+                name="dwelling_one_running_lease",
+                violation_error_message="Ce logement est déjà occupé.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(glide_on__isnull=True) | models.Q(ended_on__isnull=True),
+                name="lease_glided_or_ended",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return "Bail glissant"
+        return self.get_mode_display()
+
+    @property
+    def is_running(self) -> bool:
+        return self.glide_on is None and self.ended_on is None
+
+    @property
+    def is_under_way(self) -> bool:
+        """Signed or entered, and still running: it keeps its action open."""
+        started = self.sublease_signed_on or self.occupancy_agreement_on or self.entry_on
+        return self.is_running and started is not None
+
+    @property
+    def is_temporary_occupancy(self) -> bool:
+        return self.mode == HousingMode.TEMPORARY_OCCUPANCY
 
 
 class LeaseReview(models.Model):

@@ -12,11 +12,16 @@ the domain rules (dates, renewals, both approvals).
   caseworker of its association; rent reductions are the landlord's (its CESF).
 - Manage a measure (objectives, renewal request): a caseworker of its association;
   closing it also to coordinators.
+- Record the household's eviction procedure (whatever its action, or none): a CESF or
+  caseworker of a partner working on the household; everyone who sees the household reads it.
+- The register of an association's dwellings (action 4): read by that association's people
+  and the coordination, kept by the association's caseworkers and manager; no one else sees
+  it (404).
 """
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
-from actions.models import Action, SupportMeasure
+from actions.models import Action, Dwelling, SupportMeasure
 from core.errors import refuse_unless
 from households.models import Household, HousingStatus
 from households.permissions import (
@@ -118,3 +123,51 @@ def get_measure_or_404(request: HttpRequest, pk: int) -> SupportMeasure:
         "action__household", "action__landlord", "action__association", "referent"
     )
     return get_through_household_or_404(request, queryset, pk, "action__household")
+
+
+def can_track_procedure(user: User, household: Household) -> bool:
+    return user.is_social_worker and can(user, HouseholdAction.EDIT, household)
+
+
+def ensure_can_track_procedure(user: User, household: Household) -> None:
+    refuse_unless(
+        can_track_procedure(user, household),
+        "La procédure d'expulsion est suivie par les travailleurs sociaux qui accompagnent le "
+        "ménage.",
+    )
+
+
+def can_read_dwellings(user: User) -> bool:
+    return user.is_coordinator or (user.partner is not None and user.partner.is_association)
+
+
+def visible_dwellings(user: User):
+    """The dwellings registers `user` may read: its association's, or all for coordinators."""
+    refuse_unless(
+        can_read_dwellings(user),
+        "Le registre des logements est réservé aux associations et à la coordination.",
+    )
+    dwellings = Dwelling.objects.select_related("association", "landlord")
+    return dwellings if user.is_coordinator else dwellings.filter(association=user.partner)
+
+
+def can_manage_dwellings(user: User) -> bool:
+    return (
+        user.partner is not None
+        and user.partner.is_association
+        and (user.is_caseworker or user.is_manager)
+    )
+
+
+def ensure_can_manage_dwellings(user: User) -> None:
+    refuse_unless(
+        can_manage_dwellings(user),
+        "Le registre est tenu par les travailleurs sociaux et la direction de l'association.",
+    )
+
+
+def get_dwelling_or_404(user: User, pk: int) -> Dwelling:
+    dwelling = visible_dwellings(user).filter(pk=pk).first()
+    if dwelling is None:
+        raise Http404("Logement introuvable")
+    return dwelling

@@ -13,12 +13,14 @@ from django.conf import settings
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
-from actions.deadlines import lease_deadlines, procedure_deadlines
+from actions.deadlines import energy_truce_around, lease_deadlines, procedure_deadlines
 from actions.models import (
+    Action,
     ActionKind,
     ActionStatus,
     EvictionProcedure,
     FollowUp,
+    HousingMode,
     MeasureStatus,
     SlidingLease,
     SupportMeasure,
@@ -168,68 +170,114 @@ def measures_without_follow_up(today: date, people: Recipients) -> Iterator[list
         yield dues
 
 
+def _referents_by_household() -> dict[int, set[int]]:
+    referents: dict[int, set[int]] = {}
+    for household_id, referent_id in _active_measures().values_list(
+        "action__household_id", "referent_id"
+    ):
+        referents.setdefault(household_id, set()).add(referent_id)
+    return referents
+
+
 def legal_deadlines(today: date, people: Recipients) -> Iterator[list[Due]]:
-    """Action 3: each coming legal deadline (hearing 15 days ahead, the others 7 days ahead,
-    the end of the winter truce after an eviction judgement 30 days ahead): the measure's
-    referent and the landlord's CESFs."""
+    """Every household's ongoing eviction procedure, whatever its action (or none): each
+    coming legal deadline (hearing 15 days ahead, the others 7 days ahead, the end of the
+    winter truce after an eviction order 30 days ahead): the landlord's CESFs and the
+    referents of the household's active measures (coordinators when nobody else follows)."""
     procedures = (
-        EvictionProcedure.objects.filter(
-            action__kind=ActionKind.SLIDING_LEASE_EVICTION, action__status=ActionStatus.IN_PROGRESS
-        )
-        .select_related("action__household")
+        EvictionProcedure.objects.ongoing()
+        .filter(household__anonymised_on__isnull=True)
+        .select_related("household")
         .order_by("pk")
     )
-    referents = dict(
-        _active_measures()
-        .filter(action__kind=ActionKind.SLIDING_LEASE_EVICTION)
-        .values_list("action_id", "referent_id")
-    )
+    referents = _referents_by_household()
     leads = {
         "hearing": settings.REMINDER_HEARING_DAYS,
         "winter_truce_end": settings.REMINDER_TRUCE_END_DAYS,
     }
     dues = []
     for procedure in procedures.iterator(chunk_size=CHUNK):
-        action = procedure.action
-        for deadline in procedure_deadlines(procedure):
+        household = procedure.household
+        for deadline in procedure_deadlines(procedure, today):
             lead = leads.get(deadline.kind, settings.REMINDER_LEGAL_DEADLINE_DAYS)
             if not today <= deadline.on <= today + timedelta(days=lead):
                 continue
-            recipients = people.of(action.landlord_id, Role.CESF)
-            if action.pk in referents:
-                recipients.add(referents[action.pk])
+            recipients = set(referents.get(household.pk, ()))
+            if household.landlord_id:
+                recipients |= people.of(household.landlord_id, Role.CESF)
             dues.append(
                 Due(
                     kind=f"legal_{deadline.kind}",
                     object_type="procedure",
                     object_id=procedure.pk,
                     due_on=deadline.on,
-                    text=(
-                        f"{action.household.reference} : {deadline.label} le "
-                        f"{deadline.on:%d/%m/%Y}."
-                    ),
-                    recipients=frozenset(recipients),
-                    household_id=action.household_id,
-                    link=reverse("actions:action_detail", args=[action.pk]),
+                    text=f"{household.reference} : {deadline.label} le {deadline.on:%d/%m/%Y}.",
+                    recipients=frozenset(recipients or people.coordinators),
+                    household_id=household.pk,
+                    link=reverse("actions:procedure_detail", args=[household.pk]),
                 )
             )
     yield dues
 
 
-def lease_reviews(today: date, people: Recipients) -> Iterator[list[Due]]:
-    """Sliding leases (actions 3 and 4): the 6-monthly review in 30 days (referent and the
-    landlord's CESFs), and the landlord's answer due 2 months before the period ends (the
-    landlord's CESFs and manager)."""
-    leases = (
-        SlidingLease.objects.filter(
-            action__status=ActionStatus.IN_PROGRESS,
-            sublease_signed_on__isnull=False,
-            glide_on__isnull=True,
+def energy_truce(today: date, people: Recipients) -> Iterator[list[Due]]:
+    """Action 1 in progress: the truce on energy cut-offs ends in 30 days (the landlord's
+    CESFs and the referent)."""
+    _, end = energy_truce_around(today)
+    if not today <= end <= today + timedelta(days=settings.REMINDER_TRUCE_END_DAYS):
+        return
+    actions = (
+        Action.objects.filter(kind=ActionKind.ENERGY, status=ActionStatus.IN_PROGRESS)
+        .select_related("household")
+        .order_by("pk")
+    )
+    referents = dict(
+        _active_measures()
+        .filter(action__kind=ActionKind.ENERGY)
+        .values_list("action_id", "referent_id")
+    )
+    dues = []
+    for action in actions.iterator(chunk_size=CHUNK):
+        recipients = people.of(action.landlord_id, Role.CESF)
+        if action.pk in referents:
+            recipients.add(referents[action.pk])
+        dues.append(
+            Due(
+                kind="energy_truce_end",
+                object_type="action",
+                object_id=action.pk,
+                due_on=end,
+                text=(
+                    f"{action.household.reference} : fin de la trêve des coupures d'énergie le "
+                    f"{end:%d/%m/%Y} — vérifiez les factures et les aides (FSL énergie, "
+                    "chèque énergie)."
+                ),
+                recipients=frozenset(recipients),
+                household_id=action.household_id,
+                link=reverse("actions:action_detail", args=[action.pk]),
+            )
         )
+    yield dues
+
+
+def lease_reviews(today: date, people: Recipients) -> Iterator[list[Due]]:
+    """Running sliding leases (actions 3 and 4), whatever the state of the measure: the
+    6-monthly review in 30 days (the association's referent and the landlord's CESFs), and
+    the landlord's answer due 2 months before the period ends (the landlord's CESFs and
+    manager)."""
+    leases = (
+        SlidingLease.objects.running()
+        .filter(mode=HousingMode.SLIDING_LEASE, sublease_signed_on__isnull=False)
+        .exclude(action__status__in=[ActionStatus.REJECTED, ActionStatus.CLOSED])
         .select_related("action__household")
         .order_by("pk")
     )
-    referents = dict(_active_measures().values_list("action_id", "referent_id"))
+    # The referent of the action's latest measure, even once it is closed.
+    referents = dict(
+        SupportMeasure.objects.filter(action__sliding_lease__in=leases)
+        .order_by("action_id", "starts_on", "pk")
+        .values_list("action_id", "referent_id")
+    )
     dues = []
     for lease in leases.iterator(chunk_size=CHUNK):
         action = lease.action
@@ -269,5 +317,6 @@ RULES = [
     measures_overdue,
     measures_without_follow_up,
     legal_deadlines,
+    energy_truce,
     lease_reviews,
 ]

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from actions.deadlines import grace_period_limits, payment_order_default_delay
 from actions.events import MeasureClosed, MeasureOpened, MeasureRenewed, RentReductionCreated
 from actions.models import (
     ASSOCIATION_ACTION_KINDS,
@@ -28,13 +29,17 @@ from actions.models import (
     ActionStatus,
     ArrearsReading,
     CoDecisionLink,
+    Dwelling,
     EvictionProcedure,
     FollowUp,
+    JudgementOutcome,
+    LeaseEnd,
     LeaseReview,
     MeasureObjective,
     MeasureStatus,
     Orientation,
     Outcome,
+    ProcedureEnd,
     RentReduction,
     SlidingLease,
     SupportMeasure,
@@ -46,7 +51,7 @@ from core import events
 from core.errors import DomainError
 from core.history import save_with_history, set_status
 from core.locking import locked
-from households.models import Diagnostic, Household, HousingStatus
+from households.models import Diagnostic, Household, HousingStatus, ProcedureStage
 from households.services import household_share_with_partner
 from partners.models import Partner, User
 
@@ -159,8 +164,7 @@ def action_start(*, action: Action, referent: User, starts_on: date, by: User) -
     set_status(action, ActionStatus.APPROVED, by=by, reason="Co-décision approuvée")
     _copy_situation_at_start(action)
     set_status(action, ActionStatus.IN_PROGRESS, by=by, reason="Démarrage de la mesure")
-    if action.kind == ActionKind.SLIDING_LEASE_EVICTION:
-        _procedure_from_diagnostic(action)
+    _procedure_from_diagnostic(action, by=by)
     if action.kind in SLIDING_LEASE_KINDS:
         SlidingLease.objects.get_or_create(action=action)
     if action.kind == ActionKind.SOLVENCY and action.arrears_at_start is not None:
@@ -186,19 +190,38 @@ def _copy_situation_at_start(action: Action) -> None:
     action.save()
 
 
-def _procedure_from_diagnostic(action: Action) -> None:
+# The diagnostic's procedure stage → the procedure's date of that stage.
+STAGE_FIELDS = {
+    ProcedureStage.CCAPEX: "ccapex_referred_on",
+    ProcedureStage.PAYMENT_ORDER: "payment_order_on",
+    ProcedureStage.SUMMONS: "summons_on",
+    ProcedureStage.JUDGEMENT: "judgement_on",
+    ProcedureStage.ORDER_TO_LEAVE: "order_to_leave_on",
+    ProcedureStage.POLICE_ASSISTANCE: "police_assistance_requested_on",
+}
+
+
+def _procedure_from_diagnostic(action: Action, *, by: User) -> None:
+    """The household's procedure, whatever the action, from the diagnostic the action rests
+    on: action 3 always has one (it starts at the summons); others when the diagnostic
+    records a stage of the procedure."""
     diagnostic = action.orientation.diagnostic
-    procedure, _ = EvictionProcedure.objects.get_or_create(action=action)
-    if diagnostic and diagnostic.hearing_on and not procedure.hearing_on:
-        procedure.hearing_on = diagnostic.hearing_on
-        stage_field = {
-            "ccapex": "ccapex_referred_on",
-            "payment_order": "payment_order_on",
-            "summons": "summons_on",
-        }.get(diagnostic.procedure_stage)
-        if stage_field and diagnostic.procedure_stage_on:
-            setattr(procedure, stage_field, diagnostic.procedure_stage_on)
-        procedure.save()
+    stage_field = STAGE_FIELDS.get(diagnostic.procedure_stage) if diagnostic else None
+    hearing_on = diagnostic.hearing_on if diagnostic else None
+    if action.kind != ActionKind.SLIDING_LEASE_EVICTION and not (stage_field or hearing_on):
+        return
+    procedure = _procedure_get_or_create(household=action.household, by=by)
+    changed = False
+    if stage_field and diagnostic.procedure_stage_on and not getattr(procedure, stage_field):
+        setattr(procedure, stage_field, diagnostic.procedure_stage_on)
+        changed = True
+    if hearing_on and not procedure.hearing_on:
+        procedure.hearing_on = hearing_on
+        changed = True
+    if changed:
+        _default_payment_order_delay(procedure)
+        procedure.version += 1
+        save_with_history(procedure, by=by, reason="Repris du diagnostic")
 
 
 def measure_open(*, action: Action, referent: User, starts_on: date, by: User) -> SupportMeasure:
@@ -319,11 +342,21 @@ def measure_close(
     save_with_history(measure, by=by, reason=f"Clôture : {Outcome(outcome).label}")
     for renewal in measure.renewal_codecisions.open().select_for_update(of=("self",)):
         codecision_cancel(codecision=renewal, by=by, reason="Mesure clôturée avant la décision")
-    set_status(
-        measure.action, ActionStatus.CLOSED, by=by, reason=f"Clôture : {Outcome(outcome).label}"
-    )
+    _action_close_when_done(measure.action, by=by, reason=f"Clôture : {Outcome(outcome).label}")
     events.publish(MeasureClosed(measure=measure, by=by, closed_on=closed_on))
     return measure
+
+
+def _action_close_when_done(action: Action, *, by: User, reason: str) -> None:
+    """An action closes when its measure is closed and its sliding lease (if any) no longer
+    runs: the lease outlives the measure until the glide, its end or a recorded failure."""
+    lease = SlidingLease.objects.filter(action=action).first()
+    if lease is not None and lease.is_under_way:
+        return
+    if action.measures.filter(status=MeasureStatus.ACTIVE).exists():
+        return
+    if action.status != ActionStatus.CLOSED:
+        set_status(action, ActionStatus.CLOSED, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -390,71 +423,329 @@ def action_update_tracking(
     return action
 
 
+def _procedure_get_or_create(*, household: Household, by: User) -> EvictionProcedure:
+    procedure = EvictionProcedure.objects.filter(household=household).first()
+    if procedure is None:
+        procedure = EvictionProcedure(household=household)
+        save_with_history(procedure, by=by, reason="Procédure d'expulsion ouverte")
+    return procedure
+
+
 @transaction.atomic
-def procedure_update(
-    *, procedure: EvictionProcedure, by: User, data: dict[str, Any], expected_version: int
-) -> EvictionProcedure:
-    procedure = locked(EvictionProcedure, procedure.pk, expected_version)
-    for field, value in data.items():
-        setattr(procedure, field, value)
-    if (
-        procedure.hearing_on
-        and procedure.summons_on
-        and procedure.hearing_on < procedure.summons_on
-    ):
-        raise DomainError("L'audience suit l'assignation.", field="hearing_on")
-    if (
-        procedure.judgement_on
-        and procedure.hearing_on
-        and procedure.judgement_on < procedure.hearing_on
-    ):
-        raise DomainError("Le jugement suit l'audience.", field="judgement_on")
-    if not 0 <= procedure.order_to_leave_extra_months <= settings.ORDER_TO_LEAVE_MAX_EXTRA_MONTHS:
+def procedure_open(*, household: Household, by: User) -> EvictionProcedure:
+    """The household's one eviction procedure, opened whatever its action (or none)."""
+    Household.objects.select_for_update(of=("self",)).get(pk=household.pk)
+    return _procedure_get_or_create(household=household, by=by)
+
+
+def _default_payment_order_delay(procedure: EvictionProcedure) -> None:
+    if procedure.payment_order_on and not procedure.payment_order_delay:
+        procedure.payment_order_delay = payment_order_default_delay(procedure.lease_signed_on)
+
+
+# Stages that follow each other: (earlier, later, message on the later one).
+PROCEDURE_ORDER = [
+    ("payment_order_on", "summons_on", "L'assignation suit le commandement de payer."),
+    ("summons_on", "hearing_on", "L'audience suit l'assignation."),
+    ("hearing_on", "judgement_on", "La décision suit l'audience."),
+    ("judgement_on", "judgement_served_on", "La signification suit la décision."),
+    ("judgement_on", "order_to_leave_on", "Le commandement de quitter les lieux suit la décision."),
+    (
+        "order_to_leave_on",
+        "police_assistance_requested_on",
+        "Le concours de la force publique suit le commandement de quitter les lieux.",
+    ),
+]
+
+
+def _procedure_check(p: EvictionProcedure) -> None:
+    for earlier, later, message in PROCEDURE_ORDER:
+        if getattr(p, earlier) and getattr(p, later) and getattr(p, later) < getattr(p, earlier):
+            raise DomainError(message, field=later)
+    if not 0 <= p.order_to_leave_extra_months <= settings.ORDER_TO_LEAVE_MAX_EXTRA_MONTHS:
         raise DomainError(
             "Le juge peut accorder au plus "
             f"{settings.ORDER_TO_LEAVE_MAX_EXTRA_MONTHS} mois de délai supplémentaire.",
             field="order_to_leave_extra_months",
         )
+    if (p.judgement_kind or p.judgement_outcome or p.judgement_served_on) and not p.judgement_on:
+        raise DomainError("Indiquez la date de la décision.", field="judgement_on")
+    if p.payment_plan_months is not None:
+        if p.judgement_outcome != JudgementOutcome.PAYMENT_PLAN:
+            raise DomainError(
+                "Des délais de paiement vont avec une décision qui suspend la résiliation.",
+                field="payment_plan_months",
+            )
+        if not 1 <= p.payment_plan_months <= settings.PAYMENT_PLAN_MAX_MONTHS:
+            raise DomainError(
+                f"Le juge accorde des délais de paiement de {settings.PAYMENT_PLAN_MAX_MONTHS} "
+                "mois (3 ans) au plus.",
+                field="payment_plan_months",
+            )
+    if p.grace_period_months is not None:
+        granted_on = p.grace_period_from or p.judgement_on
+        if granted_on is None:
+            raise DomainError(
+                "Indiquez la date de la décision qui accorde les délais de grâce.",
+                field="grace_period_from",
+            )
+        shortest, longest = grace_period_limits(granted_on)
+        if not shortest <= p.grace_period_months <= longest:
+            raise DomainError(
+                f"Les délais de grâce accordés le {granted_on:%d/%m/%Y} vont de {shortest} à "
+                f"{longest} mois.",
+                field="grace_period_months",
+            )
+    if p.dsf_diagnostic_id and p.dsf_diagnostic.household_id != p.household_id:
+        raise DomainError("Ce diagnostic concerne un autre ménage.", field="dsf_diagnostic")
+
+
+@transaction.atomic
+def procedure_update(
+    *, procedure: EvictionProcedure, by: User, data: dict[str, Any], expected_version: int
+) -> EvictionProcedure:
+    """Record the stages of the household's procedure; the delay of a commandement is
+    proposed from the lease date when it is not given (docs/DOMAIN_RULES.md)."""
+    procedure = locked(EvictionProcedure, procedure.pk, expected_version)
+    if procedure.ended_on:
+        raise DomainError(
+            f"Cette procédure est terminée depuis le {procedure.ended_on:%d/%m/%Y} "
+            f"({procedure.get_end_reason_display().lower()})."
+        )
+    if set(data) & {"household", "ended_on", "end_reason"}:
+        raise DomainError("La fin de la procédure s'enregistre par sa propre étape.")
+    for field, value in data.items():
+        setattr(procedure, field, value)
+    _default_payment_order_delay(procedure)
+    _procedure_check(procedure)
     procedure.version += 1
     save_with_history(procedure, by=by, reason="Étape de la procédure")
     return procedure
 
 
 @transaction.atomic
+def procedure_end(
+    *, procedure: EvictionProcedure, by: User, ended_on: date, end_reason: str, expected_version
+) -> EvictionProcedure:
+    """Withdrawal, payment or cancellation: the procedure ends and its reminders stop."""
+    procedure = locked(EvictionProcedure, procedure.pk, expected_version)
+    if procedure.ended_on:
+        raise DomainError("Cette procédure est déjà terminée.")
+    if ended_on > timezone.localdate():
+        raise DomainError(
+            "La fin de la procédure ne peut pas être dans le futur.", field="ended_on"
+        )
+    procedure.ended_on, procedure.end_reason = ended_on, end_reason
+    procedure.version += 1
+    save_with_history(procedure, by=by, reason=f"Fin : {ProcedureEnd(end_reason).label}")
+    return procedure
+
+
+def _lease_check_running(lease: SlidingLease) -> None:
+    if lease.glide_on:
+        raise DomainError(f"Le bail a glissé le {lease.glide_on:%d/%m/%Y}.")
+    if lease.ended_on:
+        raise DomainError(
+            f"{lease.get_mode_display()} : terminé le {lease.ended_on:%d/%m/%Y} "
+            f"({lease.get_end_reason_display().lower()})."
+        )
+
+
+def _lease_take_dwelling(lease: SlidingLease, dwelling: Dwelling) -> None:
+    """Action 4: a free dwelling of the action's association's register, of its landlord."""
+    action = lease.action
+    if dwelling.association_id != action.association_id or dwelling.left_stock_on:
+        raise DomainError(
+            "Choisissez un logement du registre de l'association de l'action.", field="dwelling"
+        )
+    if dwelling.landlord_id != action.landlord_id:
+        raise DomainError(
+            f"Ce logement appartient à {dwelling.landlord}, pas au bailleur de l'action.",
+            field="dwelling",
+        )
+    Dwelling.objects.select_for_update(of=("self",)).get(pk=dwelling.pk)
+    if SlidingLease.objects.running().filter(dwelling=dwelling).exclude(pk=lease.pk).exists():
+        raise DomainError("Ce logement est déjà occupé.", field="dwelling")
+    lease.address, lease.postcode, lease.city = dwelling.address, dwelling.postcode, dwelling.city
+    lease.dwelling_type = dwelling.get_dwelling_type_display()
+
+
+# Set only by sliding_lease_glide and sliding_lease_end, which hold their rules.
+LEASE_STEP_FIELDS = {"glide_on", "new_lease_reference", "ended_on", "end_reason", "end_detail"}
+
+
+@transaction.atomic
 def sliding_lease_update(
     *, lease: SlidingLease, by: User, data: dict[str, Any], expected_version: int
 ) -> SlidingLease:
+    """The dwelling and the dates of a running sliding lease or temporary occupancy."""
     lease = locked(SlidingLease, lease.pk, expected_version)
+    _lease_check_running(lease)
+    if set(data) & LEASE_STEP_FIELDS:
+        raise DomainError("Le glissement et la fin s'enregistrent par leur propre étape.")
+    previous_dwelling = lease.dwelling_id
     for field, value in data.items():
         setattr(lease, field, value)
-    if lease.glide_on and not lease.sublease_signed_on:
+    if lease.is_temporary_occupancy and lease.action.kind != ActionKind.SCATTERED_HOUSING:
+        raise DomainError("L'hébergement temporaire concerne l'action 4.", field="mode")
+    if lease.dwelling_id and lease.dwelling_id != previous_dwelling:
+        _lease_take_dwelling(lease, lease.dwelling)
+    if lease.is_temporary_occupancy and lease.sublease_signed_on:
+        raise DomainError(
+            "Un hébergement temporaire n'a pas de sous-location : passez en bail glissant.",
+            field="sublease_signed_on",
+        )
+    lease.version += 1
+    save_with_history(lease, by=by, reason=lease.get_mode_display())
+    return lease
+
+
+@transaction.atomic
+def sliding_lease_glide(
+    *,
+    lease: SlidingLease,
+    by: User,
+    glide_on: date,
+    new_lease_reference: str,
+    tenant_number: str = "",
+    expected_version: int | None = None,
+) -> SlidingLease:
+    """The lease glides: the household becomes the landlord's tenant at the dwelling's
+    address. Needs a review where the landlord offered the lease (docs/DOMAIN_RULES.md)."""
+    lease = locked(SlidingLease, lease.pk, expected_version)
+    _lease_check_running(lease)
+    if lease.is_temporary_occupancy:
+        raise DomainError("Un hébergement temporaire ne glisse pas.", field="glide_on")
+    if not lease.sublease_signed_on or glide_on < lease.sublease_signed_on:
         raise DomainError(
             "Le bail glisse après la signature de la sous-location.", field="glide_on"
         )
-    if lease.glide_on and lease.sublease_signed_on and lease.glide_on < lease.sublease_signed_on:
-        raise DomainError("Le glissement suit la sous-location.", field="glide_on")
+    if glide_on > timezone.localdate():
+        raise DomainError("Le glissement ne peut pas être daté dans le futur.", field="glide_on")
+    if not lease.reviews.filter(landlord_offers_lease=True, held_on__lte=glide_on).exists():
+        raise DomainError(
+            "Le bail ne glisse qu'après un point d'étape où le bailleur propose le bail au ménage.",
+            field="glide_on",
+        )
+    if not new_lease_reference.strip():
+        raise DomainError("Indiquez la référence du nouveau bail.", field="new_lease_reference")
+    lease.glide_on, lease.new_lease_reference = glide_on, new_lease_reference.strip()
     lease.version += 1
-    save_with_history(
-        lease,
+    save_with_history(lease, by=by, reason="Glissement du bail")
+    if lease.dwelling_id:
+        dwelling = Dwelling.objects.select_for_update(of=("self",)).get(pk=lease.dwelling_id)
+        dwelling.left_stock_on = glide_on
+        dwelling.version += 1
+        save_with_history(dwelling, by=by, reason="Bail glissé au ménage")
+    action = lease.action
+    _household_becomes_tenant(
+        household=action.household,
         by=by,
-        reason="Glissement du bail" if "glide_on" in data and lease.glide_on else "Bail glissant",
+        landlord=action.landlord,
+        address=lease.address,
+        postcode=lease.postcode,
+        city=lease.city,
+        tenant_number=tenant_number,
     )
+    _action_close_when_done(action, by=by, reason="Bail glissé")
+    return lease
+
+
+def _household_becomes_tenant(
+    *,
+    household: Household,
+    by: User,
+    landlord: Partner,
+    address: str,
+    postcode: str,
+    city: str,
+    tenant_number: str,
+) -> None:
+    """The glide's change of the household: situation, landlord, address and tenant number,
+    in its history. An empty address keeps the household's own (action 3: the dwelling it
+    lives in)."""
+    household = locked(Household, household.pk)
+    household.housing_status = HousingStatus.TENANT
+    household.landlord = landlord
+    if address:
+        household.address, household.postcode, household.city = address, postcode, city
+    if tenant_number:
+        household.tenant_number = tenant_number
+    household.version += 1
+    save_with_history(household, by=by, reason=f"Bail glissé : locataire de {landlord}")
+    # The landlord change's one call site for access: the new landlord gets the case file.
+    household_share_with_partner(household=household, partner=landlord)
+
+
+@transaction.atomic
+def sliding_lease_end(
+    *,
+    lease: SlidingLease,
+    by: User,
+    ended_on: date,
+    end_reason: str,
+    end_detail: str = "",
+    expected_version: int | None = None,
+) -> SlidingLease:
+    """The sublease or temporary occupancy ends without a glide, or its failure is recorded:
+    reviews and reminders stop; the action closes once its measure is closed."""
+    lease = locked(SlidingLease, lease.pk, expected_version)
+    _lease_check_running(lease)
+    start = lease.sublease_signed_on or lease.occupancy_agreement_on or lease.entry_on
+    if start and ended_on < start:
+        raise DomainError(f"La fin suit le début ({start:%d/%m/%Y}).", field="ended_on")
+    if ended_on > timezone.localdate():
+        raise DomainError("La fin ne peut pas être datée dans le futur.", field="ended_on")
+    if end_reason == LeaseEnd.FAILURE and not end_detail.strip():
+        raise DomainError("Dites ce qui a fait échouer le glissement.", field="end_detail")
+    lease.ended_on, lease.end_reason, lease.end_detail = ended_on, end_reason, end_detail
+    lease.version += 1
+    save_with_history(lease, by=by, reason=f"Fin : {LeaseEnd(end_reason).label}")
+    _action_close_when_done(lease.action, by=by, reason=f"Fin : {LeaseEnd(end_reason).label}")
     return lease
 
 
 @transaction.atomic
 def lease_review_create(*, lease: SlidingLease, by: User, data: dict[str, Any]) -> LeaseReview:
-    if not lease.sublease_signed_on:
+    """A 6-monthly review, whatever the state of the measure, while the lease runs."""
+    _lease_check_running(lease)
+    if lease.is_temporary_occupancy:
+        raise DomainError(
+            "Les points d'étape concernent un bail glissant, pas un hébergement temporaire.",
+            field="held_on",
+        )
+    if not lease.sublease_signed_on or data["held_on"] < lease.sublease_signed_on:
         raise DomainError(
             "Le point d'étape suit la signature de la sous-location.", field="held_on"
         )
-    if data["held_on"] < lease.sublease_signed_on:
-        raise DomainError(
-            "Le point d'étape suit la signature de la sous-location.", field="held_on"
-        )
+    if data["held_on"] > timezone.localdate():
+        raise DomainError("Un point d'étape ne peut pas être daté dans le futur.", field="held_on")
     review = LeaseReview(lease=lease, recorded_by=by, **data)
     save_with_history(review, by=by)
     return review
+
+
+@transaction.atomic
+def dwelling_save(
+    *,
+    association: Partner,
+    by: User,
+    data: dict[str, Any],
+    dwelling: Dwelling | None = None,
+    expected_version: int | None = None,
+) -> Dwelling:
+    """Add or change a dwelling of an association's register (action 4)."""
+    if dwelling is None:
+        dwelling = Dwelling(association=association)
+    else:
+        dwelling = locked(Dwelling, dwelling.pk, expected_version)
+        dwelling.version += 1
+    for field, value in data.items():
+        setattr(dwelling, field, value)
+    if not dwelling.landlord.is_landlord:
+        raise DomainError("Choisissez un bailleur social.", field="landlord")
+    save_with_history(dwelling, by=by)
+    return dwelling
 
 
 @transaction.atomic

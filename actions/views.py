@@ -17,10 +17,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actions import forms, services
-from actions.deadlines import lease_deadlines, procedure_deadlines
+from actions.deadlines import (
+    energy_truce_around,
+    lease_deadlines,
+    next_deadline,
+    procedure_deadlines,
+    procedure_warnings,
+    winter_truce_around,
+)
 from actions.models import (
     ActionKind,
     ActionStatus,
+    EvictionProcedure,
     FollowUp,
     MeasureObjective,
     MeasureStatus,
@@ -29,18 +37,24 @@ from actions.models import (
 from actions.permissions import (
     can_close_measure,
     can_log_follow_up,
+    can_manage_dwellings,
     can_manage_measure,
     can_reduce_rent,
     can_track,
+    can_track_procedure,
     ensure_can_close_measure,
     ensure_can_log_follow_up,
+    ensure_can_manage_dwellings,
     ensure_can_orient,
     ensure_can_reduce_rent,
     ensure_can_request_renewal,
     ensure_can_set_objectives,
     ensure_can_track,
+    ensure_can_track_procedure,
     get_action_or_404,
+    get_dwelling_or_404,
     get_measure_or_404,
+    visible_dwellings,
     visible_measures,
 )
 from core.errors import DomainError
@@ -93,7 +107,7 @@ def _action_context(request: HttpRequest, action, bound: dict | None = None) -> 
     bound = bound or {}
     today = timezone.localdate()
     tracking = can_track(user, action) and action.status != ActionStatus.CLOSED
-    procedure = getattr(action, "procedure", None)
+    procedure = EvictionProcedure.objects.filter(household=action.household_id).first()
     lease = getattr(action, "sliding_lease", None)
     context = {
         "action": action,
@@ -103,7 +117,9 @@ def _action_context(request: HttpRequest, action, bound: dict | None = None) -> 
         and action.has_rent_reduction
         and action.status == ActionStatus.IN_PROGRESS,
         "procedure": procedure,
-        "procedure_deadlines": procedure_deadlines(procedure) if procedure else [],
+        "procedure_next": next_deadline(procedure_deadlines(procedure, today), today)
+        if procedure
+        else None,
         "lease": lease,
         "lease_deadlines": lease_deadlines(lease, today) if lease else [],
         "reviews": lease.reviews.select_related("recorded_by") if lease else [],
@@ -114,19 +130,22 @@ def _action_context(request: HttpRequest, action, bound: dict | None = None) -> 
         "status_history": action.history.select_related("history_user").order_by("history_date"),
         "today": today,
     }
+    if action.kind == ActionKind.ENERGY:
+        context["energy_truce"] = energy_truce_around(today)
     if tracking:
         form_class = TRACKING_FORMS.get(action.kind)
         if form_class:
             context["tracking_form"] = bound.get("tracking") or form_class(instance=action)
-        if procedure is not None:
-            context["procedure_form"] = bound.get("procedure") or forms.ProcedureForm(
-                instance=procedure
-            )
-        if lease is not None:
-            context["lease_form"] = bound.get("lease") or forms.SlidingLeaseForm(instance=lease)
-            context["review_form"] = bound.get("review") or forms.LeaseReviewForm()
         if action.kind == ActionKind.SOLVENCY:
             context["arrears_form"] = bound.get("arrears") or forms.ArrearsReadingForm()
+    # The sliding lease outlives the measure: its forms stay while it runs.
+    if lease is not None and lease.is_running and can_track(user, action):
+        context["lease_form"] = bound.get("lease") or forms.SlidingLeaseForm(instance=lease)
+        version = {"version": lease.version}
+        context["end_form"] = bound.get("end") or forms.LeaseEndForm(initial=version)
+        if not lease.is_temporary_occupancy:
+            context["review_form"] = bound.get("review") or forms.LeaseReviewForm()
+            context["glide_form"] = bound.get("glide") or forms.LeaseGlideForm(initial=version)
     if context["can_reduce_rent"]:
         context["reduction_form"] = bound.get("reduction") or forms.RentReductionForm()
     return context
@@ -140,20 +159,11 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _section(action, section: str, request: HttpRequest):
     """(form, save) for one section of the action page, or 404 if it does not apply."""
     user, post = request.user, request.POST
-    procedure = getattr(action, "procedure", None)
     lease = getattr(action, "sliding_lease", None)
     if section == "tracking" and action.kind in TRACKING_FORMS:
         form = TRACKING_FORMS[action.kind](post, instance=action)
         return form, lambda: services.action_update_tracking(
             action=action,
-            by=user,
-            data=form.data_without_version(),
-            expected_version=form.cleaned_data["version"] or 0,
-        )
-    if section == "procedure" and procedure is not None:
-        form = forms.ProcedureForm(post, instance=procedure)
-        return form, lambda: services.procedure_update(
-            procedure=procedure,
             by=user,
             data=form.data_without_version(),
             expected_version=form.cleaned_data["version"] or 0,
@@ -171,6 +181,26 @@ def _section(action, section: str, request: HttpRequest):
         return form, lambda: services.lease_review_create(
             lease=lease, by=user, data=form.cleaned_data
         )
+    if section == "glide" and lease is not None:
+        form = forms.LeaseGlideForm(post)
+        return form, lambda: services.sliding_lease_glide(
+            lease=lease,
+            by=user,
+            glide_on=form.cleaned_data["glide_on"],
+            new_lease_reference=form.cleaned_data["new_lease_reference"],
+            tenant_number=form.cleaned_data["tenant_number"],
+            expected_version=form.cleaned_data["version"] or 0,
+        )
+    if section == "end" and lease is not None:
+        form = forms.LeaseEndForm(post)
+        return form, lambda: services.sliding_lease_end(
+            lease=lease,
+            by=user,
+            ended_on=form.cleaned_data["ended_on"],
+            end_reason=form.cleaned_data["end_reason"],
+            end_detail=form.cleaned_data["end_detail"],
+            expected_version=form.cleaned_data["version"] or 0,
+        )
     if section == "arrears" and action.kind == ActionKind.SOLVENCY:
         form = forms.ArrearsReadingForm(post)
         return form, lambda: services.arrears_reading_create(
@@ -186,9 +216,10 @@ def _section(action, section: str, request: HttpRequest):
 
 SECTION_MESSAGES = {
     "tracking": "Le suivi de l'action est enregistré.",
-    "procedure": "La procédure est mise à jour.",
-    "lease": "Le bail glissant est mis à jour.",
+    "lease": "Le logement est mis à jour.",
     "review": "Le point d'étape est enregistré.",
+    "glide": "Le bail a glissé : le ménage est locataire du bailleur.",
+    "end": "La fin est enregistrée.",
     "arrears": "Le relevé des impayés est enregistré.",
     "reduction": "La minoration de loyer est enregistrée.",
 }
@@ -214,6 +245,122 @@ def action_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     context = _action_context(request, action, bound={section: form})
     context["open_section"] = section
     return render(request, "actions/action_detail.html", context, status=400)
+
+
+# --- The household's eviction procedure ------------------------------------------------------
+
+
+def _procedure_context(request: HttpRequest, household, bound: dict | None = None) -> dict:
+    bound = bound or {}
+    today = timezone.localdate()
+    procedure = EvictionProcedure.objects.filter(household=household).first()
+    context = {
+        "household": household,
+        "procedure": procedure,
+        "today": today,
+        "can_edit": can_track_procedure(request.user, household),
+    }
+    if procedure is None:
+        return context
+    context["deadlines"] = procedure_deadlines(procedure, today)
+    context["warnings"] = procedure_warnings(procedure)
+    context["winter_truce"] = winter_truce_around(today)
+    if context["can_edit"] and not procedure.ended_on:
+        context["procedure_form"] = bound.get("update") or forms.ProcedureForm(instance=procedure)
+        context["end_form"] = bound.get("end") or forms.ProcedureEndForm(
+            initial={"version": procedure.version}
+        )
+    return context
+
+
+def procedure_detail(request: HttpRequest, household_pk: int) -> HttpResponse:
+    household = get_household_or_404(request, household_pk, HouseholdAction.VIEW)
+    return render(request, "actions/procedure.html", _procedure_context(request, household))
+
+
+@require_POST
+def procedure_section(request: HttpRequest, household_pk: int, section: str) -> HttpResponse:
+    household = get_household_or_404(request, household_pk, HouseholdAction.VIEW)
+    ensure_can_track_procedure(request.user, household)
+    if section == "ouvrir":
+        services.procedure_open(household=household, by=request.user)
+        messages.success(request, "La procédure d'expulsion est ouverte pour ce ménage.")
+        return redirect("actions:procedure_detail", household_pk=household.pk)
+    procedure = EvictionProcedure.objects.filter(household=household).first()
+    if procedure is None or section not in ("update", "end"):
+        raise Http404("Section inconnue")
+    if section == "update":
+        form = forms.ProcedureForm(request.POST, instance=procedure)
+        save = lambda: services.procedure_update(  # noqa: E731
+            procedure=procedure,
+            by=request.user,
+            data=form.data_without_version(),
+            expected_version=form.cleaned_data["version"] or 0,
+        )
+    else:
+        form = forms.ProcedureEndForm(request.POST)
+        save = lambda: services.procedure_end(  # noqa: E731
+            procedure=procedure,
+            by=request.user,
+            ended_on=form.cleaned_data["ended_on"],
+            end_reason=form.cleaned_data["end_reason"],
+            expected_version=form.cleaned_data["version"] or 0,
+        )
+    if form.is_valid():
+        try:
+            save()
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, "La procédure est mise à jour.")
+            return redirect("actions:procedure_detail", household_pk=household.pk)
+    household = get_household_or_404(request, household_pk, HouseholdAction.VIEW)
+    context = _procedure_context(request, household, bound={section: form})
+    context["open_section"] = section
+    return render(request, "actions/procedure.html", context, status=400)
+
+
+# --- The register of an association's dwellings (action 4) ------------------------------------
+
+
+def dwelling_list(request: HttpRequest) -> HttpResponse:
+    dwellings = (
+        visible_dwellings(request.user)
+        .with_occupant()
+        .order_by("association__name", "city", "address", "pk")
+    )
+    return render(
+        request,
+        "actions/dwelling_list.html",
+        {"dwellings": dwellings, "can_manage": can_manage_dwellings(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def dwelling_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    ensure_can_manage_dwellings(request.user)
+    dwelling = get_dwelling_or_404(request.user, pk) if pk else None
+    form = forms.DwellingForm(request.POST or None, instance=dwelling)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dwelling_save(
+                association=request.user.partner,
+                by=request.user,
+                data=form.data_without_version(),
+                dwelling=dwelling,
+                expected_version=form.cleaned_data["version"] or 0,
+            )
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, "Le registre des logements est à jour.")
+            return redirect("actions:dwelling_list")
+    return render(
+        request,
+        "actions/dwelling_form.html",
+        {"form": form, "dwelling": dwelling},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- One support measure ------------------------------------------------------------------

@@ -75,7 +75,7 @@ CASE_RECORDS: list[tuple[type[models.Model], str]] = [
     (MeasureObjective, "measure__action__household"),
     (SlidingLease, "action__household"),
     (LeaseReview, "lease__action__household"),
-    (EvictionProcedure, "action__household"),
+    (EvictionProcedure, "household"),
     (RentReduction, "action__household"),
     (ArrearsReading, "action__household"),
     (CoDecision, "household"),

@@ -9,7 +9,14 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from actions.deadlines import Deadline, lease_deadlines, next_deadline, procedure_deadlines
-from actions.models import Action, ActionStatus, MeasureObjective, MeasureStatus, SupportMeasure
+from actions.models import (
+    Action,
+    ActionStatus,
+    EvictionProcedure,
+    MeasureObjective,
+    MeasureStatus,
+    SupportMeasure,
+)
 from codecision.models import Answer, CoDecision, CoDecisionAnswer, CoDecisionStatus, Purpose
 from households.models import Household
 
@@ -20,6 +27,7 @@ class CaseWorkflow:
     current_step: str
     deadlines: list[Deadline] = field(default_factory=list)
     next_deadline: Deadline | None = None
+    procedure: EvictionProcedure | None = None
 
 
 def _waiting_for(codecision: CoDecision) -> str:
@@ -46,6 +54,9 @@ def _step(action: Action, today: date) -> str:
         return f"{kind} — en co-décision, {detail}"
     if action.status == ActionStatus.IN_PROGRESS:
         active = [m for m in action.measures.all() if m.status == MeasureStatus.ACTIVE]
+        lease = getattr(action, "sliding_lease", None)
+        if not active and lease is not None and lease.is_running:
+            return f"{kind} — {lease.get_mode_display().lower()} en cours, mesure clôturée"
         if not active:
             return f"{kind} — en cours"
         measure = active[0]
@@ -86,7 +97,6 @@ def case_workflow(household: Household, today: date | None = None) -> CaseWorkfl
             "orientation__proposed_by_partner",
             "landlord",
             "association",
-            "procedure",
             "sliding_lease",
         )
         .prefetch_related(
@@ -124,12 +134,13 @@ def case_workflow(household: Household, today: date | None = None) -> CaseWorkfl
     else:
         step = "Dossier ouvert — diagnostic à réaliser"
     deadlines: list[Deadline] = []
+    # The household's eviction procedure, whatever its action (or none).
+    procedure = EvictionProcedure.objects.filter(household=household).first()
+    if procedure is not None:
+        deadlines += procedure_deadlines(procedure, today)
     for action in open_actions:
         if action.status != ActionStatus.IN_PROGRESS:
             continue
-        procedure = getattr(action, "procedure", None)
-        if procedure is not None:
-            deadlines += procedure_deadlines(procedure)
         lease = getattr(action, "sliding_lease", None)
         if lease is not None:
             deadlines += lease_deadlines(lease, today)
@@ -144,4 +155,5 @@ def case_workflow(household: Household, today: date | None = None) -> CaseWorkfl
         current_step=step,
         deadlines=[d for d in deadlines if d.on >= today],
         next_deadline=next_deadline(deadlines, today),
+        procedure=procedure,
     )

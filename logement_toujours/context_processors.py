@@ -7,6 +7,7 @@ shows it, as `can_…` booleans computed by the same functions."""
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
+from actions.permissions import can_read_dwellings
 from codecision.permissions import can_arbitrate, can_manage_committees
 from funding.permissions import can_enter, can_see_budget
 from households.permissions import (
@@ -27,6 +28,11 @@ class Can:
     def open_caseload(self) -> bool:
         """Named households: « Mes ménages », decisions waiting, measures in progress."""
         return self.signed_in and can_open_caseload(self.user)
+
+    @cached_property
+    def read_dwellings(self) -> bool:
+        """The register of the dwellings an association holds (action 4)."""
+        return self.signed_in and can_read_dwellings(self.user)
 
     @cached_property
     def create_household(self) -> bool:

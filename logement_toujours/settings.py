@@ -372,8 +372,19 @@ SUMMONS_NOTICE_WEEKS_BEFORE_HEARING = 6
 # least 5 working days before the hearing.
 DSF_INTERVIEW_WITHIN_WORKING_DAYS = 15
 DSF_TO_JUDGE_WORKING_DAYS_BEFORE_HEARING = 5
-# Appeal within 1 month of the judgement.
+# Appeal runs from the service (signification) of the decision (art. 528 CPC): 1 month for a
+# judgement on the merits, 15 days for a référé order (art. 490 CPC).
 APPEAL_DELAY_MONTHS = 1
+APPEAL_DELAY_DAYS_REFERE = 15
+# Payment plan the judge may grant, suspending the termination: up to 3 years (law of 6 July
+# 1989, art. 24, as changed by the law of 27 July 2023).
+PAYMENT_PLAN_MAX_MONTHS = 36
+# Grace periods before an eviction (L412-3 and L412-4 CPCE): 1 month to 1 year for decisions
+# from 29 July 2023 (law of 27 July 2023), 3 months to 3 years before.
+GRACE_PERIOD_RULES = [
+    {"applies_from": date(2023, 7, 29), "min_months": 1, "max_months": 12},
+    {"applies_from": date(1991, 7, 9), "min_months": 3, "max_months": 36},
+]
 # Order to leave: 2 months, to which the judge may add up to 3.
 ORDER_TO_LEAVE_DELAY_MONTHS = 2
 ORDER_TO_LEAVE_MAX_EXTRA_MONTHS = 3
@@ -385,6 +396,10 @@ WINTER_TRUCE_RULES = [
     {"applies_from": date(2014, 3, 27), "start": (11, 1), "end": (3, 31)},
     {"applies_from": date(1956, 12, 3), "start": (11, 1), "end": (3, 15)},
 ]
+# Truce on energy cut-offs (L115-3 CASF): no cut-off of a main home's electricity, gas or heat
+# for unpaid bills from 1 November to 31 March.
+ENERGY_CUT_OFF_TRUCE_START = (11, 1)
+ENERGY_CUT_OFF_TRUCE_END = (3, 31)
 # Truces extended by law during the health emergency: the year the truce ended → its end
 # (ordinance of 25 March 2020 and law of 11 May 2020; ordinance of 10 February 2021).
 WINTER_TRUCE_EXTENDED_ENDS = {2020: date(2020, 7, 10), 2021: date(2021, 5, 31)}

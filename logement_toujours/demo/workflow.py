@@ -61,6 +61,35 @@ def _reject_both(orientation, landlord_user: User, caseworker: User, comment: st
         )
 
 
+# The register of the dwellings each association holds for action 4.
+DWELLINGS = [
+    ("oiseaubleu", "3 place Notre-Dame", "38000", "Grenoble", "actis", "t2"),
+    ("oiseaubleu", "18 avenue Jean Jaurès", "38100", "Grenoble", "opac38", "t1"),
+    ("ozanam", "7 rue de la Liberté", "38130", "Échirolles", "pluralis", "t3"),
+    ("ulisse", "22 cours Berriat", "38000", "Grenoble", "opac38", "studio"),
+]
+
+
+def _dwellings(users: dict[str, User]) -> list:
+    made = []
+    for association, address, postcode, city, landlord, kind in DWELLINGS:
+        by = users[f"caseworker.{association}"]
+        made.append(
+            services.dwelling_save(
+                association=by.partner,
+                by=by,
+                data={
+                    "address": address,
+                    "postcode": postcode,
+                    "city": city,
+                    "landlord": Partner.objects.get(short_name=landlord),
+                    "dwelling_type": kind,
+                },
+            )
+        )
+    return made
+
+
 def _follow_ups(measure, by: User, start, entries) -> None:
     for offset, kind, summary, confidential in entries:
         services.follow_up_create(
@@ -234,12 +263,12 @@ def _first_cases(users: dict[str, User], today) -> None:
     start = today - timedelta(days=100)
     measure = _approve_both(diallo, cesf_actis, cw_oiseau, start)
     lease = diallo.action.sliding_lease
+    dwellings = _dwellings(users)
     services.sliding_lease_update(
         lease=lease,
         by=cw_oiseau,
         data={
-            "address": "3 place Notre-Dame, Grenoble",
-            "dwelling_type": "T2",
+            "dwelling": dwellings[0],
             "rent": 420,
             "entry_on": start,
             "main_lease_signed_on": start - timedelta(days=5),
@@ -353,6 +382,32 @@ def _every_step_of_each_kind(users: dict[str, User], today) -> None:
         services.arrears_reading_create(
             action=action, by=cw_ulisse, read_on=start + timedelta(days=days), amount=amount
         )
+    # Its procedure, whatever the action: a judgement granting a payment plan of 24 months,
+    # the termination suspended.
+    procedure = services.procedure_open(household=action.household, by=cesf_opac)
+    judged_on = today - timedelta(days=40)
+    services.procedure_update(
+        procedure=procedure,
+        by=cesf_opac,
+        data={
+            "lease_signed_on": add_months(today, -50),
+            "ccapex_referred_on": add_months(today, -8),
+            "payment_order_on": add_months(today, -7),
+            "summons_on": add_months(today, -5),
+            "dsf_requested_on": add_months(today, -5),
+            "dsf_interview_on": add_months(today, -5) + timedelta(days=10),
+            "dsf_sent_on": add_months(today, -3),
+            "hearing_on": judged_on - timedelta(days=28),
+            "judgement_on": judged_on,
+            "judgement_kind": "merits",
+            "judgement_outcome": "payment_plan",
+            "judgement_served_on": judged_on + timedelta(days=12),
+            "payment_plan_months": 24,
+            "payment_plan_monthly": 80,
+            "court": "Tribunal judiciaire de Grenoble",
+        },
+        expected_version=procedure.version,
+    )
 
     # Action 2 closed: the household stayed, arrears paid off.
     blanc = _orient(
@@ -372,7 +427,7 @@ def _every_step_of_each_kind(users: dict[str, User], today) -> None:
         "ozanam",
         "Assignation ; bail glissant proposé.",
     )
-    start = add_months(today, -11)
+    start = add_months(today, -25)
     measure = _approve_both(mercier, cesf_pluralis, cw_ozanam, start)
     lease = mercier.action.sliding_lease
     lease = services.sliding_lease_update(
@@ -385,30 +440,38 @@ def _every_step_of_each_kind(users: dict[str, User], today) -> None:
         },
         expected_version=lease.version,
     )
-    services.lease_review_create(
-        lease=lease,
-        by=cw_ozanam,
-        data={
-            "held_on": add_months(start, 6),
-            "rent_paid_regularly": True,
-            "peaceful_occupation": True,
-            "dwelling_upkept": True,
-            "budget_managed": True,
-            "landlord_offers_lease": True,
-            "observations": "Toutes les conditions du glissement sont réunies.",
-        },
-    )
-    services.sliding_lease_update(
-        lease=lease,
-        by=cw_ozanam,
-        data={"glide_on": add_months(start, 9), "new_lease_reference": "PLU-2026-118"},
-        expected_version=lease.version,
-    )
+    # The measure ends after a year; the sliding lease goes on, with its reviews.
     services.measure_close(
         measure=measure,
         by=cw_ozanam,
-        outcome="lease_glided",
-        closed_on=add_months(start, 9),
+        outcome="stayed",
+        outcome_detail="Accompagnement terminé ; le bail glissant se poursuit.",
+        closed_on=add_months(start, 12),
+    )
+    for months, offers in ((6, None), (12, None), (18, False), (24, True)):
+        services.lease_review_create(
+            lease=lease,
+            by=cw_ozanam,
+            data={
+                "held_on": add_months(start, months),
+                "rent_paid_regularly": True,
+                "peaceful_occupation": True,
+                "dwelling_upkept": True,
+                "budget_managed": months >= 12,
+                "landlord_offers_lease": offers,
+                "observations": "Toutes les conditions du glissement sont réunies."
+                if offers
+                else "",
+            },
+        )
+    lease.refresh_from_db()
+    services.sliding_lease_glide(
+        lease=lease,
+        by=cw_ozanam,
+        glide_on=add_months(start, 24) + timedelta(days=10),
+        new_lease_reference="PLU-2026-118",
+        tenant_number="PLU-118-0042",
+        expected_version=lease.version,
     )
 
     # Action 3 rejected by both sides.

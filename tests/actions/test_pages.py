@@ -153,8 +153,8 @@ def test_two_people_editing_the_procedure_do_not_overwrite_each_other(client, fl
     both_approve(
         orientation.action.codecisions.get(), landlord_user=flow.cesf, caseworker=flow.caseworker
     )
-    procedure = orientation.action.procedure
-    url = reverse("actions:action_section", args=[orientation.action.pk, "procedure"])
+    procedure = orientation.action.household.procedure
+    url = reverse("actions:procedure_section", args=[orientation.action.household_id, "update"])
     client.force_login(flow.cesf)
     first = client.post(url, {"court": "Tribunal de Grenoble", "version": procedure.version})
     assert first.status_code == 302
@@ -177,20 +177,23 @@ def test_action_page_shows_the_next_legal_deadlines(client, flow):
     )
     hearing = timezone.localdate() + timedelta(days=40)
     client.force_login(flow.caseworker)
-    url = reverse("actions:action_section", args=[orientation.action.pk, "procedure"])
+    url = reverse("actions:procedure_section", args=[orientation.action.household_id, "update"])
     client.post(
         url,
         {
             "summons_on": (hearing - timedelta(days=60)).isoformat(),
             "hearing_on": hearing.isoformat(),
-            "version": orientation.action.procedure.version,
+            "version": orientation.action.household.procedure.version,
         },
     )
-    page = text_of(client.get(reverse("actions:action_detail", args=[orientation.action.pk])))
+    household_id = orientation.action.household_id
+    page = text_of(client.get(reverse("actions:procedure_detail", args=[household_id])))
     assert hearing.strftime("%d/%m/%Y") in page
     assert "Audience" in page
+    page = text_of(client.get(reverse("actions:action_detail", args=[orientation.action.pk])))
+    assert "Prochaine échéance" in page
 
-    procedure = orientation.action.procedure
+    procedure = orientation.action.household.procedure
     procedure.refresh_from_db()
     response = client.post(
         url,
@@ -418,7 +421,7 @@ def test_who_may_take_each_step_from_the_pages(client, demo, username):
     measure = nguyen.measures.get()
     lefevre = CoDecision.objects.get(household__name="Lefèvre")
     session = CommitteeSession.objects.get()
-    procedure, lease = dupont.procedure.version, dupont.sliding_lease.version
+    procedure, lease = dupont.household.procedure.version, dupont.sliding_lease.version
 
     def section(action, name, data):
         url = reverse("actions:action_section", args=[action.pk, name])
@@ -426,9 +429,10 @@ def test_who_may_take_each_step_from_the_pages(client, demo, username):
 
     outcomes = {
         "tracking": section(nguyen, "tracking", {"energy_label": "F", "version": nguyen.version}),
-        "procedure": section(
-            dupont, "procedure", {"court": "Tribunal de Grenoble", "version": procedure}
-        ),
+        "procedure": client.post(
+            reverse("actions:procedure_section", args=[dupont.household_id, "update"]),
+            {"court": "Tribunal de Grenoble", "version": procedure},
+        ).status_code,
         "lease": section(
             dupont,
             "lease",

@@ -108,7 +108,7 @@ def test_arrears_readings_and_rent_reductions_belong_to_their_action_kinds(flow)
 
 def test_procedure_stages_keep_their_order_and_give_the_next_deadlines(flow):
     action = started(flow, "sliding_lease_eviction")
-    procedure = action.procedure
+    procedure = action.household.procedure
     with pytest.raises(DomainError, match="L'audience suit l'assignation"):
         services.procedure_update(
             procedure=procedure,
@@ -116,7 +116,7 @@ def test_procedure_stages_keep_their_order_and_give_the_next_deadlines(flow):
             data={"summons_on": date(2026, 3, 10), "hearing_on": date(2026, 3, 1)},
             expected_version=procedure.version,
         )
-    with pytest.raises(DomainError, match="Le jugement suit l'audience"):
+    with pytest.raises(DomainError, match="La décision suit l'audience"):
         services.procedure_update(
             procedure=procedure,
             by=flow.cesf,
@@ -131,7 +131,8 @@ def test_procedure_stages_keep_their_order_and_give_the_next_deadlines(flow):
             EvictionProcedure(
                 ccapex_referred_on=date(2026, 1, 15),
                 police_assistance_requested_on=date(2026, 9, 30),
-            )
+            ),
+            date(2026, 1, 15),
         )
     }
     assert deadlines == {
@@ -154,11 +155,8 @@ def test_sliding_lease_reviews_and_glide_follow_the_sublease(flow):
     with pytest.raises(DomainError, match="suit la signature de la sous-location"):
         services.lease_review_create(lease=lease, by=flow.caseworker, data=review)
     with pytest.raises(DomainError, match="après la signature de la sous-location"):
-        services.sliding_lease_update(
-            lease=lease,
-            by=flow.caseworker,
-            data={"glide_on": date(2027, 3, 1)},
-            expected_version=lease.version,
+        services.sliding_lease_glide(
+            lease=lease, by=flow.caseworker, glide_on=date(2026, 3, 1), new_lease_reference="B1"
         )
     lease = services.sliding_lease_update(
         lease=lease,
@@ -170,15 +168,24 @@ def test_sliding_lease_reviews_and_glide_follow_the_sublease(flow):
         services.lease_review_create(
             lease=lease, by=flow.caseworker, data={**review, "held_on": date(2026, 3, 1)}
         )
-    saved = services.lease_review_create(lease=lease, by=flow.caseworker, data=review)
-    assert (saved.budget_managed, saved.recorded_by) == (False, flow.caseworker)
-    with pytest.raises(DomainError, match="Le glissement suit la sous-location"):
-        services.sliding_lease_update(
-            lease=lease,
-            by=flow.caseworker,
-            data={"glide_on": date(2026, 3, 1)},
-            expected_version=lease.version,
-        )
+    with time_machine.travel(date(2026, 10, 1)):
+        saved = services.lease_review_create(lease=lease, by=flow.caseworker, data=review)
+        assert (saved.budget_managed, saved.recorded_by) == (False, flow.caseworker)
+        with pytest.raises(DomainError, match="après la signature de la sous-location"):
+            services.sliding_lease_glide(
+                lease=lease,
+                by=flow.caseworker,
+                glide_on=date(2026, 3, 1),
+                new_lease_reference="B1",
+            )
+        # A review without the landlord's offer does not allow the glide.
+        with pytest.raises(DomainError, match="le bailleur propose le bail"):
+            services.sliding_lease_glide(
+                lease=lease,
+                by=flow.caseworker,
+                glide_on=date(2026, 9, 30),
+                new_lease_reference="B1",
+            )
 
 
 def test_scattered_housing_records_its_dwelling(flow):

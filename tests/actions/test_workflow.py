@@ -375,5 +375,27 @@ def test_the_demo_shows_each_action_kind_at_every_step(demo):
         "rehoused",
         "transferred",
         "stayed",
-        "lease_glided",
     }
+
+
+def test_the_demo_shows_a_glided_lease_a_payment_plan_and_a_dwelling_register(demo):
+    """Mercier's sliding lease glided two years after it started, a year after its measure
+    closed, with reviews in between; Rousseau (action 2) is under a payment plan; Diallo
+    lives in a dwelling of L'Oiseau Bleu's register."""
+    from actions.models import Dwelling, EvictionProcedure, SlidingLease
+
+    glided = SlidingLease.objects.get(glide_on__isnull=False)
+    household = glided.action.household
+    assert household.name == "Mercier"
+    assert (household.housing_status, household.landlord) == ("tenant", glided.action.landlord)
+    assert household.tenant_number == "PLU-118-0042"
+    closed_on = glided.action.measures.get().closed_on
+    assert glided.reviews.filter(held_on__gt=closed_on).count() == 2
+    assert glided.action.status == "closed"
+    plan = EvictionProcedure.objects.get(household__name="Rousseau")
+    assert (plan.judgement_outcome, plan.payment_plan_months) == ("payment_plan", 24)
+    register = Dwelling.objects.with_occupant()
+    assert {d.occupant_reference for d in register if d.occupant_id} == {
+        SlidingLease.objects.get(action__household__name="Diallo").action.household.reference
+    }
+    assert sum(1 for d in register if not d.occupant_id) >= 2

@@ -233,7 +233,7 @@ def a_case_with_everything(flow) -> Household:
         codecision=start, by=caseworker, answer="approve", referent=caseworker
     )
     lease_action.refresh_from_db()
-    procedure = lease_action.procedure
+    procedure = lease_action.household.procedure
     action_services.procedure_update(
         procedure=procedure,
         by=cesf,
@@ -247,7 +247,6 @@ def a_case_with_everything(flow) -> Household:
         data={
             "address": f"5 allée {TYPED}",
             "dwelling_type": f"T3 {TYPED}"[:20],
-            "new_lease_reference": f"BAIL-{TYPED}",
             "sublease_signed_on": today - timedelta(days=1),
         },
         expected_version=lease.version,
@@ -261,8 +260,16 @@ def a_case_with_everything(flow) -> Household:
             "peaceful_occupation": True,
             "dwelling_upkept": True,
             "budget_managed": False,
+            "landlord_offers_lease": True,
             "observations": typed("Observations"),
         },
+    )
+    action_services.sliding_lease_glide(
+        lease=lease,
+        by=caseworker,
+        glide_on=today,
+        new_lease_reference=f"BAIL-{TYPED}"[:60],
+        tenant_number=f"N-{TYPED}"[:40],
     )
     for measure in SupportMeasure.objects.filter(action__household=household):
         action_services.measure_close(

@@ -138,7 +138,7 @@ def test_a_codecision_opened_in_the_evening_waits_more_than_7_days_by_the_clock(
 
 def hearing_case(flow, hearing: date, **stages):
     measure = start_measure(flow, date(2026, 1, 5), kind="sliding_lease_eviction")
-    procedure = measure.action.procedure
+    procedure = measure.action.household.procedure
     services.procedure_update(
         procedure=procedure,
         by=flow.cesf,
@@ -173,7 +173,7 @@ def test_end_of_winter_truce_after_an_eviction_judgement(flow):
         date(2026, 1, 20),
         summons_on=date(2025, 11, 20),
         judgement_on=date(2026, 2, 10),
-        eviction_ordered=True,
+        judgement_outcome="eviction",
     )
     sweep(date(2026, 2, 28))  # the truce ends 31 March: 31 days ahead
     assert received(flow.caseworker, "legal_winter_truce_end") == []
