@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from actions import services
@@ -294,3 +295,20 @@ def test_opening_a_codecision_notifies_both_sides_after_commit(
     assert len(received(flow.caseworker, "codecision_opened")) == 1
     [notice] = received(flow.cesf, "codecision_opened")
     assert orientation.household.reference in notice.text
+
+
+def test_end_of_the_energy_cut_off_truce_for_action_1(client, flow):
+    measure = start_measure(flow, date(2027, 1, 11))  # action 1
+    household = measure.action.household
+    sweep(date(2027, 2, 28))  # 31 days before 31 March
+    assert received(flow.caseworker, "energy_truce_end", household) == []
+    sweep(date(2027, 3, 1))
+    sweep(date(2027, 3, 2))
+    [notice] = received(flow.caseworker, "energy_truce_end", household)
+    assert "31/03/2027" in notice.text and household.reference in notice.text
+    assert len(received(flow.cesf, "energy_truce_end", household)) == 1
+    with time_machine.travel(date(2027, 4, 2), tick=False):
+        client.force_login(flow.caseworker)
+        page = client.get(reverse("actions:action_detail", args=[measure.action_id]))
+    # After the truce, the page shows the next one.
+    assert "Du 01/11/2027 au 31/03/2028" in page.content.decode()
