@@ -242,11 +242,14 @@ def test_a_household_without_action_has_its_procedure_page(client, demo):
 
     martin = Household.objects.get(name="Martin")
     url = reverse("actions:procedure_detail", args=[martin.pk])
+    household_page = reverse("households:detail", args=[martin.pk])
     client.force_login(demo["cesf.actis"])
+    assert "Procédure d'expulsion : aucune enregistrée" in text_of(client.get(household_page))
     assert "Ouvrir la procédure" in text_of(client.get(url))
     opened = client.post(reverse("actions:procedure_section", args=[martin.pk, "ouvrir"]))
     assert opened.status_code == 302
     assert EvictionProcedure.objects.filter(household=martin).exists()
+    assert "Procédure d'expulsion : en cours" in text_of(client.get(household_page))
     for outsider in ("cesf.opac38", "funder.fondation", "caseworker.ulisse"):
         client.force_login(demo[outsider])
         assert client.get(url).status_code in (403, 404)
