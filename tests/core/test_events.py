@@ -26,6 +26,7 @@ def test_every_app_registers_its_reminder_rules_once():
     assert sorted(rule.__name__ for rule in reminders.rules()) == [
         "codecisions_opened",
         "codecisions_waiting",
+        "energy_truce",
         "lease_reviews",
         "legal_deadlines",
         "measures_ending",
