@@ -26,7 +26,6 @@ class SummaryVersion(models.TextChoices):
 
 @dataclass
 class Procedure:
-    action: object
     stages: list  # (label, date) of each stage recorded, in the procedure's order
     court: str
 
@@ -51,18 +50,16 @@ class CaseSummary:
 
 
 def _procedures(workflow: CaseWorkflow) -> list[Procedure]:
-    found = []
-    for action in workflow.actions:
-        procedure = getattr(action, "procedure", None)
-        if procedure is None:
-            continue
-        stages = [
-            (str(field.verbose_name), getattr(procedure, field.name))
-            for field in type(procedure)._meta.get_fields()
-            if isinstance(field, models.DateField) and getattr(procedure, field.name, None)
-        ]
-        found.append(Procedure(action=action, stages=stages, court=procedure.court))
-    return found
+    """The household's one procedure, whatever its action (or none)."""
+    procedure = workflow.procedure
+    if procedure is None:
+        return []
+    stages = [
+        (str(field.verbose_name), getattr(procedure, field.name))
+        for field in type(procedure)._meta.get_fields()
+        if isinstance(field, models.DateField) and getattr(procedure, field.name, None)
+    ]
+    return [Procedure(stages=stages, court=procedure.court)]
 
 
 def _schemes(workflow: CaseWorkflow) -> list[tuple[int, list[str]]]:

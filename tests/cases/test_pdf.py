@@ -139,7 +139,7 @@ def test_the_summary_gives_the_procedure_its_deadlines_and_the_schemes(client, f
     both_approve(action.codecisions.get(), landlord_user=flow.cesf, caseworker=flow.caseworker)
     today = date.today()
     action.refresh_from_db()
-    procedure = action.procedure
+    procedure = action.household.procedure
     services.procedure_update(
         procedure=procedure,
         by=flow.caseworker,
