@@ -157,6 +157,8 @@ KEPT: dict[str, dict[str, str]] = {
         "funder_name": "a funder, not a household",
         "documents": "the papers of a funding, not of a household",
     },
+    "stats.reporttext": {"text": "the coordination's account of the programme's year"},
+    "stats.annualreport": {"status": CODE},
     "funding.ledgerentry": {
         "kind": CODE,
         "booking_key": "a technical key made of ids, never of a name",

@@ -84,3 +84,52 @@ def xlsx_response(sheets: dict[str, Iterable[list]], filename: str) -> HttpRespo
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# Number formats of a formatted workbook's columns (xlsx_workbook).
+EURO_FORMAT = '#,##0.00 "€"'
+INTEGER_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.0"
+PERCENT_FORMAT = '0.0" %"'
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def xlsx_workbook(sheets: dict[str, tuple[list[str], Iterable[list], list[str | None]]]) -> bytes:
+    """A workbook whose sheets each have a bold header row, a number format per column
+    (None: text) and columns as wide as their longest content (within reason)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, (header, rows, formats) in sheets.items():
+        sheet = workbook.create_sheet(title[:31])
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        widths = [len(str(h)) for h in header]
+        for row in rows:
+            sheet.append([float(v) if isinstance(v, Decimal) else safe_text(v) for v in row])
+            for index, value in enumerate(row):
+                if index < len(widths):
+                    widths[index] = max(widths[index], len(str(value)) + 2)
+        for index, number_format in enumerate(formats, start=1):
+            if number_format:
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                    if isinstance(cell.value, int | float):
+                        cell.number_format = number_format
+                    elif hasattr(cell.value, "year"):
+                        cell.number_format = DATE_FORMAT
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 8), 60)
+        sheet.freeze_panes = "B2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_bytes_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

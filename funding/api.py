@@ -2,7 +2,8 @@
 
 Who sees what is decided by funding.permissions.budget_scope, as for the dashboard:
 coordinators and funder viewers the whole programme, a partner manager its own partner's
-lines, nobody else (403). Entries carry the household's reference, never its name."""
+lines, nobody else (403). Entries carry the household's reference, never its name: funders
+read the totals per month (`totals`), never the entries (403)."""
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -14,7 +15,7 @@ from rest_framework.response import Response
 from core.api import DATE_RANGE, ROW_ID, filter_dates, filter_partner, object_pk, query_id
 from funding import services
 from funding.models import FundingKind, LedgerEntry
-from funding.permissions import budget_scope
+from funding.permissions import budget_scope, ensure_can_see_ledger_lines
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
@@ -74,15 +75,25 @@ class YearFiguresSerializer(serializers.Serializer):
         decimal_places=2,
         help_text="Tout ce qui est inscrit pour l'année, mois de minoration à venir compris.",
     )
-    households_targeted = serializers.IntegerField()
-    households_supported = serializers.IntegerField()
-    measures_supported = serializers.IntegerField()
-    measure_months = serializers.IntegerField(
-        help_text="Mois de mesure des mesures dont le forfait est inscrit dans l'année."
+    households_targeted = serializers.IntegerField(
+        allow_null=True, help_text="Objectif de ménages de l'année ; null s'il n'est pas fixé."
     )
-    cost_per_household = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    budget_missing = serializers.BooleanField(help_text="Le budget de l'année n'est pas fixé.")
+    fees_booked = serializers.IntegerField(
+        help_text="Mesures dont le forfait est inscrit dans l'année (ménages et mesures "
+        "accompagnés : /api/statistics/)."
+    )
     by_kind = KindFiguresSerializer(many=True)
     by_partner = PartnerFiguresSerializer(many=True)
+
+
+class MonthTotalSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    partner = serializers.CharField()
+    entries = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
 def _year(value) -> int | None:
@@ -110,6 +121,7 @@ class LedgerViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["on", "id"]
 
     def _entries(self):
+        ensure_can_see_ledger_lines(self.request.user)
         partner = budget_scope(self.request.user)
         entries = LedgerEntry.objects.select_related("partner", "household")
         return entries.filter(partner=partner) if partner is not None else entries
@@ -140,3 +152,16 @@ class LedgerViewSet(viewsets.ReadOnlyModelViewSet):
         partner = budget_scope(request.user)
         year = _year(request.query_params.get("year")) or timezone.localdate().year
         return Response(YearFiguresSerializer(services.year_figures(year, partner)).data)
+
+    @extend_schema(
+        summary="Le registre en totaux par mois, type et partenaire (ce que lisent les financeurs)",
+        parameters=[
+            OpenApiParameter("year", int, description="Exercice (année en cours par défaut)")
+        ],
+        responses=MonthTotalSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def totals(self, request):
+        partner = budget_scope(request.user)
+        year = _year(request.query_params.get("year")) or timezone.localdate().year
+        return Response(MonthTotalSerializer(services.ledger_totals(year, partner), many=True).data)

@@ -72,3 +72,18 @@ class LedgerFilterForm(forms.Form):
     partner = forms.ModelChoiceField(
         label="Partenaire", required=False, queryset=Partner.objects.all(), empty_label="Tous"
     )
+
+
+class BudgetForm(forms.Form):
+    amount_engaged = forms.DecimalField(
+        label="Budget engagé (€)", max_digits=12, decimal_places=2, min_value=0
+    )
+    households_targeted = forms.IntegerField(label="Ménages visés", min_value=0, max_value=100000)
+    flat_fee = forms.DecimalField(
+        label="Forfait bailleur par mesure (€)",
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text="Laissé vide : le forfait par défaut.",
+    )

@@ -185,3 +185,60 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("Une écriture ne se supprime pas : saisissez une correction.")
+
+
+class MeasureFunding(models.Model):
+    """What a funding source pays for, measure by measure: the State's AVDL hours or money
+    for the support measures it finances. Entered by coordinators (funding.services)."""
+
+    source = models.ForeignKey(
+        FundingSource,
+        verbose_name="source de financement",
+        on_delete=models.PROTECT,
+        related_name="measure_fundings",
+    )
+    measure = models.ForeignKey(
+        "actions.SupportMeasure",
+        verbose_name="mesure",
+        on_delete=models.PROTECT,
+        related_name="fundings",
+    )
+    hours = models.DecimalField(
+        "heures financées",
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    amount = models.DecimalField(
+        "montant financé",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        **money,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name="saisi par",
+    )
+    created_at = models.DateTimeField("saisi le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "mesure financée"
+        verbose_name_plural = "mesures financées"
+        ordering = ["source", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "measure"], name="measure_funded_once"),
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0) | models.Q(amount__gt=0),
+                name="measure_funding_hours_or_amount",
+                violation_error_message="Indiquez des heures ou un montant.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} : mesure {self.measure_id}"

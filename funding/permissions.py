@@ -1,5 +1,6 @@
 """Who sees the money (one place): coordinators and funder viewers see the whole programme;
-a partner manager sees its own partner's lines; nobody else. Entries are typed by
+a partner manager sees its own partner's lines; nobody else. Funders read the ledger as
+totals (per month, kind and partner), never line by line. Entries are typed by
 coordinators."""
 
 from core.errors import AccessRefused, refuse_unless
@@ -26,6 +27,22 @@ def budget_scope(user: User) -> Partner | None:
     raise AccessRefused(
         "Le budget est réservé à la coordination, aux financeurs et aux "
         "responsables des partenaires."
+    )
+
+
+def can_see_ledger_lines(user: User) -> bool:
+    """The ledger line by line (a line names a household's reference and its monthly
+    amount): the coordination and partner managers for their own lines. Funders read
+    per-partner, per-month totals instead (funding.services.ledger_totals)."""
+    return can_see_budget(user) and not user.is_funder_viewer
+
+
+def ensure_can_see_ledger_lines(user: User) -> None:
+    budget_scope(user)
+    refuse_unless(
+        can_see_ledger_lines(user),
+        "Les financeurs lisent le registre en totaux par mois et par partenaire, "
+        "jamais ligne à ligne.",
     )
 
 

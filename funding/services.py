@@ -5,18 +5,25 @@ second booking of the same fee or month impossible. Nothing is edited: a correct
 reverses an entry and, if needed, books the right amount."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from actions.models import SupportMeasure
 from core.errors import DomainError
-from funding.models import FundingKind, FundingSource, LedgerEntry, YearlyBudget
+from funding.models import (
+    FundingKind,
+    FundingSource,
+    LedgerEntry,
+    MeasureFunding,
+    YearlyBudget,
+)
 from partners.models import Partner, User
 
 ZERO = Decimal("0.00")
@@ -198,6 +205,157 @@ def end_rent_reductions(action, *, after: date, by: User | None) -> list[LedgerE
     return reversed_entries
 
 
+@transaction.atomic
+def yearly_budget_set(
+    *,
+    by: User,
+    year: int,
+    amount_engaged: Decimal,
+    households_targeted: int,
+    flat_fee: Decimal | None = None,
+) -> YearlyBudget:
+    """The coordination sets the year's budget and its target of households (« visés »)."""
+    _require_coordinator(by)
+    if households_targeted < 0 or amount_engaged < 0:
+        raise DomainError("Un objectif ou un budget ne peut pas être négatif.")
+    budget, _ = YearlyBudget.objects.select_for_update().get_or_create(
+        year=year,
+        defaults={"amount_engaged": amount_engaged, "households_targeted": households_targeted},
+    )
+    budget.amount_engaged, budget.households_targeted = amount_engaged, households_targeted
+    if flat_fee is not None:
+        budget.flat_fee = flat_fee
+    budget.save()
+    return budget
+
+
+@transaction.atomic
+def measure_funding_add(
+    *,
+    by: User,
+    source: FundingSource,
+    measure: SupportMeasure,
+    hours: Decimal | None = None,
+    amount: Decimal | None = None,
+) -> MeasureFunding:
+    """Link a measure to the source that finances it (the State's AVDL hours or money)."""
+    _require_coordinator(by)
+    if not (hours and hours > 0) and not (amount and amount > 0):
+        raise DomainError("Indiquez les heures ou le montant financés.", field="hours")
+    stop = measure.closed_on or measure.ends_on
+    if measure.starts_on.year > source.year or stop.year < source.year:
+        raise DomainError(
+            f"Cette mesure n'est pas en cours en {source.year}, l'année de la source.",
+            field="measure",
+        )
+    if MeasureFunding.objects.filter(source=source, measure=measure).exists():
+        raise DomainError("Cette mesure est déjà financée par cette source.", field="measure")
+    return MeasureFunding.objects.create(
+        source=source, measure=measure, hours=hours, amount=amount, created_by=by
+    )
+
+
+def recorded_totals(year: int) -> dict[str, int]:
+    """Measures paid by fees typed as totals, without a household (the years before the
+    application: the 2016 seed), by landlord: {landlord's name: measures}."""
+    rows = (
+        LedgerEntry.objects.filter(year=year, kind=FundingKind.FLAT_FEE, household=None)
+        .values("partner__name")
+        .annotate(n=Sum("measures_count"))
+        .values_list("partner__name", "n")
+    )
+    return {name or OUTSIDE_BODIES: n for name, n in rows if n}
+
+
+@dataclass
+class FunderFigures:
+    """One funder's contribution to a year: what it committed, paid and what was spent of
+    it; the measures it finances by name (AVDL) if any."""
+
+    name: str
+    partner_id: int | None
+    committed: Decimal = ZERO
+    received: Decimal = ZERO
+    spent: Decimal = ZERO
+    hours: Decimal = ZERO
+    measure_ids: set[int] | None = None
+
+
+def funder_figures(year: int, today: date | None = None) -> list[FunderFigures]:
+    """Every funder of the year: a partner (a landlord, the State's DDETS, a foundation) or
+    an outside body by name. A landlord also funds what the workflow books on its lines
+    (flat fees, rent reductions)."""
+    today = today or timezone.localdate()
+    funders: dict[tuple, FunderFigures] = {}
+
+    def row(partner_id, name) -> FunderFigures:
+        key = (partner_id, "" if partner_id else name)
+        return funders.setdefault(key, FunderFigures(name=name, partner_id=partner_id))
+
+    for source in FundingSource.objects.filter(year=year).select_related("funder"):
+        funder = row(source.funder_id, source.funder.name if source.funder else source.funder_name)
+        funder.committed += source.amount_committed
+        funder.received += source.amount_received
+    spent = LedgerEntry.objects.filter(year=year, on__lte=today)
+    for partner_id, name, outside, total in (
+        spent.exclude(source=None)
+        .values("source__funder", "source__funder__name", "source__funder_name")
+        .annotate(total=Sum("amount"))
+        .values_list("source__funder", "source__funder__name", "source__funder_name", "total")
+    ):
+        row(partner_id, name or outside).spent += total
+    for partner_id, name, total in (
+        spent.filter(source=None, kind__in=[FundingKind.FLAT_FEE, FundingKind.RENT_REDUCTION])
+        .values("partner", "partner__name")
+        .annotate(total=Sum("amount"))
+        .values_list("partner", "partner__name", "total")
+    ):
+        row(partner_id, name).spent += total
+    for partner_id, name, outside, measure_id, hours in MeasureFunding.objects.filter(
+        source__year=year
+    ).values_list(
+        "source__funder", "source__funder__name", "source__funder_name", "measure", "hours"
+    ):
+        funder = row(partner_id, name or outside)
+        funder.measure_ids = (funder.measure_ids or set()) | {measure_id}
+        funder.hours += hours or ZERO
+    return sorted(funders.values(), key=lambda f: f.name)
+
+
+@dataclass
+class MonthTotal:
+    month: date
+    kind: str
+    kind_label: str
+    partner: str
+    amount: Decimal
+    entries: int
+
+
+def ledger_totals(year: int, partner: Partner | None = None) -> list[MonthTotal]:
+    """The ledger as funders read it: per month, kind and partner, never line by line (a
+    line names a household's reference and its monthly amount)."""
+    labels = dict(FundingKind.choices)
+    rows = (
+        entries_for(year, partner)
+        .annotate(month=TruncMonth("on"))
+        .values("month", "kind", "partner__name")
+        .annotate(total=Sum("amount"), n=Count("pk"))
+        .order_by("month", "kind", "partner__name")
+    )
+    return [
+        MonthTotal(
+            month=r["month"],
+            kind=r["kind"],
+            kind_label=labels.get(r["kind"], r["kind"]),
+            partner=r["partner__name"] or OUTSIDE_BODIES,
+            amount=r["total"],
+            entries=r["n"],
+        )
+        for r in rows
+    ]
+
+
 # --- Figures -----------------------------------------------------------------------------
 
 
@@ -225,47 +383,14 @@ class YearFigures:
     year: int
     partner: Partner | None
     engaged: Decimal
-    households_targeted: int
+    households_targeted: int | None
     by_kind: list[KindFigures]
     by_partner: list[PartnerFigures]
     committed: Decimal
     spent: Decimal
-    households_supported: int
-    measures_supported: int
-    measure_months: int
+    fees_booked: int
     forecast: Decimal
-    cost_per_household: Decimal | None = None
-    notes: list[str] = field(default_factory=list)
-
-
-def _supported(entries) -> tuple[int, int, int]:
-    """Households, measures and measure-months the year's flat fees paid for (funders count
-    all three). A fee typed for several measures at once (no household named) counts one
-    household and 6 months per measure."""
-    fees = entries.filter(kind=FundingKind.FLAT_FEE)
-    measures = fees.aggregate(n=Sum("measures_count"))["n"] or 0
-    by_household = (
-        fees.exclude(household=None)
-        .values("household")
-        .annotate(n=Sum("measures_count"))
-        .filter(n__gt=0)
-    )
-    typed = fees.filter(household=None).aggregate(n=Sum("measures_count"))["n"] or 0
-    households = by_household.count() + typed
-    paid = fees.exclude(measure=None).values("measure").annotate(n=Sum("measures_count"))
-    months = sum(
-        _months_between(starts_on, closed_on or ends_on)
-        for starts_on, ends_on, closed_on in SupportMeasure.objects.filter(
-            pk__in=paid.filter(n__gt=0).values("measure")
-        ).values_list("starts_on", "ends_on", "closed_on")
-    )
-    return households, measures, months + typed * settings.MEASURE_DURATION_MONTHS
-
-
-def _months_between(start: date, end: date) -> int:
-    """Months begun from `start` to `end` (2 Jan → 2 Jul: 6; 15 Jan → 20 Mar: 3)."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    return max(0, months + (end.day > start.day))
+    budget_missing: bool = False
 
 
 def entries_for(year: int, partner: Partner | None = None):
@@ -274,7 +399,8 @@ def entries_for(year: int, partner: Partner | None = None):
 
 
 def year_figures(year: int, partner: Partner | None = None, today: date | None = None):
-    """Engaged, committed and spent by kind and by partner, households, forecast."""
+    """Engaged, committed and spent by kind and by partner, fees booked, forecast. Households
+    and measures are counted by what was active in the year (stats.indicators), not here."""
     today = today or timezone.localdate()
     budget = YearlyBudget.objects.filter(year=year).first()
     entries = entries_for(year, partner)
@@ -320,26 +446,22 @@ def year_figures(year: int, partner: Partner | None = None, today: date | None =
         row = partners.setdefault(name or OUTSIDE_BODIES, PartnerFigures(name or OUTSIDE_BODIES))
         row.spent += total
     by_partner = sorted(partners.values(), key=lambda row: (row.name == OUTSIDE_BODIES, row.name))
-    households, measures, measure_months = _supported(entries)
+    fees = entries.filter(kind=FundingKind.FLAT_FEE).aggregate(n=Sum("measures_count"))["n"]
     spent = sum((k.spent for k in by_kind), ZERO)
     # Forecast to year end: everything booked for the year, including the months of rent
     # reductions still to come (booked, dated in the future); fees are booked when a
     # measure starts.
     forecast = entries.aggregate(total=Sum("amount"))["total"] or ZERO
-    figures = YearFigures(
+    return YearFigures(
         year=year,
         partner=partner,
         engaged=budget.amount_engaged if budget and partner is None else ZERO,
-        households_targeted=budget.households_targeted if budget else 0,
+        households_targeted=budget.households_targeted if budget else None,
         by_kind=by_kind,
         by_partner=by_partner,
         committed=sum((k.committed for k in by_kind), ZERO),
         spent=spent,
-        households_supported=households,
-        measures_supported=measures,
-        measure_months=measure_months,
+        fees_booked=fees or 0,
         forecast=forecast,
+        budget_missing=budget is None,
     )
-    if households:
-        figures.cost_per_household = (spent / households).quantize(Decimal("0.01"))
-    return figures

@@ -13,9 +13,14 @@ from core.errors import DomainError
 from core.spreadsheets import csv_response, xlsx_response
 from core.templatetags.fr_format import euros
 from funding import services
-from funding.forms import CorrectionForm, EntryForm, LedgerFilterForm, SourceForm
-from funding.models import LedgerEntry
-from funding.permissions import budget_scope, can_enter, ensure_can_enter
+from funding.forms import BudgetForm, CorrectionForm, EntryForm, LedgerFilterForm, SourceForm
+from funding.models import LedgerEntry, YearlyBudget
+from funding.permissions import (
+    budget_scope,
+    can_enter,
+    can_see_ledger_lines,
+    ensure_can_enter,
+)
 
 CHART_WIDTH = 520
 
@@ -82,6 +87,36 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def budget_edit(request: HttpRequest, year: int) -> HttpResponse:
+    """The coordination sets the year's budget and its target of households."""
+    _require_entry(request)
+    budget = YearlyBudget.objects.filter(year=year).first()
+    initial = (
+        {
+            "amount_engaged": budget.amount_engaged,
+            "households_targeted": budget.households_targeted,
+            "flat_fee": budget.flat_fee,
+        }
+        if budget
+        else {}
+    )
+    form = BudgetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.yearly_budget_set(by=request.user, year=year, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Le budget et l'objectif de {year} sont enregistrés.")
+            return redirect("funding:dashboard", year=year)
+    return render(
+        request,
+        "funding/form.html",
+        {"form": form, "title": f"Budget et objectif {year}", "year": year},
+    )
+
+
 def _ledger(request: HttpRequest, year: int):
     partner = budget_scope(request.user)
     entries = services.entries_for(year, partner).select_related(
@@ -97,6 +132,12 @@ def _ledger(request: HttpRequest, year: int):
 
 
 def ledger(request: HttpRequest, year: int) -> HttpResponse:
+    if not can_see_ledger_lines(request.user):
+        return render(
+            request,
+            "funding/ledger_totals.html",
+            {"year": year, "totals": services.ledger_totals(year, budget_scope(request.user))},
+        )
     entries, filters = _ledger(request, year)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(
@@ -200,12 +241,12 @@ def _figure_rows(figures):
     for row in figures.by_partner:
         yield [row.name, row.committed, "", row.spent]
     yield []
-    yield ["Budget engagé", figures.engaged]
-    yield ["Ménages visés", figures.households_targeted]
-    yield ["Ménages accompagnés", figures.households_supported]
-    yield ["Mesures financées", figures.measures_supported]
-    yield ["Mois-mesures", figures.measure_months]
-    yield ["Coût par ménage", figures.cost_per_household or ""]
+    yield ["Budget engagé", figures.engaged if not figures.budget_missing else "non fixé"]
+    yield [
+        "Ménages visés",
+        figures.households_targeted if figures.households_targeted is not None else "non fixé",
+    ]
+    yield ["Forfaits inscrits (mesures)", figures.fees_booked]
     yield ["Prévision fin d'année", figures.forecast]
 
 
@@ -214,10 +255,20 @@ def _check_format(fmt: str) -> None:
         raise Http404("Format inconnu")
 
 
+TOTALS_COLUMNS = ["Mois", "Type", "Partenaire", "Écritures", "Montant"]
+
+
 def ledger_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     _check_format(fmt)
-    entries, _ = _ledger(request, year)
-    rows = [LEDGER_COLUMNS, *_ledger_rows(entries)]
+    if can_see_ledger_lines(request.user):
+        entries, _ = _ledger(request, year)
+        rows = [LEDGER_COLUMNS, *_ledger_rows(entries)]
+    else:
+        totals = services.ledger_totals(year, budget_scope(request.user))
+        rows = [
+            TOTALS_COLUMNS,
+            *([t.month, t.kind_label, t.partner, t.entries, t.amount] for t in totals),
+        ]
     if fmt == "csv":
         return csv_response(rows, f"registre-{year}.csv")
     return xlsx_response({"Registre": rows}, f"registre-{year}.xlsx")

@@ -12,6 +12,7 @@ from funding.api import LedgerViewSet
 from households.api import HouseholdViewSet
 from notifications.api import NotificationViewSet
 from partners.api import PartnerViewSet
+from stats.api import StatisticsViewSet
 
 app_name = "api"
 
@@ -25,6 +26,7 @@ router.register("measures", MeasureViewSet, basename="measure")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("ledger", LedgerViewSet, basename="ledger-entry")
+router.register("statistics", StatisticsViewSet, basename="statistics")
 
 api_urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

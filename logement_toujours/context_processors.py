@@ -17,6 +17,7 @@ from households.permissions import (
     can_read_access_log,
 )
 from partners.permissions import is_account_manager
+from stats.permissions import can_see_statistics
 
 
 class Can:
@@ -57,6 +58,10 @@ class Can:
     @cached_property
     def see_budget(self) -> bool:
         return self.signed_in and can_see_budget(self.user)
+
+    @cached_property
+    def see_statistics(self) -> bool:
+        return self.signed_in and can_see_statistics(self.user)
 
     @cached_property
     def enter_budget(self) -> bool:

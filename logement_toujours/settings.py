@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "cases",
     "notifications",
     "funding",
+    "stats",
     "logement_toujours",
 ]
 
@@ -472,6 +473,21 @@ CELERY_TASK_PUBLISH_RETRY = False
 FUNDING_FLAT_FEE_DEFAULT = env_int("FUNDING_FLAT_FEE_DEFAULT", 400)
 # Whether the renewal of a measure books a new flat fee (off: one fee per measure).
 FUNDING_RENEWAL_BOOKS_FEE = env_bool("FUNDING_RENEWAL_BOOKS_FEE", False)
+
+# --- Statistics (stats/) ---
+
+# Statistical secrecy: a figure resting on fewer households than this is hidden from
+# everyone but the coordination (pages, exports, API, annual report).
+STATS_SMALL_CELL_THRESHOLD = env_int("STATS_SMALL_CELL_THRESHOLD", 5)
+# The public cost an avoided eviction spares (euros per eviction), and its source, named
+# on the statistics page and in the report.
+STATS_EVICTION_PUBLIC_COST = env_int("STATS_EVICTION_PUBLIC_COST", 20000)
+STATS_EVICTION_PUBLIC_COST_SOURCE = env_str(
+    "STATS_EVICTION_PUBLIC_COST_SOURCE",
+    "ordre de grandeur des estimations publiées du coût public d'une expulsion locative "
+    "(procédure, hébergement d'urgence, relogement), de 15 000 à 25 000 € par expulsion ; "
+    "valeur retenue par la coordination : milieu de la fourchette",
+)
 
 # --- REST API (logement_toujours/api.py, */api.py) ---
 

@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("codecision.urls")),
     path("notifications/", include("notifications.urls")),
     path("budget/", include("funding.urls")),
+    path("statistiques/", include("stats.urls")),
     path("api/", include("logement_toujours.api")),
     path("aide/", help_page, name="help"),
     path("profil/", partner_views.profile, name="profile"),

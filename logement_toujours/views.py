@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from funding.permissions import can_see_budget
 from households.permissions import can_open_caseload
+from stats.permissions import can_see_statistics
 
 
 @login_not_required
@@ -49,6 +50,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if can_open_caseload(user):
         return redirect("households:list")
+    if can_see_statistics(user):
+        return redirect("stats:index")
     if can_see_budget(user):
         return redirect("funding:index")
     if user.is_staff:

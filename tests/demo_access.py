@@ -7,6 +7,7 @@ co-decision waiting for Ulisse)."""
 from logement_toujours.demo.partners import demo_users
 
 USERS = [username for username, _, _ in demo_users()]
+FUNDERS = {"funder.fondation", "funder.ddets"}
 SEES_MARTIN = {"coordinator.lt", "cesf.actis", "manager.actis"}
 SEES_NGUYEN = {
     "coordinator.lt",

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from households.models import Household
 from logement_toujours.demo.partners import demo_users
+from tests.demo_access import FUNDERS
 
 USERS = [username for username, _, _ in demo_users()]
 ALL = set(USERS)
@@ -46,7 +47,7 @@ def expected_for_household(username: str, household: str, allowed: set[str]) -> 
 
 def cells():
     for username in USERS:
-        yield username, "households:list", None, 403 if username == "funder.fondation" else 200
+        yield username, "households:list", None, 403 if username in FUNDERS else 200
         yield username, "households:create", None, 200 if username in SOCIAL_WORKERS else 403
         yield username, "households:access_log", None, 200 if username == "coordinator.lt" else 403
         for name in SEES:
@@ -80,7 +81,7 @@ def test_access_matrix(client, demo, username):
     assert outcomes == expected
 
 
-@pytest.mark.parametrize("username", [u for u in USERS if u != "funder.fondation"])
+@pytest.mark.parametrize("username", [u for u in USERS if u not in FUNDERS])
 def test_mes_menages_lists_exactly_the_visible_demo_households(client, demo, username):
     client.force_login(demo[username])
     page = client.get(reverse("households:list")).content.decode()

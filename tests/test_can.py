@@ -21,6 +21,7 @@ DECISIONS = [
     "arbitrate",
     "manage_committees",
     "see_budget",
+    "see_statistics",
     "enter_budget",
 ]
 EXPECTED = {
@@ -31,12 +32,14 @@ EXPECTED = {
         "arbitrate",
         "manage_committees",
         "see_budget",
+        "see_statistics",
         "enter_budget",
     },
     "cesf.actis": {"open_caseload", "create_household"},
     "caseworker.ulisse": {"open_caseload", "create_household"},
-    "manager.actis": {"open_caseload", "see_budget"},
-    "funder.fondation": {"see_budget"},
+    "manager.actis": {"open_caseload", "see_budget", "see_statistics"},
+    "funder.fondation": {"see_budget", "see_statistics"},
+    "funder.ddets": {"see_budget", "see_statistics"},
 }
 
 
@@ -60,6 +63,7 @@ def test_the_navigation_follows_can(client, demo):
     client.force_login(demo["funder.fondation"])
     page = client.get(reverse("funding:index"), follow=True).content.decode()
     assert reverse("funding:index") in page
+    assert reverse("stats:index") in page
     assert reverse("codecision:pending") not in page
     assert reverse("households:access_log") not in page
 

@@ -3,14 +3,20 @@ households, paid by the landlords (rent reductions and a 400 € flat fee per me
 State (AVDL) and by a Fondation de France grant that balances the budget.
 
 The 2016 ledger is kept per landlord and per month (the seed gives totals, not households):
-each landlord's flat fees are one entry covering its number of measures."""
+each landlord's flat fees are one entry covering its number of measures. The AVDL is paid
+by the State's DDETS (a funder of the demo, with its viewer), then and this year; this
+year's is linked to the measures it finances."""
 
 from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
+from actions.models import SupportMeasure
+from funding import services
 from funding.models import FundingKind, FundingSource, LedgerEntry, YearlyBudget
+from households.models import ActionKind
 from partners.models import Partner, User
 
 YEAR = 2016
@@ -23,12 +29,53 @@ LANDLORDS = {
 FLAT_FEE = Decimal(400)
 AVDL = Decimal(72000)
 ENGAGED = Decimal(207000)
+# This year's AVDL: the State finances the support of actions 2 and 3 (arrears, evictions).
+AVDL_THIS_YEAR = Decimal(36000)
+AVDL_KINDS = [ActionKind.SOLVENCY, ActionKind.SLIDING_LEASE_EVICTION]
+AVDL_HOURS_PER_MEASURE = Decimal(24)
 
 
 @transaction.atomic
 def load(users: dict[str, User]) -> None:
-    if YearlyBudget.objects.filter(year=YEAR).exists():
-        return
+    if not YearlyBudget.objects.filter(year=YEAR).exists():
+        _seed_year(users)
+    if not FundingSource.objects.filter(kind=FundingKind.AVDL, year__gt=YEAR).exists():
+        _avdl_this_year(users)
+
+
+def _avdl_this_year(users: dict[str, User]) -> None:
+    """The State's AVDL of the current year, paid by the DDETS, linked to the measures it
+    finances (hours of support each), with a first instalment received."""
+    today = timezone.localdate()
+    ddets = users["funder.ddets"].partner
+    coordinator = users["coordinator.lt"]
+    source = FundingSource.objects.create(
+        kind=FundingKind.AVDL,
+        year=today.year,
+        funder=ddets,
+        amount_committed=AVDL_THIS_YEAR,
+        amount_received=AVDL_THIS_YEAR / 2,
+        documents=f"Convention AVDL {today.year}",
+    )
+    services.entry_add(
+        by=coordinator,
+        kind=FundingKind.AVDL,
+        on=date(today.year, 3, 15),
+        amount=AVDL_THIS_YEAR / 2,
+        label="AVDL : versement 1 / 2",
+        source=source,
+    )
+    measures = SupportMeasure.objects.filter(
+        starts_on__year__lte=today.year, action__kind__in=AVDL_KINDS
+    ).order_by("starts_on", "pk")
+    for measure in measures:
+        if (measure.closed_on or measure.ends_on).year >= today.year:
+            services.measure_funding_add(
+                by=coordinator, source=source, measure=measure, hours=AVDL_HOURS_PER_MEASURE
+            )
+
+
+def _seed_year(users: dict[str, User]) -> None:
     coordinator = users["coordinator.lt"]
     YearlyBudget.objects.create(
         year=YEAR, amount_engaged=ENGAGED, households_targeted=80, flat_fee=FLAT_FEE
@@ -80,7 +127,7 @@ def load(users: dict[str, User]) -> None:
     avdl = FundingSource.objects.create(
         kind=FundingKind.AVDL,
         year=YEAR,
-        funder_name="État — DDCS de l'Isère (AVDL)",
+        funder=users["funder.ddets"].partner,
         amount_committed=AVDL,
         amount_received=AVDL,
         documents="Convention AVDL 2016",

@@ -231,6 +231,25 @@ DIAGNOSTICS = {
 }
 
 
+POSTCODES = {
+    "Bourgoin-Jallieu": "38300",
+    "Eybens": "38320",
+    "Fontaine": "38600",
+    "Grenoble": "38000",
+    "Meylan": "38240",
+    "Pont-de-Claix": "38800",
+    "Saint-Martin-d'Hères": "38400",
+    "Saint-Égrève": "38120",
+    "Sassenage": "38360",
+    "Seyssinet-Pariset": "38170",
+    "Vienne": "38200",
+    "Villefontaine": "38090",
+    "Vizille": "38220",
+    "Voiron": "38500",
+    "Échirolles": "38130",
+}
+
+
 def load(users: dict[str, User]) -> int:
     created = 0
     today = timezone.localdate()
@@ -248,7 +267,7 @@ def load(users: dict[str, User]) -> int:
                 "housing_status": status,
                 "landlord": landlord_partner,
                 "address": f"{10 + index} rue des Alpes",
-                "postcode": "38000" if city == "Grenoble" else "38100",
+                "postcode": POSTCODES[city],
                 "city": city,
                 "contact_phone": f"06 12 34 56 {index:02d}",
                 "consent_given_on": today - timedelta(days=40 + index),

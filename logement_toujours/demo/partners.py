@@ -1,4 +1,5 @@
-"""Demo partners and users: the six real partners, the coordination and a funder."""
+"""Demo partners and users: the six real partners, the coordination and two funders (the
+Fondation de France and the State's DDETS, which pays the AVDL)."""
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -16,6 +17,7 @@ PARTNERS = [
     ("Ulisse Energie", "ulisse", PartnerKind.ASSOCIATION),
     ("Coordination Le logement toujours", "coordination", PartnerKind.COORDINATION),
     ("Fondation de France", "fondation", PartnerKind.FUNDER),
+    ("État — DDETS de l'Isère", "ddets", PartnerKind.FUNDER),
 ]
 
 FIRST_NAMES = ["Claire", "Nadia", "Sophie", "Karim", "Julie", "Thomas", "Inès", "Marc", "Léa"]
@@ -26,6 +28,7 @@ def demo_users() -> list[tuple[str, str, str]]:
     users = [
         ("coordinator.lt", "coordination", Role.COORDINATOR),
         ("funder.fondation", "fondation", Role.FUNDER_VIEWER),
+        ("funder.ddets", "ddets", Role.FUNDER_VIEWER),
     ]
     for _, short, kind in PARTNERS:
         if kind == PartnerKind.LANDLORD:

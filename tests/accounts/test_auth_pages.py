@@ -19,7 +19,8 @@ from partners.models import ApiToken, SecurityEvent, SecurityEventKind, User
 
 LANDS_ON = {
     "coordinator.lt": "Mes ménages",
-    "funder.fondation": "Budget",
+    "funder.fondation": "Statistiques",
+    "funder.ddets": "Statistiques",
     "cesf.actis": "Mes ménages",
     "caseworker.ozanam": "Mes ménages",
     "manager.pluralis": "Mes ménages",
@@ -52,10 +53,9 @@ def test_the_funder_logs_in_and_lands_on_its_figures(demo):
         {"username": "funder.fondation", "password": settings.DEMO_PASSWORD},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse(
-        "funding:dashboard", args=[timezone.localdate().year]
-    )
+    assert response.redirect_chain[-1][0] == reverse("stats:page", args=[timezone.localdate().year])
     assert response.status_code == 200
+    assert "Contribution de Fondation de France" in response.content.decode()
 
 
 def test_a_forgotten_password_is_reset_by_e_mail_and_revokes_the_tokens(client, demo):

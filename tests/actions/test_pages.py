@@ -11,7 +11,7 @@ from actions.models import Action, FollowUp, SupportMeasure
 from actions.services import SECOND_RENEWAL_MESSAGE
 from codecision.models import CoDecision
 from households.models import Household
-from tests.demo_access import SEES_MARTIN, SEES_NGUYEN, USERS
+from tests.demo_access import FUNDERS, SEES_MARTIN, SEES_NGUYEN, USERS
 from tests.factories import diagnostic_create, household_create, user_create
 
 
@@ -251,7 +251,7 @@ LOGS_NGUYEN = {"cesf.opac38", "caseworker.oiseaubleu"}
 
 def expected(username: str, page: str) -> int:
     if page == "measure_overview":
-        return 403 if username == "funder.fondation" else 200
+        return 403 if username in FUNDERS else 200
     if page in ("action_detail", "measure_detail"):
         return 200 if username in SEES_NGUYEN else 404
     if page == "follow_up_create":

@@ -11,13 +11,15 @@ from households.models import Household
 from notifications.services import notify
 from partners.models import Partner
 from tests.api.test_api import api_for
-from tests.demo_access import SEES_BENALI, SEES_MARTIN, SEES_NGUYEN, USERS
+from tests.demo_access import FUNDERS, SEES_BENALI, SEES_MARTIN, SEES_NGUYEN, USERS
 
-FUNDER = "funder.fondation"
 SOCIAL_WORKERS = {u for u in USERS if u.startswith(("cesf.", "caseworker."))}
 EDITS_MARTIN = {"coordinator.lt", "cesf.actis"}
-BUDGET = {"coordinator.lt", FUNDER} | {u for u in USERS if u.startswith("manager.")}
-SEES_OPAC38_MONEY = {"coordinator.lt", FUNDER, "manager.opac38"}
+BUDGET = {"coordinator.lt", *FUNDERS} | {u for u in USERS if u.startswith("manager.")}
+# Ledger lines name a household's reference: funders read the totals only.
+LEDGER_LINES = BUDGET - FUNDERS
+SEES_OPAC38_MONEY = {"coordinator.lt", "manager.opac38"}
+STATISTICS = {"coordinator.lt", *FUNDERS} | {u for u in USERS if u.startswith("manager.")}
 ANSWERS_BENALI = {"cesf.actis", "manager.actis", "caseworker.ulisse", "manager.ulisse"}
 
 
@@ -28,7 +30,7 @@ def within(username: str, sees: set, allowed: set, ok: int) -> int:
 
 
 def expected(username: str) -> dict[str, int]:
-    caseload = 403 if username == FUNDER else 200
+    caseload = 403 if username in FUNDERS else 200
     return {
         "GET partners": 200,
         "GET households": caseload,
@@ -73,11 +75,13 @@ def expected(username: str) -> dict[str, int]:
         "GET partner": 200,
         "DELETE household": 405,
         "PUT measure": 405,
-        "GET ledger": 200 if username in BUDGET else 403,
+        "GET ledger": 200 if username in LEDGER_LINES else 403,
         "GET ledger entry": (
-            403 if username not in BUDGET else 200 if username in SEES_OPAC38_MONEY else 404
+            403 if username not in LEDGER_LINES else 200 if username in SEES_OPAC38_MONEY else 404
         ),
         "GET ledger figures": 200 if username in BUDGET else 403,
+        "GET ledger totals": 200 if username in BUDGET else 403,
+        "GET statistics": 200 if username in STATISTICS else 403,
     }
 
 
@@ -158,6 +162,8 @@ def test_api_access_matrix(demo, username):
         "GET ledger": lambda: api.get("/api/ledger/", {"year": 2016}),
         "GET ledger entry": lambda: api.get(f"/api/ledger/{opac38_entry.pk}/"),
         "GET ledger figures": lambda: api.get("/api/ledger/figures/", {"year": 2016}),
+        "GET ledger totals": lambda: api.get("/api/ledger/totals/", {"year": 2016}),
+        "GET statistics": lambda: api.get("/api/statistics/", {"year": 2016}),
     }
     outcomes = {name: call().status_code for name, call in calls.items()}
     assert outcomes == expected(username)
@@ -176,6 +182,8 @@ def test_every_endpoint_asks_who_is_calling(db):
         "/api/notifications/",
         "/api/ledger/",
         "/api/ledger/figures/",
+        "/api/ledger/totals/",
+        "/api/statistics/",
     ):
         assert anonymous.get(url).status_code == 401, url
     assert anonymous.post("/api/households/", {"name": "X"}).status_code == 401

@@ -11,7 +11,7 @@ from django.utils import timezone
 from actions.models import SupportMeasure
 from codecision.models import CoDecision, CoDecisionAnswer, CommitteeSession
 from households.models import Household
-from tests.demo_access import SEES_BENALI, USERS
+from tests.demo_access import FUNDERS, SEES_BENALI, USERS
 from tests.factories import orientation_create
 
 
@@ -215,7 +215,7 @@ def test_household_page_shows_timeline_and_constant_queries(
 
 def expected(username: str, url_name: str) -> int:
     if url_name == "codecision:pending":
-        return 403 if username == "funder.fondation" else 200
+        return 403 if username in FUNDERS else 200
     if url_name == "codecision:detail":
         return 200 if username in SEES_BENALI else 404
     return 200 if username == "coordinator.lt" else 403

@@ -98,32 +98,19 @@ def test_closing_the_action_stops_its_rent_reduction_and_reverses_the_months_bey
     assert reductions.spent == figures.forecast - fees(measure).get().amount == Decimal(100)
 
 
-def test_households_measures_and_measure_months_of_the_year(flow):
+def test_fees_booked_stay_as_booked_and_follow_their_corrections(flow):
+    """Households and measure-months are counted on activity (tests/stats); the budget
+    counts the fees booked, net of reversals."""
     first = start(flow, date(2026, 1, 15))
-    with time_machine.travel(date(2026, 3, 25)):
-        action_services.measure_close(
-            measure=first,
-            by=flow.caseworker,
-            outcome="other",
-            outcome_detail="Déménagement",
-            closed_on=date(2026, 3, 20),
-        )
-    household = first.action.household
-    second = start(flow, date(2026, 4, 2), household=household)  # the same household again
+    second = start(flow, date(2026, 4, 2), household=first.action.household)
     other = start(flow, date(2026, 5, 4))
-    figures = services.year_figures(2026, flow.landlord)
-    assert (figures.households_supported, figures.measures_supported) == (2, 3)
-    # 15 Jan → 20 Mar: 3 months begun; the two others run their 6 months.
-    assert figures.measure_months == 3 + 6 + 6
+    assert services.year_figures(2026, flow.landlord).fees_booked == 3
     services.entry_correct(by=flow.coordinator, entry=fees(other).get(), reason="Doublon")
-    figures = services.year_figures(2026, flow.landlord)
-    assert (figures.households_supported, figures.measures_supported) == (1, 2)
-    assert figures.measure_months == 3 + 6
+    assert services.year_figures(2026, flow.landlord).fees_booked == 2
     services.entry_correct(
         by=flow.coordinator, entry=fees(second).get(), reason="Montant", amount=Decimal(350)
     )
-    figures = services.year_figures(2026, flow.landlord)
-    assert (figures.households_supported, figures.measures_supported) == (1, 2)
+    assert services.year_figures(2026, flow.landlord).fees_booked == 2
 
 
 def test_a_correction_nets_out_and_nothing_is_edited(flow):
@@ -161,8 +148,7 @@ def test_a_correction_nets_out_and_nothing_is_edited(flow):
 def test_the_2016_demo_reproduces_the_seed_figures(demo):
     figures = services.year_figures(2016)
     assert figures.engaged == figures.spent == Decimal(207000)
-    assert figures.households_supported == figures.households_targeted == 80
-    assert (figures.measures_supported, figures.measure_months) == (80, 480)
+    assert figures.households_targeted == figures.fees_booked == 80
     spent = {k.kind: k.spent for k in figures.by_kind}
     assert spent["flat_fee"] == 80 * Decimal(400)
     assert all(spent[kind] > 0 for kind in ("rent_reduction", "avdl", "grant"))
@@ -174,7 +160,6 @@ def test_the_2016_demo_reproduces_the_seed_figures(demo):
         )
     )
     assert by_partner["Actis"].committed == committed > 0
-    assert figures.cost_per_household == Decimal("2587.50")
 
 
 def test_a_manager_sees_only_its_partners_lines(client, demo):
@@ -201,7 +186,12 @@ def test_exports_hold_the_same_totals_as_the_page(client, demo):
     sheet = load_workbook(io.BytesIO(response.content))["Budget"]
     rows = {row[0]: row for row in sheet.iter_rows(values_only=True) if row and row[0]}
     assert euros(rows["Total"][3]) == shown
-    assert rows["Ménages accompagnés"][1] == 80
+    assert rows["Ménages visés"][1] == 80
+    # The funder reads the ledger as totals per month, kind and partner.
+    ledger = client.get(reverse("funding:ledger_export", args=[2016, "xlsx"]))
+    totals = list(load_workbook(io.BytesIO(ledger.content))["Registre"].iter_rows(values_only=True))
+    assert totals[0][0] == "Mois" and euros(sum(row[4] for row in totals[1:])) == shown
+    client.force_login(demo["coordinator.lt"])
     ledger = client.get(reverse("funding:ledger_export", args=[2016, "xlsx"]))
     entries = list(
         load_workbook(io.BytesIO(ledger.content))["Registre"].iter_rows(values_only=True)
@@ -231,7 +221,7 @@ def test_the_dashboard_draws_its_charts_and_each_year_keeps_its_own_money(client
     lines = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
     rows = {row[0]: row for row in lines if row}
     assert Decimal(rows["Total"][3].replace(",", ".")) == Decimal(207000)
-    assert rows["Ménages accompagnés"][1] == "80" and rows["Mois-mesures"][1] == "480"
+    assert rows["Ménages visés"][1] == "80" and rows["Forfaits inscrits (mesures)"][1] == "80"
 
 
 def test_coordinator_enters_a_grant_and_a_correction_through_the_pages(client, demo):
@@ -290,10 +280,15 @@ def test_the_ledger_through_the_api_matches_the_dashboard(demo):
     funder = api_for(demo["funder.fondation"])
     figures = funder.get("/api/ledger/figures/", {"year": 2016}).json()
     assert Decimal(figures["spent"]) == Decimal(207000)
-    assert figures["households_supported"] == 80
-    assert Decimal(figures["cost_per_household"]) == Decimal("2587.50")
+    assert figures["households_targeted"] == figures["fees_booked"] == 80
     spent = {row["kind"]: Decimal(row["spent"]) for row in figures["by_kind"]}
     assert spent["flat_fee"] == 80 * Decimal(400)
+    # A funder reads totals per month, never the lines (they name households' references).
+    totals = funder.get("/api/ledger/totals/", {"year": 2016}).json()
+    assert sum(Decimal(row["amount"]) for row in totals) == Decimal(207000)
+    assert {row["month"][:7] for row in totals} == {f"2016-{m:02d}" for m in range(1, 13)}
+    assert funder.get("/api/ledger/", {"year": 2016}).status_code == 403
+    funder = api_for(demo["coordinator.lt"])
 
     def all_entries(api, **params):
         rows, page = [], 1
@@ -323,6 +318,7 @@ def test_the_ledger_through_the_api_matches_the_dashboard(demo):
     opac38 = LedgerEntry.objects.filter(partner__short_name="opac38").first()
     assert manager.get(f"/api/ledger/{opac38.pk}/").status_code == 404
     assert funder.get(f"/api/ledger/{opac38.pk}/").json()["amount"] == f"{opac38.amount:.2f}"
+    assert api_for(demo["funder.ddets"]).get(f"/api/ledger/{opac38.pk}/").status_code == 403
 
 
 def test_coordinators_record_money_received_in_the_admin_and_only_read_the_ledger(client, demo):
@@ -360,7 +356,9 @@ def test_coordinators_record_money_received_in_the_admin_and_only_read_the_ledge
     assert client.get(url).status_code == 302  # not staff: sent to the admin's login
 
 
-ALLOWED = {"coordinator.lt", "funder.fondation"} | {u for u in USERS if u.startswith("manager.")}
+ALLOWED = {"coordinator.lt", "funder.fondation", "funder.ddets"} | {
+    u for u in USERS if u.startswith("manager.")
+}
 
 
 @pytest.mark.parametrize("username", USERS)
@@ -378,6 +376,7 @@ def test_access_matrix_of_the_budget(client, demo, username):
         "entry_create": reverse("funding:entry_create", args=[2016]),
         "source_create": reverse("funding:source_create", args=[2016]),
         "entry_correct": reverse("funding:entry_correct", args=[entry.pk]),
+        "budget_edit": reverse("funding:budget_edit", args=[2016]),
     }
     outcomes = {name: client.get(url).status_code for name, url in pages.items()}
     seen = 200 if username in ALLOWED else 403
@@ -393,4 +392,5 @@ def test_access_matrix_of_the_budget(client, demo, username):
         "entry_create": entering,
         "source_create": entering,
         "entry_correct": entering,
+        "budget_edit": entering,
     }
