@@ -104,7 +104,9 @@ def xlsx_workbook(sheets: dict[str, tuple[list[str], Iterable[list], list[str | 
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, (header, rows, formats) in sheets.items():
-        sheet = workbook.create_sheet(title[:31])
+        # A sheet's name has at most 31 characters and none of : \ / ? * [ ].
+        name = "".join("-" if c in ":\\/?*[]" else c for c in title)
+        sheet = workbook.create_sheet(" ".join(name.split())[:31])
         sheet.append(header)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
