@@ -13,7 +13,7 @@ VALUE_ROOM = 90
 
 def bars(table: Table, column: str, *, skip: tuple[str, ...] = ("Total",)) -> dict | None:
     """One bar per row for `column`; a hidden cell (statistical secrecy) draws no bar and
-    reads « < 5 »."""
+    reads « < 5 ». None when every value is zero."""
     index = table.columns.index(column)
     unit = table.units[index]
     rows = [row for row in table.rows if row.label not in skip]
@@ -23,6 +23,8 @@ def bars(table: Table, column: str, *, skip: tuple[str, ...] = ("Total",)) -> di
         Decimal(row.cells[index].value or 0) if not row.cells[index].suppressed else Decimal(0)
         for row in rows
     ]
+    if not any(values) and not any(row.cells[index].suppressed for row in rows):
+        return None  # nothing to draw
     top = max([abs(v) for v in values] + [Decimal(1)])
     items, y = [], 0
     for row, value in zip(rows, values, strict=True):

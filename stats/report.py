@@ -3,6 +3,7 @@ funder, households and measures, outcomes, territories and durations with charts
 coordination's text; as a PDF (WeasyPrint) and as a workbook. Its figures go to the funders
 and the steering committee: the statistical secrecy always applies."""
 
+import copy
 import time
 from collections.abc import Callable
 from decimal import Decimal
@@ -48,8 +49,26 @@ def build(year: int, progress: Callable[[int], None] = lambda percent: None) -> 
     }
 
 
+def _printed(table):
+    """A table as the PDF prints it: without the rows where nothing happened (all zero or
+    empty), and not at all when nothing is left. The workbook keeps every row."""
+    rows = [
+        row
+        for row in table.rows
+        if any(cell.suppressed or (cell.value not in (None, 0, "")) for cell in row.cells)
+    ]
+    return copy.copy(table) if rows == table.rows else _with_rows(table, rows)
+
+
+def _with_rows(table, rows):
+    printed = copy.copy(table)
+    printed.rows = rows
+    return printed
+
+
 def render_pdf(content: dict) -> bytes:
-    return pdf.render_pdf("stats/report_pdf.html", content)
+    tables = [t for t in map(_printed, content["figures"].tables) if t.rows]
+    return pdf.render_pdf("stats/report_pdf.html", {**content, "tables": tables})
 
 
 def render_xlsx(content: dict) -> bytes:
