@@ -87,3 +87,25 @@ class BudgetForm(forms.Form):
         required=False,
         help_text="Laissé vide : le forfait par défaut.",
     )
+
+
+class MeasureFundingForm(forms.Form):
+    """A measure this source finances, named by its household's reference."""
+
+    reference = forms.CharField(label="Référence du ménage", max_length=20)
+    hours = forms.DecimalField(
+        label="Heures financées",
+        max_digits=6,
+        decimal_places=1,
+        min_value=0,
+        required=False,
+        localize=True,
+    )
+    amount = forms.DecimalField(
+        label="Montant financé (€)",
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        localize=True,
+    )

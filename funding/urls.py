@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:year>/chiffres.<str:fmt>", views.figures_export, name="figures_export"),
     path("<int:year>/ecritures/nouvelle/", views.entry_create, name="entry_create"),
     path("<int:year>/objectif/", views.budget_edit, name="budget_edit"),
+    path("sources/<int:pk>/mesures/", views.source_measures, name="source_measures"),
     path("<int:year>/sources/nouvelle/", views.source_create, name="source_create"),
     path("ecritures/<int:pk>/corriger/", views.entry_correct, name="entry_correct"),
 ]

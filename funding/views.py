@@ -9,12 +9,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from actions.models import SupportMeasure
 from core.errors import DomainError
 from core.spreadsheets import csv_response, xlsx_response
 from core.templatetags.fr_format import euros
 from funding import services
-from funding.forms import BudgetForm, CorrectionForm, EntryForm, LedgerFilterForm, SourceForm
-from funding.models import LedgerEntry, YearlyBudget
+from funding.forms import (
+    BudgetForm,
+    CorrectionForm,
+    EntryForm,
+    LedgerFilterForm,
+    MeasureFundingForm,
+    SourceForm,
+)
+from funding.models import FundingSource, LedgerEntry, YearlyBudget
 from funding.permissions import (
     budget_scope,
     can_enter,
@@ -83,6 +91,7 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
                 | {timezone.localdate().year, year}
             ),
             "can_enter": can_enter(request.user),
+            "sources": FundingSource.objects.filter(year=year).select_related("funder"),
         },
     )
 
@@ -114,6 +123,50 @@ def budget_edit(request: HttpRequest, year: int) -> HttpResponse:
         request,
         "funding/form.html",
         {"form": form, "title": f"Budget et objectif {year}", "year": year},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def source_measures(request: HttpRequest, pk: int) -> HttpResponse:
+    """The measures a funding source finances (the State's AVDL): the coordination links
+    each one, with its hours or its money."""
+    _require_entry(request)
+    source = get_object_or_404(FundingSource, pk=pk)
+    form = MeasureFundingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        measure = (
+            SupportMeasure.objects.filter(action__household__reference=data["reference"].strip())
+            .order_by("-starts_on")
+            .first()
+        )
+        if measure is None:
+            form.add_error("reference", "Aucune mesure pour cette référence.")
+        else:
+            try:
+                services.measure_funding_add(
+                    by=request.user,
+                    source=source,
+                    measure=measure,
+                    hours=data["hours"],
+                    amount=data["amount"],
+                )
+            except DomainError as error:
+                field = "reference" if error.field == "measure" else error.field
+                form.add_error(field if field in form.fields else None, error.message)
+            else:
+                messages.success(request, "La mesure financée est enregistrée.")
+                return redirect("funding:source_measures", pk=source.pk)
+    return render(
+        request,
+        "funding/source_measures.html",
+        {
+            "source": source,
+            "form": form,
+            "fundings": source.measure_fundings.select_related(
+                "measure__action__household", "measure__action__association"
+            ),
+        },
     )
 
 
