@@ -50,10 +50,15 @@ def headline_sheet(indicators: Indicators) -> tuple[list[str], list[list], list[
     return ["Chiffre", indicators.period.label], rows, [None, DECIMAL_FORMAT]
 
 
+def sheet_name(title: str, suffix: str = "") -> str:
+    """At most 31 characters, the suffix kept (a partner's sheets beside the programme's)."""
+    return title[: 31 - len(suffix)].rstrip() + suffix
+
+
 def indicator_sheets(indicators: Indicators, suffix: str = "") -> dict:
-    sheets = {f"Chiffres clés{suffix}"[:31]: headline_sheet(indicators)}
+    sheets = {sheet_name("Chiffres clés", suffix): headline_sheet(indicators)}
     for table in indicators.tables:
-        sheets[f"{table.title}{suffix}"[:31]] = table_sheet(table)
+        sheets[sheet_name(table.title, suffix)] = table_sheet(table)
     return sheets
 
 

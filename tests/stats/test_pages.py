@@ -101,6 +101,12 @@ def test_a_manager_reads_its_own_figures_beside_the_programme_under_secrecy(clie
     assert '<th scope="col" class="amount">Opac38</th>' in page
     assert 'id="table-by_kind-own"' in page
     assert "&lt; 5" in page and 'id="secrecy"' in page
+    from openpyxl import load_workbook
+
+    export = client.get(reverse("stats:figures_export", args=[2026, "xlsx"]))
+    names = load_workbook(io.BytesIO(export.content)).sheetnames
+    programme = [n for n in names if n.startswith("Issues des mesures")]
+    assert len(programme) == 2 and any(n.endswith("(vous)") for n in programme)
 
 
 def test_exports_carry_number_and_euro_formats(client, demo):
