@@ -12,7 +12,7 @@ from funding.api import LedgerViewSet
 from households.api import HouseholdViewSet
 from notifications.api import NotificationViewSet
 from partners.api import PartnerViewSet
-from stats.api import StatisticsViewSet
+from stats.api import StatisticsView
 
 app_name = "api"
 
@@ -26,10 +26,10 @@ router.register("measures", MeasureViewSet, basename="measure")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("ledger", LedgerViewSet, basename="ledger-entry")
-router.register("statistics", StatisticsViewSet, basename="statistics")
 
 api_urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("statistics/", StatisticsView.as_view(), name="statistics"),
     *router.urls,
 ]
 

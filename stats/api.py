@@ -7,9 +7,10 @@ from datetime import date
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.api import query_id
 from stats import indicators, secrecy
@@ -82,7 +83,9 @@ def _period(params) -> Period:
     return Period(since, until)
 
 
-class StatisticsViewSet(viewsets.ViewSet):
+class StatisticsView(APIView):
+    """One answer (not a list): the period's statistics."""
+
     @extend_schema(
         summary="Les statistiques de la période (coordination, responsables, financeurs)",
         parameters=[
@@ -92,7 +95,7 @@ class StatisticsViewSet(viewsets.ViewSet):
         ],
         responses=StatisticsSerializer,
     )
-    def list(self, request):
+    def get(self, request):
         user = request.user
         ensure_can_see_statistics(user)
         period = _period(request.query_params)
