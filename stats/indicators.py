@@ -32,6 +32,7 @@ from actions.models import (
     EvictionProcedure,
     FollowUp,
     FollowUpKind,
+    JudgementOutcome,
     Orientation,
     Outcome,
     SlidingLease,
@@ -783,37 +784,58 @@ def _follow_ups(period, partner, active) -> Table:
 
 
 def _procedures(period, partner, closed) -> Table:
-    procedures = EvictionProcedure.objects.filter(_partner_q(partner, "action__"))
+    """Procedures are the household's (one each, whatever its action): a partner's share is
+    the procedures of the households whose actions it is a party to."""
+    procedures = EvictionProcedure.objects.all()
+    if partner is not None:
+        procedures = procedures.filter(
+            household__in=Action.objects.filter(_partner_q(partner)).values("household_id")
+        )
     summons = procedures.filter(summons_on__gte=period.start, summons_on__lte=period.end)
     judged = procedures.filter(judgement_on__gte=period.start, judgement_on__lte=period.end)
-    with_procedure = set(procedures.exclude(summons_on=None).values_list("action_id", flat=True))
+    with_procedure = set(procedures.exclude(summons_on=None).values_list("household_id", flat=True))
     police = set(
-        procedures.exclude(police_assistance_requested_on=None).values_list("action_id", flat=True)
+        procedures.exclude(police_assistance_requested_on=None).values_list(
+            "household_id", flat=True
+        )
     )
     avoided = {
         m.household_id
         for m in closed
         if m.outcome in SUCCESSFUL_OUTCOMES
-        and (m.action_id in with_procedure or m.outcome == Outcome.EVICTION_AVOIDED)
+        and (m.household_id in with_procedure or m.outcome == Outcome.EVICTION_AVOIDED)
     }
-    carried_out = {m.household_id for m in closed if m.action_id in police and m.outcome == "left"}
+    carried_out = {
+        m.household_id for m in closed if m.household_id in police and m.outcome == Outcome.LEFT
+    }
 
     def households(queryset) -> int:
-        return queryset.values("action__household_id").distinct().count()
+        return queryset.values("household_id").distinct().count()
 
     rows = [
         Row("Assignations", [count(households(summons))]),
         Row(
             "Jugements : expulsion prononcée",
-            [count(households(judged.filter(eviction_ordered=True)))],
+            [count(households(judged.filter(judgement_outcome=JudgementOutcome.EVICTION)))],
         ),
         Row(
             "Jugements : sans expulsion (délais, rejet)",
-            [count(households(judged.filter(eviction_ordered=False)))],
+            [
+                count(
+                    households(
+                        judged.filter(
+                            judgement_outcome__in=[
+                                JudgementOutcome.PAYMENT_PLAN,
+                                JudgementOutcome.DISMISSED,
+                            ]
+                        )
+                    )
+                )
+            ],
         ),
         Row(
             "Jugements : issue non saisie",
-            [count(households(judged.filter(eviction_ordered=None)))],
+            [count(households(judged.filter(judgement_outcome="")))],
         ),
         Row("Expulsions évitées", [count(len(avoided))]),
         Row("Expulsions réalisées", [count(len(carried_out))]),

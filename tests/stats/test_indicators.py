@@ -131,7 +131,7 @@ def cases(flow):
         oriented=date(2032, 11, 1),
     )
     c1 = decide(flow, c_orientation, on=date(2032, 11, 10), starts_on=date(2032, 11, 15))
-    procedure = c1.action.procedure
+    procedure = c1.action.household.procedure
     with time_machine.travel(date(2032, 11, 16)):
         action_services.procedure_update(
             procedure=procedure,
@@ -161,10 +161,11 @@ def cases(flow):
             },
         )
         lease.refresh_from_db()
-        action_services.sliding_lease_update(
+        action_services.sliding_lease_glide(
             lease=lease,
             by=flow.caseworker,
-            data={"glide_on": date(2033, 10, 31), "new_lease_reference": "BAIL-2033-1"},
+            glide_on=date(2033, 10, 31),
+            new_lease_reference="BAIL-2033-1",
             expected_version=lease.version,
         )
     close(flow, c1, on=date(2033, 10, 31), outcome="lease_glided")

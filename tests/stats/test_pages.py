@@ -5,6 +5,7 @@ import io
 import re
 import zipfile
 from collections import deque
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,6 +13,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
+from actions.models import SupportMeasure
 from households.models import AccessAction, AccessLogEntry, Household
 from stats import report
 from stats.models import AnnualReport, ReportStatus, ReportText
@@ -140,7 +142,10 @@ def test_pseudonymised_exports_name_no_one_and_are_written_to_the_access_log(cli
     assert nguyen.reference in text and "Vienne;CA Vienne Condrieu" in text
     assert not any(name in text for name in Household.objects.values_list("name", flat=True))
     logged = AccessLogEntry.objects.filter(action=AccessAction.EXPORT).count() - before
-    measured = Household.objects.filter(actions__measures__isnull=False).distinct().count()
+    in_2026 = SupportMeasure.objects.filter(
+        starts_on__lte=date(2026, 12, 31), ends_on__gte=date(2026, 1, 1)
+    ).exclude(closed_on__lt=date(2026, 1, 1))
+    measured = Household.objects.filter(actions__measures__in=in_2026).distinct().count()
     assert logged == measured > 0
     households = client.get(reverse("stats:households_export", args=[2026, "xlsx"]))
     assert nguyen.reference in text_of(households)
