@@ -29,6 +29,7 @@ from households.permissions import (
     access_log_reads,
     can,
     can_answer_right_of_access,
+    can_change_landlord,
     can_create_household,
     ensure_can_answer_right_of_access,
     ensure_can_open_caseload,
@@ -98,6 +99,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_log_follow_up": can_log_follow_up(request.user, household),
         "can_export": can(request.user, HouseholdAction.EXPORT, household),
         "summary_versions": SummaryVersion.choices,
+        "can_change_landlord": can_change_landlord(request.user, household),
         "can_answer_right_of_access": can_answer,
         "access_requests": (
             household.access_requests.select_related("recorded_by", "exported_by")
