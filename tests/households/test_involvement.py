@@ -79,6 +79,7 @@ def test_an_association_that_refused_reads_during_the_grace_period_then_loses_th
     assert not can(caseworker, HouseholdAction.WRITE_DIAGNOSTIC, household)
     assert not can_log_follow_up(caseworker, household)
     assert access_of(flow.cesf, household) == "change"
+
     def repaired():
         return [c for c in involvement_repair() if c.household_id == household.pk]
 
