@@ -23,6 +23,7 @@ from cases.summary import SummaryVersion, case_summary
 from cases.timeline import case_workflow
 from core.errors import DomainError
 from core.pdf import render_pdf
+from households.involvement import involvement_of
 from households.models import AccessAction, ActionKind, Household, HousingStatus
 from households.permissions import (
     HouseholdAction,
@@ -89,6 +90,8 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": household.members.all(),
         "diagnostics": household.diagnostics.select_related("author", "author_partner"),
         "history": case_history(household),
+        "involved": involvement_of(household),
+        "grace_days": settings.INVOLVEMENT_GRACE_DAYS,
         "workflow": case_workflow(household),
         "follow_ups": household.follow_ups.visible_to(request.user)
         .select_related("author", "author_partner")

@@ -366,15 +366,24 @@ def describe(changes: list[AccessChange]) -> list[str]:
     ]
 
 
-def involvement_of(
-    household: Household, today: date | None = None
-) -> list[tuple[Partner, Access, list[Involvement]]]:
-    """Who is involved in the household, how and through what (for its page)."""
+@dataclass(frozen=True)
+class PartnerInvolvement:
+    """One partner on a household's page: its access, and through what, open or ended."""
+
+    partner: Partner
+    access: Access
+    through: list[tuple[str, date | None]]
+
+
+def involvement_of(household: Household, today: date | None = None) -> list[PartnerInvolvement]:
+    """Who is involved in the household, with what access and through what (its page)."""
     found = involvements([household.pk]).get(household.pk, {})
     partners = Partner.objects.in_bulk(found.keys())
     rows = []
     for partner_id, what in found.items():
         partner = partners[partner_id]
         may_hold = partner.active and partner.kind in ROW_PARTNER_KINDS
-        rows.append((partner, access_from(what, today) if may_hold else Access.NONE, what))
-    return sorted(rows, key=lambda row: row[0].name)
+        access = access_from(what, today) if may_hold else Access.NONE
+        through = sorted({(i.what, _ended_on(i.ended)) for i in what}, key=str)
+        rows.append(PartnerInvolvement(partner, access, through))
+    return sorted(rows, key=lambda row: row.partner.name)

@@ -55,9 +55,9 @@ def expected(username: str) -> dict[str, int]:
             username, SEES_NGUYEN, {"caseworker.oiseaubleu", "coordinator.lt"}, 200
         ),
         "GET follow-ups": caseload,
-        "POST follow-ups": within(
-            username, SEES_NGUYEN, {"cesf.opac38", "caseworker.oiseaubleu"}, 201
-        ),
+        # L'Oiseau Bleu closed its measure just before (« POST measure close »): its
+        # involvement ended, it reads the case for INVOLVEMENT_GRACE_DAYS and no longer writes.
+        "POST follow-ups": within(username, SEES_NGUYEN, {"cesf.opac38"}, 201),
         "POST codecision approve": (
             200
             if username in {"cesf.actis", "manager.actis"}

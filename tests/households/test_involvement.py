@@ -336,6 +336,7 @@ def test_the_landlord_change_page(client, flow):
     detail = client.get(reverse("households:detail", args=[household.pk])).content.decode()
     assert "Changement de bailleur (mutation ou relogement chez un autre bailleur)" in detail
     assert "« moins énergivore » 🏠" in detail
+    assert "lecture seule" in detail and "ancien bailleur (terminé le" in detail
     # The former landlord reads only: no more changes from it.
     assert reverse("households:landlord_change", args=[household.pk]) not in detail
     assert reverse("households:edit", args=[household.pk]) not in detail
