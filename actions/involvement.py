@@ -9,6 +9,7 @@ When each ended is read from its history: the first change that left it ended.
 """
 
 from collections.abc import Iterator
+from functools import cache
 
 from django.db.models import OuterRef, Subquery
 
@@ -19,9 +20,16 @@ from households.involvement import LONG_AGO, Involvement
 ENDED_ACTION = [ActionStatus.REJECTED, ActionStatus.CLOSED]
 
 
+@cache
+def _historical(model):
+    """The model's historical model, read once: each access to `Model.history` builds a
+    manager class (the household page reads the involvement)."""
+    return model.history.model
+
+
 def _ended_at(model, statuses):
     """When the record first reached one of `statuses` (its history)."""
-    history = model.history.filter(id=OuterRef("pk"), status__in=statuses)
+    history = _historical(model).objects.filter(id=OuterRef("pk"), status__in=statuses)
     return Subquery(history.order_by("history_date").values("history_date")[:1])
 
 
