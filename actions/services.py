@@ -357,6 +357,8 @@ def _action_close_when_done(action: Action, *, by: User, reason: str) -> None:
         return
     if action.status != ActionStatus.CLOSED:
         set_status(action, ActionStatus.CLOSED, by=by, reason=reason)
+        # The action's partners are now involved only for the grace period.
+        involvement_sync(household=action.household, by=by)
 
 
 @transaction.atomic
