@@ -17,6 +17,9 @@ the domain rules (dates, renewals, both approvals).
 - The register of an association's dwellings (action 4): read by that association's people
   and the coordination, kept by the association's caseworkers and manager; no one else sees
   it (404).
+- Every step above needs the partner to be involved in the household (its change
+  permission): a partner reading during the grace period after its involvement ended
+  (households.involvement) only reads.
 """
 
 from django.http import Http404, HttpRequest
@@ -66,10 +69,17 @@ def ensure_can_log_follow_up(user: User, household: Household) -> None:
     )
 
 
+def _involved(user: User, household: Household) -> bool:
+    """The partner is still involved (change permission), not reading during the grace
+    period after its involvement ended (households.involvement)."""
+    return can(user, HouseholdAction.EDIT, household)
+
+
 def can_track(user: User, action: Action) -> bool:
-    return (user.is_cesf and user.partner.pk == action.landlord_id) or (
+    side = (user.is_cesf and user.partner.pk == action.landlord_id) or (
         user.is_caseworker and user.partner.pk == action.association_id
     )
+    return side and _involved(user, action.household)
 
 
 def ensure_can_track(user: User, action: Action) -> None:
@@ -80,7 +90,9 @@ def ensure_can_track(user: User, action: Action) -> None:
 
 
 def can_reduce_rent(user: User, action: Action) -> bool:
-    return user.is_cesf and user.partner.pk == action.landlord_id
+    return (
+        user.is_cesf and user.partner.pk == action.landlord_id and _involved(user, action.household)
+    )
 
 
 def ensure_can_reduce_rent(user: User, action: Action) -> None:
@@ -88,7 +100,11 @@ def ensure_can_reduce_rent(user: User, action: Action) -> None:
 
 
 def can_manage_measure(user: User, measure: SupportMeasure) -> bool:
-    return user.is_caseworker and user.partner.pk == measure.action.association_id
+    return (
+        user.is_caseworker
+        and user.partner.pk == measure.action.association_id
+        and _involved(user, measure.action.household)
+    )
 
 
 def ensure_can_set_objectives(user: User, measure: SupportMeasure) -> None:

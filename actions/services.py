@@ -51,8 +51,8 @@ from core import events
 from core.errors import DomainError
 from core.history import save_with_history, set_status
 from core.locking import locked
+from households.involvement import involvement_sync
 from households.models import Diagnostic, Household, HousingStatus, ProcedureStage
-from households.services import household_share_with_partner
 from partners.models import Partner, User
 
 SECOND_RENEWAL_MESSAGE = (
@@ -131,8 +131,6 @@ def orientation_create(
         association=association,
     )
     save_with_history(action, by=by, reason="Pré-orientation")
-    household_share_with_partner(household=household, partner=association)
-    household_share_with_partner(household=household, partner=landlord)
     codecision = codecision_open(
         household=household,
         kind=kind,
@@ -144,6 +142,7 @@ def orientation_create(
     )
     CoDecisionLink.objects.create(codecision=codecision, action=action)
     set_status(action, ActionStatus.IN_CODECISION, by=by, reason="Co-décision ouverte")
+    involvement_sync(household=household, by=by)
     return orientation
 
 
@@ -344,6 +343,7 @@ def measure_close(
         codecision_cancel(codecision=renewal, by=by, reason="Mesure clôturée avant la décision")
     _action_close_when_done(measure.action, by=by, reason=f"Clôture : {Outcome(outcome).label}")
     events.publish(MeasureClosed(measure=measure, by=by, closed_on=closed_on))
+    involvement_sync(household=measure.action.household, by=by)
     return measure
 
 
@@ -357,6 +357,8 @@ def _action_close_when_done(action: Action, *, by: User, reason: str) -> None:
         return
     if action.status != ActionStatus.CLOSED:
         set_status(action, ActionStatus.CLOSED, by=by, reason=reason)
+        # The action's partners are now involved only for the grace period.
+        involvement_sync(household=action.household, by=by)
 
 
 @transaction.atomic
@@ -673,8 +675,8 @@ def _household_becomes_tenant(
         household.tenant_number = tenant_number
     household.version += 1
     save_with_history(household, by=by, reason=f"Bail glissé : locataire de {landlord}")
-    # The landlord change's one call site for access: the new landlord gets the case file.
-    household_share_with_partner(household=household, partner=landlord)
+    # Access follows the rule of involvement: the new landlord gets the case file.
+    involvement_sync(household=household, by=by)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.utils import timezone
 from actions.models import Action, MeasureObjective, SupportMeasure
 from cases.models import SubjectAccessRequest
 from codecision.models import CoDecision
-from households.models import Diagnostic, Household, HouseholdMember
+from households.models import Diagnostic, Household, HouseholdMember, LandlordChange
 
 HISTORY_TYPES = {"+": "création", "~": "modification", "-": "suppression"}
 
@@ -105,8 +105,9 @@ def _historical(model):
 
 
 def case_history(household: Household) -> list[HistoryEvent]:
-    """All events on the household, its members, diagnostics, actions, co-decisions,
-    measures and objectives, and its requests for its data, newest first."""
+    """All events on the household, its members, diagnostics, landlord changes (with their
+    reason), actions, co-decisions, measures and objectives, and its requests for its data,
+    newest first."""
 
     def history(model):
         return _historical(model).objects
@@ -116,6 +117,7 @@ def case_history(household: Household) -> list[HistoryEvent]:
         (Household, history(Household).filter(id=household.pk)),
         (HouseholdMember, history(HouseholdMember).filter(household_id=household.pk)),
         (Diagnostic, history(Diagnostic).filter(household_id=household.pk)),
+        (LandlordChange, history(LandlordChange).filter(household_id=household.pk)),
         (Action, history(Action).filter(household_id=household.pk)),
         (CoDecision, history(CoDecision).filter(household_id=household.pk)),
         (SubjectAccessRequest, history(SubjectAccessRequest).filter(household_id=household.pk)),
@@ -144,6 +146,9 @@ def _subjects() -> dict:
         Household: lambda r: "Dossier",
         HouseholdMember: lambda r: f"Membre {r.first_name} {r.last_name}",
         Diagnostic: lambda r: f"Diagnostic du {r.made_on:%d/%m/%Y}",
+        LandlordChange: lambda r: (
+            f"Changement de bailleur ({r.get_kind_display().lower()}) : {r.reason}"
+        ),
         Action: lambda r: f"Action : {r.get_kind_display().lower()}",
         CoDecision: lambda r: f"Co-décision ({r.get_purpose_display().lower()})",
         SupportMeasure: lambda r: f"Mesure du {r.starts_on:%d/%m/%Y}",

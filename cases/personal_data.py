@@ -30,6 +30,7 @@ ERASED: dict[str, dict[str, str]] = {
         "contact_email": "",
     },
     "households.householdmember": {"first_name": "", "last_name": ANONYMOUS, "occupation": ""},
+    "households.landlordchange": {"reason": ""},
     "households.diagnostic": {
         "composition": "",
         "other_debts_detail": "",
@@ -82,6 +83,7 @@ KEPT: dict[str, dict[str, str]] = {
         "housing_status": CODE,
     },
     "households.householdmember": {"relationship": CODE},
+    "households.landlordchange": {"kind": CODE},
     "households.diagnostic": {
         "fsl_status": CODE,
         "overindebtedness_status": CODE,

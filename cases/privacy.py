@@ -40,7 +40,13 @@ from cases.history import HISTORY_TYPES
 from cases.models import SubjectAccessRequest
 from cases.personal_data import ERASED, history_erased
 from codecision.models import CoDecision, CoDecisionAnswer, CommitteeSession
-from households.models import AccessLogEntry, Diagnostic, Household, HouseholdMember
+from households.models import (
+    AccessLogEntry,
+    Diagnostic,
+    Household,
+    HouseholdMember,
+    LandlordChange,
+)
 
 Records = Callable[[list[int]], list[tuple[type[models.Model], models.QuerySet]]]
 # What the apps above the case keep about households (funding's ledger), declared by each in
@@ -67,6 +73,7 @@ def purge_access_log(today: date | None = None) -> int:
 CASE_RECORDS: list[tuple[type[models.Model], str]] = [
     (Household, "pk"),
     (HouseholdMember, "household"),
+    (LandlordChange, "household"),
     (Diagnostic, "household"),
     (Orientation, "household"),
     (Action, "household"),

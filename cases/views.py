@@ -23,12 +23,14 @@ from cases.summary import SummaryVersion, case_summary
 from cases.timeline import case_workflow
 from core.errors import DomainError
 from core.pdf import render_pdf
+from households.involvement import involvement_of
 from households.models import AccessAction, ActionKind, Household, HousingStatus
 from households.permissions import (
     HouseholdAction,
     access_log_reads,
     can,
     can_answer_right_of_access,
+    can_change_landlord,
     can_create_household,
     ensure_can_answer_right_of_access,
     ensure_can_open_caseload,
@@ -88,6 +90,8 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": household.members.all(),
         "diagnostics": household.diagnostics.select_related("author", "author_partner"),
         "history": case_history(household),
+        "involved": involvement_of(household),
+        "grace_days": settings.INVOLVEMENT_GRACE_DAYS,
         "workflow": case_workflow(household),
         "follow_ups": household.follow_ups.visible_to(request.user)
         .select_related("author", "author_partner")
@@ -98,6 +102,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_log_follow_up": can_log_follow_up(request.user, household),
         "can_export": can(request.user, HouseholdAction.EXPORT, household),
         "summary_versions": SummaryVersion.choices,
+        "can_change_landlord": can_change_landlord(request.user, household),
         "can_answer_right_of_access": can_answer,
         "access_requests": (
             household.access_requests.select_related("recorded_by", "exported_by")

@@ -29,6 +29,7 @@ from core import events
 from core.errors import DomainError
 from core.history import save_with_history
 from core.locking import locked
+from households.involvement import involvement_sync
 from households.models import Diagnostic, Household
 from partners.models import Partner, User
 
@@ -62,6 +63,7 @@ def codecision_open(
     )
     save_with_history(codecision, by=by, reason=f"Ouverture : {Purpose(purpose).label}")
     events.publish(CoDecisionOpened(codecision=codecision))
+    involvement_sync(household=household, by=by)
     return codecision
 
 
@@ -167,6 +169,8 @@ def _decide(codecision: CoDecision, *, by: User, reason: str, starts_on: date | 
                 referent=_referent(codecision),
             )
         )
+    # After the workflow acted on the decision (a measure opened, an action rejected).
+    involvement_sync(household=codecision.household, by=by)
 
 
 def _referent(codecision: CoDecision) -> User | None:
@@ -213,6 +217,7 @@ def codecision_cancel(*, codecision: CoDecision, by: User, reason: str) -> CoDec
     codecision.status = CoDecisionStatus.REJECTED
     codecision.decided_at = timezone.now()
     save_with_history(codecision, by=by, reason=reason)
+    involvement_sync(household=codecision.household, by=by)
     return codecision
 
 

@@ -15,10 +15,17 @@ from rest_framework.response import Response
 from core.api import DATE_RANGE, MAX_ID, ROW_ID, filter_dates, object_pk, query_id
 from core.errors import DomainError
 from households import services
-from households.models import Diagnostic, Household, HouseholdMember, HousingStatus
+from households.models import (
+    Diagnostic,
+    Household,
+    HouseholdMember,
+    HousingStatus,
+    LandlordChangeKind,
+)
 from households.permissions import (
     HouseholdAction,
     access_log_reads,
+    ensure_can_change_landlord,
     ensure_can_create_household,
     ensure_can_open_caseload,
     get_household_or_404,
@@ -143,6 +150,30 @@ class DiagnosticSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
+class LandlordChangeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[
+            (kind.value, kind.label)
+            for kind in (LandlordChangeKind.TRANSFER, LandlordChangeKind.CORRECTION)
+        ],
+        help_text=(
+            "transfer : mutation (CESF du bailleur actuel, coordination) ; correction : erreur "
+            "de saisie (coordination). Le glissement s'enregistre avec le bail glissant."
+        ),
+    )
+    landlord = serializers.PrimaryKeyRelatedField(
+        queryset=Partner.objects.landlords(),
+        allow_null=True,
+        help_text="Le nouveau bailleur (null : aucun, pour corriger un ménage demandeur).",
+    )
+    reason = serializers.CharField(max_length=services.REASON_MAX_LENGTH)
+    version = serializers.IntegerField(help_text="Version lue du dossier.")
+    tenant_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    postcode = serializers.CharField(max_length=5, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
 def _write_data(serializer, household: Household | None = None) -> tuple[dict, list]:
     """The household's fields and its members; a member sent with its id is that member of
     this household (any other id is unknown)."""
@@ -250,6 +281,29 @@ class HouseholdViewSet(
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Changer de bailleur (mutation ou correction motivée)",
+        request=LandlordChangeSerializer,
+        responses=HouseholdSerializer,
+    )
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def landlord(self, request, pk=None):
+        household = get_household_or_404(request, object_pk(pk), HouseholdAction.VIEW)
+        ensure_can_change_landlord(request.user, household)
+        serializer = LandlordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.household_landlord_change(
+            household=household,
+            by=request.user,
+            kind=data["kind"],
+            landlord=data["landlord"],
+            reason=data["reason"],
+            dwelling={name: data[name] for name in services.DWELLING_FIELDS if name in data},
+            expected_version=data["version"],
+        )
+        return Response(HouseholdSerializer(household).data)
 
     @extend_schema(
         summary="Diagnostics du ménage (le plus récent d'abord)",

@@ -1,7 +1,15 @@
 from django import forms
 
 from core.api import query_id
-from households.models import AccessAction, Diagnostic, Household, HouseholdMember, HousingStatus
+from households.models import (
+    AccessAction,
+    Diagnostic,
+    Household,
+    HouseholdMember,
+    HousingStatus,
+    LandlordChangeKind,
+)
+from households.services import DWELLING_FIELDS, REASON_MAX_LENGTH
 from partners.models import Partner, User
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -37,6 +45,12 @@ class HouseholdForm(forms.ModelForm):
         ].help_text = "Le ménage a accepté que ses données soient traitées pour son accompagnement."
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            # A landlord change is a step of its own, with its reason, never an edit.
+            self.fields["landlord"].disabled = True
+            self.fields["landlord"].help_text = (
+                "Le bailleur change par « Changer de bailleur » sur la fiche du ménage : une "
+                "mutation ou une correction motivée de la coordination."
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -46,6 +60,44 @@ class HouseholdForm(forms.ModelForm):
 
 
 MEMBER_FIELDS = ("first_name", "last_name", "birth_date", "relationship", "occupation", "left_on")
+
+
+class LandlordChangeForm(forms.Form):
+    """A landlord change: a transfer (CESF of the current landlord, coordination) or a
+    correction (coordination); a glide is recorded with the sliding lease."""
+
+    kind = forms.ChoiceField(label="Nature du changement")
+    landlord = forms.ModelChoiceField(
+        label="Nouveau bailleur",
+        queryset=Partner.objects.landlords().active(),
+        required=False,
+        empty_label="Aucun (ménage demandeur)",
+    )
+    reason = forms.CharField(
+        label="Motif",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Pourquoi le bailleur change : il figure dans l'historique du dossier.",
+    )
+    tenant_number = forms.CharField(label="Numéro de locataire", max_length=40, required=False)
+    address = forms.CharField(label="Adresse du logement", max_length=200, required=False)
+    postcode = forms.CharField(label="Code postal", max_length=5, required=False)
+    city = forms.CharField(label="Commune", max_length=100, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, household: Household, user: User, **kwargs):
+        initial = {name: getattr(household, name) for name in DWELLING_FIELDS}
+        super().__init__(*args, initial={**initial, "version": household.version}, **kwargs)
+        kinds = [LandlordChangeKind.TRANSFER]
+        if user.is_coordinator:
+            kinds.append(LandlordChangeKind.CORRECTION)
+        self.fields["kind"].choices = [(kind.value, kind.label) for kind in kinds]
+        self.fields["landlord"].queryset = (
+            Partner.objects.landlords().active().exclude(pk=household.landlord_id)
+        )
+
+    def dwelling(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in DWELLING_FIELDS}
 
 
 class HouseholdMemberForm(forms.ModelForm):

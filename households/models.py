@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models.functions import Replace
 from django.db.models.lookups import Contains
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -192,6 +193,64 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.name}"
+
+
+class LandlordChangeKind(models.TextChoices):
+    """The three ways a household's landlord changes (never by editing the case file)."""
+
+    TRANSFER = "transfer", "Mutation ou relogement chez un autre bailleur"
+    GLIDE = "glide", "Glissement du bail"
+    CORRECTION = "correction", "Correction par la coordination"
+
+
+class LandlordChange(models.Model):
+    """A step that changed the household's landlord: who, when, how and why. Access follows
+    (households.involvement): the new landlord is involved, the previous one no longer is."""
+
+    household = models.ForeignKey(
+        Household,
+        verbose_name="ménage",
+        on_delete=models.PROTECT,
+        related_name="landlord_changes",
+    )
+    kind = models.CharField("nature", max_length=20, choices=LandlordChangeKind.choices)
+    previous_landlord = models.ForeignKey(
+        Partner,
+        verbose_name="bailleur précédent",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    landlord = models.ForeignKey(
+        Partner,
+        verbose_name="nouveau bailleur",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    reason = models.TextField("motif", help_text=PRIVACY_HELP)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="par",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    changed_at = models.DateTimeField("le", default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "changement de bailleur"
+        verbose_name_plural = "changements de bailleur"
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} : {self.previous_landlord or '—'} → {self.landlord or '—'}"
+        )
 
 
 class HouseholdMember(models.Model):

@@ -3,10 +3,10 @@
 Every list, page, form, export and API endpoint goes through `Household.objects.visible_to`
 or `get_household_or_404`; no view filters households by hand.
 
-- Access to a household is an object permission granted to a partner's group by the workflow
-  step that involves the partner (households.services, later actions and co-decisions), in
-  guardian's direct foreign-key table: the creating partner and the dwelling's landlord get
-  `view_household` and `change_household`.
+- Access to a household is an object permission on a partner's group, in guardian's direct
+  foreign-key table, written only by households.involvement from the rule of involvement:
+  `view_household` and `change_household` while the partner is involved, `view_household`
+  alone during INVOLVEMENT_GRACE_DAYS after its involvement ended, then nothing.
 - Coordinators see and may correct every household.
 - CESF, caseworkers and partner managers see the households their partner has access to;
   CESF and caseworkers may also change them and write diagnostics; managers read only.
@@ -144,6 +144,27 @@ def can(user: User, action: HouseholdAction, household: Household) -> bool:
     if action in CHANGE_ACTIONS and not user.is_coordinator:
         return _partner_may_change(user, household)
     return True
+
+
+def can_change_landlord(user: User, household: Household) -> bool:
+    """A landlord change is a step (households.services.household_landlord_change): a
+    transfer recorded by the CESF of the current landlord, or the coordination's transfer or
+    correction. Nobody else, and never by editing the case file."""
+    if user.is_coordinator:
+        return True
+    return (
+        user.is_cesf
+        and household.landlord_id == user.partner.pk
+        and can(user, HouseholdAction.EDIT, household)
+    )
+
+
+def ensure_can_change_landlord(user: User, household: Household) -> None:
+    refuse_unless(
+        can_change_landlord(user, household),
+        "Le bailleur change par une mutation que la CESF du bailleur actuel enregistre, ou par "
+        "une correction de la coordination.",
+    )
 
 
 def _partner_may_change(user: User, household: Household) -> bool:

@@ -2,19 +2,21 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 
 from core.errors import DomainError
+from households.involvement import involvement_sync
 from households.models import (
     Diagnostic,
     Household,
     HouseholdMember,
     HousingStatus,
+    LandlordChange,
+    LandlordChangeKind,
     ReferenceCounter,
 )
-from households.permissions import CHANGE_PERM, VIEW_PERM
 from partners.models import Partner, User
 
 STALE_EDIT_MESSAGE = (
@@ -24,13 +26,10 @@ STALE_EDIT_MESSAGE = (
 )
 
 
-def household_share_with_partner(
-    *, household: Household, partner: Partner, can_change: bool = True
-) -> None:
-    """Give a partner's group access to a household (the only place that grants it)."""
-    assign_perm(f"households.{VIEW_PERM}", partner.group, household)
-    if can_change:
-        assign_perm(f"households.{CHANGE_PERM}", partner.group, household)
+LANDLORD_IS_A_STEP = (
+    "Le bailleur ne se modifie pas sur la fiche : il change par une mutation, un glissement "
+    "de bail ou une correction motivée de la coordination (« Changer de bailleur »)."
+)
 
 
 def _next_reference(year: int) -> str:
@@ -69,7 +68,8 @@ def household_create(
     *, by: User, data: dict[str, Any], members: list[dict[str, Any]] = ()
 ) -> Household:
     """Open a case file. A CESF opens one for a tenant of its own landlord, a caseworker for
-    an applicant or a tenant; the creating partner and the landlord get access."""
+    an applicant or a tenant; the creating partner and the landlord get access (the rule of
+    involvement)."""
     _check_landlord(data)
     _check_new_landlord(by, data.get("landlord"))
     partner = by.partner
@@ -79,9 +79,7 @@ def household_create(
     household.save()
     for member in members:
         _member_save(household=household, data=member, by=by)
-    household_share_with_partner(household=household, partner=partner)
-    if household.landlord and household.landlord != partner:
-        household_share_with_partner(household=household, partner=household.landlord)
+    involvement_sync(household=household, by=by)
     return household
 
 
@@ -94,12 +92,14 @@ def household_update(
     expected_version: int,
     members: list[dict[str, Any]] = (),
 ) -> Household:
-    """Save changes made from `expected_version`; refuse them if someone saved in between."""
+    """Save changes made from `expected_version`; refuse them if someone saved in between.
+    The landlord is not changed here: a landlord change is a step of its own
+    (household_landlord_change), since access follows it."""
     locked = Household.objects.select_for_update(of=("self",)).get(pk=household.pk)
     if locked.version != expected_version:
         raise DomainError(STALE_EDIT_MESSAGE)
     if "landlord" in data and data["landlord"] != locked.landlord:
-        _check_new_landlord(by, data["landlord"])
+        raise DomainError(LANDLORD_IS_A_STEP, field="landlord")
     for field, value in data.items():
         setattr(locked, field, value)
     # The tenant/landlord rule holds on the whole record, not only on what changed.
@@ -109,9 +109,103 @@ def household_update(
     locked.save()
     for member in members:
         _member_save(household=locked, data=member, by=by)
-    if locked.landlord:
-        household_share_with_partner(household=locked, partner=locked.landlord)
     return locked
+
+
+# What a landlord change may set beside the landlord: the new dwelling.
+DWELLING_FIELDS = ("tenant_number", "address", "postcode", "city")
+REASON_MAX_LENGTH = 2000
+
+
+@transaction.atomic
+def household_landlord_change(
+    *,
+    household: Household,
+    by: User,
+    kind: str,
+    landlord: Partner | None,
+    reason: str,
+    dwelling: dict[str, str] | None = None,
+    expected_version: int | None = None,
+) -> LandlordChange:
+    """Change the household's landlord by one of the three steps, with its reason, in the
+    history; access follows at once (the new landlord is involved, the previous one only
+    through what else involves it).
+
+    - A transfer (mutation, or an applicant housed): by the CESF of the current landlord,
+      or the coordination; the household becomes the new landlord's tenant.
+    - A glide: the sliding lease passes to the household, which becomes the tenant of the
+      landlord that provides the dwelling; called by the workflow's glide step, which checks
+      its own rules.
+    - A correction: by the coordination only, when the landlord was wrongly recorded; it may
+      remove the landlord of an applicant.
+    """
+    locked = Household.objects.select_for_update(of=("self",)).get(pk=household.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise DomainError(STALE_EDIT_MESSAGE)
+    _check_landlord_change(locked, by=by, kind=kind, landlord=landlord)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Indiquez le motif du changement de bailleur.", field="reason")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise DomainError(
+            f"Le motif tient en {REASON_MAX_LENGTH} caractères au plus.", field="reason"
+        )
+    previous = locked.landlord
+    locked.landlord = landlord
+    if kind != LandlordChangeKind.CORRECTION:
+        locked.housing_status = HousingStatus.TENANT
+    for field, value in (dwelling or {}).items():
+        if field not in DWELLING_FIELDS:
+            raise DomainError("Seul le logement change avec le bailleur.", field=field)
+        setattr(locked, field, value)
+    _check_landlord({"housing_status": locked.housing_status, "landlord": landlord})
+    try:
+        others = [f.name for f in Household._meta.fields if f.name not in DWELLING_FIELDS]
+        locked.clean_fields(exclude=others)
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise DomainError(messages[0], field=field) from error
+    locked.version += 1
+    locked._history_user = by
+    locked._change_reason = f"Changement de bailleur : {LandlordChangeKind(kind).label.lower()}"
+    locked.save()
+    change = LandlordChange(
+        household=locked,
+        kind=kind,
+        previous_landlord=previous,
+        landlord=landlord,
+        reason=reason,
+        changed_by=by,
+    )
+    change._history_user = by
+    change.save()
+    involvement_sync(household=locked, by=by)
+    household.refresh_from_db()
+    return change
+
+
+def _check_landlord_change(household: Household, *, by: User, kind: str, landlord) -> None:
+    if kind not in LandlordChangeKind.values:
+        raise DomainError("Choisissez une mutation ou une correction.", field="kind")
+    if landlord == household.landlord:
+        raise DomainError("C'est déjà le bailleur de ce ménage.", field="landlord")
+    if landlord is not None and not landlord.is_landlord:
+        raise DomainError("Le bailleur choisi n'est pas un bailleur social.", field="landlord")
+    if landlord is not None and not landlord.active:
+        raise DomainError("Ce bailleur ne participe plus au dispositif.", field="landlord")
+    if kind == LandlordChangeKind.CORRECTION:
+        if not by.is_coordinator:
+            raise DomainError("Seule la coordination corrige le bailleur d'un dossier.")
+        return
+    if landlord is None:
+        raise DomainError("Indiquez le nouveau bailleur.", field="landlord")
+    if kind == LandlordChangeKind.TRANSFER and not (
+        by.is_coordinator or (by.is_cesf and household.landlord_id == by.partner.pk)
+    ):
+        raise DomainError(
+            "Une mutation est enregistrée par la CESF du bailleur actuel ou par la coordination."
+        )
 
 
 def _member_save(*, household: Household, data: dict[str, Any], by: User) -> HouseholdMember:

@@ -6,6 +6,7 @@ app_name = "households"
 urlpatterns = [
     path("nouveau/", views.household_create, name="create"),
     path("<int:pk>/modifier/", views.household_edit, name="edit"),
+    path("<int:pk>/bailleur/", views.household_landlord_change, name="landlord_change"),
     path("<int:pk>/diagnostics/nouveau/", views.diagnostic_create, name="diagnostic_create"),
     path("journal-des-acces/", views.access_log, name="access_log"),
 ]

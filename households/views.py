@@ -12,11 +12,13 @@ from households.forms import (
     DiagnosticForm,
     HouseholdForm,
     HouseholdMemberFormSet,
+    LandlordChangeForm,
     members_data,
 )
-from households.models import AccessLogEntry, HousingStatus
+from households.models import AccessLogEntry, Household, HousingStatus
 from households.permissions import (
     HouseholdAction,
+    ensure_can_change_landlord,
     ensure_can_create_household,
     ensure_can_read_access_log,
     get_household_or_404,
@@ -71,6 +73,33 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "households/form.html", {"form": form, "formset": formset, "household": household}
     )
+
+
+@require_http_methods(["GET", "POST"])
+def household_landlord_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """« Changer de bailleur »: a transfer or a correction, with its reason."""
+    household = get_household_or_404(request, pk, HouseholdAction.VIEW)
+    ensure_can_change_landlord(request.user, household)
+    form = LandlordChangeForm(request.POST or None, household=household, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_landlord_change(
+                household=household,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                landlord=form.cleaned_data["landlord"],
+                reason=form.cleaned_data["reason"],
+                dwelling=form.dwelling(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "Le changement de bailleur est enregistré.")
+            if Household.objects.visible_to(request.user).filter(pk=household.pk).exists():
+                return redirect("households:detail", pk=household.pk)
+            return redirect("households:list")
+    return render(request, "households/landlord_form.html", {"form": form, "household": household})
 
 
 @require_http_methods(["GET", "POST"])

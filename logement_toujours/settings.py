@@ -357,6 +357,9 @@ ANONYMISE_INACTIVE_AFTER_DAYS = env_int("ANONYMISE_INACTIVE_AFTER_DAYS", 730)
 # A user refused this many times in the last minute (a household or record outside its
 # scope) gets 429 for further refusals, counted in one access-log entry a minute.
 ACCESS_REFUSALS_PER_MINUTE = env_int("ACCESS_REFUSALS_PER_MINUTE", 30)
+# A partner whose orientation, co-decision or measure ended (refused, cancelled, closed) keeps
+# read-only access to the household this many days, then none (households.involvement).
+INVOLVEMENT_GRACE_DAYS = env_int("INVOLVEMENT_GRACE_DAYS", 30)
 
 # Eviction procedure (docs/DOMAIN_RULES.md). Each delay is a named setting; where the law changed
 # it, the date its value applies from is a setting too.

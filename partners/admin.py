@@ -26,7 +26,12 @@ class PartnerAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            # Through the service: a partner leaving the programme loses its access.
+            data = {name: form.cleaned_data[name] for name in form.changed_data}
+            try:
+                services.partner_update(partner=obj, by=request.user, data=data)
+            except DomainError as error:
+                self.message_user(request, error.message, level=messages.ERROR)
             return
         try:
             created = services.partner_create(

@@ -15,8 +15,10 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core import events
 from core.errors import DomainError
 from partners import permissions, second_factor, security, tokens
+from partners.events import PartnerActivityChanged
 from partners.models import (
     ROLES_BY_PARTNER_KIND,
     ApiToken,
@@ -62,6 +64,32 @@ def partner_create(
     group = Group.objects.create(name=f"partenaire:{short_name}")
     partner = Partner(name=name, short_name=short_name, kind=kind, active=active, group=group)
     _save_with_history(partner, by=by, reason="Partenaire créé")
+    return partner
+
+
+PARTNER_FIELDS = {"name", "short_name", "kind", "active"}
+
+
+@transaction.atomic
+def partner_update(*, partner: Partner, by: User | None, data: dict) -> Partner:
+    """Change a partner's name, kind, or whether it takes part in the programme. A partner
+    that leaves (`active` False) loses its access to every household at once, and gets back
+    what the rule of involvement gives when it comes back (PartnerActivityChanged)."""
+    if by is not None and not (by.is_superuser or by.is_coordinator):
+        raise DomainError("Seule la coordination modifie les partenaires.")
+    unknown = set(data) - PARTNER_FIELDS
+    if unknown:
+        raise DomainError(f"Champ non modifiable : {', '.join(sorted(unknown))}.")
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    was_active = partner.active
+    for field, value in data.items():
+        setattr(partner, field, value)
+    reason = ""
+    if partner.active != was_active:
+        reason = "Retour dans le dispositif" if partner.active else "Sortie du dispositif"
+    _save_with_history(partner, by=by, reason=reason)
+    if partner.active != was_active:
+        events.publish(PartnerActivityChanged(partner=partner, by=by))
     return partner
 
 

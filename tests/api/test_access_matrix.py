@@ -12,6 +12,7 @@ from notifications.services import notify
 from partners.models import Partner
 from tests.api.test_api import api_for
 from tests.demo_access import FUNDERS, SEES_BENALI, SEES_MARTIN, SEES_NGUYEN, USERS
+from tests.test_access_matrix import INVOLVEMENT_STATES, involvement_state
 
 SOCIAL_WORKERS = {u for u in USERS if u.startswith(("cesf.", "caseworker."))}
 EDITS_MARTIN = {"coordinator.lt", "cesf.actis"}
@@ -56,9 +57,9 @@ def expected(username: str) -> dict[str, int]:
             username, SEES_NGUYEN, {"caseworker.oiseaubleu", "coordinator.lt"}, 200
         ),
         "GET follow-ups": caseload,
-        "POST follow-ups": within(
-            username, SEES_NGUYEN, {"cesf.opac38", "caseworker.oiseaubleu"}, 201
-        ),
+        # L'Oiseau Bleu closed its measure just before (« POST measure close »): its
+        # involvement ended, it reads the case for INVOLVEMENT_GRACE_DAYS and no longer writes.
+        "POST follow-ups": within(username, SEES_NGUYEN, {"cesf.opac38"}, 201),
         "POST codecision approve": (
             200
             if username in {"cesf.actis", "manager.actis"}
@@ -187,3 +188,53 @@ def test_every_endpoint_asks_who_is_calling(db):
     ):
         assert anonymous.get(url).status_code == 401, url
     assert anonymous.post("/api/households/", {"name": "X"}).status_code == 401
+
+
+def involvement_calls(api, household, sees, edits, diagnoses, landlord) -> dict:
+    url = f"/api/households/{household.pk}/"
+    diagnostic = {
+        "made_on": timezone.localdate().isoformat(),
+        "persons": 1,
+        "rent": "420.00",
+        "conclusion": "Loyer « trop lourd » 😟.",
+    }
+    # An empty reason: 400 for whoever may change the landlord, before anything changes.
+    no_reason = {"kind": "transfer", "landlord": None, "reason": "", "version": 1}
+    return {
+        "GET": (lambda: api.get(url), sees, 200),
+        "PATCH": (
+            lambda: api.patch(url, {"city": "Vif", "version": household.version}, format="json"),
+            edits,
+            200,
+        ),
+        "POST diagnostics": (
+            lambda: api.post(f"{url}diagnostics/", diagnostic, format="json"),
+            diagnoses,
+            201,
+        ),
+        "POST landlord": (
+            lambda: api.post(f"{url}landlord/", no_reason, format="json"),
+            landlord,
+            400,
+        ),
+    }
+
+
+@pytest.mark.parametrize("state", INVOLVEMENT_STATES)
+def test_api_access_matrix_follows_involvement(demo, state):
+    """The states of the rule of involvement through the API: reading, changing, writing a
+    diagnostic, changing the landlord (tests/test_access_matrix.py makes the states)."""
+    household, (sees, edits, diagnoses, landlord), traveller = involvement_state(demo, state)
+    try:
+        outcomes, expected = {}, {}
+        for username in USERS:
+            household.refresh_from_db()
+            calls = involvement_calls(
+                api_for(demo[username]), household, sees, edits, diagnoses, landlord
+            )
+            for name, (call, allowed, ok) in calls.items():
+                outcomes[(username, name)] = call().status_code
+                expected[(username, name)] = within(username, sees, allowed, ok)
+    finally:
+        traveller.stop()
+    assert outcomes == expected

@@ -22,7 +22,7 @@ from funding import services as funding_services
 from funding.models import LedgerEntry
 from households import services as household_services
 from households.models import Household
-from tests.factories import diagnostic_data
+from tests.factories import PartnerFactory, diagnostic_data
 
 TYPED = "Zébulonne"  # typed by users in every free text of the case
 TYPED_FORMS = [TYPED, TYPED.upper(), "zebulonne", "06 98 76 54 32"]
@@ -285,6 +285,14 @@ def a_case_with_everything(flow) -> Household:
         basis="household",
         received_on=today,
         basis_detail=typed("Pièce vérifiée"),
+    )
+    # The landlord, recorded by mistake, corrected by the coordination with its reason.
+    household_services.household_landlord_change(
+        household=household,
+        by=coordinator,
+        kind="correction",
+        landlord=PartnerFactory(),
+        reason=typed("Erreur de bailleur"),
     )
     return household
 

@@ -54,10 +54,10 @@ def test_a_cesf_cannot_open_a_file_for_another_landlords_tenant(cesf):
         household_create(by=cesf, landlord=PartnerFactory())
 
 
-def test_a_cesf_cannot_hand_a_file_over_to_another_landlord(cesf):
+def test_a_cesf_cannot_hand_a_file_over_to_another_landlord_by_editing_it(cesf):
     household = household_create(by=cesf)
     other = PartnerFactory()
-    with pytest.raises(DomainError, match="son propre bailleur"):
+    with pytest.raises(DomainError, match="Changer de bailleur"):
         services.household_update(
             household=household, by=cesf, data={"landlord": other}, expected_version=1
         )

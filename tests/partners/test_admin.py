@@ -68,3 +68,27 @@ def test_a_coordinator_gives_a_user_its_partner_and_role(client, demo):
     membership = Membership.objects.get(user=user)
     assert (membership.partner, membership.role) == (actis, Role.CESF)
     assert list(user.groups.all()) == [actis.group]
+
+
+def test_a_partner_marked_as_having_left_in_the_admin_loses_its_households(client, demo):
+    """Unticking « actif » is the partner leaving the programme: its access goes at once
+    (households.involvement), and the partner's history says who did it and why."""
+    from households.models import Household
+
+    ulisse = Partner.objects.get(short_name="ulisse")
+    caseworker = demo["caseworker.ulisse"]
+    assert Household.objects.visible_to(caseworker).filter(name="Benali").exists()
+    client.force_login(demo["coordinator.lt"])
+    response = client.post(
+        reverse("admin:partners_partner_change", args=[ulisse.pk]),
+        {"name": ulisse.name, "short_name": ulisse.short_name, "kind": ulisse.kind},
+    )
+    assert response.status_code == 302
+    ulisse.refresh_from_db()
+    assert not ulisse.active
+    assert not Household.objects.visible_to(caseworker).exists()
+    last = ulisse.history.latest("history_date")
+    assert (last.history_user, last.history_change_reason) == (
+        demo["coordinator.lt"],
+        "Sortie du dispositif",
+    )
