@@ -102,6 +102,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the health check answers even when sessions or the database fail.
+    "logement_toujours.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -125,7 +127,7 @@ MIDDLEWARE = [
 
 if PRODUCTION:
     # gunicorn serves the collected static files itself; runserver does it in embedded mode.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "logement_toujours.urls"
 WSGI_APPLICATION = "logement_toujours.wsgi.application"

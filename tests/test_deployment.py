@@ -112,7 +112,7 @@ def test_the_compose_file_describes_the_production_services():
 
 
 def test_the_health_endpoint_answers_without_login(client, db):
-    assert client.get("/sante/").json() == {"status": "ok"}
+    assert client.get("/sante/").json() == {"status": "ok", "database": "ok", "broker": "ok"}
 
 
 def test_the_embedded_broker_keeps_its_files_under_var(tmp_path):
