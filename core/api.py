@@ -130,10 +130,24 @@ ERROR_RESPONSES = {
 }
 
 
+IDEMPOTENCY_PARAMETER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 100},
+    "description": (
+        "Une clé choisie par le client (un UUID par exemple) : la même requête renvoyée avec "
+        "la même clé dans les 24 heures n'est exécutée qu'une fois et reçoit la première "
+        "réponse (en-tête Idempotent-Replayed: true)."
+    ),
+}
+
+
 def document_errors(result, generator, request, public):
     """Every operation answers with the errors the exception handler gives, documented once:
     400 for a write, 401 and 403 everywhere, 404 where an id or a body names an object, and
-    429 there too (a refused attempt beyond the limit of households.permissions)."""
+    429 there too (a refused attempt beyond the limit of households.permissions). Every POST
+    takes an Idempotency-Key header (core.idempotency)."""
     result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
     for route, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
@@ -142,6 +156,8 @@ def document_errors(result, generator, request, public):
                 codes.append("400")
             if "{id}" in route or method == "post":
                 codes += ["404", "429"]
+            if method == "post":
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
             responses = operation.setdefault("responses", {})
             for code in codes:
                 name, description = ERROR_RESPONSES[code]

@@ -1,7 +1,6 @@
 """What core keeps in the database: the outbox of tasks to send, the daily jobs' runs, and
 the answers already given to a creation (one-time form tokens, Idempotency-Key)."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -53,9 +52,8 @@ class IdempotentRequest(models.Model):
     """A creation already answered: the same key from the same user gets the same answer
     (core.idempotency), so a double click or a retried API call creates once."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="auteur"
-    )
+    # Who sent it: the signed-in user, or a digest of the API token (never the token).
+    owner = models.CharField("auteur", max_length=80)
     key = models.CharField("clé", max_length=100)
     path = models.CharField("adresse", max_length=500)
     status = models.PositiveSmallIntegerField("code de réponse", default=0)
@@ -68,7 +66,7 @@ class IdempotentRequest(models.Model):
         verbose_name = "création déjà traitée"
         verbose_name_plural = "créations déjà traitées"
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="idempotent_request_once")
+            models.UniqueConstraint(fields=["owner", "key"], name="idempotent_request_once")
         ]
 
     def __str__(self) -> str:

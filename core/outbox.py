@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from core import idempotency
 from core.models import DailyRun, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ def relay() -> int:
         if len(batch) < RELAY_BATCH:
             break
     OutboxMessage.objects.filter(published_at__lt=now - KEEP_SENT).delete()
+    idempotency.forget_old_keys()
     rerun_unfinished_daily_jobs(now)
     return sent
 

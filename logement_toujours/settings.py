@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "partners.middleware.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "partners.middleware.SecondFactorMiddleware",
+    # A form or API call sent twice creates once (a one-time token, or Idempotency-Key).
+    "core.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "partners.middleware.PrivateResponseMiddleware",
@@ -145,6 +147,8 @@ TEMPLATES = [
                 "notifications.views.unread_count",
                 "logement_toujours.context_processors.can",
             ],
+            # {% submit_token %} in every form (templates/_form_fields.html).
+            "builtins": ["core.templatetags.submit_token"],
         },
     },
 ]
@@ -504,6 +508,9 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": EMAIL_CATCH_UP_MINUTES * 60,
     },
 }
+# A creation's one-time form token or Idempotency-Key is remembered this many hours: sent
+# again within them, it gets the first answer instead of creating twice.
+IDEMPOTENCY_KEEP_HOURS = env_int("IDEMPOTENCY_KEEP_HOURS", 24)
 # A page that schedules a task never waits long for a broker that does not answer.
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
 CELERY_TASK_PUBLISH_RETRY = False
