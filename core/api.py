@@ -16,9 +16,9 @@ from rest_framework import exceptions, serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.converters import MAX_ID
 from core.errors import DomainError, TooManyAttempts
 
-MAX_ID = 2**63 - 1  # the largest id a database row may have
 ROW_ID = "[0-9]{1,18}"  # an id in a URL: longer ones are simply not found
 # The dates every list filters on: ?since= and ?until=, both inclusive (filter_dates).
 DATE_RANGE = [

@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.TooManyAttemptsMiddleware",
+    # A NUL byte in a query string or a form is refused (400) before any view or query.
+    "core.middleware.NulByteMiddleware",
     # Last, as django-axes asks: turns a lockout into the login page's French message.
     "axes.middleware.AxesMiddleware",
 ]
@@ -539,6 +541,12 @@ REST_FRAMEWORK = {
     # JSON only: the browsable renderer would draw forms listing every related object.
     # The documentation page is /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON nested past core.parsers.MAX_JSON_DEPTH is refused with 400 before it is parsed.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["rest_framework.filters.OrderingFilter"],

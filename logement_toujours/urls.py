@@ -55,7 +55,7 @@ urlpatterns = [
     path("aide/", help_page, name="help"),
     path("profil/", partner_views.profile, name="profile"),
     path("profil/mot-de-passe/", partner_views.password_change, name="password_change"),
-    path("profil/jetons/<int:pk>/revoquer/", partner_views.token_revoke, name="token_revoke"),
+    path("profil/jetons/<id:pk>/revoquer/", partner_views.token_revoke, name="token_revoke"),
     path("", include("partners.urls")),
     path("admin/", admin.site.urls),
     # Answered by logement_toujours.health.HealthCheckMiddleware before any other; named here.
