@@ -30,6 +30,7 @@ DATE_RANGE = [
 class PDFRenderer(BaseRenderer):
     media_type = "application/pdf"
     format = "pdf"
+    charset = None  # binary: « application/pdf », as the schema says, without a charset
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return JSONRenderer().render(data) if not isinstance(data, bytes) else data
@@ -125,7 +126,7 @@ ERROR_RESPONSES = {
     "400": ("ErreursDeSaisie", "Saisie refusée (champs et messages)"),
     "401": ("Erreur", "Authentification requise (session ou jeton)"),
     "403": ("Erreur", "Votre rôle ne permet pas cette action"),
-    "404": ("Erreur", "Introuvable, ou hors de votre périmètre"),
+    "404": ("Erreur", "Introuvable, hors de votre périmètre, ou page de liste inexistante"),
     "429": ("Erreur", "Trop d'accès refusés en une minute : réessayez plus tard"),
 }
 
@@ -156,6 +157,8 @@ def document_errors(result, generator, request, public):
                 codes.append("400")
             if "{id}" in route or method == "post":
                 codes += ["404", "429"]
+            elif any(p.get("name") == "page" for p in operation.get("parameters", [])):
+                codes.append("404")  # a page past the last (or page=0)
             if method == "post":
                 operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
             responses = operation.setdefault("responses", {})

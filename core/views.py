@@ -5,7 +5,7 @@ for every /api/ address, whatever the exception. A database that does not answer
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.template import loader
 
 # Seconds a client is told to wait before trying again while the database is down.
@@ -26,6 +26,14 @@ MESSAGES = {
 def outage(exception: BaseException | None) -> bool:
     """Whether the exception says the database is out of reach (not a bug of ours)."""
     return isinstance(exception, OperationalError | InterfaceError)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: under /api/, JSON like every other answer of the API (an address no route
+    matches, an id out of range); elsewhere the French page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Introuvable."}, status=404)
+    return HttpResponseNotFound(loader.render_to_string("404.html", request=request))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

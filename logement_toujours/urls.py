@@ -11,6 +11,7 @@ from partners import views as partner_views
 admin.site.site_header = "Le logement toujours — administration"
 # A French page, or JSON under /api/, whatever failed; 503 while the database is down.
 handler500 = "core.views.server_error"
+handler404 = "core.views.page_not_found"
 
 urlpatterns = [
     path("", home, name="home"),

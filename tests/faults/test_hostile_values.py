@@ -1,6 +1,7 @@
 """Hostile values are refused at the edge, in French, and cannot be stored: amounts whose
 figures overflow, ids past the database's range, NUL bytes, JSON nested past the limit."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -148,3 +149,20 @@ def test_json_at_the_depth_limit_is_parsed(flow):
     answer = api.post("/api/follow-ups/", at_limit, content_type="application/json")
     assert answer.status_code == 400
     assert "niveaux au plus" not in str(answer.json())
+
+
+def test_an_api_address_no_route_matches_answers_json_404(flow):
+    api = api_for(flow.cesf)
+    for path in (f"/api/households/{2**64}/", "/api/households/abc/", "/api/nulle-part/"):
+        answer = api.get(path)
+        assert answer.status_code == 404 and answer["Content-Type"] == "application/json", path
+        assert answer.json() == {"detail": "Introuvable."}
+
+
+def test_page_zero_of_a_list_is_a_documented_404(flow):
+    api = api_for(flow.cesf)
+    answer = api.get("/api/households/", {"page": 0})
+    assert answer.status_code == 404
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    operation = json.loads(schema.content)["paths"]["/api/households/"]["get"]
+    assert "404" in operation["responses"]
