@@ -4,6 +4,8 @@ import json
 import re
 from datetime import date
 
+import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -107,3 +109,43 @@ def test_the_schema_documents_the_idempotency_key_on_every_post(flow):
     assert posts
     for operation in posts:
         assert "Idempotency-Key" in [p["name"] for p in operation.get("parameters", [])]
+
+
+# --- A co-decision answered twice by the same side ------------------------------------------
+
+
+def test_the_same_side_answers_a_codecision_once_per_round(flow):
+    from codecision.models import Answer, CoDecisionAnswer
+    from codecision.services import ALREADY_ANSWERED, codecision_answer
+    from core.errors import DomainError
+    from tests.factories import orientation_create
+
+    codecision = orientation_create(cesf=flow.cesf, association=flow.association).action
+    codecision = codecision.codecisions.get()
+    codecision_answer(codecision=codecision, by=flow.cesf, answer=Answer.ADJOURN)
+    codecision_answer(codecision=codecision, by=flow.cesf, answer=Answer.APPROVE)  # its 2nd
+    with pytest.raises(DomainError, match=ALREADY_ANSWERED):
+        codecision_answer(codecision=codecision, by=flow.cesf, answer=Answer.APPROVE)
+    assert list(codecision.answers.values_list("side", "round")) == [
+        ("landlord", 1),
+        ("landlord", 2),
+    ]
+    # Two requests at once that both passed the check: the database keeps one.
+    answer = codecision.answers.last()
+    answer.pk = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        answer.save()
+    assert CoDecisionAnswer.objects.filter(codecision=codecision).count() == 2
+
+
+def test_an_approval_sent_twice_through_the_api_is_stored_once(flow):
+    from tests.factories import orientation_create
+
+    orientation = orientation_create(cesf=flow.cesf, association=flow.association)
+    codecision = orientation.action.codecisions.get()
+    api = api_for(flow.cesf)
+    first = api.post(f"/api/codecisions/{codecision.pk}/approve/", {}, format="json")
+    second = api.post(f"/api/codecisions/{codecision.pk}/approve/", {}, format="json")
+    assert first.status_code == 200
+    assert second.status_code == 400 and "déjà donné cette réponse" in str(second.json())
+    assert codecision.answers.count() == 1
