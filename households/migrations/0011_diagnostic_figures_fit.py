@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0009_search_without_accents'),
+        ('households', '0010_access_log_export_versions'),
         ('partners', '0005_accounts_history_security'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
