@@ -23,12 +23,12 @@ def test_a_procedure_dated_at_the_calendars_end_is_skipped_and_logged_the_rest_i
     flow, caplog
 ):
     broken = start_measure(flow, date(2026, 1, 5), kind="sliding_lease_eviction")
-    EvictionProcedure.objects.filter(action=broken.action).update(
+    procedure, _ = EvictionProcedure.objects.get_or_create(household=broken.action.household)
+    EvictionProcedure.objects.filter(pk=procedure.pk).update(
         summons_on=date(9999, 12, 31), hearing_on=date(1, 1, 2)
     )
     overdue = start_measure(flow, date(2026, 1, 5))
     sent = sweep(date(2026, 9, 1))
-    procedure = broken.action.procedure
     assert f"procedure #{procedure.pk}" in caplog.text
     # The rules after the broken record still ran: the other measure's overdue reminder.
     assert Notification.objects.filter(
