@@ -7,7 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test lint format migrate demo system-test-deps bench bench-pdf bench-report bench-lockout
+.PHONY: install run test lint format migrate demo system-test-deps bench bench-pdf bench-report \
+	bench-lockout backup restore faults
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -77,3 +78,16 @@ bench-report: install
 
 bench-lockout: install
 	$(BIN)/python scripts/bench_lockout.py
+
+# A backup of the database (pg_dump -Fc for PostgreSQL, an online copy for SQLite) into
+# BACKUP_DIR, keeping BACKUP_KEEP_DAYS; `make restore BACKUP=<file>` puts one back.
+backup: install
+	@bash scripts/backup.sh
+
+restore: install
+	@bash scripts/restore.sh "$(BACKUP)"
+
+# The fault suite: private Redis and PostgreSQL on free ports, broken on purpose (frozen,
+# killed, stopped, restarted), real gunicorn and Celery workers; it prints what it measured.
+faults: install
+	$(BIN)/pytest tests/faults -p no:cacheprovider -s $(PYTEST_ARGS)

@@ -25,7 +25,7 @@ from actions.models import (
     SlidingLease,
     SupportMeasure,
 )
-from core.reminders import CHUNK, Due, chunks
+from core.reminders import CHUNK, Due, chunks, each_safely
 from partners.models import Role
 from partners.recipients import Recipients
 
@@ -198,7 +198,13 @@ def legal_deadlines(today: date, people: Recipients) -> Iterator[list[Due]]:
     dues = []
     for procedure in procedures.iterator(chunk_size=CHUNK):
         household = procedure.household
-        for deadline in procedure_deadlines(procedure, today):
+        deadlines = each_safely(
+            "procedure",
+            procedure.pk,
+            lambda p=procedure: procedure_deadlines(p, today),
+            default=[],
+        )
+        for deadline in deadlines:
             lead = leads.get(deadline.kind, settings.REMINDER_LEGAL_DEADLINE_DAYS)
             if not today <= deadline.on <= today + timedelta(days=lead):
                 continue
@@ -281,7 +287,10 @@ def lease_reviews(today: date, people: Recipients) -> Iterator[list[Due]]:
     dues = []
     for lease in leases.iterator(chunk_size=CHUNK):
         action = lease.action
-        for deadline in lease_deadlines(lease, today):
+        deadlines = each_safely(
+            "lease", lease.pk, lambda lease=lease: lease_deadlines(lease, today), default=[]
+        )
+        for deadline in deadlines:
             if (
                 not today
                 <= deadline.on

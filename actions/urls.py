@@ -6,28 +6,28 @@ app_name = "actions"
 
 urlpatterns = [
     path(
-        "menages/<int:household_pk>/orienter/", views.orientation_create, name="orientation_create"
+        "menages/<id:household_pk>/orienter/", views.orientation_create, name="orientation_create"
     ),
     path(
-        "menages/<int:household_pk>/suivis/nouveau/",
+        "menages/<id:household_pk>/suivis/nouveau/",
         views.follow_up_create,
         name="follow_up_create",
     ),
-    path("menages/<int:household_pk>/procedure/", views.procedure_detail, name="procedure_detail"),
+    path("menages/<id:household_pk>/procedure/", views.procedure_detail, name="procedure_detail"),
     path(
-        "menages/<int:household_pk>/procedure/<slug:section>/",
+        "menages/<id:household_pk>/procedure/<slug:section>/",
         views.procedure_section,
         name="procedure_section",
     ),
     path("logements/", views.dwelling_list, name="dwelling_list"),
     path("logements/nouveau/", views.dwelling_edit, name="dwelling_create"),
-    path("logements/<int:pk>/", views.dwelling_edit, name="dwelling_edit"),
-    path("actions/<int:pk>/", views.action_detail, name="action_detail"),
-    path("actions/<int:pk>/<slug:section>/", views.action_section, name="action_section"),
+    path("logements/<id:pk>/", views.dwelling_edit, name="dwelling_edit"),
+    path("actions/<id:pk>/", views.action_detail, name="action_detail"),
+    path("actions/<id:pk>/<slug:section>/", views.action_section, name="action_section"),
     path("mesures/", views.measure_overview, name="measure_overview"),
-    path("mesures/<int:pk>/", views.measure_detail, name="measure_detail"),
-    path("mesures/<int:pk>/objectifs/", views.objective_add, name="objective_add"),
-    path("mesures/<int:pk>/objectifs/etat/", views.objective_status, name="objective_status"),
-    path("mesures/<int:pk>/renouvellement/", views.renewal_request, name="renewal_request"),
-    path("mesures/<int:pk>/cloture/", views.measure_close, name="measure_close"),
+    path("mesures/<id:pk>/", views.measure_detail, name="measure_detail"),
+    path("mesures/<id:pk>/objectifs/", views.objective_add, name="objective_add"),
+    path("mesures/<id:pk>/objectifs/etat/", views.objective_status, name="objective_status"),
+    path("mesures/<id:pk>/renouvellement/", views.renewal_request, name="renewal_request"),
+    path("mesures/<id:pk>/cloture/", views.measure_close, name="measure_close"),
 ]

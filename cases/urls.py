@@ -9,15 +9,15 @@ from cases import views
 
 household_urlpatterns = [
     path("", views.household_list, name="list"),
-    path("<int:pk>/", views.household_detail, name="detail"),
-    path("<int:pk>/resume.pdf", views.summary_pdf, name="summary_pdf"),
+    path("<id:pk>/", views.household_detail, name="detail"),
+    path("<id:pk>/resume.pdf", views.summary_pdf, name="summary_pdf"),
     path(
-        "<int:pk>/demandes-d-acces/nouvelle/",
+        "<id:pk>/demandes-d-acces/nouvelle/",
         views.access_request_create,
         name="access_request_create",
     ),
     path(
-        "<int:pk>/demandes-d-acces/<int:request_pk>/donnees.json",
+        "<id:pk>/demandes-d-acces/<id:request_pk>/donnees.json",
         views.subject_access,
         name="subject_access",
     ),

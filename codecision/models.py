@@ -232,11 +232,21 @@ class CoDecisionAnswer(models.Model):
         verbose_name="comité",
     )
     answered_at = models.DateTimeField("répondu le", default=timezone.now)
+    # The side's answers are numbered 1, 2… (codecision.services.codecision_answer): two
+    # answers sent at once get the same number, and only one is stored.
+    round = models.PositiveSmallIntegerField("tour", default=1)
 
     class Meta:
         verbose_name = "réponse à une co-décision"
         verbose_name_plural = "réponses aux co-décisions"
         ordering = ["answered_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["codecision", "side", "round"],
+                name="codecision_answer_once_per_side_and_round",
+                violation_error_message="Cette partie a déjà répondu à ce tour de la co-décision.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.partner} : {self.get_answer_display()}"

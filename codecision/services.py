@@ -12,7 +12,7 @@ app that asked for the co-decision acts on it, in the same transaction.
 
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from codecision.events import CoDecisionDecided, CoDecisionOpened
@@ -81,6 +81,9 @@ def status_from_answers(landlord: str, association: str) -> str:
     return CoDecisionStatus.PENDING
 
 
+ALREADY_ANSWERED = "Votre structure a déjà donné cette réponse à cette co-décision."
+
+
 @transaction.atomic
 def codecision_answer(
     *,
@@ -132,16 +135,26 @@ def codecision_answer(
             "travailleurs sociaux.",
             field="referent",
         )
-    CoDecisionAnswer.objects.create(
-        codecision=codecision,
-        side=side,
-        partner=partner,
-        answer=answer,
-        comment=comment,
-        referent=referent if needs_referent else None,
-        answered_by=by,
-        session=session,
-    )
+    # The same answer again from the same side is a double submit; a side may change its
+    # answer, in its next round (the database holds one answer per side and round).
+    if getattr(codecision, f"{side}_answer") == answer:
+        raise DomainError(ALREADY_ANSWERED)
+    answer_round = 1 + codecision.answers.filter(side=side).count()
+    try:
+        with transaction.atomic():
+            CoDecisionAnswer.objects.create(
+                codecision=codecision,
+                side=side,
+                partner=partner,
+                answer=answer,
+                comment=comment,
+                referent=referent if needs_referent else None,
+                answered_by=by,
+                session=session,
+                round=answer_round,
+            )
+    except IntegrityError:  # the same side, at the same moment, through another request
+        raise DomainError(ALREADY_ANSWERED) from None
     setattr(codecision, f"{side}_answer", answer)
     codecision.status = status_from_answers(
         codecision.landlord_answer, codecision.association_answer

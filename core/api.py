@@ -16,9 +16,9 @@ from rest_framework import exceptions, serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.converters import MAX_ID
 from core.errors import DomainError, TooManyAttempts
 
-MAX_ID = 2**63 - 1  # the largest id a database row may have
 ROW_ID = "[0-9]{1,18}"  # an id in a URL: longer ones are simply not found
 # The dates every list filters on: ?since= and ?until=, both inclusive (filter_dates).
 DATE_RANGE = [
@@ -30,6 +30,7 @@ DATE_RANGE = [
 class PDFRenderer(BaseRenderer):
     media_type = "application/pdf"
     format = "pdf"
+    charset = None  # binary: « application/pdf », as the schema says, without a charset
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return JSONRenderer().render(data) if not isinstance(data, bytes) else data
@@ -125,15 +126,29 @@ ERROR_RESPONSES = {
     "400": ("ErreursDeSaisie", "Saisie refusée (champs et messages)"),
     "401": ("Erreur", "Authentification requise (session ou jeton)"),
     "403": ("Erreur", "Votre rôle ne permet pas cette action"),
-    "404": ("Erreur", "Introuvable, ou hors de votre périmètre"),
+    "404": ("Erreur", "Introuvable, hors de votre périmètre, ou page de liste inexistante"),
     "429": ("Erreur", "Trop d'accès refusés en une minute : réessayez plus tard"),
+}
+
+
+IDEMPOTENCY_PARAMETER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 100},
+    "description": (
+        "Une clé choisie par le client (un UUID par exemple) : la même requête renvoyée avec "
+        "la même clé dans les 24 heures n'est exécutée qu'une fois et reçoit la première "
+        "réponse (en-tête Idempotent-Replayed: true)."
+    ),
 }
 
 
 def document_errors(result, generator, request, public):
     """Every operation answers with the errors the exception handler gives, documented once:
     400 for a write, 401 and 403 everywhere, 404 where an id or a body names an object, and
-    429 there too (a refused attempt beyond the limit of households.permissions)."""
+    429 there too (a refused attempt beyond the limit of households.permissions). Every POST
+    takes an Idempotency-Key header (core.idempotency)."""
     result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
     for route, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
@@ -142,6 +157,10 @@ def document_errors(result, generator, request, public):
                 codes.append("400")
             if "{id}" in route or method == "post":
                 codes += ["404", "429"]
+            elif any(p.get("name") == "page" for p in operation.get("parameters", [])):
+                codes.append("404")  # a page past the last (or page=0)
+            if method == "post":
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
             responses = operation.setdefault("responses", {})
             for code in codes:
                 name, description = ERROR_RESPONSES[code]

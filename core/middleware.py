@@ -1,7 +1,10 @@
 """What every page shares in answering: too many refused attempts (core.errors) is a 429 page
-with its French message. The API answers the same refusal itself (core.api)."""
+with its French message (the API answers the same refusal itself, core.api); a NUL byte in
+what was typed is refused with 400 before it reaches a view (PostgreSQL cannot store it)."""
 
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from core.errors import TooManyAttempts
 
@@ -19,3 +22,31 @@ class TooManyAttemptsMiddleware:
         response = render(request, "429.html", {"message": exception.message}, status=429)
         response["Retry-After"] = str(exception.retry_after)
         return response
+
+
+NUL_MESSAGE = (
+    "Votre saisie contient un caractère nul (\\x00), invisible et refusé : retirez-le "
+    "(souvent un copier-coller) et envoyez à nouveau."
+)
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)
+
+
+class NulByteMiddleware:
+    """Search boxes, filters and forms alike: a NUL byte anywhere is a 400, in French."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        form = request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        )
+        if _has_nul(request.GET) or (form and _has_nul(request.POST)):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": NUL_MESSAGE}, status=400)
+            return HttpResponseBadRequest(render_to_string("400.html", {"message": NUL_MESSAGE}))
+        return self.get_response(request)

@@ -1,25 +1,32 @@
 """Scheduling Celery tasks from a workflow step without ever breaking it.
 
-A step saves its data first; the task is sent once the transaction commits. If the broker
-cannot be reached, the failure is logged and the page carries on: the daily sweep catches up
-whatever the task would have done."""
+A step saves its data first; the task goes through the outbox (core.outbox), written in the
+same transaction and sent once it commits. If the broker cannot be reached in
+BROKER_TIMEOUT_SECONDS, the failure is logged, the page carries on and the relay sends the
+task later.
 
-import logging
+`task` declares a task as every task here must be: acknowledged once done (a worker killed
+mid-task leaves it to be delivered again), retried with a growing wait when the database
+fails, idempotent by construction of its service."""
 
-from django.db import transaction
-from kombu.exceptions import OperationalError as BrokerError
+from functools import partial
 
-logger = logging.getLogger(__name__)
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from core import outbox
+
+task = partial(
+    shared_task,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=12,
+)
 
 
-def send_safely(task, *args) -> bool:
-    try:
-        task.apply_async(args=args, retry=False)
-    except (BrokerError, OSError):
-        logger.warning("Broker unreachable: %s not sent, the sweep will catch up", task.name)
-        return False
-    return True
-
-
-def enqueue_on_commit(task, *args) -> None:
-    transaction.on_commit(lambda: send_safely(task, *args))
+def enqueue_on_commit(celery_task, *args) -> None:
+    outbox.enqueue(celery_task, *args)

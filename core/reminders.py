@@ -11,9 +11,13 @@ stays flat whatever the number of records; `people` tells who works where
 may go out by e-mail.
 """
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 2000
 
@@ -60,3 +64,14 @@ def chunks(queryset, fields: list[str]) -> Iterator[list[dict]]:
             return
         yield rows
         last = rows[-1]["pk"]
+
+
+def each_safely(what: str, record_id: int, compute: Callable[[], Any], default: Any) -> Any:
+    """`compute()` for one record; if it fails (a date at the calendar's end, a value no rule
+    foresaw), the failure is logged with the record's id and `default` returned, so that the
+    sweep goes on for every other record."""
+    try:
+        return compute()
+    except Exception:
+        logger.exception("Reminder rule skipped %s #%s", what, record_id)
+        return default

@@ -4,8 +4,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import connection, models
+from django.db.models import F
 from django.db.models.functions import Replace
-from django.db.models.lookups import Contains
+from django.db.models.lookups import Contains, Exact, LessThanOrEqual
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -310,6 +311,44 @@ class SchemeStatus(models.TextChoices):
     REFUSED = "refused", "Refusé"
 
 
+# The largest effort rate (in %) and arrears (in months) a diagnostic may give.
+EFFORT_RATE_MAX = Decimal("999999.9")
+ARREARS_MONTHS_MAX = Decimal("9999.9")
+_RESOURCES = (
+    F("income_work")
+    + F("income_unemployment")
+    + F("income_minimum")
+    + F("income_family")
+    + F("income_pension")
+    + F("income_other")
+)
+_NET_HOUSING_COST = (
+    F("rent") + F("recoverable_charges") + F("other_housing_costs") - F("housing_aid")
+)
+_MONTHLY_RENT = F("rent") + F("recoverable_charges")
+
+
+def _fr(number: Decimal) -> str:
+    """999999.9 → « 999 999,9 »."""
+    return f"{number:,}".replace(",", "\u202f").replace(".", ",")
+
+
+TOO_HIGH = {
+    "effort_rate": (
+        f"Ces montants donnent un taux d'effort de plus de {_fr(EFFORT_RATE_MAX)} % : "
+        "vérifiez les ressources (mensuelles) et les charges."
+    ),
+    "energy_effort_rate": (
+        f"Ces montants donnent un taux d'effort énergétique de plus de {_fr(EFFORT_RATE_MAX)} % : "
+        "vérifiez les ressources (mensuelles) et les dépenses d'énergie."
+    ),
+    "arrears": (
+        f"Ces montants donnent plus de {_fr(ARREARS_MONTHS_MAX)} mois d'impayés : vérifiez le "
+        "loyer mensuel et le montant des impayés."
+    ),
+}
+
+
 class Diagnostic(models.Model):
     """The CESF's social and financial diagnostic (docs/DOMAIN_RULES.md: what a diagnostic
     records)."""
@@ -409,6 +448,29 @@ class Diagnostic(models.Model):
         verbose_name = "diagnostic"
         ordering = ["-made_on", "-pk"]
         indexes = [models.Index(fields=["household", "-made_on", "-id"])]
+        # The figures computed from a diagnostic fit where they are shown and sent
+        # (households.api: effort rates in 7 digits with 1 decimal): amounts that would give
+        # more are refused by diagnostic_create before saving, and cannot be stored.
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(Exact(_RESOURCES, 0))
+                | models.Q(LessThanOrEqual(_NET_HOUSING_COST * 100, _RESOURCES * EFFORT_RATE_MAX)),
+                name="diagnostic_effort_rate_fits",
+                violation_error_message=TOO_HIGH["effort_rate"].replace("%", "%%"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(Exact(_RESOURCES, 0))
+                | models.Q(LessThanOrEqual(F("energy_costs") * 100, _RESOURCES * EFFORT_RATE_MAX)),
+                name="diagnostic_energy_effort_rate_fits",
+                violation_error_message=TOO_HIGH["energy_effort_rate"].replace("%", "%%"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(Exact(_MONTHLY_RENT, 0))
+                | models.Q(LessThanOrEqual(F("rent_arrears"), _MONTHLY_RENT * ARREARS_MONTHS_MAX)),
+                name="diagnostic_arrears_months_fit",
+                violation_error_message=TOO_HIGH["arrears"].replace("%", "%%"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Diagnostic du {self.made_on:%d/%m/%Y}"
@@ -457,6 +519,17 @@ class Diagnostic(models.Model):
         """(resources − fixed charges) ÷ persons ÷ 30 days: the method stated on the page."""
         daily = (self.total_resources - self.fixed_charges) / self.persons / 30
         return daily.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    def figures_out_of_range(self) -> str | None:
+        """The French reason why these amounts give a figure no one could read, or None."""
+        if self.effort_rate is not None and abs(self.effort_rate) > EFFORT_RATE_MAX:
+            return TOO_HIGH["effort_rate"]
+        if self.energy_effort_rate is not None and self.energy_effort_rate > EFFORT_RATE_MAX:
+            return TOO_HIGH["energy_effort_rate"]
+        months = self.arrears_in_months
+        if months is not None and months > ARREARS_MONTHS_MAX:
+            return TOO_HIGH["arrears"]
+        return None
 
     @property
     def arrears_in_months(self) -> Decimal | None:

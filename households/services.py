@@ -232,6 +232,8 @@ def diagnostic_create(*, household: Household, by: User, data: dict[str, Any]) -
     if data.get("rent_arrears") and not data.get("rent_arrears_since"):
         raise DomainError("Indiquez depuis quand les impayés courent.", field="rent_arrears_since")
     diagnostic = Diagnostic(household=household, author=by, author_partner=by.partner, **data)
+    if reason := diagnostic.figures_out_of_range():
+        raise DomainError(reason, field="rent")
     diagnostic._history_user = by
     diagnostic.save()
     Household.objects.filter(pk=household.pk).update(updated_at=timezone.now())

@@ -5,8 +5,8 @@ from households import views
 app_name = "households"
 urlpatterns = [
     path("nouveau/", views.household_create, name="create"),
-    path("<int:pk>/modifier/", views.household_edit, name="edit"),
-    path("<int:pk>/bailleur/", views.household_landlord_change, name="landlord_change"),
-    path("<int:pk>/diagnostics/nouveau/", views.diagnostic_create, name="diagnostic_create"),
+    path("<id:pk>/modifier/", views.household_edit, name="edit"),
+    path("<id:pk>/bailleur/", views.household_landlord_change, name="landlord_change"),
+    path("<id:pk>/diagnostics/nouveau/", views.diagnostic_create, name="diagnostic_create"),
     path("journal-des-acces/", views.access_log, name="access_log"),
 ]

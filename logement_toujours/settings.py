@@ -103,6 +103,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the health check answers even when sessions or the database fail.
+    "logement_toujours.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -114,19 +116,23 @@ MIDDLEWARE = [
     "partners.middleware.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "partners.middleware.SecondFactorMiddleware",
+    # A form or API call sent twice creates once (a one-time token, or Idempotency-Key).
+    "core.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "partners.middleware.PrivateResponseMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.TooManyAttemptsMiddleware",
+    # A NUL byte in a query string or a form is refused (400) before any view or query.
+    "core.middleware.NulByteMiddleware",
     # Last, as django-axes asks: turns a lockout into the login page's French message.
     "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
     # gunicorn serves the collected static files itself; runserver does it in embedded mode.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "logement_toujours.urls"
 WSGI_APPLICATION = "logement_toujours.wsgi.application"
@@ -144,6 +150,8 @@ TEMPLATES = [
                 "notifications.views.unread_count",
                 "logement_toujours.context_processors.can",
             ],
+            # {% submit_token %} in every form (templates/_form_fields.html).
+            "builtins": ["core.templatetags.submit_token"],
         },
     },
 ]
@@ -163,6 +171,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The embedded SQLite holds about ten people writing at once: WAL (readers never block the
+# writer), a busy wait instead of « database is locked » at once, and transactions that take
+# the write lock when they begin (no deadlock when two readers both start writing).
+SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20)
+SQLITE_OPTIONS = {
+    "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Pages read a few dozen rows: starting parallel workers costs more than it saves on a
     # small server (measured by `make bench`). Reports may raise it.
@@ -309,8 +328,17 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Le logement toujours <norepl
 # Celery: Redis in production and CI; a filesystem broker that needs no server otherwise.
 REDIS_URL = os.environ.get("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# No request waits on the broker longer than this, in seconds: connecting, writing and reading
+# are each bounded (a Redis that is alive but frozen answers nothing). What could not be sent
+# stays in the outbox (core.outbox) and is sent by the relay.
+BROKER_TIMEOUT_SECONDS = float(env_str("BROKER_TIMEOUT_SECONDS", "1"))
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {}
+    {
+        "socket_timeout": BROKER_TIMEOUT_SECONDS,
+        "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+        # A task a worker took but never finished (killed) is delivered again after this.
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    }
     if REDIS_URL
     else {
         "data_folder_in": str(VAR_DIR / "broker"),
@@ -322,6 +350,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task is acknowledged once done, not on receipt: a worker killed mid-task leaves it to be
+# delivered again (every task is idempotent), and a worker takes one task at a time.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # The cache holds the API's rate counters: shared through Redis in production, in the
 # process otherwise.
@@ -466,8 +499,26 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=45),
     },
 }
+# The outbox relay (core.outbox) sends every this many seconds what a page could not send,
+# and re-runs a daily job (the sweep) that did not finish; e-mails a lost task did not send
+# are caught up every EMAIL_CATCH_UP_MINUTES.
+OUTBOX_RELAY_SECONDS = env_int("OUTBOX_RELAY_SECONDS", 30)
+EMAIL_CATCH_UP_MINUTES = env_int("EMAIL_CATCH_UP_MINUTES", 5)
+# An e-mail taken by a sender that did not mark it sent within this many seconds (the sender
+# died) is sent again: at most one e-mail per dead sender goes out twice.
+EMAIL_CLAIM_SECONDS = env_int("EMAIL_CLAIM_SECONDS", 600)
+CELERY_BEAT_SCHEDULE |= {
+    "outbox-relay": {"task": "core.tasks.outbox_relay", "schedule": OUTBOX_RELAY_SECONDS},
+    "email-catch-up": {
+        "task": "notifications.tasks.email_catch_up",
+        "schedule": EMAIL_CATCH_UP_MINUTES * 60,
+    },
+}
+# A creation's one-time form token or Idempotency-Key is remembered this many hours: sent
+# again within them, it gets the first answer instead of creating twice.
+IDEMPOTENCY_KEEP_HOURS = env_int("IDEMPOTENCY_KEEP_HOURS", 24)
 # A page that schedules a task never waits long for a broker that does not answer.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
 CELERY_TASK_PUBLISH_RETRY = False
 
 # --- Funding (funding/) ---
@@ -509,6 +560,12 @@ REST_FRAMEWORK = {
     # JSON only: the browsable renderer would draw forms listing every related object.
     # The documentation page is /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON nested past core.parsers.MAX_JSON_DEPTH is refused with 400 before it is parsed.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["rest_framework.filters.OrderingFilter"],

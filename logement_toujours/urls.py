@@ -1,12 +1,17 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from cases.urls import household_urlpatterns as case_urlpatterns
 from households import urls as household_urls
-from logement_toujours.views import health, help_page, home
+from logement_toujours.health import health
+from logement_toujours.views import help_page, home
 from partners import views as partner_views
 
 admin.site.site_header = "Le logement toujours — administration"
+# A French page, or JSON under /api/, whatever failed; 503 while the database is down.
+handler500 = "core.views.server_error"
+handler404 = "core.views.page_not_found"
 
 urlpatterns = [
     path("", home, name="home"),
@@ -52,8 +57,9 @@ urlpatterns = [
     path("aide/", help_page, name="help"),
     path("profil/", partner_views.profile, name="profile"),
     path("profil/mot-de-passe/", partner_views.password_change, name="password_change"),
-    path("profil/jetons/<int:pk>/revoquer/", partner_views.token_revoke, name="token_revoke"),
+    path("profil/jetons/<id:pk>/revoquer/", partner_views.token_revoke, name="token_revoke"),
     path("", include("partners.urls")),
     path("admin/", admin.site.urls),
-    path("sante/", health, name="health"),
+    # Answered by logement_toujours.health.HealthCheckMiddleware before any other; named here.
+    path("sante/", login_not_required(health), name="health"),
 ]

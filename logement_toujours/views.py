@@ -1,20 +1,10 @@
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from funding.permissions import can_see_budget
 from households.permissions import can_open_caseload
 from stats.permissions import can_see_statistics
-
-
-@login_not_required
-def health(request: HttpRequest) -> JsonResponse:
-    """For the load balancer and docker-compose: the process answers and the database too."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 def _help_template(user) -> str:

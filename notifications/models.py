@@ -26,6 +26,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField("créée le", default=timezone.now, db_index=True)
     read_at = models.DateTimeField("lue le", null=True, blank=True)
     emailed_at = models.DateTimeField("envoyée par courriel le", null=True, blank=True)
+    # Taken by a sender before its e-mail goes out (notifications.services.claim_email): a
+    # sender killed mid-send leaves at most this one e-mail to be sent again.
+    email_claimed_at = models.DateTimeField("courriel pris en charge le", null=True, blank=True)
 
     class Meta:
         verbose_name = "notification"

@@ -5,8 +5,9 @@ from datetime import date, timedelta
 from itertools import islice
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.queue import enqueue_on_commit
@@ -15,6 +16,8 @@ from notifications.models import EmailMode, Notification, NotificationPreference
 from partners.models import User
 
 DELIVERY_BATCH = 2000
+# E-mails sent through one SMTP connection by the catch-up.
+EMAIL_BATCH = 200
 
 
 def claim(keys: list[tuple]) -> set[tuple]:
@@ -100,31 +103,51 @@ def email_mode(user_id: int, modes: dict[int, str]) -> str:
     return modes.get(user_id, EmailMode.IMMEDIATE)
 
 
+def claim_email(notification_id: int) -> bool:
+    """Take one notification's e-mail for sending: true for one sender only. A claim older
+    than EMAIL_CLAIM_SECONDS (its sender died) may be taken again."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.EMAIL_CLAIM_SECONDS)
+    return bool(
+        Notification.objects.filter(pk=notification_id, emailed_at=None)
+        .filter(Q(email_claimed_at=None) | Q(email_claimed_at__lt=stale))
+        .update(email_claimed_at=now)
+    )
+
+
 def send_immediate_emails(notification_ids: list[int]) -> int:
-    """E-mail each notification to recipients who want single e-mails; mark them sent."""
+    """E-mail each notification to recipients who want single e-mails, through one SMTP
+    connection; each is claimed before and marked sent after its own e-mail, so a sender
+    killed mid-batch re-sends at most the one in flight."""
     pending = list(
         Notification.objects.filter(pk__in=notification_ids, emailed_at=None)
         .exclude(recipient__email="")
         .select_related("recipient")
+        .order_by("pk")
     )
     modes = dict(
         NotificationPreference.objects.filter(
             user_id__in={n.recipient_id for n in pending}
         ).values_list("user_id", "email_mode")
     )
-    sent = []
-    for notification in pending:
-        if email_mode(notification.recipient_id, modes) != EmailMode.IMMEDIATE:
-            continue
-        send_mail(
-            subject=f"[Le logement toujours] {notification.text[:80]}",
-            message=_body([notification]),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[notification.recipient.email],
-        )
-        sent.append(notification.pk)
-    Notification.objects.filter(pk__in=sent).update(emailed_at=timezone.now())
-    return len(sent)
+    wanted = [n for n in pending if email_mode(n.recipient_id, modes) == EmailMode.IMMEDIATE]
+    if not wanted:
+        return 0
+    sent = 0
+    with get_connection() as smtp:
+        for notification in wanted:
+            if not claim_email(notification.pk):
+                continue
+            EmailMessage(
+                subject=f"[Le logement toujours] {notification.text[:80]}",
+                body=_body([notification]),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[notification.recipient.email],
+                connection=smtp,
+            ).send()
+            Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+            sent += 1
+    return sent
 
 
 def send_pending_emails(*, older_than: timedelta, within: timedelta) -> int:
@@ -140,7 +163,7 @@ def send_pending_emails(*, older_than: timedelta, within: timedelta) -> int:
         .values_list("pk", flat=True)
     )
     sent, last = 0, 0
-    while ids := list(pending.filter(pk__gt=last)[:DELIVERY_BATCH]):
+    while ids := list(pending.filter(pk__gt=last)[:EMAIL_BATCH]):
         sent += send_immediate_emails(ids)
         last = ids[-1]
     return sent
@@ -160,16 +183,18 @@ def send_digests() -> int:
     by_user: dict[int, list[Notification]] = {}
     for notification in pending:
         by_user.setdefault(notification.recipient_id, []).append(notification)
-    for notifications in by_user.values():
-        send_mail(
-            subject=f"[Le logement toujours] {len(notifications)} notification(s) du jour",
-            message=_body(notifications),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[notifications[0].recipient.email],
-        )
-        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
-            emailed_at=timezone.now()
-        )
+    with get_connection() as smtp:
+        for notifications in by_user.values():
+            EmailMessage(
+                subject=f"[Le logement toujours] {len(notifications)} notification(s) du jour",
+                body=_body(notifications),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[notifications[0].recipient.email],
+                connection=smtp,
+            ).send()
+            Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
+                emailed_at=timezone.now()
+            )
     return len(by_user)
 
 

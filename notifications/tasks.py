@@ -1,34 +1,46 @@
 from datetime import timedelta
 
-from celery import shared_task
-
 from codecision.reminders import codecision_opened_notice
+from core.outbox import daily_run
+from core.queue import task
 from notifications import services, sweep
 from partners.recipients import Recipients
 
+DAILY_SWEEP = "notifications.tasks.daily_sweep"
+# E-mails are caught up once their own task had this long to send them.
+CATCH_UP_AFTER = timedelta(minutes=2)
 
-@shared_task
+
+@task
 def send_immediate_emails(notification_ids: list[int]) -> int:
     return services.send_immediate_emails(notification_ids)
 
 
-@shared_task
+@task
 def send_daily_digests() -> int:
     return services.send_digests()
 
 
-@shared_task
+@task
+def email_catch_up() -> int:
+    """Every EMAIL_CATCH_UP_MINUTES: the single e-mails a lost or killed task did not send."""
+    return services.send_pending_emails(older_than=CATCH_UP_AFTER, within=timedelta(days=7))
+
+
+@task(name=DAILY_SWEEP)
 def daily_sweep() -> dict:
     """Find every reminder due today and send the ones not sent yet; then catch up the
-    single e-mails a lost task did not send."""
-    sent = sweep.sweep()
-    sent["emails_caught_up"] = services.send_pending_emails(
-        older_than=timedelta(hours=1), within=timedelta(days=7)
-    )
+    single e-mails a lost task did not send. A run that does not finish (worker killed,
+    database down) is run again: by Celery's retry, or by the outbox relay."""
+    with daily_run(DAILY_SWEEP):
+        sent = sweep.sweep()
+        sent["emails_caught_up"] = services.send_pending_emails(
+            older_than=CATCH_UP_AFTER, within=timedelta(days=7)
+        )
     return sent
 
 
-@shared_task
+@task
 def notify_codecision_opened(codecision_id: int) -> int:
     """Tell both sides' deciders that a co-decision waits for their answer (once: the daily
     sweep sends the same notice if this task was lost)."""

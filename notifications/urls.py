@@ -6,7 +6,7 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.notification_list, name="list"),
-    path("<int:pk>/lue/", views.mark_read, name="mark_read"),
+    path("<id:pk>/lue/", views.mark_read, name="mark_read"),
     path("tout-lu/", views.mark_all_read, name="mark_all_read"),
     path("preferences/", views.preferences, name="preferences"),
 ]

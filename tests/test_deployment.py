@@ -93,7 +93,8 @@ def test_the_compose_file_describes_the_production_services():
     assert result.returncode == 0, result.stderr
     config = yaml.safe_load(result.stdout)
     services = config["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
+    assert set(services) == {"postgres", "redis", "web", "worker", "beat", "backup"}
+    assert "pg_dump" in services["backup"]["command"] and "backups" in config["volumes"]
     for name in ("postgres", "redis", "web", "worker"):
         assert services[name]["healthcheck"]["test"], name
     assert "postgres-data" in config["volumes"]
@@ -112,7 +113,7 @@ def test_the_compose_file_describes_the_production_services():
 
 
 def test_the_health_endpoint_answers_without_login(client, db):
-    assert client.get("/sante/").json() == {"status": "ok"}
+    assert client.get("/sante/").json() == {"status": "ok", "database": "ok", "broker": "ok"}
 
 
 def test_the_embedded_broker_keeps_its_files_under_var(tmp_path):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Orientation
+from core.models import OutboxMessage
 from logement_toujours.celery import app
 from notifications.models import Notification
 from notifications.tasks import daily_sweep
@@ -51,8 +52,12 @@ def test_pages_keep_working_and_data_is_saved_when_the_broker_is_down(
         )
     assert response.status_code == 302
     assert Orientation.objects.filter(household=household).exists()
-    assert "the sweep will catch up" in caplog.text
+    assert "kept in the outbox" in caplog.text
     assert client.get(response.url).status_code == 200
+    # The task waits in the outbox for the relay, saved with the orientation.
+    assert OutboxMessage.objects.filter(
+        task="notifications.tasks.notify_codecision_opened", published_at=None
+    ).exists()
 
     # The notice and its e-mail that the lost task would have sent: the sweep sends them,
     # once, and the e-mails a task should have sent an hour ago.
