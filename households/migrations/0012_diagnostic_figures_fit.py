@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0010_access_log_export_versions'),
+        ('households', '0011_landlord_change'),
         ('partners', '0005_accounts_history_security'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
