@@ -17,7 +17,7 @@ household_urlpatterns = [
         name="access_request_create",
     ),
     path(
-        "<int:pk>/demandes-d-acces/<int:request_pk>/donnees.json",
+        "<int:pk>/demandes-d-acces/<int:request_pk>/donnees.zip",
         views.subject_access,
         name="subject_access",
     ),

@@ -18,7 +18,9 @@ def pdf(text: str = "Bail signé") -> bytes:
     body = text.encode("latin-1", "replace")
     return (
         b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n% " + body + b"\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n% "
+        + body
+        + b"\ntrailer << /Root 1 0 R >>\n%%EOF\n"
     )
 
 
@@ -63,9 +65,7 @@ def docx() -> bytes:
 def odt() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr(
-            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text"
-        )
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
         archive.writestr("content.xml", "<office:document-content/>")
     return out.getvalue()
 

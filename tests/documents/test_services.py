@@ -103,13 +103,16 @@ def test_office_documents_and_images_are_accepted_by_content(
     [document] = add(household, cesf, upload(make(), name))
     version = document.versions.get()
     assert version.content_type == content_type
-    assert version.file_name.rsplit(".", 1)[1] == files.ALLOWED_TYPES[
-        {
-            "image/png": "png",
-            files.ALLOWED_TYPES["docx"][0]: "docx",
-            files.ALLOWED_TYPES["odt"][0]: "odt",
-        }[content_type]
-    ][1]
+    assert (
+        version.file_name.rsplit(".", 1)[1]
+        == files.ALLOWED_TYPES[
+            {
+                "image/png": "png",
+                files.ALLOWED_TYPES["docx"][0]: "docx",
+                files.ALLOWED_TYPES["odt"][0]: "odt",
+            }[content_type]
+        ][1]
+    )
 
 
 def _exif_of(path: Path) -> dict:
@@ -217,7 +220,10 @@ def test_a_document_names_only_records_of_its_household(flow):
     with pytest.raises(DomainError, match="un autre ménage"):
         add(other, flow.cesf, upload(samples.pdf()), links={"action": orientation.action})
     [document] = add(
-        orientation.household, flow.cesf, upload(samples.pdf()), links={"action": orientation.action}
+        orientation.household,
+        flow.cesf,
+        upload(samples.pdf()),
+        links={"action": orientation.action},
     )
     assert document.action == orientation.action
 
@@ -291,7 +297,9 @@ class FakeClamd:
                         break
                     data += self._exactly(connection, size)
                 self.received.append(data)
-                verdict = b"stream: Eicar-Test-Signature FOUND\0" if EICAR in data else b"stream: OK\0"
+                verdict = (
+                    b"stream: Eicar-Test-Signature FOUND\0" if EICAR in data else b"stream: OK\0"
+                )
                 connection.sendall(verdict)
 
     @staticmethod
@@ -313,7 +321,9 @@ def clamd(settings, tmp_path):
     fake.close()
 
 
-def test_clamd_scans_each_file_and_refuses_an_infected_one(household, cesf, clamd, documents_storage):
+def test_clamd_scans_each_file_and_refuses_an_infected_one(
+    household, cesf, clamd, documents_storage
+):
     add(household, cesf, upload(samples.pdf()))
     assert clamd.received == [samples.pdf()]
     with pytest.raises(DomainError, match="contient un virus \\(Eicar-Test-Signature\\)"):
