@@ -16,7 +16,11 @@ from core.api import object_pk as _pk
 from core.errors import DomainError
 from documents import files, services
 from documents.models import Document, DocumentKind, DocumentVersion, ProcedureStep
-from documents.permissions import ensure_can_add_document, get_version_for_download
+from documents.permissions import (
+    ensure_can_add_document,
+    get_document_or_404,
+    get_version_for_download,
+)
 from documents.views import download_response
 from households.api import LogsHouseholdReads
 from households.models import Household
@@ -119,6 +123,7 @@ def _of_household(objects, pk, field):
             *DATE_RANGE,
         ],
     ),
+    retrieve=extend_schema(summary="Un document et ses versions"),
     create=extend_schema(
         summary="Déposer un ou plusieurs documents (multipart/form-data)",
         request={"multipart/form-data": DocumentUploadSerializer},
@@ -126,7 +131,11 @@ def _of_household(objects, pk, field):
     ),
 )
 class DocumentViewSet(
-    LogsHouseholdReads, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    LogsHouseholdReads,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     queryset = Document.objects.none()  # for the schema; get_queryset filters
     lookup_value_regex = ROW_ID
@@ -159,6 +168,9 @@ class DocumentViewSet(
             documents = documents.filter(kind=params["kind"])
         documents = filter_partner(documents, params, "author_partner")
         return filter_dates(documents, params, "dated_on")
+
+    def get_object(self):
+        return get_document_or_404(self.request, _pk(self.kwargs["pk"]))
 
     def create(self, request, *args, **kwargs):
         too_large = getattr(request._request, "too_large_uploads", [])
