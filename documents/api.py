@@ -173,10 +173,11 @@ class DocumentViewSet(
         return get_document_or_404(self.request, _pk(self.kwargs["pk"]))
 
     def create(self, request, *args, **kwargs):
+        body = request.data  # parsed now, each file counted by the size limit as it arrives
         too_large = getattr(request._request, "too_large_uploads", [])
         if too_large:
             raise DomainError(files.too_large_message(too_large[0]), field="files")
-        upload = DocumentUploadSerializer(data=request.data)
+        upload = DocumentUploadSerializer(data=body)
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
         household = get_household_or_404(request, data["household"], HouseholdAction.VIEW)

@@ -94,7 +94,10 @@ def document_create(
         raise DomainError("Choisissez au moins un fichier.", field="files")
     _check_date(dated_on)
     _check_links(household, links)
-    checked = [files.check_upload(uploaded) for uploaded in uploads]
+    try:
+        checked = [files.check_upload(uploaded) for uploaded in uploads]
+    except DomainError as error:
+        raise DomainError(error.message, field="files") from None
     title = title.strip()
     documents = []
     with _Stored() as stored, transaction.atomic():

@@ -41,10 +41,7 @@ def download_response(version) -> FileResponse:
 
 
 def _apply_error(form, error: DomainError) -> None:
-    field = (
-        {"file": "files"}.get(error.field, error.field) if "files" in form.fields else error.field
-    )
-    form.add_error(field if field in form.fields else None, error.message)
+    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def document_list(request: HttpRequest, household_pk: int) -> HttpResponse:
