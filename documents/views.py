@@ -54,14 +54,16 @@ def document_list(request: HttpRequest, household_pk: int) -> HttpResponse:
     filters = DocumentFilterForm(request.GET or None)
     if filters.is_valid() and filters.cleaned_data["kind"]:
         documents = documents.filter(kind=filters.cleaned_data["kind"])
-    rows = [
-        {
-            "document": d,
-            "versions": list(d.versions.all()),
-            "can_delete": can_delete_document(request.user, d),
-        }
-        for d in documents
-    ]
+    rows = []
+    for document in documents:
+        document.household = household  # its access is asked once for the whole page
+        rows.append(
+            {
+                "document": document,
+                "versions": list(document.versions.all()),
+                "can_delete": can_delete_document(request.user, document),
+            }
+        )
     return render(
         request,
         "documents/list.html",

@@ -236,3 +236,19 @@ def test_deletion_hides_the_document_at_once(client, demo, nguyen, caseworker):
     assert "Aucun document." in page
     assert client.get(reverse("documents:download", args=[document.pk])).status_code == 404
     assert Document.objects.filter(pk=document.pk).exists()  # until the purge
+
+
+def test_the_tab_costs_the_same_queries_for_one_document_or_many(client, nguyen, caseworker):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("documents:list", args=[nguyen.pk])
+    add(nguyen, caseworker, "Premier")
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for number in range(5):
+        add(nguyen, caseworker, f"Pièce {number}")
+    with CaptureQueriesContext(connection) as six:
+        page = text(client.get(url))
+    assert "Documents (6)" in page
+    assert len(six) == len(one)
