@@ -18,7 +18,6 @@ from documents.models import Document
 from households.models import AccessAction, Household
 from households.permissions import (
     HouseholdAction,
-    access_log_record,
     can,
     get_through_household_or_404,
 )
@@ -54,30 +53,24 @@ def ensure_can_delete_document(user: User, document: Document) -> None:
     )
 
 
-def get_document_or_404(request: HttpRequest, pk: int) -> Document:
+def get_document_or_404(request: HttpRequest, pk: int, log_as: str = AccessAction.VIEW) -> Document:
     """A live document the user may see, through its household (404 otherwise, logged)."""
     queryset = (
         Document.objects.live()
         .visible_to(request.user)
         .select_related("household", "author", "author_partner")
     )
-    return get_through_household_or_404(request, queryset, pk, "household")
+    return get_through_household_or_404(request, queryset, pk, "household", log_as)
 
 
 def get_version_for_download(request: HttpRequest, pk: int, number: int | None = None):
-    """The version to download (the latest without `number`), written to the access log
-    as an export of the household's case."""
-    document = get_document_or_404(request, pk)
+    """The version to download (the latest without `number`); the download is written to
+    the access log as an export of the household's case."""
+    document = get_document_or_404(request, pk, AccessAction.EXPORT)
     versions = document.versions.exclude(stored_as="")
     version = (
         versions.filter(number=number).first() if number else versions.order_by("number").last()
     )
     if version is None:
         raise Http404("Version introuvable")
-    access_log_record(
-        user=request.user,
-        household_pk=document.household_id,
-        action=AccessAction.EXPORT,
-        path=request.path,
-    )
     return document, version
