@@ -50,8 +50,11 @@ def test_the_pdf_summary_lists_documents_by_title_only(client, demo, nguyen):
     assert "Note Oiseau Bleu" not in content
     assert "papier.pdf" not in content  # the title, not the file
     client.force_login(demo["caseworker.oiseaubleu"])
-    _, own = pdf_text(client.get(reverse("households:summary_pdf", args=[nguyen.pk])))
-    assert "Documents (2)" in own and "Note Oiseau Bleu" in own
+    url = reverse("households:summary_pdf", args=[nguyen.pk])
+    _, for_partners = pdf_text(client.get(url))
+    assert "Documents (1)" in for_partners and "Note Oiseau Bleu" not in for_partners
+    _, internal = pdf_text(client.get(url, {"version": "interne"}))
+    assert "Documents (2)" in internal and "Note Oiseau Bleu" in internal
 
 
 def test_the_right_of_access_zips_the_json_and_every_file(client, demo, nguyen):
