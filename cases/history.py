@@ -4,11 +4,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
+from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action, MeasureObjective, SupportMeasure
 from cases.models import SubjectAccessRequest
 from codecision.models import CoDecision
+from documents.models import DocumentVersion
 from households.models import Diagnostic, Household, HouseholdMember, LandlordChange
 
 HISTORY_TYPES = {"+": "création", "~": "modification", "-": "suppression"}
@@ -22,6 +24,7 @@ class HistoryEvent:
     what: str
     changes: list[tuple[str, str, str]]
     reason: str
+    link: str = ""
 
 
 @dataclass
@@ -104,10 +107,10 @@ def _historical(model):
     return model.history.model
 
 
-def case_history(household: Household) -> list[HistoryEvent]:
+def case_history(household: Household, user=None) -> list[HistoryEvent]:
     """All events on the household, its members, diagnostics, landlord changes (with their
-    reason), actions, co-decisions, measures and objectives, and its requests for its data,
-    newest first."""
+    reason), actions, co-decisions, measures and objectives, its requests for its data, and
+    each document (version) `user` may see, newest first."""
 
     def history(model):
         return _historical(model).objects
@@ -138,7 +141,36 @@ def case_history(household: Household) -> list[HistoryEvent]:
     pending = []
     for (model, _), records in grouped.items():
         pending += _pending_events(model, records, subjects[model])
-    return sorted(_events(pending), key=lambda event: event.at, reverse=True)
+    events = _events(pending)
+    if user is not None:
+        events += _document_events(household, user)
+    return sorted(events, key=lambda event: event.at, reverse=True)
+
+
+def _document_events(household: Household, user) -> list[HistoryEvent]:
+    """Each version of the documents `user` may see: confidential ones only for the author's
+    partner (read from the documents, not their history, so that none leaks through it)."""
+    versions = (
+        DocumentVersion.objects.filter(document__household_id=household.pk)
+        .filter(document__in=household.documents.live().visible_to(user))
+        .select_related("document", "uploaded_by")
+        .order_by("uploaded_at")
+    )
+    return [
+        HistoryEvent(
+            at=version.uploaded_at,
+            who=str(version.uploaded_by),
+            subject=(
+                f"Document « {version.document.title} » "
+                f"({version.document.get_kind_display().lower()})"
+            ),
+            what="dépôt" if version.number == 1 else f"version {version.number}",
+            changes=[],
+            reason="confidentiel à sa structure" if version.document.confidential else "",
+            link=reverse("documents:download_version", args=[version.document_id, version.number]),
+        )
+        for version in versions
+    ]
 
 
 def _subjects() -> dict:

@@ -68,6 +68,9 @@ ERASED: dict[str, dict[str, str]] = {
     # soon as one of them is anonymised (they may name it, and cannot be cut apart).
     "codecision.committeesession": {"other_participants": "", "notes": ""},
     "cases.subjectaccessrequest": {"requester": ANONYMOUS, "basis_detail": ""},
+    # The files themselves leave the storage first (documents.services.documents_erase_files).
+    "documents.document": {"title": ANONYMOUS},
+    "documents.documentversion": {"file_name": "", "sha256": ""},
     # Typed by coordinators (a correction's reason is copied into its label). The ledger is
     # append-only: anonymisation is the one change it accepts, its labels, never its amounts.
     "funding.ledgerentry": {"label": ANONYMOUS},
@@ -130,6 +133,14 @@ KEPT: dict[str, dict[str, str]] = {
     },
     "codecision.codecisionanswer": {"side": CODE, "answer": CODE},
     "cases.subjectaccessrequest": {"basis": CODE},
+    "documents.document": {"kind": CODE, "procedure_step": CODE},
+    "documents.documentversion": {
+        "content_type": "a file type from a fixed list",
+        "stored_as": (
+            "a name the application made (household id, random part), emptied when "
+            "anonymisation removes the file from the storage"
+        ),
+    },
     "partners.partner": {"name": STAFF, "short_name": STAFF, "kind": CODE},
     "partners.user": {
         "password": STAFF,

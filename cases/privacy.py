@@ -11,14 +11,21 @@ and what a household may ask to see.
   examined it, and all their history; figures, dates, statuses and the reference stay for
   the statistics.
 - A household's right of access: everything held about it, in one machine-readable export
-  (subject_access_export), produced only for a recorded request (cases.services).
+  (subject_access_export), produced only for a recorded request (cases.services), handed
+  over as a zip of that JSON and every file of its documents (subject_access_archive).
+- Anonymisation also removes every file of the household's documents from the storage
+  (documents.services.documents_erase_files); their titles and names are erased as the rest.
 """
 
+import io
+import json
+import zipfile
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncYear
@@ -40,6 +47,9 @@ from cases.history import HISTORY_TYPES
 from cases.models import SubjectAccessRequest
 from cases.personal_data import ERASED, history_erased
 from codecision.models import CoDecision, CoDecisionAnswer, CommitteeSession
+from documents.files import document_storage
+from documents.models import Document, DocumentVersion
+from documents.services import documents_erase_files
 from households.models import (
     AccessLogEntry,
     Diagnostic,
@@ -88,6 +98,8 @@ CASE_RECORDS: list[tuple[type[models.Model], str]] = [
     (CoDecision, "household"),
     (CoDecisionAnswer, "codecision__household"),
     (SubjectAccessRequest, "household"),
+    (Document, "household"),
+    (DocumentVersion, "document__household"),
 ]
 
 
@@ -167,6 +179,8 @@ def anonymise_due_cases(today: date | None = None) -> int:
     ids = list(households_to_anonymise(today).values_list("pk", flat=True))
     if not ids:
         return 0
+    # The files first: their names in the storage are erased with the rest just after.
+    documents_erase_files(ids)
     for model, rows in records_to_anonymise(ids):
         label = model._meta.label_lower
         if label not in ERASED:
@@ -229,3 +243,30 @@ def subject_access_export(household: Household, *, request: SubjectAccessRequest
         },
         "données": sections,
     }
+
+
+def _archive_name(version: DocumentVersion) -> str:
+    return f"documents/{version.document_id}-v{version.number}-{version.file_name}"
+
+
+def subject_access_archive(household: Household, export: dict) -> bytes:
+    """The right of access handed over: a zip of the export as JSON (donnees.json) and of
+    every file of the household's documents, each version, confidential ones included (as
+    their notes are)."""
+    versions = list(
+        DocumentVersion.objects.filter(document__household_id=household.pk)
+        .exclude(stored_as="")
+        .order_by("document_id", "number")
+    )
+    export = {**export, "fichiers des documents": [_archive_name(v) for v in versions]}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "donnees.json",
+            json.dumps(export, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        )
+        storage = document_storage()
+        for version in versions:
+            with storage.open(version.stored_as, "rb") as handle:
+                archive.writestr(_archive_name(version), handle.read())
+    return out.getvalue()

@@ -1,7 +1,7 @@
 """What a household's PDF case summary holds, for the user who exports it.
 
-A fixed number of queries whatever the case's length; confidential follow-ups appear only
-for the author's partner, exactly as on the pages."""
+A fixed number of queries whatever the case's length; confidential follow-ups and documents
+appear only in the internal version, for the author's partner. Documents by title only."""
 
 from dataclasses import dataclass
 
@@ -37,6 +37,7 @@ class CaseSummary:
     diagnostic: object
     workflow: CaseWorkflow
     follow_ups: list
+    documents: list
     exported_by: object
     exported_at: object
     version: str = SummaryVersion.PARTNERS
@@ -95,8 +96,10 @@ def case_summary(
     household: Household, user, *, version: str = SummaryVersion.PARTNERS
 ) -> CaseSummary:
     follow_ups = household.follow_ups.visible_to(user)
+    documents = household.documents.live().visible_to(user)
     if version != SummaryVersion.INTERNAL:
         follow_ups = follow_ups.filter(confidential=False)
+        documents = documents.filter(confidential=False)
     workflow = case_workflow(household)
     today = timezone.localdate()
     return CaseSummary(
@@ -107,6 +110,7 @@ def case_summary(
         follow_ups=list(
             follow_ups.select_related("author", "author_partner").order_by("happened_on", "pk")
         ),
+        documents=list(documents.select_related("author_partner").order_by("dated_on", "pk")),
         exported_by=user,
         exported_at=timezone.localtime(),
         version=version,

@@ -17,7 +17,7 @@ household_urlpatterns = [
         name="access_request_create",
     ),
     path(
-        "<id:pk>/demandes-d-acces/<id:request_pk>/donnees.json",
+        "<id:pk>/demandes-d-acces/<id:request_pk>/donnees.zip",
         views.subject_access,
         name="subject_access",
     ),

@@ -8,8 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
 from django.core.paginator import Paginator
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -19,10 +18,12 @@ from cases import services
 from cases.caseload import caseload, referents_of
 from cases.forms import CaseloadFilterForm, SubjectAccessRequestForm
 from cases.history import case_history
+from cases.privacy import subject_access_archive
 from cases.summary import SummaryVersion, case_summary
 from cases.timeline import case_workflow
 from core.errors import DomainError
 from core.pdf import render_pdf
+from documents.permissions import can_add_document
 from households.involvement import involvement_of
 from households.models import AccessAction, ActionKind, Household, HousingStatus
 from households.permissions import (
@@ -89,7 +90,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "household": household,
         "members": household.members.all(),
         "diagnostics": household.diagnostics.select_related("author", "author_partner"),
-        "history": case_history(household),
+        "history": case_history(household, request.user),
         "involved": involvement_of(household),
         "grace_days": settings.INVOLVEMENT_GRACE_DAYS,
         "workflow": case_workflow(household),
@@ -100,6 +101,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_diagnose": can(request.user, HouseholdAction.WRITE_DIAGNOSTIC, household),
         "can_orient": can_orient(request.user, household),
         "can_log_follow_up": can_log_follow_up(request.user, household),
+        "can_add_document": can_add_document(request.user, household),
         "can_export": can(request.user, HouseholdAction.EXPORT, household),
         "summary_versions": SummaryVersion.choices,
         "can_change_landlord": can_change_landlord(request.user, household),
@@ -170,8 +172,9 @@ def access_request_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def subject_access(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
-    """Everything held about a household, as JSON, for one of its recorded requests (right
-    of access); written to the access log as an export, and on the request's history."""
+    """Everything held about a household, for one of its recorded requests (right of
+    access): a zip of the JSON export and the files of its documents; written to the access
+    log as an export, and on the request's history."""
     ensure_can_answer_right_of_access(request.user)
     household = get_household_or_404(request, pk, HouseholdAction.EXPORT)
     access_request = (
@@ -179,12 +182,11 @@ def subject_access(request: HttpRequest, pk: int, request_pk: int) -> HttpRespon
     )
     if access_request is None:
         raise Http404("Demande introuvable")
-    response = JsonResponse(
-        services.subject_access_request_answer(request=access_request, by=request.user),
-        encoder=DjangoJSONEncoder,
-        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    export = services.subject_access_request_answer(request=access_request, by=request.user)
+    response = HttpResponse(
+        subject_access_archive(household, export), content_type="application/zip"
     )
     response["Content-Disposition"] = (
-        f'attachment; filename="{household.reference}-donnees-{access_request.pk}.json"'
+        f'attachment; filename="{household.reference}-donnees-{access_request.pk}.zip"'
     )
     return response

@@ -275,11 +275,13 @@ def access_log_refusal(*, user: User, household_pk: int, path: str) -> None:
     raise TooManyAttempts(REFUSALS_MESSAGE, retry_after=60)
 
 
-def get_through_household_or_404(request: HttpRequest, queryset, pk: int, household: str):
+def get_through_household_or_404(
+    request: HttpRequest, queryset, pk: int, household: str, log_as: str = AccessAction.VIEW
+):
     """Fetch a record of a household's case (an action, a measure, a co-decision) only if its
     household is visible to the user; `household` is the path from the record to it. Its page
     shows the household's case: a read (GET) is written to the access log, as for the
-    household; an outsider gets 404, logged."""
+    household (`log_as`: a file downloaded is an export); an outsider gets 404, logged."""
     visible = Household.objects.visible_to(request.user)
     obj = queryset.filter(pk=pk, **{f"{household}__in": visible}).first()
     if obj is None:
@@ -290,7 +292,7 @@ def get_through_household_or_404(request: HttpRequest, queryset, pk: int, househ
         access_log_record(
             user=request.user,
             household_pk=_household_id(obj, household),
-            action=AccessAction.VIEW,
+            action=log_as,
             path=request.path,
         )
     return obj

@@ -8,6 +8,7 @@ from rest_framework import routers
 
 from actions.api import CoDecisionViewSet, FollowUpViewSet, MeasureViewSet, OrientationViewSet
 from cases.api import CaseSummaryViewSet
+from documents.api import DocumentViewSet
 from funding.api import LedgerViewSet
 from households.api import HouseholdViewSet
 from notifications.api import NotificationViewSet
@@ -24,6 +25,7 @@ router.register("orientations", OrientationViewSet, basename="orientation")
 router.register("codecisions", CoDecisionViewSet, basename="codecision")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
+router.register("documents", DocumentViewSet, basename="document")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("ledger", LedgerViewSet, basename="ledger-entry")
 

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "households",
     "codecision",
     "actions",
+    "documents",
     "cases",
     "notifications",
     "funding",
@@ -231,8 +232,50 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# --- Documents of the case files (documents/) ---
+
+# Where the files are kept: under var/documents by default (never under a URL the web server
+# serves: they leave only through documents.views.document_download); in an S3-compatible
+# bucket when DOCUMENTS_S3_BUCKET is set (django-storages). The bucket's own encryption at
+# rest should be on; each object is also sent with DOCUMENTS_S3_ENCRYPTION (server-side
+# encryption, "AES256" or "aws:kms"; empty for a server without it).
+DOCUMENTS_DIR = Path(os.environ.get("DOCUMENTS_DIR", VAR_DIR / "documents"))
+DOCUMENTS_S3_BUCKET = env_str("DOCUMENTS_S3_BUCKET", "")
+DOCUMENTS_S3_ENCRYPTION = env_str("DOCUMENTS_S3_ENCRYPTION", "AES256")
+if DOCUMENTS_S3_BUCKET:
+    DOCUMENTS_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENTS_S3_BUCKET,
+            "endpoint_url": env_str("DOCUMENTS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("DOCUMENTS_S3_REGION", "") or None,
+            "access_key": env_str("DOCUMENTS_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("DOCUMENTS_S3_SECRET_ACCESS_KEY", "") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "object_parameters": (
+                {"ServerSideEncryption": DOCUMENTS_S3_ENCRYPTION} if DOCUMENTS_S3_ENCRYPTION else {}
+            ),
+        },
+    }
+else:
+    DOCUMENTS_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DOCUMENTS_DIR), "base_url": None},
+    }
+# A file larger than this (in megabytes) is refused while it streams in.
+DOCUMENTS_MAX_UPLOAD_MB = env_int("DOCUMENTS_MAX_UPLOAD_MB", 15)
+# A deleted document is kept (hidden) this many days, then purged with its files at night.
+DOCUMENTS_DELETED_KEEP_DAYS = env_int("DOCUMENTS_DELETED_KEEP_DAYS", 30)
+# clamd's socket (a path, or host:port): every file is scanned first when it is set; a file
+# found infected, or clamd not answering, refuses the upload.
+DOCUMENTS_CLAMD = env_str("DOCUMENTS_CLAMD", "")
+DOCUMENTS_CLAMD_TIMEOUT = env_int("DOCUMENTS_CLAMD_TIMEOUT", 30)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": DOCUMENTS_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -494,6 +537,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.nightly_privacy",
         "schedule": crontab(hour=3, minute=30),
     },
+    "nightly-documents": {
+        "task": "documents.tasks.purge_deleted_documents",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "nightly-security-log": {
         "task": "partners.tasks.prune_security_log",
         "schedule": crontab(hour=3, minute=45),
@@ -598,6 +645,7 @@ SPECTACULAR_SETTINGS = {
         "SchemeStatusEnum": "households.models.SchemeStatus",
         "ActionKindEnum": "households.models.ActionKind",
         "FollowUpKindEnum": "actions.models.FollowUpKind",
+        "DocumentKindEnum": "documents.models.DocumentKind",
         "PartnerKindEnum": "partners.models.PartnerKind",
         "EnergyLabelEnum": "households.models.EnergyLabel",
     },

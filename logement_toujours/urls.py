@@ -49,6 +49,7 @@ urlpatterns = [
     # namespace.
     path("menages/", include((household_urls.urlpatterns + case_urlpatterns, "households"))),
     path("", include("actions.urls")),
+    path("", include("documents.urls")),
     path("", include("codecision.urls")),
     path("notifications/", include("notifications.urls")),
     path("budget/", include("funding.urls")),

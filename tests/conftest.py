@@ -106,3 +106,17 @@ def logged_in(client, cesf):
 @pytest.fixture
 def other_association(db) -> Partner:
     return PartnerFactory(association=True)
+
+
+@pytest.fixture(autouse=True)
+def documents_storage(settings, tmp_path_factory):
+    """Each test keeps its documents in a folder of its own (the local file system)."""
+    location = tmp_path_factory.mktemp("documents")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location), "base_url": None},
+        },
+    }
+    return location

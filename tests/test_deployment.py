@@ -110,6 +110,23 @@ def test_the_compose_file_describes_the_production_services():
         assert environment["PRODUCTION"] == "true"
         assert environment["REDIS_URL"].startswith("redis://redis")
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    # Documents: an S3-compatible bucket when named, the documents-data volume otherwise.
+    assert "documents-data" in config["volumes"]
+    for name in ("web", "worker"):
+        environment = services[name]["environment"]
+        assert environment["DOCUMENTS_S3_BUCKET"] == ""
+        assert environment["DOCUMENTS_S3_ENCRYPTION"] == "AES256"
+        assert any("/app/var/documents" in str(v) for v in services[name]["volumes"]), name
+    with_bucket = subprocess.run(
+        [compose, "-f", "docker-compose.yml", "config"],
+        cwd=ROOT,
+        env={**env, "DOCUMENTS_S3_BUCKET": "documents-prod"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    web_env = yaml.safe_load(with_bucket.stdout)["services"]["web"]["environment"]
+    assert web_env["DOCUMENTS_S3_BUCKET"] == "documents-prod"
 
 
 def test_the_health_endpoint_answers_without_login(client, db):

@@ -2,7 +2,6 @@
 export, listed in the case history, and the only way out for other partners' confidential
 notes."""
 
-import json
 from datetime import date, timedelta
 from html import unescape
 
@@ -16,6 +15,7 @@ from core.dates import add_months
 from core.errors import DomainError
 from households.models import AccessLogEntry, Household
 from tests.demo_access import USERS
+from tests.helpers import exported_data
 
 
 def text(response) -> str:
@@ -68,9 +68,9 @@ def test_the_data_export_is_produced_only_from_a_recorded_request(client, demo, 
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith(
-        f'{nguyen.reference}-donnees-{access_request.pk}.json"'
+        f'{nguyen.reference}-donnees-{access_request.pk}.zip"'
     )
-    data = json.loads(response.content)
+    data = exported_data(response)
     assert data["ménage"] == nguyen.reference
     assert data["demande"]["demandeur"] == access_request.requester
     assert data["demande"]["au titre de"].startswith("Le ménage lui-même")

@@ -2,7 +2,6 @@
 minutes, search and notification (e-mails included) of every other demo user is free of it;
 the only way out is the right-of-access export of a recorded request."""
 
-import json
 from html import unescape
 
 import pytest
@@ -18,7 +17,7 @@ from households.models import Household
 from notifications.tasks import daily_sweep, send_daily_digests
 from tests.api.test_api import api_for
 from tests.demo_access import USERS
-from tests.helpers import pdf_text
+from tests.helpers import exported_data, pdf_text
 
 MARKER = "NOTESECRETEOISEAU"
 AUTHORS_PARTNER = {"caseworker.oiseaubleu", "manager.oiseaubleu"}
@@ -128,5 +127,5 @@ def test_the_right_of_access_export_is_the_only_way_out(client, demo, secret):
         received_on=timezone.localdate(),
     )
     export = client.get(reverse("households:subject_access", args=[nguyen.pk, access_request.pk]))
-    notes = json.loads(export.content)["données"]["suivis"]
+    notes = exported_data(export)["données"]["suivis"]
     assert any(MARKER in note["summary"] and note["confidential"] for note in notes)

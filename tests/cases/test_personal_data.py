@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
 from django.utils import timezone
 
@@ -18,10 +19,14 @@ from cases import services as case_services
 from cases.personal_data import ERASED, KEPT, decision, history_decision
 from codecision import services as codecision_services
 from codecision.models import CoDecisionStatus
+from documents import services as document_services
+from documents.models import DocumentVersion
 from funding import services as funding_services
 from funding.models import LedgerEntry
 from households import services as household_services
 from households.models import Household
+from tests.documents import samples
+from tests.documents.test_services import stored_files
 from tests.factories import PartnerFactory, diagnostic_data
 
 TYPED = "Zébulonne"  # typed by users in every free text of the case
@@ -278,6 +283,29 @@ def a_case_with_everything(flow) -> Household:
             outcome="stayed",
             outcome_detail=typed("Issue"),
         )
+    [lease_paper] = document_services.document_create(
+        household=household,
+        by=caseworker,
+        uploads=[SimpleUploadedFile(f"{TYPED.lower()}-bail.pdf", samples.pdf(TYPED))],
+        kind="lease",
+        title=typed("Bail"),
+        dated_on=today,
+        links={"action": lease_action},
+    )
+    document_services.document_add_version(
+        document=lease_paper,
+        by=caseworker,
+        upload=SimpleUploadedFile("photo.jpg", samples.jpeg_with_location()),
+    )
+    document_services.document_create(
+        household=household,
+        by=cesf,
+        uploads=[SimpleUploadedFile(f"avis-{TYPED.lower()}.png", samples.png())],
+        kind="income_proof",
+        title=typed("Avis d'imposition"),
+        dated_on=today,
+        confidential=True,
+    )
     case_services.subject_access_request_create(
         household=household,
         by=coordinator,
@@ -355,8 +383,9 @@ def fill_every_erased_field(household_ids: list[int]) -> set[tuple[str, str]]:
     return filled
 
 
-def test_anonymisation_leaves_no_marker_anywhere_in_the_database(flow):
+def test_anonymisation_leaves_no_marker_anywhere_in_the_database(flow, documents_storage):
     household = a_case_with_everything(flow)
+    assert len(stored_files(documents_storage)) == 3
     typed_in = where_found(TYPED_FORMS)
     assert ("households_household", "name") in typed_in  # the scan finds what was typed
     assert ("actions_followup", "next_step") in typed_in
@@ -371,6 +400,13 @@ def test_anonymisation_leaves_no_marker_anywhere_in_the_database(flow):
 
     assert where_found(TYPED_FORMS) == set()
     assert where_found([FILLED]) == set()
+    # No file of its documents is left in the storage; the records say they were there.
+    assert stored_files(documents_storage) == []
+    assert set(
+        DocumentVersion.objects.filter(document__household=household).values_list(
+            "stored_as", "file_name"
+        )
+    ) == {("", "")}
     household.refresh_from_db()
     assert household.anonymised_on == later
     member = household.members.get()

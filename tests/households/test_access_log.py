@@ -1,10 +1,11 @@
 """The access log: every read of case content, in pages and the API; refusals limited per
 user; the coordinators' page and its filters (docs/DESIGN.md section 5)."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,9 +13,11 @@ from django.utils import timezone
 
 from actions.models import SupportMeasure
 from codecision.models import CoDecision
+from documents import services as document_services
 from households.models import AccessAction, AccessLogEntry, Household
 from partners.models import Role
 from tests.api.test_api import api_for
+from tests.documents import samples
 from tests.factories import household_create, orientation_create, user_create
 
 # Every GET operation of the API, and how its answer reaches case content: "list" (the
@@ -32,6 +35,9 @@ CASE_READS = {
     "/api/measures/": "list",
     "/api/measures/{id}/": "view",
     "/api/follow-ups/": "list",
+    "/api/documents/": "list",
+    "/api/documents/{id}/": "view",
+    "/api/documents/{id}/download/": "export",
 }
 NO_CASE_CONTENT = {
     "/api/partners/": "the programme's organisations",
@@ -76,6 +82,14 @@ def test_every_api_read_of_case_content_is_written_to_the_access_log(client, dem
         "/api/households/": nguyen.pk,
         "/api/codecisions/": CoDecision.objects.get(household__name="Benali", purpose="start").pk,
         "/api/measures/": SupportMeasure.objects.get(action__household=nguyen).pk,
+        "/api/documents/": document_services.document_create(
+            household=nguyen,
+            by=demo["caseworker.oiseaubleu"],
+            uploads=[SimpleUploadedFile("fsl.pdf", samples.pdf())],
+            kind="fsl_decision",
+            title="Décision FSL",
+            dated_on=date(2026, 1, 2),
+        )[0].pk,
     }
     api = api_for(coordinator)
     for path, kind in CASE_READS.items():
@@ -85,6 +99,8 @@ def test_every_api_read_of_case_content_is_written_to_the_access_log(client, dem
         with CaptureQueriesContext(connection) as queries:
             response = api.get(url)
         assert response.status_code == 200, url
+        if response.streaming:
+            b"".join(response.streaming_content)
         entries = list(new_entries(before))
         if kind == "list":
             shown = households_in(response.data, path)
@@ -99,6 +115,8 @@ def test_every_api_read_of_case_content_is_written_to_the_access_log(client, dem
                 else (
                     CoDecision.objects.get(pk=household).household_id
                     if base == "/api/codecisions/"
+                    else nguyen.pk
+                    if base == "/api/documents/"
                     else SupportMeasure.objects.get(pk=household).action.household_id
                 )
             )
