@@ -22,12 +22,22 @@ RENT_REDUCTION_KINDS = {ActionKind.ENERGY, ActionKind.SOLVENCY}
 
 
 class ActionStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposée"
+    """An action is created with its co-decision (orientation_create), so it starts « en
+    co-décision »; it starts (its measure opens) the moment both sides approve."""
+
     IN_CODECISION = "in_codecision", "En co-décision"
-    APPROVED = "approved", "Approuvée"
     REJECTED = "rejected", "Refusée"
     IN_PROGRESS = "in_progress", "En cours"
     CLOSED = "closed", "Clôturée"
+
+
+# The moves an action's status may make (core.states.transition): its start co-decision
+# approved, it starts; refused, it is rejected; its measure closed, it closes.
+ACTION_TRANSITIONS = {
+    None: frozenset({ActionStatus.IN_CODECISION}),
+    ActionStatus.IN_CODECISION: frozenset({ActionStatus.IN_PROGRESS, ActionStatus.REJECTED}),
+    ActionStatus.IN_PROGRESS: frozenset({ActionStatus.CLOSED}),
+}
 
 
 class SolvencyTarget(models.TextChoices):
@@ -114,7 +124,7 @@ class Action(models.Model):
         Partner, verbose_name="association", on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(
-        "état", max_length=20, choices=ActionStatus.choices, default=ActionStatus.PROPOSED
+        "état", max_length=20, choices=ActionStatus.choices, default=ActionStatus.IN_CODECISION
     )
     # Action 1: energy situation at start (copied from the diagnostic when the action starts).
     energy_costs_at_start = models.DecimalField(
@@ -165,6 +175,7 @@ class Action(models.Model):
 
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])
     objects = ActionQuerySet.as_manager()
+    TRANSITIONS = ACTION_TRANSITIONS
 
     class Meta:
         verbose_name = "action"
@@ -386,6 +397,13 @@ class MeasureStatus(models.TextChoices):
     CLOSED = "closed", "Clôturée"
 
 
+# A measure opens active and closes once, with its outcome (measure_close).
+MEASURE_TRANSITIONS = {
+    None: frozenset({MeasureStatus.ACTIVE}),
+    MeasureStatus.ACTIVE: frozenset({MeasureStatus.CLOSED}),
+}
+
+
 class Outcome(models.TextChoices):
     STAYED = "stayed", "Maintien dans le logement"
     TRANSFERRED = "transferred", "Mutation réalisée"
@@ -436,6 +454,7 @@ class SupportMeasure(models.Model):
 
     history = HistoricalRecords(excluded_fields=["version"])
     objects = SupportMeasureQuerySet.as_manager()
+    TRANSITIONS = MEASURE_TRANSITIONS
 
     class Meta:
         verbose_name = "mesure d'accompagnement"
@@ -446,7 +465,7 @@ class SupportMeasure(models.Model):
                 condition=models.Q(renewal_count__lte=1), name="measure_renewed_at_most_once"
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="closed") | ~models.Q(outcome=""),
+                condition=~models.Q(status=MeasureStatus.CLOSED) | ~models.Q(outcome=""),
                 name="closed_measure_has_outcome",
             ),
         ]
@@ -454,7 +473,7 @@ class SupportMeasure(models.Model):
             models.Index(
                 fields=["ends_on"],
                 name="active_measure_ends_on",
-                condition=models.Q(status="active"),
+                condition=models.Q(status=MeasureStatus.ACTIVE),
             )
         ]
 
@@ -483,6 +502,14 @@ class ObjectiveStatus(models.TextChoices):
     ABANDONED = "abandoned", "Abandonné"
 
 
+# An objective's progress is the referent's judgement: it may move between any two statuses
+# (an abandoned objective taken up again, an achieved one found not to be).
+OBJECTIVE_TRANSITIONS = {
+    None: frozenset({ObjectiveStatus.TODO}),
+    **{status: frozenset(ObjectiveStatus) - {status} for status in ObjectiveStatus},
+}
+
+
 class MeasureObjective(models.Model):
     measure = models.ForeignKey(
         SupportMeasure, verbose_name="mesure", on_delete=models.PROTECT, related_name="objectives"
@@ -493,6 +520,7 @@ class MeasureObjective(models.Model):
     )
 
     history = HistoricalRecords()
+    TRANSITIONS = OBJECTIVE_TRANSITIONS
 
     class Meta:
         verbose_name = "objectif"

@@ -33,6 +33,7 @@ from actions.models import (
     LeaseReview,
     MeasureObjective,
     MeasureStatus,
+    ObjectiveStatus,
     Orientation,
     Outcome,
     RentReduction,
@@ -44,8 +45,9 @@ from codecision.models import Answer, CoDecision, CoDecisionStatus, Purpose
 from codecision.services import codecision_cancel, codecision_open
 from core import events
 from core.errors import DomainError
-from core.history import save_with_history, set_status
+from core.history import save_with_history
 from core.locking import locked
+from core.states import transition
 from households.models import Diagnostic, Household, HousingStatus
 from households.services import household_share_with_partner
 from partners.models import Partner, User
@@ -125,7 +127,7 @@ def orientation_create(
         landlord=landlord,
         association=association,
     )
-    save_with_history(action, by=by, reason="Pré-orientation")
+    transition(action, ActionStatus.IN_CODECISION, by=by, reason="Pré-orientation")
     household_share_with_partner(household=household, partner=association)
     household_share_with_partner(household=household, partner=landlord)
     codecision = codecision_open(
@@ -138,7 +140,6 @@ def orientation_create(
         diagnostic=diagnostic,
     )
     CoDecisionLink.objects.create(codecision=codecision, action=action)
-    set_status(action, ActionStatus.IN_CODECISION, by=by, reason="Co-décision ouverte")
     return orientation
 
 
@@ -156,9 +157,13 @@ def action_start(*, action: Action, referent: User, starts_on: date, by: User) -
         raise DomainError(
             "Une action ne démarre qu'après une co-décision approuvée des deux côtés."
         )
-    set_status(action, ActionStatus.APPROVED, by=by, reason="Co-décision approuvée")
     _copy_situation_at_start(action)
-    set_status(action, ActionStatus.IN_PROGRESS, by=by, reason="Démarrage de la mesure")
+    transition(
+        action,
+        ActionStatus.IN_PROGRESS,
+        by=by,
+        reason="Co-décision approuvée : démarrage de la mesure",
+    )
     if action.kind == ActionKind.SLIDING_LEASE_EVICTION:
         _procedure_from_diagnostic(action)
     if action.kind in SLIDING_LEASE_KINDS:
@@ -182,8 +187,6 @@ def _copy_situation_at_start(action: Action) -> None:
         action.arrears_at_start = diagnostic.rent_arrears
         action.fsl_status = diagnostic.fsl_status
         action.overindebtedness_status = diagnostic.overindebtedness_status
-    action._change_reason = "Situation relevée au démarrage"
-    action.save()
 
 
 def _procedure_from_diagnostic(action: Action) -> None:
@@ -212,7 +215,7 @@ def measure_open(*, action: Action, referent: User, starts_on: date, by: User) -
         starts_on=starts_on,
         ends_on=SupportMeasure.end_for(starts_on, 0),
     )
-    save_with_history(measure, by=by, reason="Ouverture de la mesure")
+    transition(measure, MeasureStatus.ACTIVE, by=by, reason="Ouverture de la mesure")
     events.publish(MeasureOpened(measure=measure, by=by))
     return measure
 
@@ -288,7 +291,7 @@ def codecision_decided(event: CoDecisionDecided) -> None:
         else:
             measure_renew(measure=link.measure, by=by, on=event.decided_on)
     elif codecision.status == CoDecisionStatus.REJECTED and codecision.purpose == Purpose.START:
-        set_status(link.action, ActionStatus.REJECTED, by=by, reason="Co-décision refusée")
+        transition(link.action, ActionStatus.REJECTED, by=by, reason="Co-décision refusée")
 
 
 @transaction.atomic
@@ -313,13 +316,12 @@ def measure_close(
         raise DomainError("La date de clôture ne peut pas être dans le futur.", field="closed_on")
     if outcome == Outcome.OTHER and not outcome_detail.strip():
         raise DomainError("Précisez l'issue « autre ».", field="outcome_detail")
-    measure.status = MeasureStatus.CLOSED
     measure.outcome, measure.outcome_detail, measure.closed_on = outcome, outcome_detail, closed_on
     measure.version += 1
-    save_with_history(measure, by=by, reason=f"Clôture : {Outcome(outcome).label}")
+    transition(measure, MeasureStatus.CLOSED, by=by, reason=f"Clôture : {Outcome(outcome).label}")
     for renewal in measure.renewal_codecisions.open().select_for_update(of=("self",)):
         codecision_cancel(codecision=renewal, by=by, reason="Mesure clôturée avant la décision")
-    set_status(
+    transition(
         measure.action, ActionStatus.CLOSED, by=by, reason=f"Clôture : {Outcome(outcome).label}"
     )
     events.publish(MeasureClosed(measure=measure, by=by, closed_on=closed_on))
@@ -331,14 +333,13 @@ def objective_add(*, measure: SupportMeasure, by: User, text: str) -> MeasureObj
     if measure.status != MeasureStatus.ACTIVE:
         raise DomainError("On n'ajoute pas d'objectif à une mesure clôturée.")
     objective = MeasureObjective(measure=measure, text=text)
-    save_with_history(objective, by=by)
+    transition(objective, ObjectiveStatus.TODO, by=by, reason="Objectif ajouté")
     return objective
 
 
 @transaction.atomic
 def objective_set_status(*, objective: MeasureObjective, by: User, status: str) -> MeasureObjective:
-    objective.status = status
-    save_with_history(objective, by=by, reason="Avancement de l'objectif")
+    transition(objective, ObjectiveStatus(status), by=by, reason="Avancement de l'objectif")
     return objective
 
 

@@ -18,6 +18,9 @@ class CoDecisionStatus(models.TextChoices):
     DISAGREEMENT = "disagreement", "Désaccord : arbitrage de la coordination"
     APPROVED = "approved", "Approuvée"
     REJECTED = "rejected", "Refusée"
+    # Closed without the parties' decision, because what it was to decide is over (the
+    # measure to renew was closed first): not a refusal.
+    CANCELLED = "cancelled", "Annulée"
 
 
 OPEN_STATUSES = [
@@ -25,6 +28,29 @@ OPEN_STATUSES = [
     CoDecisionStatus.ADJOURNED,
     CoDecisionStatus.DISAGREEMENT,
 ]
+# Open and in the partners' hands: a disagreement waits for the coordination's arbitration.
+WAITING_STATUSES = [CoDecisionStatus.PENDING, CoDecisionStatus.ADJOURNED]
+_DECIDED = frozenset({CoDecisionStatus.APPROVED, CoDecisionStatus.REJECTED})
+
+# The moves a co-decision's status may make (core.states.transition): the answers move it
+# between its open statuses and to a decision (codecision_answer, status_from_answers); the
+# coordination's arbitration rejects a disagreement or sends it back to both sides; a
+# co-decision whose subject is over is cancelled. A decided or cancelled one never moves.
+CODECISION_TRANSITIONS = {
+    None: frozenset({CoDecisionStatus.PENDING}),
+    CoDecisionStatus.PENDING: frozenset(
+        {CoDecisionStatus.ADJOURNED, CoDecisionStatus.DISAGREEMENT, CoDecisionStatus.CANCELLED}
+        | _DECIDED
+    ),
+    CoDecisionStatus.ADJOURNED: frozenset(
+        {CoDecisionStatus.PENDING, CoDecisionStatus.DISAGREEMENT, CoDecisionStatus.CANCELLED}
+        | _DECIDED
+    ),
+    CoDecisionStatus.DISAGREEMENT: frozenset(
+        {CoDecisionStatus.PENDING, CoDecisionStatus.ADJOURNED, CoDecisionStatus.CANCELLED}
+        | _DECIDED
+    ),
+}
 
 
 class Side(models.TextChoices):
@@ -170,14 +196,18 @@ class CoDecision(models.Model):
 
     history = HistoricalRecords()
     objects = CoDecisionQuerySet.as_manager()
+    TRANSITIONS = CODECISION_TRANSITIONS
 
     class Meta:
         verbose_name = "co-décision"
         ordering = ["-opened_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(status="approved")
-                | (models.Q(landlord_answer="approve") & models.Q(association_answer="approve")),
+                condition=~models.Q(status=CoDecisionStatus.APPROVED)
+                | (
+                    models.Q(landlord_answer=Answer.APPROVE)
+                    & models.Q(association_answer=Answer.APPROVE)
+                ),
                 name="approved_codecision_has_both_approvals",
             ),
         ]

@@ -29,6 +29,7 @@ from core import events
 from core.errors import DomainError
 from core.history import save_with_history
 from core.locking import locked
+from core.states import transition
 from households.models import Diagnostic, Household
 from partners.models import Partner, User
 
@@ -60,7 +61,9 @@ def codecision_open(
         reason=reason,
         diagnostic=diagnostic,
     )
-    save_with_history(codecision, by=by, reason=f"Ouverture : {Purpose(purpose).label}")
+    transition(
+        codecision, CoDecisionStatus.PENDING, by=by, reason=f"Ouverture : {Purpose(purpose).label}"
+    )
     events.publish(CoDecisionOpened(codecision=codecision))
     return codecision
 
@@ -141,22 +144,22 @@ def codecision_answer(
         session=session,
     )
     setattr(codecision, f"{side}_answer", answer)
-    codecision.status = status_from_answers(
-        codecision.landlord_answer, codecision.association_answer
-    )
     if session is not None:
         codecision.session = session
     reason = f"{partner} : {Answer(answer).label.lower()}" + (f" — {comment}" if comment else "")
-    _decide(codecision, by=by, reason=reason, starts_on=starts_on)
+    status = status_from_answers(codecision.landlord_answer, codecision.association_answer)
+    _decide(codecision, status, by=by, reason=reason, starts_on=starts_on)
     return codecision
 
 
-def _decide(codecision: CoDecision, *, by: User, reason: str, starts_on: date | None) -> None:
+def _decide(
+    codecision: CoDecision, status: str, *, by: User, reason: str, starts_on: date | None
+) -> None:
     now = timezone.now()
-    decided = codecision.status in (CoDecisionStatus.APPROVED, CoDecisionStatus.REJECTED)
+    decided = status in (CoDecisionStatus.APPROVED, CoDecisionStatus.REJECTED)
     if decided:
         codecision.decided_at = now
-    save_with_history(codecision, by=by, reason=reason)
+    transition(codecision, status, by=by, reason=reason)
     if decided:
         events.publish(
             CoDecisionDecided(
@@ -192,12 +195,21 @@ def codecision_arbitrate(
         raise DomainError("Motivez l'arbitrage.", field="comment")
     codecision.arbitrated_by, codecision.arbitration_comment = by, comment
     if decision == ARBITRATION_REJECT:
-        codecision.status = CoDecisionStatus.REJECTED
-        _decide(codecision, by=by, reason=f"Arbitrage : refus — {comment}", starts_on=None)
+        _decide(
+            codecision,
+            CoDecisionStatus.REJECTED,
+            by=by,
+            reason=f"Arbitrage : refus — {comment}",
+            starts_on=None,
+        )
     elif decision == ARBITRATION_REOPEN:
-        codecision.status = CoDecisionStatus.PENDING
         codecision.landlord_answer = codecision.association_answer = ""
-        save_with_history(codecision, by=by, reason=f"Arbitrage : nouvel examen — {comment}")
+        transition(
+            codecision,
+            CoDecisionStatus.PENDING,
+            by=by,
+            reason=f"Arbitrage : nouvel examen — {comment}",
+        )
     else:
         raise DomainError("Choisissez le refus ou un nouvel examen.", field="decision")
     return codecision
@@ -206,13 +218,13 @@ def codecision_arbitrate(
 @transaction.atomic
 def codecision_cancel(*, codecision: CoDecision, by: User, reason: str) -> CoDecision:
     """Close an open co-decision without the parties' decision, because what it was to decide
-    is over (the measure to renew is closed): it ends refused, nothing follows from it."""
+    is over (the measure to renew is closed): it ends cancelled — not refused — and nothing
+    follows from it."""
     codecision = locked(CoDecision, codecision.pk)
     if not codecision.is_open:
         return codecision
-    codecision.status = CoDecisionStatus.REJECTED
     codecision.decided_at = timezone.now()
-    save_with_history(codecision, by=by, reason=reason)
+    transition(codecision, CoDecisionStatus.CANCELLED, by=by, reason=reason)
     return codecision
 
 
