@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -417,6 +417,40 @@ class Outcome(models.TextChoices):
 class SupportMeasureQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=MeasureStatus.ACTIVE)
+
+    def with_attention(self, today: date):
+        """Each measure with its attention flags on `today`, the one rule the measures'
+        overview and the daily reminders (actions.reminders) both read:
+
+        - `overdue`: past its end with neither renewal nor closure;
+        - `ends_soon`: ends within the first reminder's delay (REMINDER_MEASURE_END_DAYS);
+        - `quiet`: begun REMINDER_NO_FOLLOW_UP_DAYS ago or more, with no follow-up logged
+          since then (a measure started today is not quiet);
+        - `last_follow_up_on`: the date of its latest follow-up."""
+        quiet_since = today - timedelta(days=settings.REMINDER_NO_FOLLOW_UP_DAYS)
+        soon = today + timedelta(days=max(settings.REMINDER_MEASURE_END_DAYS))
+        last = (
+            FollowUp.objects.filter(measure=models.OuterRef("pk"))
+            .order_by()
+            .values("measure")
+            .annotate(last=models.Max("happened_on"))
+            .values("last")
+        )
+        flag = {"output_field": models.BooleanField()}
+        return self.annotate(last_follow_up_on=models.Subquery(last)).annotate(
+            overdue=models.ExpressionWrapper(models.Q(ends_on__lt=today), **flag),
+            ends_soon=models.ExpressionWrapper(
+                models.Q(ends_on__gte=today, ends_on__lte=soon), **flag
+            ),
+            quiet=models.ExpressionWrapper(
+                models.Q(starts_on__lte=quiet_since)
+                & (
+                    models.Q(last_follow_up_on__isnull=True)
+                    | models.Q(last_follow_up_on__lte=quiet_since)
+                ),
+                **flag,
+            ),
+        )
 
 
 class SupportMeasure(models.Model):

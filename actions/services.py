@@ -42,7 +42,7 @@ from actions.models import (
 )
 from codecision.events import CoDecisionDecided
 from codecision.models import Answer, CoDecision, CoDecisionStatus, Purpose
-from codecision.services import codecision_cancel, codecision_open
+from codecision.services import codecision_cancel, codecision_open, is_referent_candidate
 from core import events
 from core.errors import DomainError
 from core.history import save_with_history
@@ -56,6 +56,20 @@ SECOND_RENEWAL_MESSAGE = (
     "Cette mesure a déjà été renouvelée une fois : un second renouvellement n'est pas possible. "
     "Clôturez-la avec son issue à son terme."
 )
+
+
+def orientation_kinds(user: User, household: Household) -> list[str]:
+    """Who may propose which action (docs/DOMAIN_RULES.md): a CESF proposes action 1, 2 or 3
+    for a tenant of its own landlord; an association caseworker proposes action 4 for an
+    applicant; nobody else proposes. The orientation form's choices, the permission to orient
+    (actions.permissions.can_orient) and orientation_create all read this one rule."""
+    if user.is_cesf and household.landlord_id == user.partner.pk:
+        kinds = LANDLORD_ACTION_KINDS
+    elif user.is_caseworker and household.housing_status == HousingStatus.APPLICANT:
+        kinds = ASSOCIATION_ACTION_KINDS
+    else:
+        kinds = set()
+    return [kind for kind in ActionKind if kind in kinds]
 
 
 @transaction.atomic
@@ -75,26 +89,10 @@ def orientation_create(
     association caseworker proposes action 4 for an applicant, naming the landlord that
     provides the dwelling. The named association (and landlord) get access to the household.
     """
+    if kind not in orientation_kinds(by, household):
+        raise DomainError(_orientation_refusal(by, household, kind), field="kind")
     if by.is_cesf:
-        if kind not in LANDLORD_ACTION_KINDS:
-            raise DomainError("Un·e CESF propose l'action 1, 2 ou 3.", field="kind")
-        if household.landlord_id != by.partner.pk:
-            raise DomainError(
-                "Seul le bailleur du logement propose une action pour son locataire.",
-                field="kind",
-            )
         landlord = by.partner
-    elif by.is_caseworker:
-        if kind not in ASSOCIATION_ACTION_KINDS:
-            raise DomainError(
-                "Une association oriente un demandeur vers l'action 4 ; les actions 1 à 3 "
-                "sont proposées par la CESF du bailleur.",
-                field="kind",
-            )
-        if household.housing_status != HousingStatus.APPLICANT:
-            raise DomainError("L'action 4 concerne un ménage demandeur.", field="kind")
-    else:
-        raise DomainError("Votre rôle ne permet pas de proposer une action.")
     if landlord is None or not landlord.is_landlord:
         raise DomainError("Indiquez le bailleur qui fournit le logement.", field="landlord")
     if not landlord.active:
@@ -141,6 +139,22 @@ def orientation_create(
     )
     CoDecisionLink.objects.create(codecision=codecision, action=action)
     return orientation
+
+
+def _orientation_refusal(user: User, household: Household, kind: str) -> str:
+    """Why `user` may not propose `kind` for `household` (orientation_kinds said no)."""
+    if user.is_cesf:
+        if kind not in LANDLORD_ACTION_KINDS:
+            return "Un·e CESF propose l'action 1, 2 ou 3."
+        return "Seul le bailleur du logement propose une action pour son locataire."
+    if user.is_caseworker:
+        if kind not in ASSOCIATION_ACTION_KINDS:
+            return (
+                "Une association oriente un demandeur vers l'action 4 ; les actions 1 à 3 "
+                "sont proposées par la CESF du bailleur."
+            )
+        return "L'action 4 concerne un ménage demandeur."
+    return "Votre rôle ne permet pas de proposer une action."
 
 
 def action_start(*, action: Action, referent: User, starts_on: date, by: User) -> SupportMeasure:
@@ -205,9 +219,10 @@ def _procedure_from_diagnostic(action: Action) -> None:
 
 
 def measure_open(*, action: Action, referent: User, starts_on: date, by: User) -> SupportMeasure:
-    if not referent.is_caseworker or referent.partner != action.association:
+    if not is_referent_candidate(referent, action.association):
         raise DomainError(
-            "Le référent est un travailleur social de l'association de l'action.", field="referent"
+            "Le référent est un travailleur social en activité de l'association de l'action.",
+            field="referent",
         )
     measure = SupportMeasure(
         action=action,

@@ -103,22 +103,38 @@ class CommitteeSession(models.Model):
     def __str__(self) -> str:
         return f"Comité du {self.held_on:%d/%m/%Y}"
 
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_off_at is not None
+
+    def represented_partners(self) -> models.QuerySet:
+        """The partners the committee lists as represented: those of its participants. Their
+        answers are recorded in it, and their users read its minutes."""
+        return Partner.objects.filter(
+            memberships__user__in=self.participants.values("pk")
+        ).distinct()
+
 
 class CoDecisionQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def waiting_on(self, side: str):
+        """The co-decisions waiting for `side`'s answer: « en attente de la réponse d'un
+        partenaire » is this one rule, read by the pending list, the API's `waiting`, the
+        reminders and the case's timeline (CoDecision.sides_waiting says it of one row).
+
+        A side waits to answer while the co-decision is pending or adjourned and that side
+        has neither approved nor refused; a disagreement waits for the coordination."""
+        return self.filter(status__in=WAITING_STATUSES).exclude(
+            **{f"{side}_answer__in": DECIDING_ANSWERS}
+        )
+
     def waiting_for(self, partner: Partner):
-        """Open co-decisions where `partner` is a side that has not approved or rejected."""
-        if partner.is_landlord:
-            mine = models.Q(landlord=partner) & ~models.Q(landlord_answer__in=DECIDING_ANSWERS)
-        elif partner.is_association:
-            mine = models.Q(association=partner) & ~models.Q(
-                association_answer__in=DECIDING_ANSWERS
-            )
-        else:
-            return self.none()
-        return self.open().filter(mine).exclude(status=CoDecisionStatus.DISAGREEMENT)
+        """The co-decisions waiting for `partner`'s answer, on whichever side it sits."""
+        return self.waiting_on(Side.LANDLORD).filter(landlord=partner) | self.waiting_on(
+            Side.ASSOCIATION
+        ).filter(association=partner)
 
 
 class CoDecision(models.Model):
@@ -219,6 +235,16 @@ class CoDecision(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def sides_waiting(self) -> list[str]:
+        """The sides whose answer this co-decision waits for (the rule of
+        CoDecisionQuerySet.waiting_on, for one row already read)."""
+        if self.status not in WAITING_STATUSES:
+            return []
+        return [side for side in Side if getattr(self, f"{side}_answer") not in DECIDING_ANSWERS]
+
+    def partner_of(self, side: str) -> Partner:
+        return self.landlord if side == Side.LANDLORD else self.association
+
     def side_of(self, partner: Partner) -> str | None:
         if partner == self.landlord:
             return Side.LANDLORD
@@ -270,3 +296,42 @@ class CoDecisionAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} : {self.get_answer_display()}"
+
+
+class CommitteeItem(models.Model):
+    """A co-decision examined by a committee, as its signed minutes record it: written once
+    when the minutes are signed (committee_session_sign_off), never changed afterwards, so
+    the minutes read the same whatever happens to the co-decision later."""
+
+    session = models.ForeignKey(
+        CommitteeSession, verbose_name="comité", on_delete=models.PROTECT, related_name="items"
+    )
+    codecision = models.ForeignKey(
+        CoDecision,
+        verbose_name="co-décision",
+        on_delete=models.PROTECT,
+        related_name="committee_items",
+    )
+    decision = models.CharField(
+        "état à la signature", max_length=20, choices=CoDecisionStatus.choices
+    )
+    landlord_answer = models.CharField(
+        "réponse du bailleur", max_length=10, choices=Answer.choices, blank=True
+    )
+    association_answer = models.CharField(
+        "réponse de l'association", max_length=10, choices=Answer.choices, blank=True
+    )
+    adjourned = models.BooleanField("ajournée à un prochain comité", default=False)
+
+    class Meta:
+        verbose_name = "dossier examiné en comité"
+        verbose_name_plural = "dossiers examinés en comité"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "codecision"], name="committee_item_once_per_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} : {self.codecision}"
