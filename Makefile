@@ -7,7 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test lint format migrate demo system-test-deps bench bench-pdf bench-lockout
+.PHONY: install run test lint format migrate demo system-test-deps bench bench-pdf bench-lockout \
+	proptest
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -73,3 +74,8 @@ bench-pdf: install
 # A login try with the real password hasher, before and after a lockout.
 bench-lockout: install
 	$(BIN)/python scripts/bench_lockout.py
+
+# The workflow's stateful property test with its long profile (200 runs of 60 steps; the
+# suite runs the bounded `ci` profile). Needs DATABASE_URL to a PostgreSQL server.
+proptest: install
+	WORKFLOW_PROPTEST_PROFILE=long $(BIN)/pytest tests/test_workflow_properties.py -p no:cacheprovider -q
