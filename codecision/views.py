@@ -22,6 +22,7 @@ from codecision.permissions import (
     can_answer,
     can_arbitrate,
     can_manage_committees,
+    can_read_minutes,
     ensure_can_answer,
     ensure_can_arbitrate,
     ensure_can_manage_committees,
@@ -68,6 +69,8 @@ def _detail_context(request: HttpRequest, codecision: CoDecision, **forms) -> di
         "answers": answers,
         "can_answer": can_answer(user, codecision),
         "can_arbitrate": can_arbitrate(user) and codecision.status == CoDecisionStatus.DISAGREEMENT,
+        "can_read_minutes": codecision.session is not None
+        and can_read_minutes(user, codecision.session),
     }
     if context["can_answer"]:
         context["answer_form"] = forms.get("answer_form") or AnswerForm(
