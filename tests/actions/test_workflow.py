@@ -280,7 +280,9 @@ def test_nobody_answers_in_the_name_of_a_signed_committee(flow):
     session = codecision_services.committee_session_create(
         by=flow.coordinator, held_on=date(2026, 3, 2), codecisions=[codecision]
     )
-    codecision_services.committee_session_sign_off(session=session, by=flow.coordinator)
+    codecision_services.committee_session_sign_off(
+        session=session, by=flow.coordinator, adjourned=[codecision]
+    )
     with pytest.raises(DomainError, match="comité est signé"):
         codecision_services.codecision_answer(
             codecision=codecision,
