@@ -103,6 +103,11 @@ KEPT: dict[str, dict[str, str]] = {
         "association_answer": CODE,
     },
     "codecision.codecisionanswer": {"side": CODE, "answer": CODE},
+    "codecision.committeeitem": {
+        "decision": CODE,
+        "landlord_answer": CODE,
+        "association_answer": CODE,
+    },
     "cases.subjectaccessrequest": {"basis": CODE},
     "partners.partner": {"name": STAFF, "short_name": STAFF, "kind": CODE},
     "partners.user": {
