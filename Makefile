@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
 .PHONY: install run test lint format migrate demo system-test-deps bench bench-pdf bench-report \
-	bench-lockout backup restore faults
+	bench-lockout backup restore faults proptest
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -91,3 +91,8 @@ restore: install
 # killed, stopped, restarted), real gunicorn and Celery workers; it prints what it measured.
 faults: install
 	$(BIN)/pytest tests/faults -p no:cacheprovider -s $(PYTEST_ARGS)
+
+# The workflow's stateful property test with its long profile (200 runs of 60 steps; the
+# suite runs the bounded `ci` profile). Needs DATABASE_URL to a PostgreSQL server.
+proptest: install
+	WORKFLOW_PROPTEST_PROFILE=long $(BIN)/pytest tests/test_workflow_properties.py -p no:cacheprovider -q

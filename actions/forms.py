@@ -15,6 +15,7 @@ from actions.models import (
     ProcedureEnd,
     SlidingLease,
 )
+from actions.services import orientation_kinds
 from households.models import Diagnostic
 from partners.models import Partner
 
@@ -79,16 +80,12 @@ class OrientationForm(forms.Form):
             self.initial["diagnostic"] = latest.pk
             if latest.proposed_action:
                 self.initial["kind"] = latest.proposed_action
+        kinds = orientation_kinds(user, household)
+        self.fields["kind"].choices = [(kind, ActionKind(kind).label) for kind in kinds]
         if user.is_cesf:
-            self.fields["kind"].choices = [
-                c for c in ActionKind.choices if c[0] != ActionKind.SCATTERED_HOUSING
-            ]
             self.fields["diagnostic"].required = True
             del self.fields["landlord"]
         else:
-            self.fields["kind"].choices = [
-                c for c in ActionKind.choices if c[0] == ActionKind.SCATTERED_HOUSING
-            ]
             self.fields["landlord"].required = True
             self.fields["association"].initial = user.partner.pk
 

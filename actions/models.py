@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -22,12 +22,22 @@ RENT_REDUCTION_KINDS = {ActionKind.ENERGY, ActionKind.SOLVENCY}
 
 
 class ActionStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposée"
+    """An action is created with its co-decision (orientation_create), so it starts « en
+    co-décision »; it starts (its measure opens) the moment both sides approve."""
+
     IN_CODECISION = "in_codecision", "En co-décision"
-    APPROVED = "approved", "Approuvée"
     REJECTED = "rejected", "Refusée"
     IN_PROGRESS = "in_progress", "En cours"
     CLOSED = "closed", "Clôturée"
+
+
+# The moves an action's status may make (core.states.transition): its start co-decision
+# approved, it starts; refused, it is rejected; its measure closed, it closes.
+ACTION_TRANSITIONS = {
+    None: frozenset({ActionStatus.IN_CODECISION}),
+    ActionStatus.IN_CODECISION: frozenset({ActionStatus.IN_PROGRESS, ActionStatus.REJECTED}),
+    ActionStatus.IN_PROGRESS: frozenset({ActionStatus.CLOSED}),
+}
 
 
 class SolvencyTarget(models.TextChoices):
@@ -114,7 +124,7 @@ class Action(models.Model):
         Partner, verbose_name="association", on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(
-        "état", max_length=20, choices=ActionStatus.choices, default=ActionStatus.PROPOSED
+        "état", max_length=20, choices=ActionStatus.choices, default=ActionStatus.IN_CODECISION
     )
     # Action 1: energy situation at start (copied from the diagnostic when the action starts).
     energy_costs_at_start = models.DecimalField(
@@ -165,6 +175,7 @@ class Action(models.Model):
 
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])
     objects = ActionQuerySet.as_manager()
+    TRANSITIONS = ACTION_TRANSITIONS
 
     class Meta:
         verbose_name = "action"
@@ -629,6 +640,13 @@ class MeasureStatus(models.TextChoices):
     CLOSED = "closed", "Clôturée"
 
 
+# A measure opens active and closes once, with its outcome (measure_close).
+MEASURE_TRANSITIONS = {
+    None: frozenset({MeasureStatus.ACTIVE}),
+    MeasureStatus.ACTIVE: frozenset({MeasureStatus.CLOSED}),
+}
+
+
 class Outcome(models.TextChoices):
     STAYED = "stayed", "Maintien dans le logement"
     TRANSFERRED = "transferred", "Mutation réalisée"
@@ -642,6 +660,40 @@ class Outcome(models.TextChoices):
 class SupportMeasureQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=MeasureStatus.ACTIVE)
+
+    def with_attention(self, today: date):
+        """Each measure with its attention flags on `today`, the one rule the measures'
+        overview and the daily reminders (actions.reminders) both read:
+
+        - `overdue`: past its end with neither renewal nor closure;
+        - `ends_soon`: ends within the first reminder's delay (REMINDER_MEASURE_END_DAYS);
+        - `quiet`: begun REMINDER_NO_FOLLOW_UP_DAYS ago or more, with no follow-up logged
+          since then (a measure started today is not quiet);
+        - `last_follow_up_on`: the date of its latest follow-up."""
+        quiet_since = today - timedelta(days=settings.REMINDER_NO_FOLLOW_UP_DAYS)
+        soon = today + timedelta(days=max(settings.REMINDER_MEASURE_END_DAYS))
+        last = (
+            FollowUp.objects.filter(measure=models.OuterRef("pk"))
+            .order_by()
+            .values("measure")
+            .annotate(last=models.Max("happened_on"))
+            .values("last")
+        )
+        flag = {"output_field": models.BooleanField()}
+        return self.annotate(last_follow_up_on=models.Subquery(last)).annotate(
+            overdue=models.ExpressionWrapper(models.Q(ends_on__lt=today), **flag),
+            ends_soon=models.ExpressionWrapper(
+                models.Q(ends_on__gte=today, ends_on__lte=soon), **flag
+            ),
+            quiet=models.ExpressionWrapper(
+                models.Q(starts_on__lte=quiet_since)
+                & (
+                    models.Q(last_follow_up_on__isnull=True)
+                    | models.Q(last_follow_up_on__lte=quiet_since)
+                ),
+                **flag,
+            ),
+        )
 
 
 class SupportMeasure(models.Model):
@@ -679,6 +731,7 @@ class SupportMeasure(models.Model):
 
     history = HistoricalRecords(excluded_fields=["version"])
     objects = SupportMeasureQuerySet.as_manager()
+    TRANSITIONS = MEASURE_TRANSITIONS
 
     class Meta:
         verbose_name = "mesure d'accompagnement"
@@ -689,7 +742,7 @@ class SupportMeasure(models.Model):
                 condition=models.Q(renewal_count__lte=1), name="measure_renewed_at_most_once"
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="closed") | ~models.Q(outcome=""),
+                condition=~models.Q(status=MeasureStatus.CLOSED) | ~models.Q(outcome=""),
                 name="closed_measure_has_outcome",
             ),
         ]
@@ -697,7 +750,7 @@ class SupportMeasure(models.Model):
             models.Index(
                 fields=["ends_on"],
                 name="active_measure_ends_on",
-                condition=models.Q(status="active"),
+                condition=models.Q(status=MeasureStatus.ACTIVE),
             )
         ]
 
@@ -726,6 +779,14 @@ class ObjectiveStatus(models.TextChoices):
     ABANDONED = "abandoned", "Abandonné"
 
 
+# An objective's progress is the referent's judgement: it may move between any two statuses
+# (an abandoned objective taken up again, an achieved one found not to be).
+OBJECTIVE_TRANSITIONS = {
+    None: frozenset({ObjectiveStatus.TODO}),
+    **{status: frozenset(ObjectiveStatus) - {status} for status in ObjectiveStatus},
+}
+
+
 class MeasureObjective(models.Model):
     measure = models.ForeignKey(
         SupportMeasure, verbose_name="mesure", on_delete=models.PROTECT, related_name="objectives"
@@ -736,6 +797,7 @@ class MeasureObjective(models.Model):
     )
 
     history = HistoricalRecords()
+    TRANSITIONS = OBJECTIVE_TRANSITIONS
 
     class Meta:
         verbose_name = "objectif"

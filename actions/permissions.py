@@ -25,8 +25,9 @@ the domain rules (dates, renewals, both approvals).
 from django.http import Http404, HttpRequest
 
 from actions.models import Action, Dwelling, SupportMeasure
+from actions.services import orientation_kinds
 from core.errors import refuse_unless
-from households.models import Household, HousingStatus
+from households.models import Household
 from households.permissions import (
     HouseholdAction,
     can,
@@ -44,11 +45,9 @@ def visible_measures(user: User):
 
 
 def can_orient(user: User, household: Household) -> bool:
-    if not can(user, HouseholdAction.EDIT, household) or not user.is_social_worker:
-        return False
-    if user.is_cesf:
-        return household.landlord_id == user.partner.pk
-    return household.housing_status == HousingStatus.APPLICANT
+    """Who may propose what is one rule (actions.services.orientation_kinds); orienting also
+    needs the partner's change permission on the household."""
+    return bool(orientation_kinds(user, household)) and can(user, HouseholdAction.EDIT, household)
 
 
 def ensure_can_orient(user: User, household: Household) -> None:

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from actions.deadlines import energy_truce_around, lease_deadlines, procedure_deadlines
@@ -19,7 +18,6 @@ from actions.models import (
     ActionKind,
     ActionStatus,
     EvictionProcedure,
-    FollowUp,
     HousingMode,
     MeasureStatus,
     SlidingLease,
@@ -44,8 +42,7 @@ def _active_measures():
 def measures_ending(today: date, people: Recipients) -> Iterator[list[Due]]:
     """A measure ends in 30 days and in 7 days: referent and coordinators. A renewed
     measure's reminder says that no further renewal is possible."""
-    horizon = today + timedelta(days=max(settings.REMINDER_MEASURE_END_DAYS))
-    measures = _active_measures().filter(ends_on__gte=today, ends_on__lte=horizon)
+    measures = _active_measures().with_attention(today).filter(ends_soon=True)
     fields = [
         "pk",
         "ends_on",
@@ -91,7 +88,7 @@ def measures_ending(today: date, people: Recipients) -> Iterator[list[Due]]:
 def measures_overdue(today: date, people: Recipients) -> Iterator[list[Due]]:
     """A measure past its end with neither renewal nor closure: referent, coordinators and
     the association's manager."""
-    measures = _active_measures().filter(ends_on__lt=today)
+    measures = _active_measures().with_attention(today).filter(overdue=True)
     fields = [
         "pk",
         "ends_on",
@@ -124,22 +121,10 @@ def measures_overdue(today: date, people: Recipients) -> Iterator[list[Due]]:
 
 
 def measures_without_follow_up(today: date, people: Recipients) -> Iterator[list[Due]]:
-    """No follow-up logged for 30 days in an active measure: its referent."""
+    """No follow-up logged for 30 days in an active measure (its `quiet` flag): its
+    referent."""
     quiet_days = settings.REMINDER_NO_FOLLOW_UP_DAYS
-    last = (
-        FollowUp.objects.filter(measure=OuterRef("pk"))
-        .order_by()
-        .values("measure")
-        .annotate(last=Max("happened_on"))
-        .values("last")
-    )
-    since = today - timedelta(days=quiet_days)
-    measures = (
-        _active_measures()
-        .filter(starts_on__lte=since)
-        .annotate(last_follow_up_on=Subquery(last))
-        .filter(Q(last_follow_up_on__isnull=True) | Q(last_follow_up_on__lte=since))
-    )
+    measures = _active_measures().with_attention(today).filter(quiet=True)
     fields = [
         "pk",
         "starts_on",

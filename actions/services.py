@@ -37,6 +37,7 @@ from actions.models import (
     LeaseReview,
     MeasureObjective,
     MeasureStatus,
+    ObjectiveStatus,
     Orientation,
     Outcome,
     ProcedureEnd,
@@ -46,11 +47,12 @@ from actions.models import (
 )
 from codecision.events import CoDecisionDecided
 from codecision.models import Answer, CoDecision, CoDecisionStatus, Purpose
-from codecision.services import codecision_cancel, codecision_open
+from codecision.services import codecision_cancel, codecision_open, is_referent_candidate
 from core import events
 from core.errors import DomainError
-from core.history import save_with_history, set_status
+from core.history import save_with_history
 from core.locking import locked
+from core.states import transition
 from households.involvement import involvement_sync
 from households.models import Diagnostic, Household, HousingStatus, ProcedureStage
 from partners.models import Partner, User
@@ -59,6 +61,20 @@ SECOND_RENEWAL_MESSAGE = (
     "Cette mesure a déjà été renouvelée une fois : un second renouvellement n'est pas possible. "
     "Clôturez-la avec son issue à son terme."
 )
+
+
+def orientation_kinds(user: User, household: Household) -> list[str]:
+    """Who may propose which action (docs/DOMAIN_RULES.md): a CESF proposes action 1, 2 or 3
+    for a tenant of its own landlord; an association caseworker proposes action 4 for an
+    applicant; nobody else proposes. The orientation form's choices, the permission to orient
+    (actions.permissions.can_orient) and orientation_create all read this one rule."""
+    if user.is_cesf and household.landlord_id == user.partner.pk:
+        kinds = LANDLORD_ACTION_KINDS
+    elif user.is_caseworker and household.housing_status == HousingStatus.APPLICANT:
+        kinds = ASSOCIATION_ACTION_KINDS
+    else:
+        kinds = set()
+    return [kind for kind in ActionKind if kind in kinds]
 
 
 @transaction.atomic
@@ -78,26 +94,10 @@ def orientation_create(
     association caseworker proposes action 4 for an applicant, naming the landlord that
     provides the dwelling. The named association (and landlord) get access to the household.
     """
+    if kind not in orientation_kinds(by, household):
+        raise DomainError(_orientation_refusal(by, household, kind), field="kind")
     if by.is_cesf:
-        if kind not in LANDLORD_ACTION_KINDS:
-            raise DomainError("Un·e CESF propose l'action 1, 2 ou 3.", field="kind")
-        if household.landlord_id != by.partner.pk:
-            raise DomainError(
-                "Seul le bailleur du logement propose une action pour son locataire.",
-                field="kind",
-            )
         landlord = by.partner
-    elif by.is_caseworker:
-        if kind not in ASSOCIATION_ACTION_KINDS:
-            raise DomainError(
-                "Une association oriente un demandeur vers l'action 4 ; les actions 1 à 3 "
-                "sont proposées par la CESF du bailleur.",
-                field="kind",
-            )
-        if household.housing_status != HousingStatus.APPLICANT:
-            raise DomainError("L'action 4 concerne un ménage demandeur.", field="kind")
-    else:
-        raise DomainError("Votre rôle ne permet pas de proposer une action.")
     if landlord is None or not landlord.is_landlord:
         raise DomainError("Indiquez le bailleur qui fournit le logement.", field="landlord")
     if not landlord.active:
@@ -130,7 +130,7 @@ def orientation_create(
         landlord=landlord,
         association=association,
     )
-    save_with_history(action, by=by, reason="Pré-orientation")
+    transition(action, ActionStatus.IN_CODECISION, by=by, reason="Pré-orientation")
     codecision = codecision_open(
         household=household,
         kind=kind,
@@ -141,9 +141,24 @@ def orientation_create(
         diagnostic=diagnostic,
     )
     CoDecisionLink.objects.create(codecision=codecision, action=action)
-    set_status(action, ActionStatus.IN_CODECISION, by=by, reason="Co-décision ouverte")
     involvement_sync(household=household, by=by)
     return orientation
+
+
+def _orientation_refusal(user: User, household: Household, kind: str) -> str:
+    """Why `user` may not propose `kind` for `household` (orientation_kinds said no)."""
+    if user.is_cesf:
+        if kind not in LANDLORD_ACTION_KINDS:
+            return "Un·e CESF propose l'action 1, 2 ou 3."
+        return "Seul le bailleur du logement propose une action pour son locataire."
+    if user.is_caseworker:
+        if kind not in ASSOCIATION_ACTION_KINDS:
+            return (
+                "Une association oriente un demandeur vers l'action 4 ; les actions 1 à 3 "
+                "sont proposées par la CESF du bailleur."
+            )
+        return "L'action 4 concerne un ménage demandeur."
+    return "Votre rôle ne permet pas de proposer une action."
 
 
 def action_start(*, action: Action, referent: User, starts_on: date, by: User) -> SupportMeasure:
@@ -160,9 +175,13 @@ def action_start(*, action: Action, referent: User, starts_on: date, by: User) -
         raise DomainError(
             "Une action ne démarre qu'après une co-décision approuvée des deux côtés."
         )
-    set_status(action, ActionStatus.APPROVED, by=by, reason="Co-décision approuvée")
     _copy_situation_at_start(action)
-    set_status(action, ActionStatus.IN_PROGRESS, by=by, reason="Démarrage de la mesure")
+    transition(
+        action,
+        ActionStatus.IN_PROGRESS,
+        by=by,
+        reason="Co-décision approuvée : démarrage de la mesure",
+    )
     _procedure_from_diagnostic(action, by=by)
     if action.kind in SLIDING_LEASE_KINDS:
         SlidingLease.objects.get_or_create(action=action)
@@ -185,8 +204,6 @@ def _copy_situation_at_start(action: Action) -> None:
         action.arrears_at_start = diagnostic.rent_arrears
         action.fsl_status = diagnostic.fsl_status
         action.overindebtedness_status = diagnostic.overindebtedness_status
-    action._change_reason = "Situation relevée au démarrage"
-    action.save()
 
 
 # The diagnostic's procedure stage → the procedure's date of that stage.
@@ -224,9 +241,10 @@ def _procedure_from_diagnostic(action: Action, *, by: User) -> None:
 
 
 def measure_open(*, action: Action, referent: User, starts_on: date, by: User) -> SupportMeasure:
-    if not referent.is_caseworker or referent.partner != action.association:
+    if not is_referent_candidate(referent, action.association):
         raise DomainError(
-            "Le référent est un travailleur social de l'association de l'action.", field="referent"
+            "Le référent est un travailleur social en activité de l'association de l'action.",
+            field="referent",
         )
     measure = SupportMeasure(
         action=action,
@@ -234,7 +252,7 @@ def measure_open(*, action: Action, referent: User, starts_on: date, by: User) -
         starts_on=starts_on,
         ends_on=SupportMeasure.end_for(starts_on, 0),
     )
-    save_with_history(measure, by=by, reason="Ouverture de la mesure")
+    transition(measure, MeasureStatus.ACTIVE, by=by, reason="Ouverture de la mesure")
     events.publish(MeasureOpened(measure=measure, by=by))
     return measure
 
@@ -310,7 +328,7 @@ def codecision_decided(event: CoDecisionDecided) -> None:
         else:
             measure_renew(measure=link.measure, by=by, on=event.decided_on)
     elif codecision.status == CoDecisionStatus.REJECTED and codecision.purpose == Purpose.START:
-        set_status(link.action, ActionStatus.REJECTED, by=by, reason="Co-décision refusée")
+        transition(link.action, ActionStatus.REJECTED, by=by, reason="Co-décision refusée")
 
 
 @transaction.atomic
@@ -335,10 +353,9 @@ def measure_close(
         raise DomainError("La date de clôture ne peut pas être dans le futur.", field="closed_on")
     if outcome == Outcome.OTHER and not outcome_detail.strip():
         raise DomainError("Précisez l'issue « autre ».", field="outcome_detail")
-    measure.status = MeasureStatus.CLOSED
     measure.outcome, measure.outcome_detail, measure.closed_on = outcome, outcome_detail, closed_on
     measure.version += 1
-    save_with_history(measure, by=by, reason=f"Clôture : {Outcome(outcome).label}")
+    transition(measure, MeasureStatus.CLOSED, by=by, reason=f"Clôture : {Outcome(outcome).label}")
     for renewal in measure.renewal_codecisions.open().select_for_update(of=("self",)):
         codecision_cancel(codecision=renewal, by=by, reason="Mesure clôturée avant la décision")
     _action_close_when_done(measure.action, by=by, reason=f"Clôture : {Outcome(outcome).label}")
@@ -356,7 +373,7 @@ def _action_close_when_done(action: Action, *, by: User, reason: str) -> None:
     if action.measures.filter(status=MeasureStatus.ACTIVE).exists():
         return
     if action.status != ActionStatus.CLOSED:
-        set_status(action, ActionStatus.CLOSED, by=by, reason=reason)
+        transition(action, ActionStatus.CLOSED, by=by, reason=reason)
         # The action's partners are now involved only for the grace period.
         involvement_sync(household=action.household, by=by)
 
@@ -366,14 +383,13 @@ def objective_add(*, measure: SupportMeasure, by: User, text: str) -> MeasureObj
     if measure.status != MeasureStatus.ACTIVE:
         raise DomainError("On n'ajoute pas d'objectif à une mesure clôturée.")
     objective = MeasureObjective(measure=measure, text=text)
-    save_with_history(objective, by=by)
+    transition(objective, ObjectiveStatus.TODO, by=by, reason="Objectif ajouté")
     return objective
 
 
 @transaction.atomic
 def objective_set_status(*, objective: MeasureObjective, by: User, status: str) -> MeasureObjective:
-    objective.status = status
-    save_with_history(objective, by=by, reason="Avancement de l'objectif")
+    transition(objective, ObjectiveStatus(status), by=by, reason="Avancement de l'objectif")
     return objective
 
 

@@ -5,12 +5,9 @@ Objects are reached through their household (actions.permissions: 404 for outsid
 logged); who may do what is said there; the rules are in actions.services.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Max, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,7 +26,6 @@ from actions.models import (
     ActionKind,
     ActionStatus,
     EvictionProcedure,
-    FollowUp,
     MeasureObjective,
     MeasureStatus,
     SupportMeasure,
@@ -545,30 +541,21 @@ def measure_overview(request: HttpRequest) -> HttpResponse:
             measures = measures.filter(action__association=filters.cleaned_data["association"])
         if filters.cleaned_data["kind"]:
             measures = measures.filter(action__kind=filters.cleaned_data["kind"])
-    last_follow_up = (
-        FollowUp.objects.filter(measure=OuterRef("pk"))
-        .order_by()
-        .values("measure")
-        .annotate(last=Max("happened_on"))
-        .values("last")
-    )
     measures = (
         measures.select_related(
             "action__household", "action__association", "action__landlord", "referent"
         )
-        .annotate(last_follow_up_on=Subquery(last_follow_up))
+        .with_attention(today)
         .order_by("ends_on", "pk")
     )
     page = Paginator(measures, settings.HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
     access_log_reads(request, (measure.action.household_id for measure in page))
-    soon = today + timedelta(days=30)
-    quiet_since = today - timedelta(days=30)
     rows = [
         {
             "measure": measure,
-            "overdue": measure.ends_on < today,
-            "ends_soon": today <= measure.ends_on <= soon,
-            "quiet": measure.last_follow_up_on is None or measure.last_follow_up_on < quiet_since,
+            "overdue": measure.overdue,
+            "ends_soon": measure.ends_soon,
+            "quiet": measure.quiet,
         }
         for measure in page
     ]
@@ -577,5 +564,12 @@ def measure_overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "actions/measure_overview.html",
-        {"page": page, "rows": rows, "filters": filters, "querystring": query.urlencode()},
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "querystring": query.urlencode(),
+            "soon_days": max(settings.REMINDER_MEASURE_END_DAYS),
+            "quiet_days": settings.REMINDER_NO_FOLLOW_UP_DAYS,
+        },
     )

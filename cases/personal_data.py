@@ -132,6 +132,11 @@ KEPT: dict[str, dict[str, str]] = {
         "association_answer": CODE,
     },
     "codecision.codecisionanswer": {"side": CODE, "answer": CODE},
+    "codecision.committeeitem": {
+        "decision": CODE,
+        "landlord_answer": CODE,
+        "association_answer": CODE,
+    },
     "cases.subjectaccessrequest": {"basis": CODE},
     "documents.document": {"kind": CODE, "procedure_step": CODE},
     "documents.documentversion": {

@@ -17,7 +17,7 @@ from actions.models import (
     MeasureStatus,
     SupportMeasure,
 )
-from codecision.models import Answer, CoDecision, CoDecisionAnswer, CoDecisionStatus, Purpose
+from codecision.models import CoDecision, CoDecisionAnswer, CoDecisionStatus, Purpose
 from households.models import Household
 
 
@@ -35,14 +35,7 @@ def _waiting_for(codecision: CoDecision) -> str:
         return "désaccord : arbitrage de la coordination attendu"
     if codecision.status == CoDecisionStatus.ADJOURNED:
         return "ajournée"
-    waiting = [
-        str(partner)
-        for partner, answer in (
-            (codecision.landlord, codecision.landlord_answer),
-            (codecision.association, codecision.association_answer),
-        )
-        if answer != Answer.APPROVE
-    ]
+    waiting = [str(codecision.partner_of(side)) for side in codecision.sides_waiting()]
     return "en attente de " + " et de ".join(waiting)
 
 

@@ -21,6 +21,7 @@ from codecision.models import (
 )
 from codecision.permissions import ensure_can_answer, get_codecision_or_404, visible_codecisions
 from core.api import DATE_RANGE, ROW_ID, filter_dates, filter_partner, id_field, object_pk
+from core.errors import DomainError
 from households.api import LogsHouseholdReads
 from households.models import ActionKind
 from partners.models import Membership, Role, User
@@ -125,6 +126,8 @@ class CoDecisionViewSet(LogsHouseholdReads, viewsets.ReadOnlyModelViewSet):
         session = None
         if data.get("session"):
             session = CommitteeSession.objects.filter(pk=data["session"]).first()
+            if session is None:
+                raise DomainError("Ce comité n'existe pas.", field="session")
         services.codecision_answer(
             codecision=codecision,
             by=request.user,

@@ -1,14 +1,14 @@
 from django import forms
 from django.utils import timezone
 
-from codecision.models import Answer, CommitteeSession, Purpose, Side
-from codecision.services import ARBITRATION_REJECT, ARBITRATION_REOPEN
+from codecision.models import Answer, CoDecision, CommitteeSession, Purpose, Side
+from codecision.services import (
+    ARBITRATION_REJECT,
+    ARBITRATION_REOPEN,
+    committee_pending_items,
+    referent_candidates,
+)
 from partners.models import Membership, Role, User
-
-
-def caseworkers_of(partner) -> "forms.QuerySet[User]":
-    members = Membership.objects.filter(partner=partner, role=Role.CASEWORKER).values("user_id")
-    return User.objects.filter(pk__in=members, is_active=True).order_by("last_name", "first_name")
 
 
 class AnswerForm(forms.Form):
@@ -37,7 +37,7 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args, codecision, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referent"].queryset = caseworkers_of(codecision.association)
+        self.fields["referent"].queryset = referent_candidates(codecision.association)
         if user.is_coordinator:
             self.fields["session"].queryset = CommitteeSession.objects.filter(
                 signed_off_at__isnull=True
@@ -103,3 +103,20 @@ class SignOffForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    adjourned = forms.ModelMultipleChoiceField(
+        label="Dossiers sans décision, ajournés à un prochain comité",
+        required=False,
+        queryset=CoDecision.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Un dossier encore en attente doit être ajourné pour valider le compte rendu.",
+    )
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        pending = committee_pending_items(session).select_related("household")
+        self.fields["adjourned"].queryset = pending
+        self.fields["adjourned"].label_from_instance = lambda c: (
+            f"{c.household.reference} — {c.get_kind_display()} ({c.get_status_display().lower()})"
+        )
+        if not pending.exists():
+            del self.fields["adjourned"]

@@ -18,6 +18,9 @@ class CoDecisionStatus(models.TextChoices):
     DISAGREEMENT = "disagreement", "Désaccord : arbitrage de la coordination"
     APPROVED = "approved", "Approuvée"
     REJECTED = "rejected", "Refusée"
+    # Closed without the parties' decision, because what it was to decide is over (the
+    # measure to renew was closed first): not a refusal.
+    CANCELLED = "cancelled", "Annulée"
 
 
 OPEN_STATUSES = [
@@ -25,6 +28,29 @@ OPEN_STATUSES = [
     CoDecisionStatus.ADJOURNED,
     CoDecisionStatus.DISAGREEMENT,
 ]
+# Open and in the partners' hands: a disagreement waits for the coordination's arbitration.
+WAITING_STATUSES = [CoDecisionStatus.PENDING, CoDecisionStatus.ADJOURNED]
+_DECIDED = frozenset({CoDecisionStatus.APPROVED, CoDecisionStatus.REJECTED})
+
+# The moves a co-decision's status may make (core.states.transition): the answers move it
+# between its open statuses and to a decision (codecision_answer, status_from_answers); the
+# coordination's arbitration rejects a disagreement or sends it back to both sides; a
+# co-decision whose subject is over is cancelled. A decided or cancelled one never moves.
+CODECISION_TRANSITIONS = {
+    None: frozenset({CoDecisionStatus.PENDING}),
+    CoDecisionStatus.PENDING: frozenset(
+        {CoDecisionStatus.ADJOURNED, CoDecisionStatus.DISAGREEMENT, CoDecisionStatus.CANCELLED}
+        | _DECIDED
+    ),
+    CoDecisionStatus.ADJOURNED: frozenset(
+        {CoDecisionStatus.PENDING, CoDecisionStatus.DISAGREEMENT, CoDecisionStatus.CANCELLED}
+        | _DECIDED
+    ),
+    CoDecisionStatus.DISAGREEMENT: frozenset(
+        {CoDecisionStatus.PENDING, CoDecisionStatus.ADJOURNED, CoDecisionStatus.CANCELLED}
+        | _DECIDED
+    ),
+}
 
 
 class Side(models.TextChoices):
@@ -77,22 +103,38 @@ class CommitteeSession(models.Model):
     def __str__(self) -> str:
         return f"Comité du {self.held_on:%d/%m/%Y}"
 
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_off_at is not None
+
+    def represented_partners(self) -> models.QuerySet:
+        """The partners the committee lists as represented: those of its participants. Their
+        answers are recorded in it, and their users read its minutes."""
+        return Partner.objects.filter(
+            memberships__user__in=self.participants.values("pk")
+        ).distinct()
+
 
 class CoDecisionQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def waiting_on(self, side: str):
+        """The co-decisions waiting for `side`'s answer: « en attente de la réponse d'un
+        partenaire » is this one rule, read by the pending list, the API's `waiting`, the
+        reminders and the case's timeline (CoDecision.sides_waiting says it of one row).
+
+        A side waits to answer while the co-decision is pending or adjourned and that side
+        has neither approved nor refused; a disagreement waits for the coordination."""
+        return self.filter(status__in=WAITING_STATUSES).exclude(
+            **{f"{side}_answer__in": DECIDING_ANSWERS}
+        )
+
     def waiting_for(self, partner: Partner):
-        """Open co-decisions where `partner` is a side that has not approved or rejected."""
-        if partner.is_landlord:
-            mine = models.Q(landlord=partner) & ~models.Q(landlord_answer__in=DECIDING_ANSWERS)
-        elif partner.is_association:
-            mine = models.Q(association=partner) & ~models.Q(
-                association_answer__in=DECIDING_ANSWERS
-            )
-        else:
-            return self.none()
-        return self.open().filter(mine).exclude(status=CoDecisionStatus.DISAGREEMENT)
+        """The co-decisions waiting for `partner`'s answer, on whichever side it sits."""
+        return self.waiting_on(Side.LANDLORD).filter(landlord=partner) | self.waiting_on(
+            Side.ASSOCIATION
+        ).filter(association=partner)
 
 
 class CoDecision(models.Model):
@@ -170,14 +212,18 @@ class CoDecision(models.Model):
 
     history = HistoricalRecords()
     objects = CoDecisionQuerySet.as_manager()
+    TRANSITIONS = CODECISION_TRANSITIONS
 
     class Meta:
         verbose_name = "co-décision"
         ordering = ["-opened_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(status="approved")
-                | (models.Q(landlord_answer="approve") & models.Q(association_answer="approve")),
+                condition=~models.Q(status=CoDecisionStatus.APPROVED)
+                | (
+                    models.Q(landlord_answer=Answer.APPROVE)
+                    & models.Q(association_answer=Answer.APPROVE)
+                ),
                 name="approved_codecision_has_both_approvals",
             ),
         ]
@@ -188,6 +234,16 @@ class CoDecision(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def sides_waiting(self) -> list[str]:
+        """The sides whose answer this co-decision waits for (the rule of
+        CoDecisionQuerySet.waiting_on, for one row already read)."""
+        if self.status not in WAITING_STATUSES:
+            return []
+        return [side for side in Side if getattr(self, f"{side}_answer") not in DECIDING_ANSWERS]
+
+    def partner_of(self, side: str) -> Partner:
+        return self.landlord if side == Side.LANDLORD else self.association
 
     def side_of(self, partner: Partner) -> str | None:
         if partner == self.landlord:
@@ -250,3 +306,42 @@ class CoDecisionAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} : {self.get_answer_display()}"
+
+
+class CommitteeItem(models.Model):
+    """A co-decision examined by a committee, as its signed minutes record it: written once
+    when the minutes are signed (committee_session_sign_off), never changed afterwards, so
+    the minutes read the same whatever happens to the co-decision later."""
+
+    session = models.ForeignKey(
+        CommitteeSession, verbose_name="comité", on_delete=models.PROTECT, related_name="items"
+    )
+    codecision = models.ForeignKey(
+        CoDecision,
+        verbose_name="co-décision",
+        on_delete=models.PROTECT,
+        related_name="committee_items",
+    )
+    decision = models.CharField(
+        "état à la signature", max_length=20, choices=CoDecisionStatus.choices
+    )
+    landlord_answer = models.CharField(
+        "réponse du bailleur", max_length=10, choices=Answer.choices, blank=True
+    )
+    association_answer = models.CharField(
+        "réponse de l'association", max_length=10, choices=Answer.choices, blank=True
+    )
+    adjourned = models.BooleanField("ajournée à un prochain comité", default=False)
+
+    class Meta:
+        verbose_name = "dossier examiné en comité"
+        verbose_name_plural = "dossiers examinés en comité"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "codecision"], name="committee_item_once_per_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} : {self.codecision}"

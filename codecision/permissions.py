@@ -8,11 +8,12 @@ same `ensure_can_…` functions, each raising its own French message; the rules 
 - Answer: the landlord side's CESF or manager, the association side's caseworker or
   manager, while the co-decision is open; a coordinator records answers given in a committee.
 - Arbitrate a disagreement, run committees: coordinators.
+- Read a committee's minutes: coordinators and the partners represented in it.
 """
 
 from django.http import HttpRequest
 
-from codecision.models import CoDecision
+from codecision.models import CoDecision, CommitteeSession
 from core.errors import refuse_unless
 from households.models import Household
 from households.permissions import ensure_can_open_caseload, get_through_household_or_404
@@ -59,6 +60,23 @@ def can_manage_committees(user: User) -> bool:
 
 def ensure_can_manage_committees(user: User) -> None:
     refuse_unless(can_manage_committees(user), "Les comités sont réservés à la coordination.")
+
+
+def can_read_minutes(user: User, session: CommitteeSession) -> bool:
+    """The coordination, and the users of the partners the committee lists as represented,
+    read its minutes (each reader sees the rows of the households it may see)."""
+    if user.is_coordinator:
+        return True
+    partner = user.partner
+    return partner is not None and session.represented_partners().filter(pk=partner.pk).exists()
+
+
+def ensure_can_read_minutes(user: User, session: CommitteeSession) -> None:
+    refuse_unless(
+        can_read_minutes(user, session),
+        "Le compte rendu d'un comité se lit par la coordination et les partenaires qui y "
+        "étaient représentés.",
+    )
 
 
 def get_codecision_or_404(request: HttpRequest, pk: int) -> CoDecision:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from codecision.models import Answer, CoDecision, CoDecisionStatus, Purpose
+from codecision.models import CoDecision, Purpose, Side
 from core.reminders import Due, chunks
 from households.models import ActionKind
 from partners.models import Role
@@ -65,41 +65,31 @@ def codecisions_opened(today: date, people: Recipients) -> Iterator[list[Due]]:
 
 
 def codecisions_waiting(today: date, people: Recipients) -> Iterator[list[Due]]:
-    """A co-decision waits for a partner's answer more than 7 days: that partner's users
-    who answer for it (landlord: CESF and manager; association: caseworker and manager)."""
+    """A co-decision waits for a partner's answer (CoDecisionQuerySet.waiting_on) more than
+    7 days: that partner's users who answer for it (landlord: CESF and manager; association:
+    caseworker and manager)."""
     wait = settings.REMINDER_CODECISION_WAIT_DAYS
     # More than 7 days by the clock: opened before this morning's sweep hour, 7 days ago.
     sweep_moment = timezone.make_aware(
         datetime.combine(today, clock_time(settings.REMINDER_SWEEP_HOUR))
     )
-    codecisions = (
-        CoDecision.objects.open()
-        .filter(opened_at__lt=sweep_moment - timedelta(days=wait))
-        .order_by("pk")
-    )
+    waited = CoDecision.objects.filter(opened_at__lt=sweep_moment - timedelta(days=wait))
     fields = [
         "pk",
         "opened_at",
-        "status",
         "landlord_id",
         "association_id",
-        "landlord_answer",
-        "association_answer",
         "household_id",
         "household__reference",
     ]
-    for rows in chunks(codecisions, fields):
-        dues = []
-        for row in rows:
-            opened_on = timezone.localdate(row["opened_at"])
-            if row["status"] == CoDecisionStatus.DISAGREEMENT:
-                continue  # in the coordination's hands, not waiting for a partner
-            for side, partner_id, roles in (
-                ("landlord", row["landlord_id"], (Role.CESF, Role.MANAGER)),
-                ("association", row["association_id"], (Role.CASEWORKER, Role.MANAGER)),
-            ):
-                if row[f"{side}_answer"] in (Answer.APPROVE, Answer.REJECT):
-                    continue
+    for side, roles in (
+        (Side.LANDLORD, (Role.CESF, Role.MANAGER)),
+        (Side.ASSOCIATION, (Role.CASEWORKER, Role.MANAGER)),
+    ):
+        for rows in chunks(waited.waiting_on(side).order_by("pk"), fields):
+            dues = []
+            for row in rows:
+                opened_on = timezone.localdate(row["opened_at"])
                 dues.append(
                     Due(
                         kind=f"codecision_waiting_{side}",
@@ -110,12 +100,12 @@ def codecisions_waiting(today: date, people: Recipients) -> Iterator[list[Due]]:
                             f"{row['household__reference']} : une co-décision ouverte "
                             f"le {opened_on:%d/%m/%Y} attend la réponse de votre structure."
                         ),
-                        recipients=frozenset(people.of(partner_id, *roles)),
+                        recipients=frozenset(people.of(row[f"{side}_id"], *roles)),
                         household_id=row["household_id"],
                         link=reverse("codecision:detail", args=[row["pk"]]),
                     )
                 )
-        yield dues
+            yield dues
 
 
 def codecision_opened_notice(codecision_id: int, people: Recipients) -> Due | None:

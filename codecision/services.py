@@ -21,6 +21,7 @@ from codecision.models import (
     CoDecision,
     CoDecisionAnswer,
     CoDecisionStatus,
+    CommitteeItem,
     CommitteeSession,
     Purpose,
     Side,
@@ -29,9 +30,10 @@ from core import events
 from core.errors import DomainError
 from core.history import save_with_history
 from core.locking import locked
+from core.states import transition
 from households.involvement import involvement_sync
 from households.models import Diagnostic, Household
-from partners.models import Partner, User
+from partners.models import Membership, Partner, Role, User
 
 ARBITRATION_REJECT = "reject"
 ARBITRATION_REOPEN = "reopen"
@@ -61,10 +63,26 @@ def codecision_open(
         reason=reason,
         diagnostic=diagnostic,
     )
-    save_with_history(codecision, by=by, reason=f"Ouverture : {Purpose(purpose).label}")
+    transition(
+        codecision, CoDecisionStatus.PENDING, by=by, reason=f"Ouverture : {Purpose(purpose).label}"
+    )
     events.publish(CoDecisionOpened(codecision=codecision))
     involvement_sync(household=household, by=by)
     return codecision
+
+
+def referent_candidates(association: Partner):
+    """Who may be named referent of a measure: an active caseworker of the association that
+    carries it (a deactivated account is never named). The answer form's list, the API's
+    answer and the opening of the measure (actions.services.measure_open) all check this."""
+    members = Membership.objects.filter(partner=association, role=Role.CASEWORKER)
+    return User.objects.filter(pk__in=members.values("user_id"), is_active=True).order_by(
+        "last_name", "first_name"
+    )
+
+
+def is_referent_candidate(user: User | None, association: Partner) -> bool:
+    return user is not None and referent_candidates(association).filter(pk=user.pk).exists()
 
 
 def status_from_answers(landlord: str, association: str) -> str:
@@ -112,27 +130,27 @@ def codecision_answer(
                 "La coordination enregistre la réponse d'une partie lors d'un comité.",
                 field="session",
             )
-        session.refresh_from_db(fields=["signed_off_at"])
-        if session.signed_off_at is not None:
-            raise DomainError(
-                "Ce comité est signé : ses décisions ne se modifient plus.", field="session"
-            )
     else:
+        if session is not None:
+            raise DomainError(
+                "Seule la coordination enregistre une réponse donnée en comité.", field="session"
+            )
         side = codecision.side_of(by.partner)
         if side is None:
             raise DomainError("Votre structure n'est pas partie à cette co-décision.")
-    partner = codecision.landlord if side == Side.LANDLORD else codecision.association
+    partner = codecision.partner_of(side)
+    if session is not None:
+        session = locked(CommitteeSession, session.pk)
+        committee_check_answer(session, partner=partner, codecision=codecision)
     needs_referent = (
         codecision.purpose == Purpose.START
         and side == Side.ASSOCIATION
         and answer == Answer.APPROVE
     )
-    if needs_referent and (
-        referent is None or not referent.is_caseworker or referent.partner != partner
-    ):
+    if needs_referent and not is_referent_candidate(referent, partner):
         raise DomainError(
             "En approuvant, l'association désigne le référent de la mesure parmi ses "
-            "travailleurs sociaux.",
+            "travailleurs sociaux en activité.",
             field="referent",
         )
     # The same answer again from the same side is a double submit; a side may change its
@@ -156,22 +174,49 @@ def codecision_answer(
     except IntegrityError:  # the same side, at the same moment, through another request
         raise DomainError(ALREADY_ANSWERED) from None
     setattr(codecision, f"{side}_answer", answer)
-    codecision.status = status_from_answers(
-        codecision.landlord_answer, codecision.association_answer
-    )
     if session is not None:
         codecision.session = session
     reason = f"{partner} : {Answer(answer).label.lower()}" + (f" — {comment}" if comment else "")
-    _decide(codecision, by=by, reason=reason, starts_on=starts_on)
+    status = status_from_answers(codecision.landlord_answer, codecision.association_answer)
+    _decide(codecision, status, by=by, reason=reason, starts_on=starts_on)
     return codecision
 
 
-def _decide(codecision: CoDecision, *, by: User, reason: str, starts_on: date | None) -> None:
+def committee_check_answer(
+    session: CommitteeSession, *, partner: Partner, codecision: CoDecision
+) -> None:
+    """A committee records a side's answer only while its minutes are unsigned, on or after
+    its date, for a partner it lists as represented, on a co-decision not on another
+    committee's agenda."""
+    if session.is_signed:
+        raise DomainError(
+            "Ce comité est signé : ses décisions ne se modifient plus.", field="session"
+        )
+    if timezone.localdate() < session.held_on:
+        raise DomainError(
+            f"Le {session} n'a pas encore eu lieu : ses réponses s'enregistrent à partir "
+            f"du {session.held_on:%d/%m/%Y}.",
+            field="session",
+        )
+    if not session.represented_partners().filter(pk=partner.pk).exists():
+        raise DomainError(
+            f"{partner} n'est pas représenté au {session} : sa réponse ne s'y enregistre pas.",
+            field="side",
+        )
+    if codecision.session_id not in (None, session.pk):
+        raise DomainError(
+            "Cette co-décision est à l'ordre du jour d'un autre comité.", field="session"
+        )
+
+
+def _decide(
+    codecision: CoDecision, status: str, *, by: User, reason: str, starts_on: date | None
+) -> None:
     now = timezone.now()
-    decided = codecision.status in (CoDecisionStatus.APPROVED, CoDecisionStatus.REJECTED)
+    decided = status in (CoDecisionStatus.APPROVED, CoDecisionStatus.REJECTED)
     if decided:
         codecision.decided_at = now
-    save_with_history(codecision, by=by, reason=reason)
+    transition(codecision, status, by=by, reason=reason)
     if decided:
         events.publish(
             CoDecisionDecided(
@@ -209,12 +254,21 @@ def codecision_arbitrate(
         raise DomainError("Motivez l'arbitrage.", field="comment")
     codecision.arbitrated_by, codecision.arbitration_comment = by, comment
     if decision == ARBITRATION_REJECT:
-        codecision.status = CoDecisionStatus.REJECTED
-        _decide(codecision, by=by, reason=f"Arbitrage : refus — {comment}", starts_on=None)
+        _decide(
+            codecision,
+            CoDecisionStatus.REJECTED,
+            by=by,
+            reason=f"Arbitrage : refus — {comment}",
+            starts_on=None,
+        )
     elif decision == ARBITRATION_REOPEN:
-        codecision.status = CoDecisionStatus.PENDING
         codecision.landlord_answer = codecision.association_answer = ""
-        save_with_history(codecision, by=by, reason=f"Arbitrage : nouvel examen — {comment}")
+        transition(
+            codecision,
+            CoDecisionStatus.PENDING,
+            by=by,
+            reason=f"Arbitrage : nouvel examen — {comment}",
+        )
     else:
         raise DomainError("Choisissez le refus ou un nouvel examen.", field="decision")
     return codecision
@@ -223,13 +277,13 @@ def codecision_arbitrate(
 @transaction.atomic
 def codecision_cancel(*, codecision: CoDecision, by: User, reason: str) -> CoDecision:
     """Close an open co-decision without the parties' decision, because what it was to decide
-    is over (the measure to renew is closed): it ends refused, nothing follows from it."""
+    is over (the measure to renew is closed): it ends cancelled — not refused — and nothing
+    follows from it."""
     codecision = locked(CoDecision, codecision.pk)
     if not codecision.is_open:
         return codecision
-    codecision.status = CoDecisionStatus.REJECTED
     codecision.decided_at = timezone.now()
-    save_with_history(codecision, by=by, reason=reason)
+    transition(codecision, CoDecisionStatus.CANCELLED, by=by, reason=reason)
     involvement_sync(household=codecision.household, by=by)
     return codecision
 
@@ -249,6 +303,12 @@ def committee_session_create(
     closed = [c for c in codecisions if not c.is_open]
     if closed:
         raise DomainError("Seules des co-décisions en attente sont inscrites à l'ordre du jour.")
+    elsewhere = CoDecision.objects.filter(pk__in=[c.pk for c in codecisions], session__isnull=False)
+    if elsewhere.exists():
+        raise DomainError(
+            "Une de ces co-décisions est déjà à l'ordre du jour d'un autre comité.",
+            field="codecisions",
+        )
     session = CommitteeSession(
         held_on=held_on, created_by=by, other_participants=other_participants
     )
@@ -258,15 +318,59 @@ def committee_session_create(
     return session
 
 
+def committee_pending_items(session: CommitteeSession):
+    """The co-decisions on the agenda still waiting for a decision of the committee: open,
+    and not adjourned by a side's answer."""
+    return session.codecisions.open().exclude(status=CoDecisionStatus.ADJOURNED)
+
+
 @transaction.atomic
 def committee_session_sign_off(
-    *, session: CommitteeSession, by: User, notes: str = ""
+    *,
+    session: CommitteeSession,
+    by: User,
+    notes: str = "",
+    adjourned: list[CoDecision] = (),
 ) -> CommitteeSession:
+    """Sign the minutes. Each item still pending must be explicitly `adjourned` to a later
+    committee, or the signature is refused. The minutes then record, once and for all, what
+    each item stood at (CommitteeItem); the items still open leave the agenda, free to be
+    put on the next committee's."""
     if not by.is_coordinator:
         raise DomainError("Le compte rendu est validé par la coordination.")
     session = locked(CommitteeSession, session.pk)
     if session.signed_off_at:
         raise DomainError("Ce compte rendu est déjà validé.")
+    agenda = list(session.codecisions.select_for_update(of=("self",)).select_related("household"))
+    adjourned_ids = {c.pk for c in adjourned}
+    if adjourned_ids - {c.pk for c in agenda}:
+        raise DomainError(
+            "Seul un dossier inscrit à l'ordre du jour de ce comité peut y être ajourné.",
+            field="adjourned",
+        )
+    pending = committee_pending_items(session).exclude(pk__in=adjourned_ids)
+    if pending.exists():
+        references = ", ".join(pending.values_list("household__reference", flat=True))
+        raise DomainError(
+            f"Des dossiers attendent encore une décision ({references}) : enregistrez les "
+            "réponses des parties ou ajournez-les explicitement avant de valider.",
+            field="adjourned",
+        )
+    for codecision in agenda:
+        CommitteeItem.objects.create(
+            session=session,
+            codecision=codecision,
+            decision=codecision.status,
+            landlord_answer=codecision.landlord_answer,
+            association_answer=codecision.association_answer,
+            adjourned=codecision.pk in adjourned_ids
+            or codecision.status == CoDecisionStatus.ADJOURNED,
+        )
+        if codecision.is_open:
+            codecision.session = None
+            save_with_history(
+                codecision, by=by, reason=f"Ajournée par le {session} à un prochain comité"
+            )
     session.notes = notes or session.notes
     session.signed_off_by, session.signed_off_at = by, timezone.now()
     save_with_history(session, by=by, reason="Compte rendu validé")

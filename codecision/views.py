@@ -21,15 +21,18 @@ from codecision.models import CoDecision, CoDecisionAnswer, CoDecisionStatus, Co
 from codecision.permissions import (
     can_answer,
     can_arbitrate,
+    can_manage_committees,
+    can_read_minutes,
     ensure_can_answer,
     ensure_can_arbitrate,
     ensure_can_manage_committees,
+    ensure_can_read_minutes,
     get_codecision_or_404,
     visible_codecisions,
 )
 from core.errors import DomainError
 from core.pdf import render_pdf
-from households.models import AccessAction
+from households.models import AccessAction, Household
 from households.permissions import access_log_reads
 
 
@@ -66,6 +69,8 @@ def _detail_context(request: HttpRequest, codecision: CoDecision, **forms) -> di
         "answers": answers,
         "can_answer": can_answer(user, codecision),
         "can_arbitrate": can_arbitrate(user) and codecision.status == CoDecisionStatus.DISAGREEMENT,
+        "can_read_minutes": codecision.session is not None
+        and can_read_minutes(user, codecision.session),
     }
     if context["can_answer"]:
         context["answer_form"] = forms.get("answer_form") or AnswerForm(
@@ -178,31 +183,66 @@ def session_create(request: HttpRequest) -> HttpResponse:
     return render(request, "codecision/session_form.html", {"form": form})
 
 
-def _session_context(session: CommitteeSession, form=None) -> dict:
-    codecisions = session.codecisions.select_related(
-        "household", "landlord", "association"
-    ).prefetch_related(
-        Prefetch(
-            "answers",
-            queryset=CoDecisionAnswer.objects.select_related("answered_by").order_by(
-                "answered_at", "pk"
-            ),
-        )
+def _session_context(request: HttpRequest, session: CommitteeSession, form=None) -> dict:
+    """The committee's items as its minutes show them: signed, as recorded at the signature
+    (CommitteeItem); before, as they stand. A reader other than the coordination sees the
+    rows of the households it may see."""
+    answers = Prefetch(
+        "answers",
+        queryset=CoDecisionAnswer.objects.select_related("answered_by").order_by(
+            "answered_at", "pk"
+        ),
     )
+    related = ["household", "landlord", "association"]
+    if session.is_signed:
+        items = session.items.select_related(*(f"codecision__{r}" for r in related))
+        items = items.prefetch_related(Prefetch("codecision__answers", answers.queryset))
+        rows = [
+            {
+                "codecision": item.codecision,
+                "landlord_answer": item.get_landlord_answer_display(),
+                "association_answer": item.get_association_answer_display(),
+                "decision": "Ajournée à un prochain comité"
+                if item.adjourned
+                else item.get_decision_display(),
+            }
+            for item in items
+        ]
+    else:
+        codecisions = session.codecisions.select_related(*related).prefetch_related(answers)
+        rows = [
+            {
+                "codecision": codecision,
+                "landlord_answer": codecision.get_landlord_answer_display(),
+                "association_answer": codecision.get_association_answer_display(),
+                "decision": codecision.get_status_display(),
+            }
+            for codecision in codecisions
+        ]
+    examined = len(rows)
+    if not request.user.is_coordinator:
+        visible = set(
+            Household.objects.visible_to(request.user)
+            .filter(pk__in=[row["codecision"].household_id for row in rows])
+            .values_list("pk", flat=True)
+        )
+        rows = [row for row in rows if row["codecision"].household_id in visible]
     return {
         "session": session,
-        "codecisions": codecisions,
+        "rows": rows,
+        "others": examined - len(rows),
         "participants": session.participants.all(),
-        "sign_off_form": form or SignOffForm(initial={"notes": session.notes}),
+        "can_sign_off": can_manage_committees(request.user) and not session.is_signed,
+        "sign_off_form": form or SignOffForm(initial={"notes": session.notes}, session=session),
     }
 
 
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ensure_can_manage_committees(request.user)
     session = get_object_or_404(CommitteeSession.objects.select_related("signed_off_by"), pk=pk)
-    context = _session_context(session)
+    ensure_can_read_minutes(request.user, session)
+    context = _session_context(request, session)
     # The page names every household examined: each is in its access log.
-    access_log_reads(request, (c.household_id for c in context["codecisions"]))
+    access_log_reads(request, (row["codecision"].household_id for row in context["rows"]))
     return render(request, "codecision/session_detail.html", context)
 
 
@@ -210,33 +250,34 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def session_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     ensure_can_manage_committees(request.user)
     session = get_object_or_404(CommitteeSession, pk=pk)
-    form = SignOffForm(request.POST)
+    form = SignOffForm(request.POST, session=session)
     if form.is_valid():
         try:
             services.committee_session_sign_off(
-                session=session, by=request.user, notes=form.cleaned_data["notes"]
+                session=session,
+                by=request.user,
+                notes=form.cleaned_data["notes"],
+                adjourned=list(form.cleaned_data.get("adjourned", [])),
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, "Le compte rendu du comité est validé.")
             return redirect("codecision:session_detail", pk=session.pk)
-    return render(
-        request, "codecision/session_detail.html", _session_context(session, form), status=400
-    )
+    context = _session_context(request, session, form)
+    return render(request, "codecision/session_detail.html", context, status=400)
 
 
 def session_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The committee minutes as a PDF (coordinators)."""
-    ensure_can_manage_committees(request.user)
+    """The committee minutes as a PDF (coordinators and the partners represented)."""
     session = get_object_or_404(CommitteeSession.objects.select_related("signed_off_by"), pk=pk)
-    context = _session_context(session)
+    ensure_can_read_minutes(request.user, session)
+    context = _session_context(request, session)
     context.update(exported_by=request.user, exported_at=timezone.localtime())
     pdf = render_pdf("codecision/committee_minutes.html", context)
     # The minutes name every household examined: each export is in their access log.
-    access_log_reads(
-        request, (c.household_id for c in context["codecisions"]), action=AccessAction.EXPORT
-    )
+    households = (row["codecision"].household_id for row in context["rows"])
+    access_log_reads(request, households, action=AccessAction.EXPORT)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="comite-{session.held_on:%Y-%m-%d}.pdf"'

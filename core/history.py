@@ -1,7 +1,8 @@
 """Saving a record with its history: who changed it and why (django-simple-history).
 
 Every state change records who, when (the history date) and why, the whole reason, never
-truncated (docs/DESIGN.md section 3). Services of every app save through these two."""
+truncated (docs/DESIGN.md section 3). Services of every app save through this; a status
+changes only through core.states.transition, which saves through it."""
 
 from django.db import models
 
@@ -12,9 +13,3 @@ def save_with_history(obj: models.Model, *, by, reason: str = "") -> None:
     if reason:
         obj._change_reason = reason
     obj.save()
-
-
-def set_status(obj: models.Model, status: str, *, by, reason: str) -> None:
-    """Change a status and record who, when (the history date) and why."""
-    obj.status = status
-    save_with_history(obj, by=by, reason=reason)

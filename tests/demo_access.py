@@ -23,3 +23,11 @@ SEES_BENALI = {
     "caseworker.ulisse",
     "manager.ulisse",
 }
+
+# The demo committee lists Opac38, Pluralis, Ulisse Energie and L'Oiseau Bleu as represented:
+# their users read its minutes, as the coordination does.
+READS_DEMO_MINUTES = {"coordinator.lt"} | {
+    username
+    for username in USERS
+    if username.split(".")[1] in {"opac38", "pluralis", "ulisse", "oiseaubleu"}
+}

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions import services
-from actions.models import Orientation
+from actions.models import ObjectiveStatus, Orientation
 from codecision import services as codecision_services
 from core.dates import add_months
 from households.models import Household
@@ -161,7 +161,9 @@ def _first_cases(users: dict[str, User], today) -> None:
     objective = services.objective_add(
         measure=measure, by=cw_oiseau, text="Demander une mutation vers un logement mieux isolé"
     )
-    services.objective_set_status(objective=objective, by=cw_oiseau, status="in_progress")
+    services.objective_set_status(
+        objective=objective, by=cw_oiseau, status=ObjectiveStatus.IN_PROGRESS
+    )
     services.objective_add(
         measure=measure, by=cw_oiseau, text="Ouvrir les droits au chèque énergie"
     )

@@ -255,10 +255,8 @@ def test_every_move_of_an_action_records_who_when_and_why(flow):
         if before is None or before.status != h.status
     ]
     assert moves == [
-        ("proposed", flow.cesf, "Pré-orientation"),
-        ("in_codecision", flow.cesf, "Co-décision ouverte"),
-        ("approved", flow.caseworker, "Co-décision approuvée"),
-        ("in_progress", flow.caseworker, "Démarrage de la mesure"),
+        ("in_codecision", flow.cesf, "Pré-orientation"),
+        ("in_progress", flow.caseworker, "Co-décision approuvée : démarrage de la mesure"),
         ("closed", flow.caseworker, "Clôture : Mutation réalisée"),
     ]
     assert all(h.history_date for h in action.history.all())

@@ -235,6 +235,16 @@ def test_closing_a_measure_records_the_outcome_and_closes_the_action(flow, measu
     assert history.history_user == flow.caseworker
 
 
+def test_closing_a_measure_cancels_its_open_renewal_without_recording_a_refusal(flow, measure):
+    with time_machine.travel(date(2026, 7, 1)):
+        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
+        services.measure_close(measure=measure, by=flow.caseworker, outcome="stayed")
+    renewal.refresh_from_db()
+    assert renewal.status == CoDecisionStatus.CANCELLED
+    assert renewal.get_status_display() == "Annulée"
+    assert renewal.history.latest().history_change_reason == "Mesure clôturée avant la décision"
+
+
 def test_an_other_outcome_needs_its_detail(flow, measure):
     with pytest.raises(DomainError, match="Précisez"):
         services.measure_close(measure=measure, by=flow.caseworker, outcome="other")
@@ -270,7 +280,9 @@ def test_nobody_answers_in_the_name_of_a_signed_committee(flow):
     session = codecision_services.committee_session_create(
         by=flow.coordinator, held_on=date(2026, 3, 2), codecisions=[codecision]
     )
-    codecision_services.committee_session_sign_off(session=session, by=flow.coordinator)
+    codecision_services.committee_session_sign_off(
+        session=session, by=flow.coordinator, adjourned=[codecision]
+    )
     with pytest.raises(DomainError, match="comité est signé"):
         codecision_services.codecision_answer(
             codecision=codecision,

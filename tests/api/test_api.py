@@ -358,7 +358,9 @@ def test_the_apis_steps_keep_the_rules_the_forms_keep(flow, other_association):
     session = codecision_services.committee_session_create(
         by=flow.coordinator, held_on=timezone.localdate(), codecisions=[codecision]
     )
-    codecision_services.committee_session_sign_off(session=session, by=flow.coordinator)
+    codecision_services.committee_session_sign_off(
+        session=session, by=flow.coordinator, adjourned=[codecision]
+    )
     response = api_for(flow.coordinator).post(
         f"/api/codecisions/{codecision.pk}/adjourn/",
         {"side": "landlord", "session": session.pk, "comment": "Revu."},

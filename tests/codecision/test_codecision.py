@@ -117,7 +117,7 @@ def test_a_committee_records_each_sides_answer(flow, codecision):
         by=flow.coordinator,
         held_on=date(2026, 3, 3),
         codecisions=[codecision],
-        participants=[flow.cesf],
+        participants=[flow.cesf, flow.caseworker],
     )
     with pytest.raises(DomainError, match="comité"):
         services.codecision_answer(

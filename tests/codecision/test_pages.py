@@ -11,7 +11,7 @@ from django.utils import timezone
 from actions.models import SupportMeasure
 from codecision.models import CoDecision, CoDecisionAnswer, CommitteeSession
 from households.models import Household
-from tests.demo_access import FUNDERS, SEES_BENALI, USERS
+from tests.demo_access import FUNDERS, READS_DEMO_MINUTES, SEES_BENALI, USERS
 from tests.factories import orientation_create
 
 
@@ -218,6 +218,8 @@ def expected(username: str, url_name: str) -> int:
         return 403 if username in FUNDERS else 200
     if url_name == "codecision:detail":
         return 200 if username in SEES_BENALI else 404
+    if url_name == "codecision:session_detail":
+        return 200 if username in READS_DEMO_MINUTES else 403
     return 200 if username == "coordinator.lt" else 403
 
 
