@@ -12,6 +12,7 @@ from actions.models import (
     Outcome,
     SlidingLease,
 )
+from core import text
 from households.models import Diagnostic
 from partners.models import Partner
 
@@ -58,7 +59,8 @@ class OrientationForm(forms.Form):
         empty_label="Choisir pour l'action 4",
         help_text="Pour l'action 4 (logement en diffus).",
     )
-    reason = forms.CharField(
+    reason = text.form_field(
+        text.REASON,
         label="Motif de l'orientation",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Données sensibles : n'écrivez que ce qui est nécessaire à l'accompagnement.",
@@ -221,16 +223,12 @@ class ObjectiveStatusForm(forms.Form):
 
 
 class RenewalRequestForm(forms.Form):
-    comment = forms.CharField(
-        label="Pourquoi renouveler ?", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    comment = text.form_field(text.REASON, label="Pourquoi renouveler ?")
 
 
 class ClosureForm(forms.Form):
     outcome = forms.ChoiceField(label="Issue", choices=Outcome.choices)
-    outcome_detail = forms.CharField(
-        label="Précisions sur l'issue", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    outcome_detail = text.form_field(text.REASON, label="Précisions sur l'issue", required=False)
     closed_on = forms.DateField(label="Date de clôture", required=False, **DATE)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

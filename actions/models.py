@@ -7,7 +7,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from codecision.models import CoDecision
+from core import text
 from core.dates import add_months
+from core.text import BoundedTextField
 from households.models import PRIVACY_HELP, ActionKind, Diagnostic, Household, SchemeStatus
 from partners.models import Partner
 
@@ -65,7 +67,7 @@ class Orientation(models.Model):
         null=True,
         blank=True,
     )
-    reason = models.TextField("motif", help_text=PRIVACY_HELP)
+    reason = BoundedTextField("motif", limit=text.REASON, help_text=PRIVACY_HELP)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -358,7 +360,9 @@ class LeaseReview(models.Model):
     peaceful_occupation = models.BooleanField("occupation paisible")
     dwelling_upkept = models.BooleanField("entretien du logement")
     budget_managed = models.BooleanField("gestion du budget")
-    observations = models.TextField("observations", blank=True, help_text=PRIVACY_HELP)
+    observations = BoundedTextField(
+        "observations", limit=text.ACCOUNT, blank=True, help_text=PRIVACY_HELP
+    )
     landlord_offers_lease = models.BooleanField(
         "le bailleur propose le bail au ménage", null=True, blank=True
     )
@@ -422,7 +426,7 @@ class SupportMeasure(models.Model):
     )
     closed_on = models.DateField("clôturée le", null=True, blank=True, editable=False)
     outcome = models.CharField("issue", max_length=20, choices=Outcome.choices, blank=True)
-    outcome_detail = models.TextField("précisions sur l'issue", blank=True)
+    outcome_detail = BoundedTextField("précisions sur l'issue", limit=text.REASON, blank=True)
     # The co-decisions on renewing this measure (one may be open at a time).
     renewal_codecisions = models.ManyToManyField(
         CoDecision,
@@ -536,7 +540,7 @@ class FollowUp(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(
         "durée (minutes)", null=True, blank=True, validators=[MinValueValidator(1)]
     )
-    summary = models.TextField("compte rendu", help_text=PRIVACY_HELP)
+    summary = BoundedTextField("compte rendu", limit=text.ACCOUNT, help_text=PRIVACY_HELP)
     next_step = models.CharField("prochaine étape", max_length=300, blank=True)
     confidential = models.BooleanField(
         "confidentiel",

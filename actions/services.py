@@ -246,6 +246,11 @@ def measure_renew(*, measure: SupportMeasure, by: User, on: date) -> SupportMeas
 def renewal_request(*, measure: SupportMeasure, by: User, comment: str = "") -> CoDecision:
     """Ask for the single renewal of a measure: opens a renewal co-decision, asked by `by`
     for the reason `comment`."""
+    if not comment.strip():
+        raise DomainError(
+            "Motivez la demande de renouvellement : les deux parties en décident sur ce motif.",
+            field="comment",
+        )
     measure = locked(SupportMeasure, measure.pk)
     measure_check_renewable(measure, timezone.localdate())
     if measure.renewal_codecisions.open().exists():

@@ -56,9 +56,9 @@ ERASED: dict[str, dict[str, str]] = {
     # soon as one of them is anonymised (they may name it, and cannot be cut apart).
     "codecision.committeesession": {"other_participants": "", "notes": ""},
     "cases.subjectaccessrequest": {"requester": ANONYMOUS, "basis_detail": ""},
-    # Typed by coordinators (a correction's reason is copied into its label). The ledger is
-    # append-only: anonymisation is the one change it accepts, its labels, never its amounts.
-    "funding.ledgerentry": {"label": ANONYMOUS},
+    # Typed by coordinators (a correction's reason, kept whole, begins its label). The ledger
+    # is append-only: anonymisation is the one change it accepts, its texts, never its amounts.
+    "funding.ledgerentry": {"label": ANONYMOUS, "reason": ""},
 }
 
 CODE = "a code from a fixed list"

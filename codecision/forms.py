@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from codecision.models import Answer, CommitteeSession, Purpose, Side
 from codecision.services import ARBITRATION_REJECT, ARBITRATION_REOPEN
+from core import text
 from partners.models import Membership, Role, User
 
 
@@ -13,9 +14,7 @@ def caseworkers_of(partner) -> "forms.QuerySet[User]":
 
 class AnswerForm(forms.Form):
     answer = forms.ChoiceField(label="Réponse", choices=Answer.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(
-        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    comment = text.form_field(text.REASON, label="Commentaire", required=False)
     referent = forms.ModelChoiceField(
         label="Référent·e de la mesure",
         required=False,
@@ -59,7 +58,7 @@ class ArbitrationForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}))
+    comment = text.form_field(text.REASON, label="Motif")
 
 
 class CommitteeSessionForm(forms.Form):
@@ -72,8 +71,11 @@ class CommitteeSessionForm(forms.Form):
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    other_participants = forms.CharField(
-        label="Autres participants", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    other_participants = text.form_field(
+        text.REASON,
+        label="Autres participants",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     codecisions = forms.ModelMultipleChoiceField(
         label="Ordre du jour : co-décisions à examiner",
@@ -98,7 +100,8 @@ class CommitteeSessionForm(forms.Form):
 
 
 class SignOffForm(forms.Form):
-    notes = forms.CharField(
+    notes = text.form_field(
+        text.ACCOUNT,
         label="Relevé de décisions et notes",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -29,6 +29,7 @@ from core import events
 from core.errors import DomainError
 from core.history import save_with_history
 from core.locking import locked
+from core.text import check_bounds
 from households.models import Diagnostic, Household
 from partners.models import Partner, User
 
@@ -117,6 +118,11 @@ def codecision_answer(
         if side is None:
             raise DomainError("Votre structure n'est pas partie à cette co-décision.")
     partner = codecision.landlord if side == Side.LANDLORD else codecision.association
+    if answer == Answer.REJECT and not comment.strip():
+        raise DomainError(
+            "Motivez le refus : l'autre partie et la coordination lisent ce motif.",
+            field="comment",
+        )
     needs_referent = (
         codecision.purpose == Purpose.START
         and side == Side.ASSOCIATION
@@ -130,7 +136,7 @@ def codecision_answer(
             "travailleurs sociaux.",
             field="referent",
         )
-    CoDecisionAnswer.objects.create(
+    given = CoDecisionAnswer(
         codecision=codecision,
         side=side,
         partner=partner,
@@ -140,6 +146,8 @@ def codecision_answer(
         answered_by=by,
         session=session,
     )
+    check_bounds(given)
+    given.save()
     setattr(codecision, f"{side}_answer", answer)
     codecision.status = status_from_answers(
         codecision.landlord_answer, codecision.association_answer

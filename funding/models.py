@@ -7,6 +7,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from core import text
+from core.text import BoundedTextField
 from partners.models import Partner
 
 money = {"max_digits": 12, "decimal_places": 2}
@@ -43,7 +45,7 @@ class FundingSource(models.Model):
     amount_received = models.DecimalField(
         "montant reçu", default=0, validators=[MinValueValidator(Decimal(0))], **money
     )
-    documents = models.TextField("références des pièces", blank=True)
+    documents = BoundedTextField("références des pièces", limit=text.REASON, blank=True)
     created_at = models.DateTimeField("saisie le", default=timezone.now, editable=False)
 
     class Meta:
@@ -141,7 +143,8 @@ class LedgerEntry(models.Model):
             "l'annulation d'un forfait)."
         ),
     )
-    label = models.CharField("libellé", max_length=200)
+    label = models.CharField("libellé", max_length=text.SHORT_LINE)
+    reason = BoundedTextField("motif", limit=text.REASON, blank=True)
     corrects = models.ForeignKey(
         "self",
         verbose_name="corrige l'écriture",

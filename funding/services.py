@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from actions.models import SupportMeasure
 from core.errors import DomainError
+from core.text import SHORT_LINE, clip
 from funding.models import FundingKind, FundingSource, LedgerEntry, YearlyBudget
 from partners.models import Partner, User
 
@@ -148,7 +149,8 @@ def entry_correct(
         LedgerEntry.objects.create(
             amount=-entry.amount,
             measures_count=-entry.measures_count,
-            label=f"Annulation : {entry.label} — {reason}",
+            label=clip(f"Annulation : {entry.label} — {reason}", SHORT_LINE),
+            reason=reason,
             **common,
         )
     ]
@@ -157,7 +159,8 @@ def entry_correct(
             LedgerEntry.objects.create(
                 amount=amount,
                 measures_count=entry.measures_count,
-                label=f"Correction : {entry.label} — {reason}",
+                label=clip(f"Correction : {entry.label} — {reason}", SHORT_LINE),
+                reason=reason,
                 **common,
             )
         )
@@ -190,7 +193,7 @@ def end_rent_reductions(action, *, after: date, by: User | None) -> list[LedgerE
                 rent_reduction=reduction,
                 corrects=entry,
                 amount=-entry.amount,
-                label=f"Fin de l'action le {after:%d/%m/%Y} : {entry.label}",
+                label=clip(f"Fin de l'action le {after:%d/%m/%Y} : {entry.label}", SHORT_LINE),
                 created_by=by,
             )
             if reversal:

@@ -9,7 +9,9 @@ from django.db.models.lookups import Contains
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from core import text
 from core.search import searchable
+from core.text import BoundedTextField
 from partners.models import Partner
 
 PRIVACY_HELP = (
@@ -277,7 +279,9 @@ class Diagnostic(models.Model):
     persons = models.PositiveSmallIntegerField(
         "nombre de personnes au foyer", validators=[MinValueValidator(1)]
     )
-    composition = models.TextField("composition du ménage", blank=True, help_text=PRIVACY_HELP)
+    composition = BoundedTextField(
+        "composition du ménage", limit=text.REASON, blank=True, help_text=PRIVACY_HELP
+    )
     # Monthly resources by kind
     income_work = models.DecimalField("salaires et revenus d'activité", default=0, **money)
     income_unemployment = models.DecimalField("allocations chômage", default=0, **money)
@@ -302,8 +306,8 @@ class Diagnostic(models.Model):
     rent_arrears = models.DecimalField("impayés de loyer", default=0, **money)
     rent_arrears_since = models.DateField("impayés depuis le", null=True, blank=True)
     other_debts = models.DecimalField("autres dettes", default=0, **money)
-    other_debts_detail = models.TextField(
-        "nature des autres dettes", blank=True, help_text=PRIVACY_HELP
+    other_debts_detail = BoundedTextField(
+        "nature des autres dettes", limit=text.REASON, blank=True, help_text=PRIVACY_HELP
     )
     rent_payment_resumed = models.BooleanField("reprise du paiement du loyer courant", null=True)
     repayment_capacity = models.DecimalField(
@@ -335,10 +339,16 @@ class Diagnostic(models.Model):
     procedure_stage_on = models.DateField("date du stade", null=True, blank=True)
     hearing_on = models.DateField("date d'audience", null=True, blank=True)
     # Needs and conclusion
-    health_needs = models.TextField("santé", blank=True, help_text=PRIVACY_HELP)
-    employment_needs = models.TextField("emploi, formation", blank=True, help_text=PRIVACY_HELP)
-    other_needs = models.TextField("autres besoins", blank=True, help_text=PRIVACY_HELP)
-    conclusion = models.TextField("conclusion et préconisation", help_text=PRIVACY_HELP)
+    health_needs = BoundedTextField("santé", limit=text.REASON, blank=True, help_text=PRIVACY_HELP)
+    employment_needs = BoundedTextField(
+        "emploi, formation", limit=text.REASON, blank=True, help_text=PRIVACY_HELP
+    )
+    other_needs = BoundedTextField(
+        "autres besoins", limit=text.REASON, blank=True, help_text=PRIVACY_HELP
+    )
+    conclusion = BoundedTextField(
+        "conclusion et préconisation", limit=text.ACCOUNT, help_text=PRIVACY_HELP
+    )
     proposed_action = models.CharField(
         "action proposée", max_length=30, choices=ActionKind.choices, blank=True
     )

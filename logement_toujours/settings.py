@@ -262,6 +262,8 @@ PERMISSIONS_POLICY = (
 
 # The admin's history pages show past versions; none is restored from there.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# A change reason is kept whole, however long the comment it quotes (core.text).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # --- Accounts: second factor, lockout, invitations, API tokens (partners/) ---
 

@@ -87,7 +87,9 @@ def test_the_whole_case_through_the_pages(client, flow):
     page = text_of(client.get(measure_url))
     assert "déjà renouvelée une fois : pas de second renouvellement" in page
     assert "Demander le renouvellement" not in page
-    response = client.post(reverse("actions:renewal_request", args=[measure.pk]), {})
+    response = client.post(
+        reverse("actions:renewal_request", args=[measure.pk]), {"comment": "Encore six mois."}
+    )
     assert response.status_code == 400
     assert SECOND_RENEWAL_MESSAGE in text_of(response)
 

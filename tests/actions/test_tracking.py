@@ -228,7 +228,9 @@ def test_action_4_is_for_applicants_and_committees_take_only_open_codecisions(fl
     rejected = orientation_create(cesf=flow.cesf, association=flow.association)
     codecision = rejected.action.codecisions.get()
     for user in (flow.cesf, flow.caseworker):
-        codecision_services.codecision_answer(codecision=codecision, by=user, answer="reject")
+        codecision_services.codecision_answer(
+            codecision=codecision, by=user, answer="reject", comment="Non"
+        )
     codecision.refresh_from_db()
     with pytest.raises(DomainError, match="en attente"):
         codecision_services.committee_session_create(

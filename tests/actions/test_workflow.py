@@ -133,9 +133,11 @@ def test_both_approvals_start_the_action_and_open_a_6_month_measure(flow):
 def test_a_rejected_codecision_opens_nothing(flow):
     action = orientation_create(cesf=flow.cesf, association=flow.association).action
     codecision = action.codecisions.get()
-    codecision_services.codecision_answer(codecision=codecision, by=flow.cesf, answer="reject")
     codecision_services.codecision_answer(
-        codecision=codecision, by=flow.caseworker, answer="reject"
+        codecision=codecision, by=flow.cesf, answer="reject", comment="Non"
+    )
+    codecision_services.codecision_answer(
+        codecision=codecision, by=flow.caseworker, answer="reject", comment="Non"
     )
     action.refresh_from_db()
     assert action.status == ActionStatus.REJECTED
@@ -160,7 +162,9 @@ def test_measure_dates_are_computed_across_month_ends_and_leap_years(
     measure = action.measures.get()
     assert measure.ends_on == ends_on
     with time_machine.travel(ends_on):
-        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = services.renewal_request(
+            measure=measure, by=flow.caseworker, comment="Audience à venir."
+        )
         both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
     measure.refresh_from_db()
     assert (measure.renewal_count, measure.ends_on) == (1, renewed_ends_on)
@@ -176,7 +180,9 @@ def measure(flow):
 
 def test_a_measure_is_renewed_once_for_six_more_months(flow, measure):
     with time_machine.travel(date(2026, 6, 20)):
-        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = services.renewal_request(
+            measure=measure, by=flow.caseworker, comment="Audience à venir."
+        )
         both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
     measure.refresh_from_db()
     assert measure.ends_on == date(2027, 1, 15)
@@ -185,10 +191,14 @@ def test_a_measure_is_renewed_once_for_six_more_months(flow, measure):
 
 def test_second_renewal_is_refused(flow, measure):
     with time_machine.travel(date(2026, 6, 20)):
-        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = services.renewal_request(
+            measure=measure, by=flow.caseworker, comment="Audience à venir."
+        )
         both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
         with pytest.raises(DomainError, match="un second renouvellement n'est pas possible"):
-            services.renewal_request(measure=measure, by=flow.caseworker)
+            services.renewal_request(
+                measure=measure, by=flow.caseworker, comment="Audience à venir."
+            )
 
 
 def test_renewal_cannot_be_requested_after_the_end(flow, measure):
@@ -196,12 +206,14 @@ def test_renewal_cannot_be_requested_after_the_end(flow, measure):
         time_machine.travel(date(2026, 7, 16)),
         pytest.raises(DomainError, match="devait être décidé avant sa fin"),
     ):
-        services.renewal_request(measure=measure, by=flow.caseworker)
+        services.renewal_request(measure=measure, by=flow.caseworker, comment="Audience à venir.")
 
 
 def test_renewal_approved_after_the_end_is_refused_and_nothing_changes(flow, measure):
     with time_machine.travel(date(2026, 7, 1)):
-        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = services.renewal_request(
+            measure=measure, by=flow.caseworker, comment="Audience à venir."
+        )
         codecision_services.codecision_answer(codecision=renewal, by=flow.cesf, answer="approve")
     with (
         time_machine.travel(date(2026, 7, 16)),
@@ -218,9 +230,11 @@ def test_renewal_approved_after_the_end_is_refused_and_nothing_changes(flow, mea
 
 def test_a_second_open_renewal_request_is_refused(flow, measure):
     with time_machine.travel(date(2026, 6, 1)):
-        services.renewal_request(measure=measure, by=flow.caseworker)
+        services.renewal_request(measure=measure, by=flow.caseworker, comment="Audience à venir.")
         with pytest.raises(DomainError, match="déjà en co-décision"):
-            services.renewal_request(measure=measure, by=flow.caseworker)
+            services.renewal_request(
+                measure=measure, by=flow.caseworker, comment="Audience à venir."
+            )
 
 
 def test_closing_a_measure_records_the_outcome_and_closes_the_action(flow, measure):
@@ -243,7 +257,7 @@ def test_an_other_outcome_needs_its_detail(flow, measure):
 def test_a_closed_measure_cannot_be_renewed_or_closed_again(flow, measure):
     services.measure_close(measure=measure, by=flow.caseworker, outcome="rehoused")
     with pytest.raises(DomainError, match="clôturée"):
-        services.renewal_request(measure=measure, by=flow.caseworker)
+        services.renewal_request(measure=measure, by=flow.caseworker, comment="Audience à venir.")
     with pytest.raises(DomainError, match="déjà clôturée"):
         services.measure_close(measure=measure, by=flow.caseworker, outcome="rehoused")
 

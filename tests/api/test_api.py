@@ -121,13 +121,17 @@ def test_the_whole_case_through_the_api(flow):
         assert response.status_code == 201, response.data
     follow_ups = caseworker.get("/api/follow-ups/", {"household": household}).data
     assert follow_ups["count"] == 2
-    response = caseworker.post(f"/api/measures/{measure['id']}/renewal/", {}, format="json")
+    response = caseworker.post(
+        f"/api/measures/{measure['id']}/renewal/", {"comment": "Audience à venir."}, format="json"
+    )
     assert response.status_code == 201
     renewal = response.data["id"]
     cesf.post(f"/api/codecisions/{renewal}/approve/", {})
     caseworker.post(f"/api/codecisions/{renewal}/approve/", {})
     assert caseworker.get(f"/api/measures/{measure['id']}/").data["renewal_count"] == 1
-    response = caseworker.post(f"/api/measures/{measure['id']}/renewal/", {}, format="json")
+    response = caseworker.post(
+        f"/api/measures/{measure['id']}/renewal/", {"comment": "Audience à venir."}, format="json"
+    )
     assert response.status_code == 400
     assert SECOND_RENEWAL_MESSAGE in str(response.data)
     response = caseworker.post(

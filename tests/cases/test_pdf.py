@@ -60,7 +60,9 @@ def test_a_renewed_then_closed_case_shows_its_dates_outcome_and_figures(client, 
         )
     measure = orientation.action.measures.get()
     with time_machine.travel(date(2026, 6, 20)):
-        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = services.renewal_request(
+            measure=measure, by=flow.caseworker, comment="Audience à venir."
+        )
         both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
     with time_machine.travel(date(2026, 9, 1)):
         services.follow_up_create(

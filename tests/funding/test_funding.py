@@ -54,7 +54,9 @@ def test_renewal_books_a_fee_only_if_the_setting_says_so(flow, settings, setting
     settings.FUNDING_RENEWAL_BOOKS_FEE = setting
     measure = start(flow, date(2026, 1, 5))
     with time_machine.travel(date(2026, 6, 20)):
-        renewal = action_services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = action_services.renewal_request(
+            measure=measure, by=flow.caseworker, comment="Audience à venir."
+        )
         both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
     assert fees(measure).count() == expected
 
