@@ -35,6 +35,7 @@ from core import text
 from core.api import DATE_RANGE, ROW_ID, filter_dates, filter_partner, id_field, query_id
 from core.api import object_pk as _pk
 from core.api import query_date as _date
+from core.dates import plausible_date
 from core.errors import DomainError
 from households.api import LogsHouseholdReads
 from households.models import Household
@@ -228,7 +229,7 @@ class ClosureSerializer(serializers.Serializer):
     outcome_detail = text.serializer_field(
         text.REASON, required=False, allow_blank=True, default=""
     )
-    closed_on = serializers.DateField(required=False, allow_null=True)
+    closed_on = serializers.DateField(required=False, allow_null=True, validators=[plausible_date])
     version = serializers.IntegerField(
         required=False,
         source="expected_version",

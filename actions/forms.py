@@ -13,6 +13,7 @@ from actions.models import (
     SlidingLease,
 )
 from core import text
+from core.dates import plausible_date
 from households.models import Diagnostic
 from partners.models import Partner
 
@@ -182,12 +183,12 @@ class RentReductionForm(forms.Form):
     monthly_amount = forms.DecimalField(
         label="Minoration mensuelle (€)", min_value=0, max_digits=10, decimal_places=2
     )
-    starts_on = forms.DateField(label="Premier mois", **DATE)
-    ends_on = forms.DateField(label="Dernier mois", **DATE)
+    starts_on = forms.DateField(label="Premier mois", validators=[plausible_date], **DATE)
+    ends_on = forms.DateField(label="Dernier mois", validators=[plausible_date], **DATE)
 
 
 class ArrearsReadingForm(forms.Form):
-    read_on = forms.DateField(label="Date du relevé", **DATE)
+    read_on = forms.DateField(label="Date du relevé", validators=[plausible_date], **DATE)
     amount = forms.DecimalField(
         label="Montant des impayés (€)", min_value=0, max_digits=10, decimal_places=2
     )
@@ -229,7 +230,9 @@ class RenewalRequestForm(forms.Form):
 class ClosureForm(forms.Form):
     outcome = forms.ChoiceField(label="Issue", choices=Outcome.choices)
     outcome_detail = text.form_field(text.REASON, label="Précisions sur l'issue", required=False)
-    closed_on = forms.DateField(label="Date de clôture", required=False, **DATE)
+    closed_on = forms.DateField(
+        label="Date de clôture", required=False, validators=[plausible_date], **DATE
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

@@ -27,6 +27,7 @@ from codecision.permissions import (
 )
 from core import text
 from core.api import DATE_RANGE, ROW_ID, filter_dates, filter_partner, id_field, object_pk
+from core.dates import plausible_date
 from households.api import LogsHouseholdReads
 from households.models import ActionKind
 from partners.models import Membership, Role, User
@@ -77,7 +78,7 @@ class AnswerRequestSerializer(serializers.Serializer):
         allow_null=True,
         help_text="À l'approbation d'un démarrage, l'association désigne le référent.",
     )
-    starts_on = serializers.DateField(required=False, allow_null=True)
+    starts_on = serializers.DateField(required=False, allow_null=True, validators=[plausible_date])
     side = serializers.ChoiceField(
         choices=Side.choices, required=False, help_text="Coordination : la partie qui répond."
     )

@@ -4,6 +4,7 @@ from django.utils import timezone
 from codecision.models import Answer, CommitteeSession, Purpose, Side
 from codecision.services import ARBITRATION_REJECT, ARBITRATION_REOPEN
 from core import text
+from core.dates import plausible_date
 from partners.models import Membership, Role, User
 
 
@@ -26,6 +27,7 @@ class AnswerForm(forms.Form):
     starts_on = forms.DateField(
         label="Début de la mesure",
         required=False,
+        validators=[plausible_date],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Si les deux parties ont approuvé ; aujourd'hui par défaut.",
     )
@@ -63,7 +65,9 @@ class ArbitrationForm(forms.Form):
 
 class CommitteeSessionForm(forms.Form):
     held_on = forms.DateField(
-        label="Date du comité", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Date du comité",
+        validators=[plausible_date],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     participants = forms.ModelMultipleChoiceField(
         label="Participants",

@@ -4,6 +4,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core import text
+from core.dates import plausible_date
 from core.text import BoundedTextField
 from households.models import PRIVACY_HELP, ActionKind, Diagnostic, Household
 from partners.models import Partner
@@ -47,7 +48,7 @@ DECIDING_ANSWERS = [Answer.APPROVE, Answer.REJECT]
 class CommitteeSession(models.Model):
     """A committee meeting where coordinators examine pending co-decisions with the partners."""
 
-    held_on = models.DateField("date du comité")
+    held_on = models.DateField("date du comité", validators=[plausible_date])
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="participants", related_name="+", blank=True
     )

@@ -2,10 +2,11 @@
 
 The models declare their free-text fields with `BoundedTextField(limit=…)`; the form and the
 API field built from the model take the same `max_length` (French message beyond it), and
-the database refuses a longer text (a CHECK on the column). Forms and serializers that
-declare a text field of their own use `form_field` / `serializer_field` with a limit from
-here. Services save through `core.history.save_with_history`, which checks every bounded
-field (`check_bounds`) and answers a French DomainError instead of a database error.
+the database refuses a longer text (a CHECK constraint the field adds to its model). Forms
+and serializers that declare a text field of their own use `form_field` /
+`serializer_field` with a limit from here. Services save through
+`core.history.save_with_history`, which checks every bounded field (`check_bounds`) and
+answers a French DomainError instead of a database error.
 
 A history's change reason (django-simple-history) is a text column with no limit: a reason
 built from a comment keeps the whole comment (settings
@@ -14,8 +15,12 @@ line « Correction : … — motif ») is shortened with `clip`, the whole text 
 its own column.
 """
 
+import hashlib
+
 from django import forms
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from rest_framework import serializers
 
 from core.errors import DomainError
@@ -45,8 +50,28 @@ class BoundedTextField(models.TextField):
         kwargs["max_length"] = limit or kwargs.get("max_length") or REASON
         super().__init__(*args, **kwargs)
 
-    def db_check(self, connection):
-        return f"LENGTH({connection.ops.quote_name(self.column)}) <= {int(self.max_length)}"
+    def contribute_to_class(self, cls, name, *args, **kwargs):
+        """The model also gets the database's CHECK on the text's length (a constraint of
+        its Meta, so that migrations create it)."""
+        super().contribute_to_class(cls, name, *args, **kwargs)
+        if cls._meta.abstract or hasattr(cls, "instance_type"):
+            return  # a history (django-simple-history) copies rows already checked
+        constraint = models.CheckConstraint(
+            condition=LessThanOrEqual(Length(self.attname), self.max_length),
+            name=_constraint_name(cls._meta.db_table, self.attname),
+            violation_error_message=too_long_message(self.max_length, self.max_length + 1),
+        )
+        cls._meta.constraints = [*cls._meta.constraints, constraint]
+        # Migrations read a model's options from what its Meta declared.
+        cls._meta.original_attrs["constraints"] = cls._meta.constraints
+
+
+def _constraint_name(table: str, column: str) -> str:
+    name = f"{table}_{column}_length"
+    if len(name) <= 60:
+        return name
+    digest = hashlib.sha1(name.encode()).hexdigest()[:8]
+    return f"{name[:47]}_{digest}_len"
 
 
 def check_bounds(obj: models.Model) -> None:

@@ -1,7 +1,7 @@
 from django import forms
 
 from core import text
-from funding.models import FundingKind, FundingSource
+from funding.models import LEDGER_DATES, FundingKind, FundingSource
 from partners.models import Partner
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -14,7 +14,7 @@ TYPED_KINDS = [
 
 class EntryForm(forms.Form):
     kind = forms.ChoiceField(label="Type", choices=TYPED_KINDS)
-    on = forms.DateField(label="Date", widget=DATE)
+    on = forms.DateField(label="Date", widget=DATE, validators=[LEDGER_DATES])
     amount = forms.DecimalField(label="Montant (€)", max_digits=12, decimal_places=2)
     label = forms.CharField(label="Libellé", max_length=text.SHORT_LINE)
     source = forms.ModelChoiceField(

@@ -8,10 +8,13 @@ from django.db import models
 from django.utils import timezone
 
 from core import text
+from core.dates import PlausibleDate
 from core.text import BoundedTextField
 from partners.models import Partner
 
 money = {"max_digits": 12, "decimal_places": 2}
+# The ledger keeps past budget years open to corrections for longer than the workflow's dates.
+LEDGER_DATES = PlausibleDate(past_years=20)
 
 
 class FundingKind(models.TextChoices):
@@ -91,7 +94,7 @@ class LedgerEntryQuerySet(models.QuerySet):
 class LedgerEntry(models.Model):
     """One movement of money. Never edited nor deleted: a correction is a new entry."""
 
-    on = models.DateField("date")
+    on = models.DateField("date", validators=[LEDGER_DATES])
     year = models.PositiveSmallIntegerField("exercice", db_index=True)
     kind = models.CharField("type", max_length=20, choices=FundingKind.choices)
     source = models.ForeignKey(

@@ -15,9 +15,10 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from actions.models import SupportMeasure
+from core.dates import ensure_plausible
 from core.errors import DomainError
 from core.text import SHORT_LINE, clip
-from funding.models import FundingKind, FundingSource, LedgerEntry, YearlyBudget
+from funding.models import LEDGER_DATES, FundingKind, FundingSource, LedgerEntry, YearlyBudget
 from partners.models import Partner, User
 
 ZERO = Decimal("0.00")
@@ -103,6 +104,7 @@ def entry_add(
         )
     if amount == 0:
         raise DomainError("Saisissez un montant.", field="amount")
+    ensure_plausible(on, field="on", past_years=LEDGER_DATES.past_years)
     if source is not None and source.kind != kind:
         raise DomainError("La source choisie n'est pas de ce type.", field="source")
     return LedgerEntry.objects.create(

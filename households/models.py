@@ -10,6 +10,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from core import text
+from core.dates import PlausibleDate, plausible_date
 from core.search import searchable
 from core.text import BoundedTextField
 from partners.models import Partner
@@ -202,7 +203,12 @@ class HouseholdMember(models.Model):
     )
     first_name = models.CharField("prénom", max_length=80)
     last_name = models.CharField("nom", max_length=80)
-    birth_date = models.DateField("date de naissance", null=True, blank=True)
+    birth_date = models.DateField(
+        "date de naissance",
+        null=True,
+        blank=True,
+        validators=[PlausibleDate(past_years=120, future_years=0)],
+    )
     relationship = models.CharField("lien", max_length=20, choices=Relationship.choices)
     occupation = models.CharField("activité", max_length=120, blank=True)
     left_on = models.DateField(
@@ -274,7 +280,7 @@ class Diagnostic(models.Model):
         editable=False,
         verbose_name="structure de l'auteur",
     )
-    made_on = models.DateField("date du diagnostic")
+    made_on = models.DateField("date du diagnostic", validators=[plausible_date])
     household_met = models.BooleanField("ménage rencontré", default=True)
     persons = models.PositiveSmallIntegerField(
         "nombre de personnes au foyer", validators=[MinValueValidator(1)]
@@ -304,7 +310,12 @@ class Diagnostic(models.Model):
     debt_repayments = models.DecimalField("remboursements de dettes", default=0, **money)
     # Arrears and debts
     rent_arrears = models.DecimalField("impayés de loyer", default=0, **money)
-    rent_arrears_since = models.DateField("impayés depuis le", null=True, blank=True)
+    rent_arrears_since = models.DateField(
+        "impayés depuis le",
+        null=True,
+        blank=True,
+        validators=[PlausibleDate(past_years=30, future_years=0)],
+    )
     other_debts = models.DecimalField("autres dettes", default=0, **money)
     other_debts_detail = BoundedTextField(
         "nature des autres dettes", limit=text.REASON, blank=True, help_text=PRIVACY_HELP
@@ -336,8 +347,12 @@ class Diagnostic(models.Model):
         choices=ProcedureStage.choices,
         default=ProcedureStage.NONE,
     )
-    procedure_stage_on = models.DateField("date du stade", null=True, blank=True)
-    hearing_on = models.DateField("date d'audience", null=True, blank=True)
+    procedure_stage_on = models.DateField(
+        "date du stade", null=True, blank=True, validators=[plausible_date]
+    )
+    hearing_on = models.DateField(
+        "date d'audience", null=True, blank=True, validators=[plausible_date]
+    )
     # Needs and conclusion
     health_needs = BoundedTextField("santé", limit=text.REASON, blank=True, help_text=PRIVACY_HELP)
     employment_needs = BoundedTextField(

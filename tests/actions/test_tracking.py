@@ -242,7 +242,7 @@ def test_every_move_of_an_action_records_who_when_and_why(flow):
     action = started(flow, "energy")
     measure = action.measures.get()
     with time_machine.travel(date(2026, 4, 1)):
-        services.measure_close(measure=measure, by=flow.caseworker, outcome="transferred")
+        services.measure_close(measure=measure, by=flow.caseworker, outcome="stayed")
     records = list(action.history.order_by("history_date", "history_id"))
     moves = [
         (h.status, h.history_user, h.history_change_reason)
@@ -254,7 +254,7 @@ def test_every_move_of_an_action_records_who_when_and_why(flow):
         ("in_codecision", flow.cesf, "Co-décision ouverte"),
         ("approved", flow.caseworker, "Co-décision approuvée"),
         ("in_progress", flow.caseworker, "Démarrage de la mesure"),
-        ("closed", flow.caseworker, "Clôture : Mutation réalisée"),
+        ("closed", flow.caseworker, "Clôture : Maintien dans le logement"),
     ]
     assert all(h.history_date for h in action.history.all())
 

@@ -318,15 +318,20 @@ def test_confidential_follow_ups_stay_within_the_authors_partner(flow, measure):
     assert follow_ups.visible_to(flow.coordinator).count() == 1
 
 
-def test_a_follow_up_before_the_measure_or_in_the_future_is_refused(flow, measure):
+def test_a_follow_up_before_the_measure_goes_to_the_household_one_in_the_future_is_refused(
+    flow, measure
+):
     household = measure.action.household
-    with pytest.raises(DomainError, match="précède"):
-        services.follow_up_create(
+    with time_machine.travel(date(2026, 1, 20)):
+        before = services.follow_up_create(
             household=household,
             by=flow.caseworker,
             measure=measure,
-            data={"happened_on": date(2026, 1, 1), "kind": "phone", "summary": "x"},
+            data={"happened_on": date(2026, 1, 14), "kind": "phone", "summary": "x"},
         )
+    assert before.measure is None and before.household == household
+    # The measure's journal shows the contacts since the action's orientation (15/01) only.
+    assert before not in FollowUp.objects.journal_of(measure)
     with pytest.raises(DomainError, match="futur"):
         services.follow_up_create(
             household=household,
@@ -369,9 +374,9 @@ def test_a_rent_reduction_covers_whole_months(flow, measure):
         by=flow.cesf,
         monthly_amount=50,
         starts_on=date(2026, 2, 10),
-        ends_on=date(2026, 8, 3),
+        ends_on=date(2026, 7, 3),
     )
-    assert len(reduction.months()) == 7
+    assert len(reduction.months()) == 6
     assert reduction.months()[0] == date(2026, 2, 1)
 
 

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from actions import services
 from actions.services import SECOND_RENEWAL_MESSAGE
+from codecision.models import CoDecision
 from households.models import Household
 from partners.models import ApiToken, Partner
 from tests.factories import household_create
@@ -98,6 +99,8 @@ def test_the_whole_case_through_the_api(flow):
     assert response.status_code == 201, response.data
     codecision = response.data["codecision_id"]
     assert cesf.post(f"/api/codecisions/{codecision}/approve/", {}).status_code == 200
+    # Opened a week ago: a measure starts no earlier than its co-decision's opening.
+    CoDecision.objects.filter(pk=codecision).update(opened_at=timezone.now() - timedelta(days=7))
     response = caseworker.post(
         f"/api/codecisions/{codecision}/approve/",
         {"referent": flow.caseworker.pk, "starts_on": (today - timedelta(days=5)).isoformat()},
@@ -135,7 +138,7 @@ def test_the_whole_case_through_the_api(flow):
     assert response.status_code == 400
     assert SECOND_RENEWAL_MESSAGE in str(response.data)
     response = caseworker.post(
-        f"/api/measures/{measure['id']}/close/", {"outcome": "transferred"}, format="json"
+        f"/api/measures/{measure['id']}/close/", {"outcome": "stayed"}, format="json"
     )
     assert response.status_code == 200 and response.data["status"] == "closed"
     pdf = caseworker.get(f"/api/households/{household}/resume-pdf/")

@@ -74,7 +74,7 @@ def test_a_renewed_then_closed_case_shows_its_dates_outcome_and_figures(client, 
         services.measure_close(
             measure=measure,
             by=flow.caseworker,
-            outcome="eviction_avoided",
+            outcome="stayed",
             closed_on=date(2026, 8, 31),
         )
     _, text = pdf_text(summary(client, flow.caseworker, household))
