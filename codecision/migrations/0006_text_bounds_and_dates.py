@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('codecision', '0005_codecision_link_moved'),
         ('households', '0009_text_bounds_and_dates'),
-        ('partners', '0006_text_bounds_and_dates'),
+        ('partners', '0007_text_bounds_and_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

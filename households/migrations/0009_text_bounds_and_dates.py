@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('households', '0008_access_log_partner_and_count'),
-        ('partners', '0006_text_bounds_and_dates'),
+        ('partners', '0007_text_bounds_and_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0005_accounts_history_security'),
+        ('partners', '0006_security_event_unlocked'),
     ]
 
     operations = [
