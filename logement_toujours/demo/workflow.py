@@ -140,7 +140,7 @@ def _first_cases(users: dict[str, User], today) -> None:
         by=cesf_opac,
         monthly_amount=40,
         starts_on=start.replace(day=1),
-        ends_on=add_months(start.replace(day=1), 6),
+        ends_on=add_months(start.replace(day=1), 1),
     )
     objective = services.objective_add(
         measure=measure, by=cw_oiseau, text="Demander une mutation vers un logement mieux isolé"

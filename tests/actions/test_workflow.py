@@ -156,8 +156,8 @@ def test_a_rejected_codecision_opens_nothing(flow):
 def test_measure_dates_are_computed_across_month_ends_and_leap_years(
     flow, starts_on, ends_on, renewed_ends_on
 ):
-    action = orientation_create(cesf=flow.cesf, association=flow.association).action
     with time_machine.travel(starts_on):
+        action = orientation_create(cesf=flow.cesf, association=flow.association).action
         both_approve(action.codecisions.get(), landlord_user=flow.cesf, caseworker=flow.caseworker)
     measure = action.measures.get()
     assert measure.ends_on == ends_on
