@@ -449,7 +449,13 @@ class Outcome(models.TextChoices):
 # The outcomes that can close each action's measure (actions.services.measure_check_outcome);
 # a glide or a transfer also needs its date recorded.
 OUTCOMES_BY_KIND = {
-    ActionKind.ENERGY: {Outcome.STAYED, Outcome.TRANSFERRED, Outcome.LEFT, Outcome.OTHER},
+    ActionKind.ENERGY: {
+        Outcome.STAYED,
+        Outcome.TRANSFERRED,
+        Outcome.REHOUSED,
+        Outcome.LEFT,
+        Outcome.OTHER,
+    },
     ActionKind.SOLVENCY: {
         Outcome.STAYED,
         Outcome.TRANSFERRED,

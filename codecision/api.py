@@ -65,7 +65,6 @@ class CoDecisionSerializer(serializers.ModelSerializer):
             "session",
             "answers",
         ]
-        read_only_fields = fields
 
 
 class AnswerRequestSerializer(serializers.Serializer):
