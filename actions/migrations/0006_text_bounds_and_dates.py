@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('actions', '0005_codecision_link'),
         ('codecision', '0006_text_bounds_and_dates'),
-        ('households', '0009_text_bounds_and_dates'),
+        ('households', '0010_text_bounds_and_dates'),
         ('partners', '0007_text_bounds_and_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0001_subject_access_request'),
-        ('households', '0009_text_bounds_and_dates'),
+        ('households', '0010_text_bounds_and_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

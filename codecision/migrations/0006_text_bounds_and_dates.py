@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('codecision', '0005_codecision_link_moved'),
-        ('households', '0009_text_bounds_and_dates'),
+        ('households', '0010_text_bounds_and_dates'),
         ('partners', '0007_text_bounds_and_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

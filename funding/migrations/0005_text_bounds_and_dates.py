@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('actions', '0006_text_bounds_and_dates'),
         ('funding', '0004_plural_names'),
-        ('households', '0009_text_bounds_and_dates'),
+        ('households', '0010_text_bounds_and_dates'),
         ('partners', '0007_text_bounds_and_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0008_access_log_partner_and_count'),
+        ('households', '0009_search_without_accents'),
         ('partners', '0007_text_bounds_and_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
