@@ -6,7 +6,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core import text
-from core.dates import add_months, plausible_date
+from core.dates import add_months
 from core.text import BoundedTextField
 from households.models import PRIVACY_HELP, Household
 
@@ -42,7 +42,7 @@ class SubjectAccessRequest(models.Model):
         blank=True,
         help_text="La pièce vérifiée (sans recopier son numéro), le mandat… " + PRIVACY_HELP,
     )
-    received_on = models.DateField("demande reçue le", validators=[plausible_date])
+    received_on = models.DateField("demande reçue le")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

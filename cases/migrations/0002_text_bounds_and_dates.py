@@ -28,19 +28,9 @@ class Migration(migrations.Migration):
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalsubjectaccessrequest',
-            name='received_on',
-            field=models.DateField(validators=[core.dates.PlausibleDate()], verbose_name='demande reçue le'),
-        ),
-        migrations.AlterField(
             model_name='subjectaccessrequest',
             name='basis_detail',
             field=core.text.BoundedTextField(blank=True, help_text="La pièce vérifiée (sans recopier son numéro), le mandat… Données sensibles : n'écrivez que ce qui est nécessaire à l'accompagnement, sans jugement ni détail médical inutile.", max_length=10000, verbose_name='justificatif et précisions'),
-        ),
-        migrations.AlterField(
-            model_name='subjectaccessrequest',
-            name='received_on',
-            field=models.DateField(validators=[core.dates.PlausibleDate()], verbose_name='demande reçue le'),
         ),
         migrations.AddConstraint(
             model_name='subjectaccessrequest',
