@@ -31,9 +31,11 @@ from actions.permissions import (
     visible_measures,
 )
 from codecision import api as codecision_api
+from core import text
 from core.api import DATE_RANGE, ROW_ID, filter_dates, filter_partner, id_field, query_id
 from core.api import object_pk as _pk
 from core.api import query_date as _date
+from core.dates import plausible_date
 from core.errors import DomainError
 from households.api import LogsHouseholdReads
 from households.models import Household
@@ -219,13 +221,15 @@ class MeasureSerializer(serializers.ModelSerializer):
 
 
 class RenewalRequestSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = text.serializer_field(text.REASON, required=False, allow_blank=True, default="")
 
 
 class ClosureSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
-    outcome_detail = serializers.CharField(required=False, allow_blank=True, default="")
-    closed_on = serializers.DateField(required=False, allow_null=True)
+    outcome_detail = text.serializer_field(
+        text.REASON, required=False, allow_blank=True, default=""
+    )
+    closed_on = serializers.DateField(required=False, allow_null=True, validators=[plausible_date])
     version = serializers.IntegerField(
         required=False,
         source="expected_version",

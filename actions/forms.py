@@ -16,6 +16,8 @@ from actions.models import (
     SlidingLease,
 )
 from actions.services import orientation_kinds
+from core import text
+from core.dates import plausible_date
 from households.models import Diagnostic
 from partners.models import Partner
 
@@ -62,7 +64,8 @@ class OrientationForm(forms.Form):
         empty_label="Choisir pour l'action 4",
         help_text="Pour l'action 4 (logement en diffus).",
     )
-    reason = forms.CharField(
+    reason = text.form_field(
+        text.REASON,
         label="Motif de l'orientation",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Données sensibles : n'écrivez que ce qui est nécessaire à l'accompagnement.",
@@ -259,12 +262,12 @@ class RentReductionForm(forms.Form):
     monthly_amount = forms.DecimalField(
         label="Minoration mensuelle (€)", min_value=0, max_digits=10, decimal_places=2
     )
-    starts_on = forms.DateField(label="Premier mois", **DATE)
-    ends_on = forms.DateField(label="Dernier mois", **DATE)
+    starts_on = forms.DateField(label="Premier mois", validators=[plausible_date], **DATE)
+    ends_on = forms.DateField(label="Dernier mois", validators=[plausible_date], **DATE)
 
 
 class ArrearsReadingForm(forms.Form):
-    read_on = forms.DateField(label="Date du relevé", **DATE)
+    read_on = forms.DateField(label="Date du relevé", validators=[plausible_date], **DATE)
     amount = forms.DecimalField(
         label="Montant des impayés (€)", min_value=0, max_digits=10, decimal_places=2
     )
@@ -300,17 +303,15 @@ class ObjectiveStatusForm(forms.Form):
 
 
 class RenewalRequestForm(forms.Form):
-    comment = forms.CharField(
-        label="Pourquoi renouveler ?", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    comment = text.form_field(text.REASON, label="Pourquoi renouveler ?")
 
 
 class ClosureForm(forms.Form):
     outcome = forms.ChoiceField(label="Issue", choices=Outcome.choices)
-    outcome_detail = forms.CharField(
-        label="Précisions sur l'issue", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    outcome_detail = text.form_field(text.REASON, label="Précisions sur l'issue", required=False)
+    closed_on = forms.DateField(
+        label="Date de clôture", required=False, validators=[plausible_date], **DATE
     )
-    closed_on = forms.DateField(label="Date de clôture", required=False, **DATE)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

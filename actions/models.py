@@ -7,7 +7,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from codecision.models import CoDecision
-from core.dates import add_months
+from core import text
+from core.dates import DATE_CEILING, DATE_FLOOR, PlausibleDate, add_months, plausible_date
+from core.text import BoundedTextField
 from households.models import PRIVACY_HELP, ActionKind, Diagnostic, Household, SchemeStatus
 from partners.models import Partner
 
@@ -75,7 +77,7 @@ class Orientation(models.Model):
         null=True,
         blank=True,
     )
-    reason = models.TextField("motif", help_text=PRIVACY_HELP)
+    reason = BoundedTextField("motif", limit=text.REASON, help_text=PRIVACY_HELP)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -143,7 +145,9 @@ class Action(models.Model):
     repayment_plan_monthly = models.DecimalField(
         "plan d'apurement : mensualité", null=True, blank=True, **money
     )
-    repayment_plan_start = models.DateField("plan d'apurement : début", null=True, blank=True)
+    repayment_plan_start = models.DateField(
+        "plan d'apurement : début", null=True, blank=True, validators=[plausible_date]
+    )
     fsl_status = models.CharField(
         "dossier FSL", max_length=20, choices=SchemeStatus.choices, default=SchemeStatus.NONE
     )
@@ -157,10 +161,18 @@ class Action(models.Model):
         "objectif", max_length=20, choices=SolvencyTarget.choices, blank=True
     )
     # Actions 1 and 2 (target transfer): the transfer request and its progress.
-    transfer_requested_on = models.DateField("mutation demandée le", null=True, blank=True)
-    dwelling_offered_on = models.DateField("logement proposé le", null=True, blank=True)
-    offer_accepted_on = models.DateField("proposition acceptée le", null=True, blank=True)
-    moved_on = models.DateField("emménagement le", null=True, blank=True)
+    transfer_requested_on = models.DateField(
+        "mutation demandée le", null=True, blank=True, validators=[plausible_date]
+    )
+    dwelling_offered_on = models.DateField(
+        "logement proposé le", null=True, blank=True, validators=[plausible_date]
+    )
+    offer_accepted_on = models.DateField(
+        "proposition acceptée le", null=True, blank=True, validators=[plausible_date]
+    )
+    moved_on = models.DateField(
+        "emménagement le", null=True, blank=True, validators=[plausible_date]
+    )
     # The co-decisions on this action: its start, then each renewal of its measure.
     codecisions = models.ManyToManyField(
         CoDecision,
@@ -210,8 +222,8 @@ class RentReduction(models.Model):
         Action, verbose_name="action", on_delete=models.PROTECT, related_name="rent_reductions"
     )
     monthly_amount = models.DecimalField("minoration mensuelle", **money)
-    starts_on = models.DateField("premier mois")
-    ends_on = models.DateField("dernier mois")
+    starts_on = models.DateField("premier mois", validators=[plausible_date])
+    ends_on = models.DateField("dernier mois", validators=[plausible_date])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -238,6 +250,12 @@ class RentReduction(models.Model):
                 name="rent_reduction_positive",
                 violation_error_message="La minoration est un montant positif.",
             ),
+            models.CheckConstraint(
+                condition=models.Q(starts_on__gte=DATE_FLOOR, ends_on__lte=DATE_CEILING),
+                name="rent_reduction_dates_plausible",
+            ),
+            # No two reductions of an action on the same month: on PostgreSQL also an
+            # exclusion constraint (migration 0007_rent_reductions_never_overlap).
         ]
 
     def __str__(self) -> str:
@@ -258,7 +276,7 @@ class ArrearsReading(models.Model):
     action = models.ForeignKey(
         Action, verbose_name="action", on_delete=models.PROTECT, related_name="arrears_readings"
     )
-    read_on = models.DateField("date")
+    read_on = models.DateField("date", validators=[plausible_date])
     amount = models.DecimalField("montant des impayés", **money)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -318,9 +336,14 @@ class EvictionProcedure(models.Model):
         null=True,
         blank=True,
         help_text="Propose le délai du commandement de payer (6 semaines ou 2 mois).",
+        validators=[PlausibleDate(past_years=80)],
     )
-    ccapex_referred_on = models.DateField("saisine de la CCAPEX", null=True, blank=True)
-    payment_order_on = models.DateField("commandement de payer", null=True, blank=True)
+    ccapex_referred_on = models.DateField(
+        "saisine de la CCAPEX", null=True, blank=True, validators=[plausible_date]
+    )
+    payment_order_on = models.DateField(
+        "commandement de payer", null=True, blank=True, validators=[plausible_date]
+    )
     payment_order_delay = models.CharField(
         "délai écrit dans le commandement",
         max_length=20,
@@ -329,9 +352,12 @@ class EvictionProcedure(models.Model):
         help_text="Proposé d'après la date du bail ; à corriger selon l'acte (bail renouvelé "
         "tacitement : application discutée).",
     )
-    summons_on = models.DateField("assignation", null=True, blank=True)
+    summons_on = models.DateField("assignation", null=True, blank=True, validators=[plausible_date])
     dsf_requested_on = models.DateField(
-        "diagnostic social et financier demandé par le préfet le", null=True, blank=True
+        "diagnostic social et financier demandé par le préfet le",
+        null=True,
+        blank=True,
+        validators=[plausible_date],
     )
     dsf_diagnostic = models.ForeignKey(
         Diagnostic,
@@ -342,7 +368,10 @@ class EvictionProcedure(models.Model):
         blank=True,
     )
     dsf_interview_on = models.DateField(
-        "entretien du diagnostic social et financier", null=True, blank=True
+        "entretien du diagnostic social et financier",
+        null=True,
+        blank=True,
+        validators=[plausible_date],
     )
     dsf_tenant_observations = models.TextField(
         "observations du locataire", blank=True, help_text=PRIVACY_HELP
@@ -354,9 +383,11 @@ class EvictionProcedure(models.Model):
     dsf_sent_to_ccapex_on = models.DateField(
         "diagnostic envoyé à la CCAPEX le", null=True, blank=True
     )
-    dsf_sent_on = models.DateField("diagnostic envoyé au juge le", null=True, blank=True)
-    hearing_on = models.DateField("audience", null=True, blank=True)
-    judgement_on = models.DateField("décision", null=True, blank=True)
+    dsf_sent_on = models.DateField(
+        "diagnostic envoyé au juge le", null=True, blank=True, validators=[plausible_date]
+    )
+    hearing_on = models.DateField("audience", null=True, blank=True, validators=[plausible_date])
+    judgement_on = models.DateField("décision", null=True, blank=True, validators=[plausible_date])
     judgement_kind = models.CharField(
         "nature de la décision", max_length=10, choices=JudgementKind.choices, blank=True
     )
@@ -392,14 +423,19 @@ class EvictionProcedure(models.Model):
         help_text="Après la résiliation, le bailleur social peut proposer un protocole "
         "(article L442-6-5 du code de la construction et de l'habitation).",
     )
-    order_to_leave_on = models.DateField("commandement de quitter les lieux", null=True, blank=True)
+    order_to_leave_on = models.DateField(
+        "commandement de quitter les lieux", null=True, blank=True, validators=[plausible_date]
+    )
     order_to_leave_extra_months = models.PositiveSmallIntegerField(
         "délai supplémentaire accordé par le juge (mois)",
         default=0,
         help_text="Ajouté aux 2 mois du commandement de quitter les lieux (3 mois au plus).",
     )
     police_assistance_requested_on = models.DateField(
-        "concours de la force publique demandé", null=True, blank=True
+        "concours de la force publique demandé",
+        null=True,
+        blank=True,
+        validators=[plausible_date],
     )
     court = models.CharField("tribunal", max_length=120, blank=True)
     # Set by procedure_end only: the procedure's reminders stop.
@@ -541,17 +577,36 @@ class SlidingLease(models.Model):
     city = models.CharField("commune", max_length=100, blank=True)
     dwelling_type = models.CharField("type de logement", max_length=20, blank=True)
     rent = models.DecimalField("loyer", null=True, blank=True, **money)
-    entry_on = models.DateField("entrée dans les lieux", null=True, blank=True)
+    entry_on = models.DateField(
+        "entrée dans les lieux", null=True, blank=True, validators=[plausible_date]
+    )
     occupancy_agreement_on = models.DateField(
-        "convention d'occupation temporaire signée le", null=True, blank=True
+        "convention d'occupation temporaire signée le",
+        null=True,
+        blank=True,
+        validators=[plausible_date],
     )
     main_lease_signed_on = models.DateField(
-        "bail principal (bailleur → association) signé le", null=True, blank=True
+        "bail principal (bailleur → association) signé le",
+        null=True,
+        blank=True,
+        validators=[plausible_date],
     )
     tripartite_agreement_on = models.DateField(
-        "convention tripartite signée le", null=True, blank=True
+        "convention tripartite signée le",
+        null=True,
+        blank=True,
+        validators=[plausible_date],
     )
-    sublease_signed_on = models.DateField("sous-location signée le", null=True, blank=True)
+    sublease_signed_on = models.DateField(
+        "sous-location signée le", null=True, blank=True, validators=[plausible_date]
+    )
+    glide_on = models.DateField(
+        "glissement du bail le", null=True, blank=True, validators=[plausible_date]
+    )
+    sublease_signed_on = models.DateField(
+        "sous-location signée le", null=True, blank=True, validators=[plausible_date]
+    )
     # Set by sliding_lease_glide and sliding_lease_end only.
     glide_on = models.DateField("glissement du bail le", null=True, blank=True, editable=False)
     new_lease_reference = models.CharField(
@@ -607,12 +662,14 @@ class LeaseReview(models.Model):
     lease = models.ForeignKey(
         SlidingLease, verbose_name="bail glissant", on_delete=models.PROTECT, related_name="reviews"
     )
-    held_on = models.DateField("réunion le")
+    held_on = models.DateField("réunion le", validators=[plausible_date])
     rent_paid_regularly = models.BooleanField("loyer payé régulièrement")
     peaceful_occupation = models.BooleanField("occupation paisible")
     dwelling_upkept = models.BooleanField("entretien du logement")
     budget_managed = models.BooleanField("gestion du budget")
-    observations = models.TextField("observations", blank=True, help_text=PRIVACY_HELP)
+    observations = BoundedTextField(
+        "observations", limit=text.ACCOUNT, blank=True, help_text=PRIVACY_HELP
+    )
     landlord_offers_lease = models.BooleanField(
         "le bailleur propose le bail au ménage", null=True, blank=True
     )
@@ -655,6 +712,42 @@ class Outcome(models.TextChoices):
     EVICTION_AVOIDED = "eviction_avoided", "Expulsion évitée"
     LEFT = "left", "Sortie du dispositif"
     OTHER = "other", "Autre"
+
+
+# The outcomes that can close each action's measure (actions.services.measure_check_outcome);
+# a glide or a transfer also needs its date recorded.
+OUTCOMES_BY_KIND = {
+    ActionKind.ENERGY: {
+        Outcome.STAYED,
+        Outcome.TRANSFERRED,
+        Outcome.REHOUSED,
+        Outcome.LEFT,
+        Outcome.OTHER,
+    },
+    ActionKind.SOLVENCY: {
+        Outcome.STAYED,
+        Outcome.TRANSFERRED,
+        Outcome.EVICTION_AVOIDED,
+        Outcome.REHOUSED,
+        Outcome.LEFT,
+        Outcome.OTHER,
+    },
+    ActionKind.SLIDING_LEASE_EVICTION: {
+        Outcome.STAYED,
+        Outcome.LEASE_GLIDED,
+        Outcome.EVICTION_AVOIDED,
+        Outcome.REHOUSED,
+        Outcome.LEFT,
+        Outcome.OTHER,
+    },
+    ActionKind.SCATTERED_HOUSING: {
+        Outcome.STAYED,
+        Outcome.LEASE_GLIDED,
+        Outcome.REHOUSED,
+        Outcome.LEFT,
+        Outcome.OTHER,
+    },
+}
 
 
 class SupportMeasureQuerySet(models.QuerySet):
@@ -708,16 +801,18 @@ class SupportMeasure(models.Model):
         on_delete=models.PROTECT,
         related_name="measures",
     )
-    starts_on = models.DateField("début")
+    starts_on = models.DateField("début", validators=[plausible_date])
     # Computed by the services from starts_on and renewal_count, never typed.
-    ends_on = models.DateField("fin", editable=False)
+    ends_on = models.DateField("fin", editable=False, validators=[plausible_date])
     renewal_count = models.PositiveSmallIntegerField("renouvellements", default=0, editable=False)
     status = models.CharField(
         "état", max_length=10, choices=MeasureStatus.choices, default=MeasureStatus.ACTIVE
     )
-    closed_on = models.DateField("clôturée le", null=True, blank=True, editable=False)
+    closed_on = models.DateField(
+        "clôturée le", null=True, blank=True, editable=False, validators=[plausible_date]
+    )
     outcome = models.CharField("issue", max_length=20, choices=Outcome.choices, blank=True)
-    outcome_detail = models.TextField("précisions sur l'issue", blank=True)
+    outcome_detail = BoundedTextField("précisions sur l'issue", limit=text.REASON, blank=True)
     # The co-decisions on renewing this measure (one may be open at a time).
     renewal_codecisions = models.ManyToManyField(
         CoDecision,
@@ -744,6 +839,11 @@ class SupportMeasure(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status=MeasureStatus.CLOSED) | ~models.Q(outcome=""),
                 name="closed_measure_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(starts_on__gte=DATE_FLOOR, starts_on__lte=DATE_CEILING)
+                & models.Q(ends_on__gt=models.F("starts_on")),
+                name="measure_dates_plausible",
             ),
         ]
         indexes = [
@@ -821,6 +921,18 @@ class FollowUpQuerySet(models.QuerySet):
         """Confidential follow-ups never leave the author's partner, coordinators included."""
         return self.filter(models.Q(confidential=False) | models.Q(author_partner=user.partner))
 
+    def journal_of(self, measure):
+        """A measure's journal: its follow-ups, and the household's contacts between the
+        action's orientation and the measure's start (a first visit before the start)."""
+        action = measure.action
+        before_start = models.Q(
+            household_id=action.household_id,
+            measure=None,
+            happened_on__gte=timezone.localdate(action.created_at),
+            happened_on__lt=measure.starts_on,
+        )
+        return self.filter(models.Q(measure=measure) | before_start)
+
 
 class FollowUp(models.Model):
     """One logged contact or step with the household, in a measure or before one."""
@@ -836,12 +948,12 @@ class FollowUp(models.Model):
         blank=True,
         verbose_name="mesure",
     )
-    happened_on = models.DateField("date")
+    happened_on = models.DateField("date", validators=[plausible_date])
     kind = models.CharField("type", max_length=20, choices=FollowUpKind.choices)
     duration_minutes = models.PositiveSmallIntegerField(
         "durée (minutes)", null=True, blank=True, validators=[MinValueValidator(1)]
     )
-    summary = models.TextField("compte rendu", help_text=PRIVACY_HELP)
+    summary = BoundedTextField("compte rendu", limit=text.ACCOUNT, help_text=PRIVACY_HELP)
     next_step = models.CharField("prochaine étape", max_length=300, blank=True)
     confidential = models.BooleanField(
         "confidentiel",
@@ -871,6 +983,12 @@ class FollowUp(models.Model):
         verbose_name = "suivi"
         ordering = ["-happened_on", "-pk"]
         indexes = [models.Index(fields=["measure", "-happened_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(happened_on__gte=DATE_FLOOR, happened_on__lte=DATE_CEILING),
+                name="follow_up_date_plausible",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} du {self.happened_on:%d/%m/%Y}"

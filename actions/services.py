@@ -10,7 +10,8 @@ co-decision publishes its decision (codecision_decided, subscribed in actions.wi
 money follows the measures through actions.events (funding subscribes).
 """
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
@@ -23,6 +24,7 @@ from actions.events import MeasureClosed, MeasureOpened, MeasureRenewed, RentRed
 from actions.models import (
     ASSOCIATION_ACTION_KINDS,
     LANDLORD_ACTION_KINDS,
+    OUTCOMES_BY_KIND,
     SLIDING_LEASE_KINDS,
     Action,
     ActionKind,
@@ -49,6 +51,7 @@ from codecision.events import CoDecisionDecided
 from codecision.models import Answer, CoDecision, CoDecisionStatus, Purpose
 from codecision.services import codecision_cancel, codecision_open, is_referent_candidate
 from core import events
+from core.dates import ensure_plausible
 from core.errors import DomainError
 from core.history import save_with_history
 from core.locking import locked
@@ -240,6 +243,38 @@ def _procedure_from_diagnostic(action: Action, *, by: User) -> None:
         save_with_history(procedure, by=by, reason="Repris du diagnostic")
 
 
+def ensure_budget_year_open(day: date, *, field: str) -> None:
+    """Nothing is booked in a year whose accounts the coordination closed
+    (settings BUDGET_CLOSED_YEARS)."""
+    if day.year in settings.BUDGET_CLOSED_YEARS:
+        raise DomainError(
+            f"Les comptes de {day.year} sont clos : rien ne s'y inscrit plus. Choisissez une "
+            "date dans une année ouverte.",
+            field=field,
+        )
+
+
+def measure_check_start(*, codecision: CoDecision, starts_on: date, on: date) -> None:
+    """A measure starts no earlier than its co-decision's opening, no later than
+    MEASURE_START_MAX_DELAY_DAYS after both sides approved (`on`), in an open budget year."""
+    ensure_plausible(starts_on, field="starts_on")
+    opened_on = timezone.localdate(codecision.opened_at)
+    if starts_on < opened_on:
+        raise DomainError(
+            "La mesure ne peut pas commencer avant l'ouverture de sa co-décision, le "
+            f"{opened_on:%d/%m/%Y}.",
+            field="starts_on",
+        )
+    latest = on + timedelta(days=settings.MEASURE_START_MAX_DELAY_DAYS)
+    if starts_on > latest:
+        raise DomainError(
+            f"La mesure commence au plus tard {settings.MEASURE_START_MAX_DELAY_DAYS} jours "
+            f"après l'accord des deux parties, soit le {latest:%d/%m/%Y}.",
+            field="starts_on",
+        )
+    ensure_budget_year_open(starts_on, field="starts_on")
+
+
 def measure_open(*, action: Action, referent: User, starts_on: date, by: User) -> SupportMeasure:
     if not is_referent_candidate(referent, action.association):
         raise DomainError(
@@ -286,6 +321,11 @@ def measure_renew(*, measure: SupportMeasure, by: User, on: date) -> SupportMeas
 def renewal_request(*, measure: SupportMeasure, by: User, comment: str = "") -> CoDecision:
     """Ask for the single renewal of a measure: opens a renewal co-decision, asked by `by`
     for the reason `comment`."""
+    if not comment.strip():
+        raise DomainError(
+            "Motivez la demande de renouvellement : les deux parties en décident sur ce motif.",
+            field="comment",
+        )
     measure = locked(SupportMeasure, measure.pk)
     measure_check_renewable(measure, timezone.localdate())
     if measure.renewal_codecisions.open().exists():
@@ -319,12 +359,9 @@ def codecision_decided(event: CoDecisionDecided) -> None:
     codecision, by = event.codecision, event.by
     if codecision.status == CoDecisionStatus.APPROVED:
         if codecision.purpose == Purpose.START:
-            action_start(
-                action=link.action,
-                referent=event.referent,
-                starts_on=event.starts_on or timezone.localdate(),
-                by=by,
-            )
+            starts_on = event.starts_on or timezone.localdate()
+            measure_check_start(codecision=codecision, starts_on=starts_on, on=event.decided_on)
+            action_start(action=link.action, referent=event.referent, starts_on=starts_on, by=by)
         else:
             measure_renew(measure=link.measure, by=by, on=event.decided_on)
     elif codecision.status == CoDecisionStatus.REJECTED and codecision.purpose == Purpose.START:
@@ -353,6 +390,7 @@ def measure_close(
         raise DomainError("La date de clôture ne peut pas être dans le futur.", field="closed_on")
     if outcome == Outcome.OTHER and not outcome_detail.strip():
         raise DomainError("Précisez l'issue « autre ».", field="outcome_detail")
+    measure_check_outcome(measure.action, outcome)
     measure.outcome, measure.outcome_detail, measure.closed_on = outcome, outcome_detail, closed_on
     measure.version += 1
     transition(measure, MeasureStatus.CLOSED, by=by, reason=f"Clôture : {Outcome(outcome).label}")
@@ -376,6 +414,31 @@ def _action_close_when_done(action: Action, *, by: User, reason: str) -> None:
         transition(action, ActionStatus.CLOSED, by=by, reason=reason)
         # The action's partners are now involved only for the grace period.
         involvement_sync(household=action.household, by=by)
+
+
+def measure_check_outcome(action: Action, outcome: str) -> None:
+    """The outcome fits the action's kind (OUTCOMES_BY_KIND) and what was recorded: a lease
+    glided only when its glide is dated, a transfer happened only when the move is."""
+    if outcome not in OUTCOMES_BY_KIND[action.kind]:
+        raise DomainError(
+            f"L'issue « {Outcome(outcome).label} » ne correspond pas à l'action "
+            f"« {action.get_kind_display()} ».",
+            field="outcome",
+        )
+    if outcome == Outcome.LEASE_GLIDED:
+        lease = SlidingLease.objects.filter(action=action).first()
+        if lease is None or lease.glide_on is None:
+            raise DomainError(
+                "« Bail glissé » suppose un bail glissant qui a glissé : notez d'abord la date "
+                "du glissement dans le suivi du bail.",
+                field="outcome",
+            )
+    if outcome == Outcome.TRANSFERRED and action.moved_on is None:
+        raise DomainError(
+            "« Mutation réalisée » suppose un emménagement : notez d'abord sa date dans le "
+            "suivi de l'action.",
+            field="outcome",
+        )
 
 
 @transaction.atomic
@@ -407,8 +470,11 @@ def follow_up_create(
         )
     if data["happened_on"] > timezone.localdate():
         raise DomainError("Un suivi ne peut pas être daté dans le futur.", field="happened_on")
+    ensure_plausible(data["happened_on"], field="happened_on")
     if measure is not None and data["happened_on"] < measure.starts_on:
-        raise DomainError("Ce suivi précède le début de la mesure.", field="happened_on")
+        # A contact before the measure starts (a first home visit) belongs to the household;
+        # the measure's journal shows it (FollowUpQuerySet.journal_of).
+        measure = None
     follow_up = FollowUp(
         household=household, measure=measure, author=by, author_partner=by.partner, **data
     )
@@ -776,14 +842,40 @@ def rent_reduction_create(
         raise DomainError("La minoration de loyer concerne les actions 1 et 2.")
     if action.status != ActionStatus.IN_PROGRESS:
         raise DomainError("La minoration accompagne une action en cours.")
-    if ends_on < starts_on:
+    ensure_plausible(starts_on, field="starts_on")
+    ensure_plausible(ends_on, field="ends_on")
+    first, last = starts_on.replace(day=1), ends_on.replace(day=1)
+    if last < first:
         raise DomainError("Le dernier mois suit le premier.", field="ends_on")
+    monthly_amount = Decimal(monthly_amount)
+    if monthly_amount <= 0:
+        raise DomainError("La minoration est un montant positif.", field="monthly_amount")
+    if monthly_amount > settings.RENT_REDUCTION_MAX_MONTHLY:
+        raise DomainError(
+            f"Une minoration est d'au plus {settings.RENT_REDUCTION_MAX_MONTHLY} € par mois.",
+            field="monthly_amount",
+        )
+    measure = action.measures.active().first()
+    if measure is None:
+        raise DomainError("La minoration accompagne une mesure en cours.")
+    period = measure.starts_on.replace(day=1), measure.ends_on.replace(day=1)
+    if first < period[0] or last > period[1]:
+        raise DomainError(
+            f"La minoration porte sur les mois de la mesure : de {period[0]:%m/%Y} à "
+            f"{period[1]:%m/%Y}.",
+            field="starts_on" if first < period[0] else "ends_on",
+        )
+    for year in range(first.year, last.year + 1):
+        ensure_budget_year_open(date(year, 12, 31), field="starts_on")
+    overlapping = action.rent_reductions.filter(starts_on__lte=last, ends_on__gte=first).first()
+    if overlapping is not None:
+        raise DomainError(
+            f"Une minoration couvre déjà les mois de {overlapping.starts_on:%m/%Y} à "
+            f"{overlapping.ends_on:%m/%Y} : choisissez d'autres mois.",
+            field="starts_on",
+        )
     reduction = RentReduction(
-        action=action,
-        monthly_amount=monthly_amount,
-        starts_on=starts_on.replace(day=1),
-        ends_on=ends_on.replace(day=1),
-        created_by=by,
+        action=action, monthly_amount=monthly_amount, starts_on=first, ends_on=last, created_by=by
     )
     save_with_history(reduction, by=by)
     events.publish(RentReductionCreated(reduction=reduction, by=by))

@@ -26,6 +26,7 @@ from actions.models import (
     ActionKind,
     ActionStatus,
     EvictionProcedure,
+    FollowUp,
     MeasureObjective,
     MeasureStatus,
     SupportMeasure,
@@ -368,7 +369,8 @@ def _measure_context(request: HttpRequest, measure, bound: dict | None = None) -
     active = measure.status == MeasureStatus.ACTIVE
     manage = can_manage_measure(user, measure) and active
     follow_ups = (
-        measure.follow_ups.visible_to(user)
+        FollowUp.objects.journal_of(measure)
+        .visible_to(user)
         .select_related("author", "author_partner")
         .order_by("-happened_on", "-pk")
     )
@@ -508,13 +510,20 @@ def follow_up_create(request: HttpRequest, household_pk: int) -> HttpResponse:
     form = forms.FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.follow_up_create(
+            follow_up = services.follow_up_create(
                 household=household, by=request.user, measure=measure, data=form.cleaned_data
             )
         except DomainError as error:
             _apply_error(form, error)
         else:
-            messages.success(request, "Le suivi est enregistré.")
+            if measure is not None and follow_up.measure_id is None:
+                messages.success(
+                    request,
+                    "Ce suivi précède le début de la mesure : il est noté au dossier du ménage "
+                    "et figure dans le journal de la mesure.",
+                )
+            else:
+                messages.success(request, "Le suivi est enregistré.")
             if measure is not None:
                 return redirect("actions:measure_detail", pk=measure.pk)
             return redirect("households:detail", pk=household.pk)

@@ -5,7 +5,9 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core import text
 from core.dates import add_months
+from core.text import BoundedTextField
 from households.models import PRIVACY_HELP, Household
 
 # A household's request is answered within 1 month (docs/DOMAIN_RULES.md, personal data).
@@ -34,8 +36,9 @@ class SubjectAccessRequest(models.Model):
         help_text="La personne qui demande : un membre du ménage, son représentant…",
     )
     basis = models.CharField("au titre de", max_length=20, choices=AccessRequestBasis.choices)
-    basis_detail = models.TextField(
+    basis_detail = BoundedTextField(
         "justificatif et précisions",
+        limit=text.REASON,
         blank=True,
         help_text="La pièce vérifiée (sans recopier son numéro), le mandat… " + PRIVACY_HELP,
     )

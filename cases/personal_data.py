@@ -73,7 +73,7 @@ ERASED: dict[str, dict[str, str]] = {
     "documents.documentversion": {"file_name": "", "sha256": ""},
     # Typed by coordinators (a correction's reason is copied into its label). The ledger is
     # append-only: anonymisation is the one change it accepts, its labels, never its amounts.
-    "funding.ledgerentry": {"label": ANONYMOUS},
+    "funding.ledgerentry": {"label": ANONYMOUS, "reason": ""},
 }
 
 CODE = "a code from a fixed list"

@@ -1,4 +1,4 @@
-"""Co-decisions through the API: read them, and answer (approve, reject, adjourn).
+"""Co-decisions through the API: read them, answer (approve, reject, adjourn), arbitrate.
 
 The same access layer and services as the pages (codecision.permissions,
 codecision.services). The workflow's API (actions.api) adds to each co-decision the action it
@@ -19,8 +19,15 @@ from codecision.models import (
     Purpose,
     Side,
 )
-from codecision.permissions import ensure_can_answer, get_codecision_or_404, visible_codecisions
+from codecision.permissions import (
+    ensure_can_answer,
+    ensure_can_arbitrate,
+    get_codecision_or_404,
+    visible_codecisions,
+)
+from core import text
 from core.api import DATE_RANGE, ROW_ID, filter_dates, filter_partner, id_field, object_pk
+from core.dates import plausible_date
 from core.errors import DomainError
 from households.api import LogsHouseholdReads
 from households.models import ActionKind
@@ -46,18 +53,23 @@ class CoDecisionSerializer(serializers.ModelSerializer):
             "purpose",
             "landlord",
             "association",
+            "proposed_by",
+            "proposed_by_partner",
+            "reason",
             "status",
             "landlord_answer",
             "association_answer",
             "opened_at",
             "decided_at",
+            "arbitrated_by",
+            "arbitration_comment",
             "session",
             "answers",
         ]
 
 
 class AnswerRequestSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = text.serializer_field(text.REASON, required=False, allow_blank=True, default="")
     referent = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(
             pk__in=Membership.objects.filter(role=Role.CASEWORKER).values("user_id")
@@ -66,11 +78,21 @@ class AnswerRequestSerializer(serializers.Serializer):
         allow_null=True,
         help_text="À l'approbation d'un démarrage, l'association désigne le référent.",
     )
-    starts_on = serializers.DateField(required=False, allow_null=True)
+    starts_on = serializers.DateField(required=False, allow_null=True, validators=[plausible_date])
     side = serializers.ChoiceField(
         choices=Side.choices, required=False, help_text="Coordination : la partie qui répond."
     )
     session = id_field(required=False, help_text="Coordination : le comité.")
+
+
+class ArbitrationRequestSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=[
+            (services.ARBITRATION_REJECT, "Refuser la proposition"),
+            (services.ARBITRATION_REOPEN, "Demander un nouvel examen aux deux parties"),
+        ]
+    )
+    comment = text.serializer_field(text.REASON, help_text="Le motif de l'arbitrage.")
 
 
 @extend_schema_view(
@@ -156,3 +178,18 @@ class CoDecisionViewSet(LogsHouseholdReads, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def adjourn(self, request, pk=None):
         return self._answer(request, pk, Answer.ADJOURN)
+
+    @extend_schema(summary="Arbitrer un désaccord", request=ArbitrationRequestSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def arbitrate(self, request, pk=None):
+        codecision = get_codecision_or_404(request, object_pk(pk))
+        ensure_can_arbitrate(request.user)
+        serializer = ArbitrationRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.codecision_arbitrate(
+            codecision=codecision,
+            by=request.user,
+            decision=serializer.validated_data["decision"],
+            comment=serializer.validated_data["comment"],
+        )
+        return Response(self.get_serializer(self.get_object()).data)

@@ -8,14 +8,14 @@ from codecision.services import (
     committee_pending_items,
     referent_candidates,
 )
+from core import text
+from core.dates import plausible_date
 from partners.models import Membership, Role, User
 
 
 class AnswerForm(forms.Form):
     answer = forms.ChoiceField(label="Réponse", choices=Answer.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(
-        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    comment = text.form_field(text.REASON, label="Commentaire", required=False)
     referent = forms.ModelChoiceField(
         label="Référent·e de la mesure",
         required=False,
@@ -27,6 +27,7 @@ class AnswerForm(forms.Form):
     starts_on = forms.DateField(
         label="Début de la mesure",
         required=False,
+        validators=[plausible_date],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Si les deux parties ont approuvé ; aujourd'hui par défaut.",
     )
@@ -59,12 +60,14 @@ class ArbitrationForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}))
+    comment = text.form_field(text.REASON, label="Motif")
 
 
 class CommitteeSessionForm(forms.Form):
     held_on = forms.DateField(
-        label="Date du comité", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Date du comité",
+        validators=[plausible_date],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     participants = forms.ModelMultipleChoiceField(
         label="Participants",
@@ -72,8 +75,11 @@ class CommitteeSessionForm(forms.Form):
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    other_participants = forms.CharField(
-        label="Autres participants", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    other_participants = text.form_field(
+        text.REASON,
+        label="Autres participants",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     codecisions = forms.ModelMultipleChoiceField(
         label="Ordre du jour : co-décisions à examiner",
@@ -98,7 +104,8 @@ class CommitteeSessionForm(forms.Form):
 
 
 class SignOffForm(forms.Form):
-    notes = forms.CharField(
+    notes = text.form_field(
+        text.ACCOUNT,
         label="Relevé de décisions et notes",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -3,6 +3,9 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core import text
+from core.dates import plausible_date
+from core.text import BoundedTextField
 from households.models import PRIVACY_HELP, ActionKind, Diagnostic, Household
 from partners.models import Partner
 
@@ -71,12 +74,12 @@ DECIDING_ANSWERS = [Answer.APPROVE, Answer.REJECT]
 class CommitteeSession(models.Model):
     """A committee meeting where coordinators examine pending co-decisions with the partners."""
 
-    held_on = models.DateField("date du comité")
+    held_on = models.DateField("date du comité", validators=[plausible_date])
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="participants", related_name="+", blank=True
     )
-    other_participants = models.TextField("autres participants", blank=True)
-    notes = models.TextField("notes", blank=True)
+    other_participants = BoundedTextField("autres participants", limit=text.REASON, blank=True)
+    notes = BoundedTextField("notes", limit=text.ACCOUNT, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -173,7 +176,7 @@ class CoDecision(models.Model):
         editable=False,
         verbose_name="structure qui propose",
     )
-    reason = models.TextField("motif", blank=True, help_text=PRIVACY_HELP)
+    reason = BoundedTextField("motif", limit=text.REASON, blank=True, help_text=PRIVACY_HELP)
     diagnostic = models.ForeignKey(
         Diagnostic,
         verbose_name="diagnostic",
@@ -198,7 +201,7 @@ class CoDecision(models.Model):
         null=True,
         verbose_name="arbitré par",
     )
-    arbitration_comment = models.TextField("motif de l'arbitrage", blank=True)
+    arbitration_comment = BoundedTextField("motif de l'arbitrage", limit=text.REASON, blank=True)
     session = models.ForeignKey(
         CommitteeSession,
         on_delete=models.SET_NULL,
@@ -264,7 +267,7 @@ class CoDecisionAnswer(models.Model):
         Partner, verbose_name="structure", on_delete=models.PROTECT, related_name="+"
     )
     answer = models.CharField("réponse", max_length=10, choices=Answer.choices)
-    comment = models.TextField("commentaire", blank=True)
+    comment = BoundedTextField("commentaire", limit=text.REASON, blank=True)
     referent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="référent de la mesure",

@@ -31,6 +31,7 @@ from core.errors import DomainError
 from core.history import save_with_history
 from core.locking import locked
 from core.states import transition
+from core.text import check_bounds
 from households.involvement import involvement_sync
 from households.models import Diagnostic, Household
 from partners.models import Membership, Partner, Role, User
@@ -142,6 +143,11 @@ def codecision_answer(
     if session is not None:
         session = locked(CommitteeSession, session.pk)
         committee_check_answer(session, partner=partner, codecision=codecision)
+    if answer == Answer.REJECT and not comment.strip():
+        raise DomainError(
+            "Motivez le refus : l'autre partie et la coordination lisent ce motif.",
+            field="comment",
+        )
     needs_referent = (
         codecision.purpose == Purpose.START
         and side == Side.ASSOCIATION
@@ -158,19 +164,21 @@ def codecision_answer(
     if getattr(codecision, f"{side}_answer") == answer:
         raise DomainError(ALREADY_ANSWERED)
     answer_round = 1 + codecision.answers.filter(side=side).count()
+    given = CoDecisionAnswer(
+        codecision=codecision,
+        side=side,
+        partner=partner,
+        answer=answer,
+        comment=comment,
+        referent=referent if needs_referent else None,
+        answered_by=by,
+        session=session,
+        round=answer_round,
+    )
+    check_bounds(given)
     try:
         with transaction.atomic():
-            CoDecisionAnswer.objects.create(
-                codecision=codecision,
-                side=side,
-                partner=partner,
-                answer=answer,
-                comment=comment,
-                referent=referent if needs_referent else None,
-                answered_by=by,
-                session=session,
-                round=answer_round,
-            )
+            given.save()
     except IntegrityError:  # the same side, at the same moment, through another request
         raise DomainError(ALREADY_ANSWERED) from None
     setattr(codecision, f"{side}_answer", answer)

@@ -53,25 +53,25 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
 class KindFiguresSerializer(serializers.Serializer):
     kind = serializers.CharField()
     label = serializers.CharField()
-    committed = serializers.DecimalField(max_digits=12, decimal_places=2)
-    received = serializers.DecimalField(max_digits=12, decimal_places=2)
-    spent = serializers.DecimalField(max_digits=12, decimal_places=2)
+    committed = serializers.DecimalField(max_digits=20, decimal_places=2)
+    received = serializers.DecimalField(max_digits=20, decimal_places=2)
+    spent = serializers.DecimalField(max_digits=20, decimal_places=2)
 
 
 class PartnerFiguresSerializer(serializers.Serializer):
     partner = serializers.CharField(source="name")
-    committed = serializers.DecimalField(max_digits=12, decimal_places=2)
-    spent = serializers.DecimalField(max_digits=12, decimal_places=2)
+    committed = serializers.DecimalField(max_digits=20, decimal_places=2)
+    spent = serializers.DecimalField(max_digits=20, decimal_places=2)
 
 
 class YearFiguresSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     partner = serializers.IntegerField(source="partner.pk", default=None, allow_null=True)
-    engaged = serializers.DecimalField(max_digits=12, decimal_places=2)
-    committed = serializers.DecimalField(max_digits=12, decimal_places=2)
-    spent = serializers.DecimalField(max_digits=12, decimal_places=2)
+    engaged = serializers.DecimalField(max_digits=20, decimal_places=2)
+    committed = serializers.DecimalField(max_digits=20, decimal_places=2)
+    spent = serializers.DecimalField(max_digits=20, decimal_places=2)
     forecast = serializers.DecimalField(
-        max_digits=12,
+        max_digits=20,
         decimal_places=2,
         help_text="Tout ce qui est inscrit pour l'année, mois de minoration à venir compris.",
     )
@@ -83,6 +83,7 @@ class YearFiguresSerializer(serializers.Serializer):
         help_text="Mesures dont le forfait est inscrit dans l'année (ménages et mesures "
         "accompagnés : /api/statistics/)."
     )
+    cost_per_household = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
     by_kind = KindFiguresSerializer(many=True)
     by_partner = PartnerFiguresSerializer(many=True)
 

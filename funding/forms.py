@@ -1,6 +1,7 @@
 from django import forms
 
-from funding.models import FundingKind, FundingSource
+from core import text
+from funding.models import LEDGER_DATES, FundingKind, FundingSource
 from partners.models import Partner
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -13,9 +14,9 @@ TYPED_KINDS = [
 
 class EntryForm(forms.Form):
     kind = forms.ChoiceField(label="Type", choices=TYPED_KINDS)
-    on = forms.DateField(label="Date", widget=DATE)
+    on = forms.DateField(label="Date", widget=DATE, validators=[LEDGER_DATES])
     amount = forms.DecimalField(label="Montant (€)", max_digits=12, decimal_places=2)
-    label = forms.CharField(label="Libellé", max_length=200)
+    label = forms.CharField(label="Libellé", max_length=text.SHORT_LINE)
     source = forms.ModelChoiceField(
         label="Source de financement",
         queryset=FundingSource.objects.all(),
@@ -55,7 +56,7 @@ class SourceForm(forms.ModelForm):
 
 
 class CorrectionForm(forms.Form):
-    reason = forms.CharField(label="Motif de la correction", max_length=120)
+    reason = text.form_field(text.REASON, label="Motif de la correction")
     amount = forms.DecimalField(
         label="Montant juste (€)",
         max_digits=12,

@@ -7,9 +7,14 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from core import text
+from core.dates import PlausibleDate
+from core.text import BoundedTextField
 from partners.models import Partner
 
 money = {"max_digits": 12, "decimal_places": 2}
+# The ledger keeps past budget years open to corrections for longer than the workflow's dates.
+LEDGER_DATES = PlausibleDate(past_years=20)
 
 
 class FundingKind(models.TextChoices):
@@ -43,7 +48,7 @@ class FundingSource(models.Model):
     amount_received = models.DecimalField(
         "montant reçu", default=0, validators=[MinValueValidator(Decimal(0))], **money
     )
-    documents = models.TextField("références des pièces", blank=True)
+    documents = BoundedTextField("références des pièces", limit=text.REASON, blank=True)
     created_at = models.DateTimeField("saisie le", default=timezone.now, editable=False)
 
     class Meta:
@@ -89,7 +94,7 @@ class LedgerEntryQuerySet(models.QuerySet):
 class LedgerEntry(models.Model):
     """One movement of money. Never edited nor deleted: a correction is a new entry."""
 
-    on = models.DateField("date")
+    on = models.DateField("date", validators=[LEDGER_DATES])
     year = models.PositiveSmallIntegerField("exercice", db_index=True)
     kind = models.CharField("type", max_length=20, choices=FundingKind.choices)
     source = models.ForeignKey(
@@ -141,7 +146,8 @@ class LedgerEntry(models.Model):
             "l'annulation d'un forfait)."
         ),
     )
-    label = models.CharField("libellé", max_length=200)
+    label = models.CharField("libellé", max_length=text.SHORT_LINE)
+    reason = BoundedTextField("motif", limit=text.REASON, blank=True)
     corrects = models.ForeignKey(
         "self",
         verbose_name="corrige l'écriture",

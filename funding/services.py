@@ -16,8 +16,11 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from actions.models import SupportMeasure
+from core.dates import ensure_plausible
 from core.errors import DomainError
+from core.text import SHORT_LINE, clip
 from funding.models import (
+    LEDGER_DATES,
     FundingKind,
     FundingSource,
     LedgerEntry,
@@ -109,6 +112,7 @@ def entry_add(
         )
     if amount == 0:
         raise DomainError("Saisissez un montant.", field="amount")
+    ensure_plausible(on, field="on", past_years=LEDGER_DATES.past_years)
     if source is not None and source.kind != kind:
         raise DomainError("La source choisie n'est pas de ce type.", field="source")
     return LedgerEntry.objects.create(
@@ -155,7 +159,8 @@ def entry_correct(
         LedgerEntry.objects.create(
             amount=-entry.amount,
             measures_count=-entry.measures_count,
-            label=f"Annulation : {entry.label} — {reason}",
+            label=clip(f"Annulation : {entry.label} — {reason}", SHORT_LINE),
+            reason=reason,
             **common,
         )
     ]
@@ -164,7 +169,8 @@ def entry_correct(
             LedgerEntry.objects.create(
                 amount=amount,
                 measures_count=entry.measures_count,
-                label=f"Correction : {entry.label} — {reason}",
+                label=clip(f"Correction : {entry.label} — {reason}", SHORT_LINE),
+                reason=reason,
                 **common,
             )
         )
@@ -197,7 +203,7 @@ def end_rent_reductions(action, *, after: date, by: User | None) -> list[LedgerE
                 rent_reduction=reduction,
                 corrects=entry,
                 amount=-entry.amount,
-                label=f"Fin de l'action le {after:%d/%m/%Y} : {entry.label}",
+                label=clip(f"Fin de l'action le {after:%d/%m/%Y} : {entry.label}", SHORT_LINE),
                 created_by=by,
             )
             if reversal:

@@ -11,7 +11,10 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from core import text
+from core.dates import PlausibleDate, plausible_date
 from core.search import searchable
+from core.text import BoundedTextField
 from partners.models import Partner
 
 PRIVACY_HELP = (
@@ -260,7 +263,12 @@ class HouseholdMember(models.Model):
     )
     first_name = models.CharField("prénom", max_length=80)
     last_name = models.CharField("nom", max_length=80)
-    birth_date = models.DateField("date de naissance", null=True, blank=True)
+    birth_date = models.DateField(
+        "date de naissance",
+        null=True,
+        blank=True,
+        validators=[PlausibleDate(past_years=120, future_years=0)],
+    )
     relationship = models.CharField("lien", max_length=20, choices=Relationship.choices)
     occupation = models.CharField("activité", max_length=120, blank=True)
     left_on = models.DateField(
@@ -370,12 +378,14 @@ class Diagnostic(models.Model):
         editable=False,
         verbose_name="structure de l'auteur",
     )
-    made_on = models.DateField("date du diagnostic")
+    made_on = models.DateField("date du diagnostic", validators=[plausible_date])
     household_met = models.BooleanField("ménage rencontré", default=True)
     persons = models.PositiveSmallIntegerField(
         "nombre de personnes au foyer", validators=[MinValueValidator(1)]
     )
-    composition = models.TextField("composition du ménage", blank=True, help_text=PRIVACY_HELP)
+    composition = BoundedTextField(
+        "composition du ménage", limit=text.REASON, blank=True, help_text=PRIVACY_HELP
+    )
     # Monthly resources by kind
     income_work = models.DecimalField("salaires et revenus d'activité", default=0, **money)
     income_unemployment = models.DecimalField("allocations chômage", default=0, **money)
@@ -398,10 +408,15 @@ class Diagnostic(models.Model):
     debt_repayments = models.DecimalField("remboursements de dettes", default=0, **money)
     # Arrears and debts
     rent_arrears = models.DecimalField("impayés de loyer", default=0, **money)
-    rent_arrears_since = models.DateField("impayés depuis le", null=True, blank=True)
+    rent_arrears_since = models.DateField(
+        "impayés depuis le",
+        null=True,
+        blank=True,
+        validators=[PlausibleDate(past_years=30, future_years=0)],
+    )
     other_debts = models.DecimalField("autres dettes", default=0, **money)
-    other_debts_detail = models.TextField(
-        "nature des autres dettes", blank=True, help_text=PRIVACY_HELP
+    other_debts_detail = BoundedTextField(
+        "nature des autres dettes", limit=text.REASON, blank=True, help_text=PRIVACY_HELP
     )
     rent_payment_resumed = models.BooleanField("reprise du paiement du loyer courant", null=True)
     repayment_capacity = models.DecimalField(
@@ -430,13 +445,23 @@ class Diagnostic(models.Model):
         choices=ProcedureStage.choices,
         default=ProcedureStage.NONE,
     )
-    procedure_stage_on = models.DateField("date du stade", null=True, blank=True)
-    hearing_on = models.DateField("date d'audience", null=True, blank=True)
+    procedure_stage_on = models.DateField(
+        "date du stade", null=True, blank=True, validators=[plausible_date]
+    )
+    hearing_on = models.DateField(
+        "date d'audience", null=True, blank=True, validators=[plausible_date]
+    )
     # Needs and conclusion
-    health_needs = models.TextField("santé", blank=True, help_text=PRIVACY_HELP)
-    employment_needs = models.TextField("emploi, formation", blank=True, help_text=PRIVACY_HELP)
-    other_needs = models.TextField("autres besoins", blank=True, help_text=PRIVACY_HELP)
-    conclusion = models.TextField("conclusion et préconisation", help_text=PRIVACY_HELP)
+    health_needs = BoundedTextField("santé", limit=text.REASON, blank=True, help_text=PRIVACY_HELP)
+    employment_needs = BoundedTextField(
+        "emploi, formation", limit=text.REASON, blank=True, help_text=PRIVACY_HELP
+    )
+    other_needs = BoundedTextField(
+        "autres besoins", limit=text.REASON, blank=True, help_text=PRIVACY_HELP
+    )
+    conclusion = BoundedTextField(
+        "conclusion et préconisation", limit=text.ACCOUNT, help_text=PRIVACY_HELP
+    )
     proposed_action = models.CharField(
         "action proposée", max_length=30, choices=ActionKind.choices, blank=True
     )

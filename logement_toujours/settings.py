@@ -325,6 +325,8 @@ PERMISSIONS_POLICY = (
 
 # The admin's history pages show past versions; none is restored from there.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# A change reason is kept whole, however long the comment it quotes (core.text).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # --- Accounts: second factor, lockout, invitations, API tokens (partners/) ---
 
@@ -496,6 +498,18 @@ SLIDING_LEASE_LANDLORD_ANSWER_MONTHS_BEFORE = 2
 # Support measures: 6 months, renewable once (a local rule of the programme).
 MEASURE_DURATION_MONTHS = 6
 MEASURE_MAX_RENEWALS = 1
+# A measure starts at the earliest on its co-decision's opening day, at the latest this many
+# days after both sides approved (actions.services.measure_check_start).
+MEASURE_START_MAX_DELAY_DAYS = env_int("MEASURE_START_MAX_DELAY_DAYS", 90)
+# Years whose accounts the coordination has closed (comma-separated, e.g. "2023,2024"): no
+# measure starts in them and no rent reduction falls in them.
+BUDGET_CLOSED_YEARS = [int(year) for year in env_list("BUDGET_CLOSED_YEARS", "")]
+# A rent reduction is at most this many euros a month.
+RENT_REDUCTION_MAX_MONTHLY = env_int("RENT_REDUCTION_MAX_MONTHLY", 500)
+# A date a user types lies between this many years ago and this many years ahead (core.dates);
+# fields about older facts (a lease signed long ago) say their own window.
+DATES_PAST_YEARS = env_int("DATES_PAST_YEARS", 10)
+DATES_FUTURE_YEARS = env_int("DATES_FUTURE_YEARS", 2)
 
 HOUSEHOLDS_PER_PAGE = 50
 # The demo logins' password is published in the README: `load_demo` refuses it in production.

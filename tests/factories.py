@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
@@ -46,6 +46,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Camille"
     last_name = factory.Sequence(lambda n: f"Agent{n}")
     password = factory.django.Password(settings.DEMO_PASSWORD)
+
+
+DAY = timedelta(days=1)
 
 
 def user_create(role: str = Role.CESF, partner: Partner | None = None, **fields) -> User:
@@ -116,7 +119,13 @@ def orientation_create(*, cesf: User, association: Partner, kind: str = "energy"
 
 def both_approve(codecision, *, landlord_user: User, caseworker: User, starts_on=None):
     from codecision import services as codecision_services
+    from codecision.models import CoDecision
 
+    if starts_on is not None and starts_on < codecision.opened_at.date():
+        # The co-decision opened before the measure it starts (as it did in real life).
+        opened_at = codecision.opened_at - (codecision.opened_at.date() - starts_on) - DAY
+        CoDecision.objects.filter(pk=codecision.pk).update(opened_at=opened_at)
+        codecision.refresh_from_db()
     codecision_services.codecision_answer(codecision=codecision, by=landlord_user, answer="approve")
     return codecision_services.codecision_answer(
         codecision=codecision,

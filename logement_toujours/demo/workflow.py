@@ -13,6 +13,7 @@ from django.utils import timezone
 from actions import services
 from actions.models import ObjectiveStatus, Orientation
 from codecision import services as codecision_services
+from codecision.models import CoDecision
 from core.dates import add_months
 from households.models import Household
 from partners.models import Partner, User
@@ -40,6 +41,7 @@ def _codecision(orientation):
 
 def _approve_both(orientation, landlord_user: User, caseworker: User, starts_on):
     codecision = _codecision(orientation)
+    _opened_before(codecision, starts_on)
     codecision_services.codecision_answer(
         codecision=codecision, by=landlord_user, answer="approve", comment="Accord du bailleur."
     )
@@ -52,6 +54,17 @@ def _approve_both(orientation, landlord_user: User, caseworker: User, starts_on)
         starts_on=starts_on,
     )
     return orientation.action.measures.get()
+
+
+def _opened_before(codecision: CoDecision, starts_on) -> None:
+    """A demo case began in the past: its co-decision opened two weeks before its measure
+    started (a measure never starts before its co-decision's opening)."""
+    opened_at = timezone.now().replace(year=starts_on.year, month=starts_on.month, day=1)
+    if opened_at < codecision.opened_at:
+        CoDecision.objects.filter(pk=codecision.pk).update(
+            opened_at=min(opened_at, codecision.opened_at - timedelta(days=14))
+        )
+        codecision.refresh_from_db()
 
 
 def _reject_both(orientation, landlord_user: User, caseworker: User, comment: str) -> None:
@@ -156,7 +169,7 @@ def _first_cases(users: dict[str, User], today) -> None:
         by=cesf_opac,
         monthly_amount=40,
         starts_on=start.replace(day=1),
-        ends_on=add_months(start.replace(day=1), 6),
+        ends_on=add_months(start.replace(day=1), 1),
     )
     objective = services.objective_add(
         measure=measure, by=cw_oiseau, text="Demander une mutation vers un logement mieux isolé"

@@ -40,6 +40,10 @@ def test_the_whole_case_through_the_pages(client, flow):
     )
     codecision = CoDecision.objects.get(household=household)
     assert response.url == reverse("codecision:detail", args=[codecision.pk])
+    # Opened two weeks ago: a measure starts no earlier than its co-decision's opening.
+    CoDecision.objects.filter(pk=codecision.pk).update(
+        opened_at=timezone.now() - timedelta(days=14)
+    )
     answer(client, flow.cesf, codecision, answer="approve")
     answer(
         client,
@@ -87,7 +91,9 @@ def test_the_whole_case_through_the_pages(client, flow):
     page = text_of(client.get(measure_url))
     assert "déjà renouvelée une fois : pas de second renouvellement" in page
     assert "Demander le renouvellement" not in page
-    response = client.post(reverse("actions:renewal_request", args=[measure.pk]), {})
+    response = client.post(
+        reverse("actions:renewal_request", args=[measure.pk]), {"comment": "Encore six mois."}
+    )
     assert response.status_code == 400
     assert SECOND_RENEWAL_MESSAGE in text_of(response)
 
@@ -100,11 +106,11 @@ def test_the_whole_case_through_the_pages(client, flow):
     assert "Précisez l'issue « autre »" in text_of(response)
     response = client.post(
         reverse("actions:measure_close", args=[measure.pk]),
-        {"outcome": "transferred", "version": measure.version},
+        {"outcome": "stayed", "version": measure.version},
     )
     assert response.url == measure_url
     page = text_of(client.get(measure_url))
-    assert "Mutation réalisée" in page and "Visite au domicile." in page
+    assert "Maintien dans le logement" in page and "Visite au domicile." in page
     assert Action.objects.get(household=household).status == "closed"
     household_page = text_of(client.get(reverse("households:detail", args=[household.pk])))
     assert "accompagnement clôturé" in household_page

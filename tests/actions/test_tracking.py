@@ -235,7 +235,9 @@ def test_action_4_is_for_applicants_and_committees_take_only_open_codecisions(fl
     rejected = orientation_create(cesf=flow.cesf, association=flow.association)
     codecision = rejected.action.codecisions.get()
     for user in (flow.cesf, flow.caseworker):
-        codecision_services.codecision_answer(codecision=codecision, by=user, answer="reject")
+        codecision_services.codecision_answer(
+            codecision=codecision, by=user, answer="reject", comment="Non"
+        )
     codecision.refresh_from_db()
     with pytest.raises(DomainError, match="en attente"):
         codecision_services.committee_session_create(
@@ -247,7 +249,7 @@ def test_every_move_of_an_action_records_who_when_and_why(flow):
     action = started(flow, "energy")
     measure = action.measures.get()
     with time_machine.travel(date(2026, 4, 1)):
-        services.measure_close(measure=measure, by=flow.caseworker, outcome="transferred")
+        services.measure_close(measure=measure, by=flow.caseworker, outcome="stayed")
     records = list(action.history.order_by("history_date", "history_id"))
     moves = [
         (h.status, h.history_user, h.history_change_reason)

@@ -133,9 +133,11 @@ def test_both_approvals_start_the_action_and_open_a_6_month_measure(flow):
 def test_a_rejected_codecision_opens_nothing(flow):
     action = orientation_create(cesf=flow.cesf, association=flow.association).action
     codecision = action.codecisions.get()
-    codecision_services.codecision_answer(codecision=codecision, by=flow.cesf, answer="reject")
     codecision_services.codecision_answer(
-        codecision=codecision, by=flow.caseworker, answer="reject"
+        codecision=codecision, by=flow.cesf, answer="reject", comment="Non"
+    )
+    codecision_services.codecision_answer(
+        codecision=codecision, by=flow.caseworker, answer="reject", comment="Non"
     )
     action.refresh_from_db()
     assert action.status == ActionStatus.REJECTED
@@ -154,13 +156,15 @@ def test_a_rejected_codecision_opens_nothing(flow):
 def test_measure_dates_are_computed_across_month_ends_and_leap_years(
     flow, starts_on, ends_on, renewed_ends_on
 ):
-    action = orientation_create(cesf=flow.cesf, association=flow.association).action
     with time_machine.travel(starts_on):
+        action = orientation_create(cesf=flow.cesf, association=flow.association).action
         both_approve(action.codecisions.get(), landlord_user=flow.cesf, caseworker=flow.caseworker)
     measure = action.measures.get()
     assert measure.ends_on == ends_on
     with time_machine.travel(ends_on):
-        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = services.renewal_request(
+            measure=measure, by=flow.caseworker, comment="Audience à venir."
+        )
         both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
     measure.refresh_from_db()
     assert (measure.renewal_count, measure.ends_on) == (1, renewed_ends_on)
@@ -176,7 +180,9 @@ def measure(flow):
 
 def test_a_measure_is_renewed_once_for_six_more_months(flow, measure):
     with time_machine.travel(date(2026, 6, 20)):
-        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = services.renewal_request(
+            measure=measure, by=flow.caseworker, comment="Audience à venir."
+        )
         both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
     measure.refresh_from_db()
     assert measure.ends_on == date(2027, 1, 15)
@@ -185,10 +191,14 @@ def test_a_measure_is_renewed_once_for_six_more_months(flow, measure):
 
 def test_second_renewal_is_refused(flow, measure):
     with time_machine.travel(date(2026, 6, 20)):
-        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = services.renewal_request(
+            measure=measure, by=flow.caseworker, comment="Audience à venir."
+        )
         both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
         with pytest.raises(DomainError, match="un second renouvellement n'est pas possible"):
-            services.renewal_request(measure=measure, by=flow.caseworker)
+            services.renewal_request(
+                measure=measure, by=flow.caseworker, comment="Audience à venir."
+            )
 
 
 def test_renewal_cannot_be_requested_after_the_end(flow, measure):
@@ -196,12 +206,14 @@ def test_renewal_cannot_be_requested_after_the_end(flow, measure):
         time_machine.travel(date(2026, 7, 16)),
         pytest.raises(DomainError, match="devait être décidé avant sa fin"),
     ):
-        services.renewal_request(measure=measure, by=flow.caseworker)
+        services.renewal_request(measure=measure, by=flow.caseworker, comment="Audience à venir.")
 
 
 def test_renewal_approved_after_the_end_is_refused_and_nothing_changes(flow, measure):
     with time_machine.travel(date(2026, 7, 1)):
-        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = services.renewal_request(
+            measure=measure, by=flow.caseworker, comment="Audience à venir."
+        )
         codecision_services.codecision_answer(codecision=renewal, by=flow.cesf, answer="approve")
     with (
         time_machine.travel(date(2026, 7, 16)),
@@ -218,9 +230,11 @@ def test_renewal_approved_after_the_end_is_refused_and_nothing_changes(flow, mea
 
 def test_a_second_open_renewal_request_is_refused(flow, measure):
     with time_machine.travel(date(2026, 6, 1)):
-        services.renewal_request(measure=measure, by=flow.caseworker)
+        services.renewal_request(measure=measure, by=flow.caseworker, comment="Audience à venir.")
         with pytest.raises(DomainError, match="déjà en co-décision"):
-            services.renewal_request(measure=measure, by=flow.caseworker)
+            services.renewal_request(
+                measure=measure, by=flow.caseworker, comment="Audience à venir."
+            )
 
 
 def test_closing_a_measure_records_the_outcome_and_closes_the_action(flow, measure):
@@ -253,7 +267,7 @@ def test_an_other_outcome_needs_its_detail(flow, measure):
 def test_a_closed_measure_cannot_be_renewed_or_closed_again(flow, measure):
     services.measure_close(measure=measure, by=flow.caseworker, outcome="rehoused")
     with pytest.raises(DomainError, match="clôturée"):
-        services.renewal_request(measure=measure, by=flow.caseworker)
+        services.renewal_request(measure=measure, by=flow.caseworker, comment="Audience à venir.")
     with pytest.raises(DomainError, match="déjà clôturée"):
         services.measure_close(measure=measure, by=flow.caseworker, outcome="rehoused")
 
@@ -316,15 +330,20 @@ def test_confidential_follow_ups_stay_within_the_authors_partner(flow, measure):
     assert follow_ups.visible_to(flow.coordinator).count() == 1
 
 
-def test_a_follow_up_before_the_measure_or_in_the_future_is_refused(flow, measure):
+def test_a_follow_up_before_the_measure_goes_to_the_household_one_in_the_future_is_refused(
+    flow, measure
+):
     household = measure.action.household
-    with pytest.raises(DomainError, match="précède"):
-        services.follow_up_create(
+    with time_machine.travel(date(2026, 1, 20)):
+        before = services.follow_up_create(
             household=household,
             by=flow.caseworker,
             measure=measure,
-            data={"happened_on": date(2026, 1, 1), "kind": "phone", "summary": "x"},
+            data={"happened_on": date(2026, 1, 14), "kind": "phone", "summary": "x"},
         )
+    assert before.measure is None and before.household == household
+    # The measure's journal shows the contacts since the action's orientation (15/01) only.
+    assert before not in FollowUp.objects.journal_of(measure)
     with pytest.raises(DomainError, match="futur"):
         services.follow_up_create(
             household=household,
@@ -367,9 +386,9 @@ def test_a_rent_reduction_covers_whole_months(flow, measure):
         by=flow.cesf,
         monthly_amount=50,
         starts_on=date(2026, 2, 10),
-        ends_on=date(2026, 8, 3),
+        ends_on=date(2026, 7, 3),
     )
-    assert len(reduction.months()) == 7
+    assert len(reduction.months()) == 6
     assert reduction.months()[0] == date(2026, 2, 1)
 
 

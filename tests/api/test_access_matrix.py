@@ -135,7 +135,7 @@ def test_api_access_matrix(demo, username):
         "GET measures": lambda: api.get("/api/measures/"),
         "GET measure": lambda: api.get(f"/api/measures/{measure.pk}/"),
         "POST measure renewal": lambda: api.post(
-            f"/api/measures/{measure.pk}/renewal/", {}, format="json"
+            f"/api/measures/{measure.pk}/renewal/", {"comment": "Audience à venir."}, format="json"
         ),
         "POST measure close": lambda: api.post(
             f"/api/measures/{measure.pk}/close/", {"outcome": "stayed"}, format="json"

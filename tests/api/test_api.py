@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from actions import services
 from actions.services import SECOND_RENEWAL_MESSAGE
+from codecision.models import CoDecision
 from households.models import Household
 from partners.models import ApiToken, Partner
 from tests.factories import household_create
@@ -98,6 +99,8 @@ def test_the_whole_case_through_the_api(flow):
     assert response.status_code == 201, response.data
     codecision = response.data["codecision_id"]
     assert cesf.post(f"/api/codecisions/{codecision}/approve/", {}).status_code == 200
+    # Opened a week ago: a measure starts no earlier than its co-decision's opening.
+    CoDecision.objects.filter(pk=codecision).update(opened_at=timezone.now() - timedelta(days=7))
     response = caseworker.post(
         f"/api/codecisions/{codecision}/approve/",
         {"referent": flow.caseworker.pk, "starts_on": (today - timedelta(days=5)).isoformat()},
@@ -121,17 +124,21 @@ def test_the_whole_case_through_the_api(flow):
         assert response.status_code == 201, response.data
     follow_ups = caseworker.get("/api/follow-ups/", {"household": household}).data
     assert follow_ups["count"] == 2
-    response = caseworker.post(f"/api/measures/{measure['id']}/renewal/", {}, format="json")
+    response = caseworker.post(
+        f"/api/measures/{measure['id']}/renewal/", {"comment": "Audience à venir."}, format="json"
+    )
     assert response.status_code == 201
     renewal = response.data["id"]
     cesf.post(f"/api/codecisions/{renewal}/approve/", {})
     caseworker.post(f"/api/codecisions/{renewal}/approve/", {})
     assert caseworker.get(f"/api/measures/{measure['id']}/").data["renewal_count"] == 1
-    response = caseworker.post(f"/api/measures/{measure['id']}/renewal/", {}, format="json")
+    response = caseworker.post(
+        f"/api/measures/{measure['id']}/renewal/", {"comment": "Audience à venir."}, format="json"
+    )
     assert response.status_code == 400
     assert SECOND_RENEWAL_MESSAGE in str(response.data)
     response = caseworker.post(
-        f"/api/measures/{measure['id']}/close/", {"outcome": "transferred"}, format="json"
+        f"/api/measures/{measure['id']}/close/", {"outcome": "stayed"}, format="json"
     )
     assert response.status_code == 200 and response.data["status"] == "closed"
     pdf = caseworker.get(f"/api/households/{household}/resume-pdf/")

@@ -61,7 +61,9 @@ def test_a_renewed_then_closed_case_shows_its_dates_outcome_and_figures(client, 
         )
     measure = orientation.action.measures.get()
     with time_machine.travel(date(2026, 6, 20)):
-        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = services.renewal_request(
+            measure=measure, by=flow.caseworker, comment="Audience à venir."
+        )
         both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
     with time_machine.travel(date(2026, 9, 1)):
         services.follow_up_create(
@@ -73,7 +75,7 @@ def test_a_renewed_then_closed_case_shows_its_dates_outcome_and_figures(client, 
         services.measure_close(
             measure=measure,
             by=flow.caseworker,
-            outcome="eviction_avoided",
+            outcome="stayed",
             closed_on=date(2026, 8, 31),
         )
     _, text = pdf_text(summary(client, flow.caseworker, household))

@@ -66,14 +66,16 @@ def test_an_adjourned_codecision_can_still_be_approved(flow, codecision):
 
 
 def test_a_closed_codecision_takes_no_more_answers(flow, codecision):
-    services.codecision_answer(codecision=codecision, by=flow.cesf, answer="reject")
-    services.codecision_answer(codecision=codecision, by=flow.caseworker, answer="reject")
+    services.codecision_answer(codecision=codecision, by=flow.cesf, answer="reject", comment="Non")
+    services.codecision_answer(
+        codecision=codecision, by=flow.caseworker, answer="reject", comment="Non"
+    )
     with pytest.raises(DomainError, match="close"):
         services.codecision_answer(codecision=codecision, by=flow.cesf, answer="approve")
 
 
 def test_a_coordinator_arbitrates_a_disagreement_by_rejecting(flow, codecision):
-    services.codecision_answer(codecision=codecision, by=flow.cesf, answer="reject")
+    services.codecision_answer(codecision=codecision, by=flow.cesf, answer="reject", comment="Non")
     services.codecision_answer(
         codecision=codecision, by=flow.caseworker, answer="approve", referent=flow.caseworker
     )
@@ -88,7 +90,7 @@ def test_a_coordinator_arbitrates_a_disagreement_by_rejecting(flow, codecision):
 
 
 def test_a_reopened_arbitration_needs_both_approvals_again(flow, codecision):
-    services.codecision_answer(codecision=codecision, by=flow.cesf, answer="reject")
+    services.codecision_answer(codecision=codecision, by=flow.cesf, answer="reject", comment="Non")
     services.codecision_answer(
         codecision=codecision, by=flow.caseworker, answer="approve", referent=flow.caseworker
     )

@@ -62,6 +62,8 @@ def test_association_approves_with_a_referent_and_the_measure_starts(client, dem
     caseworker = demo["caseworker.ulisse"]
     client.force_login(caseworker)
     starts_on = timezone.localdate() - timedelta(days=2)
+    # Opened a week ago: a measure starts no earlier than its co-decision's opening.
+    CoDecision.objects.filter(pk=codecision.pk).update(opened_at=timezone.now() - timedelta(days=7))
     response = client.post(
         reverse("codecision:answer", args=[codecision.pk]),
         {

@@ -54,7 +54,9 @@ def test_renewal_books_a_fee_only_if_the_setting_says_so(flow, settings, setting
     settings.FUNDING_RENEWAL_BOOKS_FEE = setting
     measure = start(flow, date(2026, 1, 5))
     with time_machine.travel(date(2026, 6, 20)):
-        renewal = action_services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = action_services.renewal_request(
+            measure=measure, by=flow.caseworker, comment="Audience à venir."
+        )
         both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
     assert fees(measure).count() == expected
 
@@ -82,16 +84,16 @@ def test_closing_the_action_stops_its_rent_reduction_and_reverses_the_months_bey
         by=flow.cesf,
         monthly_amount=Decimal(50),
         starts_on=date(2026, 2, 1),
-        ends_on=date(2026, 12, 1),
+        ends_on=date(2026, 7, 1),  # the measure's last month
     )
     with time_machine.travel(date(2026, 3, 20)):
         action_services.measure_close(
-            measure=measure, by=flow.caseworker, outcome="transferred", closed_on=date(2026, 3, 15)
+            measure=measure, by=flow.caseworker, outcome="stayed", closed_on=date(2026, 3, 15)
         )
     reduction.refresh_from_db()
     assert reduction.ends_on == date(2026, 3, 1)
     entries = LedgerEntry.objects.filter(rent_reduction=reduction)
-    assert entries.count() == 11 + 9  # nothing deleted: 9 reversals for April to December
+    assert entries.count() == 6 + 4  # nothing deleted: 4 reversals for April to July
     assert sum(e.amount for e in entries) == 2 * Decimal(50)  # February and March
     figures = services.year_figures(2026, flow.landlord, today=date(2026, 12, 31))
     reductions = next(k for k in figures.by_kind if k.kind == "rent_reduction")

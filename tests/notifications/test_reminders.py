@@ -70,7 +70,9 @@ def test_a_sweep_that_missed_days_sends_only_the_most_urgent_end_reminder(flow):
 def test_renewed_measure_says_no_further_renewal_is_possible(flow):
     measure = start_measure(flow, date(2026, 1, 31))
     with time_machine.travel(date(2026, 7, 1)):
-        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = services.renewal_request(
+            measure=measure, by=flow.caseworker, comment="Audience à venir."
+        )
         both_approve(renewal, landlord_user=flow.cesf, caseworker=flow.caseworker)
     measure.refresh_from_db()
     assert measure.ends_on == date(2027, 1, 31)
