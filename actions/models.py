@@ -373,11 +373,17 @@ class EvictionProcedure(models.Model):
         blank=True,
         validators=[plausible_date],
     )
-    dsf_tenant_observations = models.TextField(
-        "observations du locataire", blank=True, help_text=PRIVACY_HELP
+    dsf_tenant_observations = BoundedTextField(
+        limit=text.ACCOUNT,
+        verbose_name="observations du locataire",
+        blank=True,
+        help_text=PRIVACY_HELP,
     )
-    dsf_landlord_observations = models.TextField(
-        "observations du bailleur", blank=True, help_text=PRIVACY_HELP
+    dsf_landlord_observations = BoundedTextField(
+        limit=text.ACCOUNT,
+        verbose_name="observations du bailleur",
+        blank=True,
+        help_text=PRIVACY_HELP,
     )
     dsf_rehousing_need = models.BooleanField("besoin de relogement", null=True, blank=True)
     dsf_sent_to_ccapex_on = models.DateField(
@@ -616,7 +622,9 @@ class SlidingLease(models.Model):
     end_reason = models.CharField(
         "motif de fin", max_length=20, choices=LeaseEnd.choices, blank=True, editable=False
     )
-    end_detail = models.TextField("précisions sur la fin", blank=True, editable=False)
+    end_detail = BoundedTextField(
+        "précisions sur la fin", limit=text.REASON, blank=True, editable=False
+    )
     version = models.PositiveIntegerField("version", default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["version"])

@@ -81,6 +81,17 @@ STAFF = "about the programme's organisations and staff, not a household"
 WRITTEN_BY_THE_APPLICATION = "written by the application from the reference and dates, never typed"
 
 KEPT: dict[str, dict[str, str]] = {
+    # The application's own bookkeeping: task names, job names, request keys and addresses,
+    # never typed by a user about a household.
+    "core.outboxmessage": {"task": CODE},
+    "core.dailyrun": {"job": CODE},
+    "core.idempotentrequest": {
+        "owner": "who sent the request: a user's or a token's id",
+        "key": "a random key the browser or the client chose",
+        "path": "the address of a page of the application",
+        "location": "the address of a page of the application",
+        "content_type": CODE,
+    },
     "households.household": {
         "reference": "the case's pseudonymous reference, kept for the statistics",
         "housing_status": CODE,

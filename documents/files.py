@@ -107,7 +107,11 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
 
 def install_size_limit(request) -> None:
-    """Put the size limit before Django's own handlers (before the body is read)."""
+    """Put the size limit before Django's own handlers (before the body is read). Settings
+    name it first in FILE_UPLOAD_HANDLERS, so that it also holds when a middleware reads the
+    body before the view (the NUL-byte check): then there is nothing to add."""
+    if any(isinstance(handler, SizeLimitUploadHandler) for handler in request.upload_handlers):
+        return
     request.upload_handlers.insert(0, SizeLimitUploadHandler(request))
 
 

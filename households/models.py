@@ -234,7 +234,7 @@ class LandlordChange(models.Model):
         null=True,
         blank=True,
     )
-    reason = models.TextField("motif", help_text=PRIVACY_HELP)
+    reason = BoundedTextField("motif", limit=text.REASON, help_text=PRIVACY_HELP)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="par",

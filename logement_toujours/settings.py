@@ -664,3 +664,11 @@ SPECTACULAR_SETTINGS = {
         "EnergyLabelEnum": "households.models.EnergyLabel",
     },
 }
+
+# Every upload is counted while it streams in and cut past DOCUMENTS_MAX_UPLOAD_MB, whoever
+# reads the body first (a middleware may, before the documents' views).
+FILE_UPLOAD_HANDLERS = [
+    "documents.files.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

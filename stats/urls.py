@@ -6,13 +6,13 @@ app_name = "stats"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("<int:year>/", views.page, name="page"),
-    path("<int:year>/chiffres.<str:fmt>", views.figures_export, name="figures_export"),
-    path("<int:year>/menages.<str:fmt>", views.households_export, name="households_export"),
-    path("<int:year>/mesures.<str:fmt>", views.measures_export, name="measures_export"),
-    path("<int:year>/bilan/", views.report_page, name="report"),
-    path("<int:year>/bilan/texte/", views.report_text_edit, name="report_text"),
-    path("<int:year>/bilan/generer/", views.report_generate, name="report_generate"),
-    path("bilans/<int:pk>/avancement/", views.report_progress, name="report_progress"),
-    path("bilans/<int:pk>/bilan.<str:fmt>", views.report_download, name="report_download"),
+    path("<year:year>/", views.page, name="page"),
+    path("<year:year>/chiffres.<str:fmt>", views.figures_export, name="figures_export"),
+    path("<year:year>/menages.<str:fmt>", views.households_export, name="households_export"),
+    path("<year:year>/mesures.<str:fmt>", views.measures_export, name="measures_export"),
+    path("<year:year>/bilan/", views.report_page, name="report"),
+    path("<year:year>/bilan/texte/", views.report_text_edit, name="report_text"),
+    path("<year:year>/bilan/generer/", views.report_generate, name="report_generate"),
+    path("bilans/<id:pk>/avancement/", views.report_progress, name="report_progress"),
+    path("bilans/<id:pk>/bilan.<str:fmt>", views.report_download, name="report_download"),
 ]

@@ -141,7 +141,9 @@ def refuse_benali(demo) -> None:
 
     benali = CoDecision.objects.get(household__name="Benali", purpose="start")
     for user in ("caseworker.ulisse", "cesf.actis"):
-        codecision_services.codecision_answer(codecision=benali, by=demo[user], answer="reject")
+        codecision_services.codecision_answer(
+            codecision=benali, by=demo[user], answer="reject", comment="Hors critères."
+        )
 
 
 def ulisse_leaves(demo) -> None:

@@ -112,5 +112,5 @@ def test_600_characters_in_every_text_area_never_answer_5xx(client, demo, userna
     client.force_login(demo[username])
     pages, sent = crawl_and_post(client)
     assert pages > 5
-    if username != "funder.fondation":  # a funder only reads
+    if not username.startswith("funder."):  # a funder only reads
         assert sent >= 1

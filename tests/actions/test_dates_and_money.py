@@ -295,13 +295,30 @@ def test_a_lease_glided_only_when_the_sliding_lease_glided(flow):
     with pytest.raises(DomainError, match="un bail glissant qui a glissé"):
         services.measure_close(measure=measure, by=flow.caseworker, outcome="lease_glided")
     lease = measure.action.sliding_lease
-    services.sliding_lease_update(
+    lease = services.sliding_lease_update(
+        lease=lease,
+        by=flow.caseworker,
+        data={"sublease_signed_on": timezone.localdate() - timedelta(days=15)},
+        expected_version=lease.version,
+    )
+    services.lease_review_create(
         lease=lease,
         by=flow.caseworker,
         data={
-            "sublease_signed_on": timezone.localdate() - timedelta(days=15),
-            "glide_on": timezone.localdate() - timedelta(days=1),
+            "held_on": timezone.localdate() - timedelta(days=2),
+            "rent_paid_regularly": True,
+            "peaceful_occupation": True,
+            "dwelling_upkept": True,
+            "budget_managed": True,
+            "landlord_offers_lease": True,
         },
+    )
+    lease.refresh_from_db()
+    services.sliding_lease_glide(
+        lease=lease,
+        by=flow.caseworker,
+        glide_on=timezone.localdate() - timedelta(days=1),
+        new_lease_reference="BAIL-2026-7",
         expected_version=lease.version,
     )
     closed = services.measure_close(measure=measure, by=flow.caseworker, outcome="lease_glided")

@@ -156,7 +156,9 @@ def test_a_side_that_refused_is_no_longer_waited_for_anywhere(client, flow):
     with time_machine.travel(date(2026, 3, 2)):
         orientation = orientation_create(cesf=flow.cesf, association=flow.association)
         codecision = orientation.action.codecisions.get()
-        codecision_services.codecision_answer(codecision=codecision, by=flow.cesf, answer="reject")
+        codecision_services.codecision_answer(
+            codecision=codecision, by=flow.cesf, answer="reject", comment="Le ménage a déménagé."
+        )
     household = codecision.household
     step = case_workflow(household).current_step
     assert f"en attente de {flow.association}" in step

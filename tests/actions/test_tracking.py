@@ -259,7 +259,7 @@ def test_every_move_of_an_action_records_who_when_and_why(flow):
     assert moves == [
         ("in_codecision", flow.cesf, "Pré-orientation"),
         ("in_progress", flow.caseworker, "Co-décision approuvée : démarrage de la mesure"),
-        ("closed", flow.caseworker, "Clôture : Mutation réalisée"),
+        ("closed", flow.caseworker, "Clôture : Maintien dans le logement"),
     ]
     assert all(h.history_date for h in action.history.all())
 

@@ -251,7 +251,9 @@ def test_closing_a_measure_records_the_outcome_and_closes_the_action(flow, measu
 
 def test_closing_a_measure_cancels_its_open_renewal_without_recording_a_refusal(flow, measure):
     with time_machine.travel(date(2026, 7, 1)):
-        renewal = services.renewal_request(measure=measure, by=flow.caseworker)
+        renewal = services.renewal_request(
+            measure=measure, by=flow.caseworker, comment="Le ménage reste fragile."
+        )
         services.measure_close(measure=measure, by=flow.caseworker, outcome="stayed")
     renewal.refresh_from_db()
     assert renewal.status == CoDecisionStatus.CANCELLED

@@ -80,7 +80,7 @@ def test_a_renewed_then_closed_case_shows_its_dates_outcome_and_figures(client, 
         )
     _, text = pdf_text(summary(client, flow.caseworker, household))
     assert "Mesure du 12/01/2026 au 12/01/2027 (renouvelée une fois)" in text
-    assert "clôturée le 31/08/2026, issue : expulsion évitée" in text
+    assert "clôturée le 31/08/2026, issue : maintien dans le logement" in text
     assert "Impayés de loyer depuis le 01/09/2025 1 250,00 €" in text
     remaining = " ".join(euros(diagnostic.remaining_income_per_day).split())
     assert f"Reste à vivre par jour et par personne {remaining}" in text

@@ -126,7 +126,9 @@ def test_nothing_changes_in_a_signed_committee_through_any_route(client, flow, c
         services.committee_session_sign_off(session=session, by=flow.coordinator, notes="Autre")
     assert codecision.answers.filter(session=session).count() == 2
     # The adjourned item leaves the agenda: the partners' later answers do not rewrite it.
-    services.codecision_answer(codecision=codecision, by=flow.caseworker, answer=Answer.REJECT)
+    services.codecision_answer(
+        codecision=codecision, by=flow.caseworker, answer=Answer.REJECT, comment="Hors critères."
+    )
     codecision.refresh_from_db()
     assert codecision.status == CoDecisionStatus.DISAGREEMENT
     after = minutes_table(client, session)

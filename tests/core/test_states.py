@@ -69,9 +69,15 @@ def _status_writes(tree: ast.AST) -> list[int]:
     return lines
 
 
+# Files whose `status` is no workflow status: an HTTP status code kept with a replayed answer.
+NOT_WORKFLOW = {"core/idempotency.py"}
+
+
 def test_no_code_but_the_transition_function_writes_a_status():
     offenders = []
     for path in _sources():
+        if str(path.relative_to(ROOT)) in NOT_WORKFLOW:
+            continue
         tree = ast.parse(path.read_text(), filename=str(path))
         lines = _status_writes(tree)
         if path == TRANSITION:

@@ -25,7 +25,7 @@ SEES_FONTAINE = {
 }
 ACTIS = {"cesf.actis", "manager.actis"}
 ULISSE = {"caseworker.ulisse", "manager.ulisse"}
-FUNDER = "funder.fondation"
+FUNDERS = {"funder.fondation", "funder.ddets"}
 
 
 def within(username: str, sees: set, allowed: set, ok: int, refused: int = 403) -> int:
@@ -135,7 +135,7 @@ def test_document_pages_access_matrix(client, demo, papers, username):
 
 def expected_api(username: str) -> dict[str, int]:
     return {
-        "GET documents": 403 if username == FUNDER else 200,
+        "GET documents": 403 if username in FUNDERS else 200,
         "POST documents Martin": within(username, SEES_MARTIN, {"cesf.actis"}, 201),
         "GET document Martin shared": within(username, SEES_MARTIN, SEES_MARTIN, 200),
         "GET document Fontaine confidential": 200 if username in ULISSE else 404,
@@ -195,5 +195,5 @@ def test_document_api_access_matrix(demo, papers, username):
     }
     outcomes = {name: status_of(call()) for name, call in calls.items()}
     assert outcomes == expected_api(username)
-    if username != FUNDER:
+    if username not in FUNDERS:
         assert {row["title"] for row in listing.json()["results"]} == listed_titles(username)

@@ -47,6 +47,8 @@ NO_CASE_CONTENT = {
     "/api/ledger/": "money lines: a reference and amounts, no name nor situation",
     "/api/ledger/{id}/": "money lines: a reference and amounts, no name nor situation",
     "/api/ledger/figures/": "the year's totals",
+    "/api/ledger/totals/": "totals per month, kind and partner (what funders read)",
+    "/api/statistics/": "aggregate indicators, small cells hidden",
 }
 
 

@@ -69,7 +69,9 @@ def test_an_association_that_refused_reads_during_the_grace_period_then_loses_th
     household, caseworker = orientation.household, flow.caseworker
     assert access_of(caseworker, household) == "change"
     codecision = orientation.action.codecisions.get()
-    codecision_services.codecision_answer(codecision=codecision, by=caseworker, answer="reject")
+    codecision_services.codecision_answer(
+        codecision=codecision, by=caseworker, answer="reject", comment="Hors critères."
+    )
     codecision_services.codecision_answer(codecision=codecision, by=flow.cesf, answer="approve")
     codecision_services.codecision_arbitrate(
         codecision=codecision, by=flow.coordinator, decision="reject", comment="Refus motivé."
@@ -98,7 +100,9 @@ def test_with_no_grace_period_a_refusal_withdraws_at_once(flow, settings):
     orientation = orientation_create(cesf=flow.cesf, association=flow.association)
     codecision = orientation.action.codecisions.get()
     for user in (flow.caseworker, flow.cesf):
-        codecision_services.codecision_answer(codecision=codecision, by=user, answer="reject")
+        codecision_services.codecision_answer(
+            codecision=codecision, by=user, answer="reject", comment="Hors critères."
+        )
     assert access_of(flow.caseworker, orientation.household) == "none"
 
 

@@ -40,7 +40,12 @@ def orient(flow, household, kind, *, diagnosed, oriented, **diagnostic):
 def decide(flow, orientation, *, on, starts_on=None, answer="approve"):
     codecision = orientation.action.codecisions.get()
     with time_machine.travel(on):
-        codecision_services.codecision_answer(codecision=codecision, by=flow.cesf, answer=answer)
+        codecision_services.codecision_answer(
+            codecision=codecision,
+            by=flow.cesf,
+            answer=answer,
+            comment="" if answer == "approve" else "Refus motivé par le bailleur.",
+        )
         codecision_services.codecision_answer(
             codecision=codecision,
             by=flow.caseworker,
