@@ -121,6 +121,19 @@ def cases(flow):
         action_services.arrears_reading_create(
             action=b1.action, by=flow.caseworker, read_on=date(2032, 6, 15), amount=300
         )
+    with time_machine.travel(date(2032, 6, 20)):
+        b1.action.refresh_from_db()
+        action_services.action_update_tracking(
+            action=b1.action,
+            by=flow.caseworker,
+            data={
+                "transfer_requested_on": date(2032, 3, 1),
+                "dwelling_offered_on": date(2032, 4, 1),
+                "offer_accepted_on": date(2032, 4, 15),
+                "moved_on": date(2032, 6, 15),
+            },
+            expected_version=b1.action.version,
+        )
     close(flow, b1, on=date(2032, 6, 30), outcome="transferred")
 
     d_orientation = orient(
@@ -202,14 +215,15 @@ def cases(flow):
         amount_committed=10000,
         amount_received=5000,
     )
-    funding_services.entry_add(
-        by=flow.coordinator,
-        kind=FundingKind.AVDL,
-        on=date(2032, 4, 1),
-        amount=Decimal(5000),
-        label="AVDL 2032",
-        source=avdl,
-    )
+    with time_machine.travel(date(2032, 4, 1)):
+        funding_services.entry_add(
+            by=flow.coordinator,
+            kind=FundingKind.AVDL,
+            on=date(2032, 4, 1),
+            amount=Decimal(5000),
+            label="AVDL 2032",
+            source=avdl,
+        )
     funding_services.measure_funding_add(
         by=flow.coordinator, source=avdl, measure=b1, hours=Decimal(20)
     )
