@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
 .PHONY: install run test lint format migrate demo system-test-deps bench bench-pdf bench-report \
-	bench-lockout backup restore faults proptest
+	bench-lockout backup restore faults proptest npm-deps
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -56,8 +56,16 @@ format: install
 system-test-deps:
 	@bash scripts/install-test-deps.sh
 
+# The accessibility checker the browser tests inject into every page (axe-core, pinned in
+# package.json and package-lock.json), installed into node_modules by npm.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+npm-deps: node_modules/.installed
+
 # The whole suite: on SQLite without DATABASE_URL, on that PostgreSQL with it.
-test: install system-test-deps lint
+test: install system-test-deps npm-deps lint
 	@mkdir -p var/broker
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -7,6 +7,8 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v docker-compose >/dev/null || missing+=(docker-compose)
+# npm installs axe-core, the accessibility checker the browser tests inject (make npm-deps).
+command -v npm >/dev/null || missing+=(npm)
 # WeasyPrint renders PDFs with Pango and Debian's DejaVu fonts.
 ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)

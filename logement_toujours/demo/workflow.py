@@ -5,7 +5,7 @@ of the access-matrix test). Loading twice changes nothing: a household that alre
 orientation is left as it is.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -59,7 +59,8 @@ def _approve_both(orientation, landlord_user: User, caseworker: User, starts_on)
 def _opened_before(codecision: CoDecision, starts_on) -> None:
     """A demo case began in the past: its co-decision opened two weeks before its measure
     started (a measure never starts before its co-decision's opening)."""
-    opened_at = timezone.now().replace(year=starts_on.year, month=starts_on.month, day=1)
+    # At noon, local time: the first of the month whatever the hour the demo is loaded.
+    opened_at = timezone.make_aware(datetime.combine(starts_on.replace(day=1), time(12)))
     if opened_at < codecision.opened_at:
         CoDecision.objects.filter(pk=codecision.pk).update(
             opened_at=min(opened_at, codecision.opened_at - timedelta(days=14))

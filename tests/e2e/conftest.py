@@ -12,10 +12,8 @@ CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
 
 
-@pytest.fixture
-def browser(tmp_path):
-    """A fresh headless Chromium; after the test, no message of the page's console may be a
-    Content-Security-Policy violation."""
+def chromium(profile_dir, *, width: int = 1280, height: int = 900):
+    """A headless Chromium from Debian's packages (skipped without it, failed under CI)."""
     if not (CHROMIUM and CHROMEDRIVER):
         if os.environ.get("CI"):
             pytest.fail("chromium and chromedriver are missing: scripts/install-test-deps.sh")
@@ -35,22 +33,35 @@ def browser(tmp_path):
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1280,900",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile_dir}",
+        f"--window-size={width},{height}",
     ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.implicitly_wait(5)
     driver.console = []
+    return driver
+
+
+def csp_violations(driver) -> list[str]:
+    """The page console's Content-Security-Policy violations since the last look."""
+    console = driver.console + driver.get_log("browser")
+    driver.console = []
+    return [entry["message"] for entry in console if "Content Security Policy" in entry["message"]]
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """A fresh headless Chromium; after the test, no message of the page's console may be a
+    Content-Security-Policy violation."""
+    driver = chromium(tmp_path / "profile")
     yield driver
     try:
-        console = driver.console + driver.get_log("browser")
+        violations = csp_violations(driver)
     finally:
         driver.quit()
-    violations = [
-        entry["message"] for entry in console if "Content Security Policy" in entry["message"]
-    ]
     assert violations == []
 
 
