@@ -487,8 +487,12 @@ def test_a_funder_reads_the_figures(journey):
     year = timezone.localdate().year
     journey.log_in("funder.fondation")
     assert "Statistiques" in journey.heading()
+    journey.driver.set_window_size(*PHONE)  # read on a phone: the tables scroll on their own
     journey.get(reverse("stats:page", args=[year]), "statistiques de l'année")
     assert "Chiffres clés" in journey.text()
+    assert journey.driver.execute_script(
+        "return document.documentElement.scrollWidth <= window.innerWidth"
+    )
     status, _, head = journey.fetch(reverse("stats:figures_export", args=[year, "xlsx"]))
     assert status == 200 and head[:2] == b"PK"
     journey.get(reverse("stats:report", args=[year]), "bilan annuel")
