@@ -52,16 +52,26 @@ def csp_violations(driver) -> list[str]:
     return [entry["message"] for entry in console if "Content Security Policy" in entry["message"]]
 
 
-@pytest.fixture
-def browser(tmp_path):
-    """A fresh headless Chromium; after the test, no message of the page's console may be a
-    Content-Security-Policy violation."""
-    driver = chromium(tmp_path / "profile")
+@pytest.fixture(scope="session")
+def chromium_session(tmp_path_factory):
+    """One headless Chromium for the whole session: starting one costs seconds on 2 cores."""
+    driver = chromium(tmp_path_factory.mktemp("chromium") / "profile")
     yield driver
-    try:
-        violations = csp_violations(driver)
-    finally:
-        driver.quit()
+    driver.quit()
+
+
+@pytest.fixture
+def browser(chromium_session):
+    """The session's Chromium, as new: no cookie, a blank page, a desktop window; after the
+    test, no message of the page's console may be a Content-Security-Policy violation."""
+    driver = chromium_session
+    driver.get("about:blank")
+    driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    driver.set_window_size(1280, 900)
+    driver.console = []
+    driver.get_log("browser")  # what the previous test left
+    yield driver
+    violations = csp_violations(driver)
     assert violations == []
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from actions.models import Action, SupportMeasure
 from households.models import Household
-from tests.e2e.conftest import chromium, csp_violations, totp_code
+from tests.e2e.conftest import csp_violations, totp_code
 
 pytestmark = pytest.mark.e2e
 
@@ -40,14 +40,6 @@ def axe_source() -> str:
     return AXE.read_text()
 
 
-@pytest.fixture(scope="module")
-def chrome(tmp_path_factory):
-    """One browser for the module's journeys (each starts with no cookie)."""
-    driver = chromium(tmp_path_factory.mktemp("chromium") / "profile")
-    yield driver
-    driver.quit()
-
-
 class Journey:
     """A person's way through the pages: each page reached is photographed and checked."""
 
@@ -62,8 +54,6 @@ class Journey:
         self.folder.mkdir(parents=True, exist_ok=True)
         for old in self.folder.glob("*.png"):
             old.unlink()
-        driver.delete_all_cookies()
-        driver.set_window_size(1280, 900)
 
     # What a person does.
     def get(self, path: str, label: str) -> None:
@@ -170,7 +160,7 @@ class Journey:
         return self.find(By.TAG_NAME, "main").text
 
     def log_in(self, username: str) -> None:
-        self.driver.delete_all_cookies()
+        self.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
         self.get(reverse("login"), f"connexion {username}")
         self.fill(username=username, password=settings.DEMO_PASSWORD)
         self.submit(f"accueil {username}", "Se connecter")
@@ -231,9 +221,9 @@ class Journey:
 
 
 @pytest.fixture
-def journey(chrome, live_server, demo, axe_source, request):
+def journey(browser, live_server, demo, axe_source, request):
     name = request.node.name.removeprefix("test_")
-    walk = Journey(chrome, live_server, name, axe_source)
+    walk = Journey(browser, live_server, name, axe_source)
     yield walk
     walk.photograph("fin")  # what the page showed when the journey ended, or stopped
     if walk.violations:  # shown even when the journey stopped before its end
