@@ -41,6 +41,7 @@ def chromium(profile_dir, *, width: int = 1280, height: int = 900):
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.implicitly_wait(5)
+    driver.set_script_timeout(60)  # axe-core on a long page, on a busy machine
     driver.console = []
     return driver
 
