@@ -5,7 +5,7 @@ of the access-matrix test). Loading twice changes nothing: a household that alre
 orientation is left as it is.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -59,7 +59,10 @@ def _approve_both(orientation, landlord_user: User, caseworker: User, starts_on)
 def _opened_before(codecision: CoDecision, starts_on) -> None:
     """A demo case began in the past: its co-decision opened two weeks before its measure
     started (a measure never starts before its co-decision's opening)."""
-    opened_at = timezone.now().replace(year=starts_on.year, month=starts_on.month, day=1)
+    # Nine in the morning, local time, on the first of the month: never the next local day,
+    # whatever the hour the demo is loaded at (UTC 22:00 is already tomorrow in Paris).
+    first = datetime.combine(starts_on.replace(day=1), time(9))
+    opened_at = timezone.make_aware(first)
     if opened_at < codecision.opened_at:
         CoDecision.objects.filter(pk=codecision.pk).update(
             opened_at=min(opened_at, codecision.opened_at - timedelta(days=14))
