@@ -834,9 +834,16 @@ def dwelling_save(
 
 @transaction.atomic
 def rent_reduction_create(
-    *, action: Action, by: User, monthly_amount, starts_on: date, ends_on: date
+    *,
+    action: Action,
+    by: User,
+    monthly_amount,
+    starts_on: date,
+    ends_on: date,
+    measure: SupportMeasure | None = None,
 ) -> RentReduction:
-    """A monthly rent reduction borne by the landlord (actions 1 and 2)."""
+    """A monthly rent reduction borne by the landlord (actions 1 and 2), on the months of the
+    action's measure in progress (`measure`, when the caller names one, must be that one)."""
     action = locked(Action, action.pk)
     if not action.has_rent_reduction:
         raise DomainError("La minoration de loyer concerne les actions 1 et 2.")
@@ -855,8 +862,8 @@ def rent_reduction_create(
             f"Une minoration est d'au plus {settings.RENT_REDUCTION_MAX_MONTHLY} € par mois.",
             field="monthly_amount",
         )
-    measure = action.measures.active().first()
-    if measure is None:
+    named, measure = measure, action.measures.active().first()
+    if measure is None or (named is not None and named.pk != measure.pk):
         raise DomainError("La minoration accompagne une mesure en cours.")
     period = measure.starts_on.replace(day=1), measure.ends_on.replace(day=1)
     if first < period[0] or last > period[1]:
