@@ -56,8 +56,13 @@ from core.api import query_date as _date
 from core.dates import plausible_date
 from core.errors import DomainError
 from households.api import LogsHouseholdReads
-from households.models import Diagnostic, Household
-from households.permissions import HouseholdAction, ensure_can_open_caseload, get_household_or_404
+from households.models import AccessAction, Diagnostic, Household
+from households.permissions import (
+    HouseholdAction,
+    access_log_reads,
+    ensure_can_open_caseload,
+    get_household_or_404,
+)
 from partners.models import Partner
 
 
@@ -681,6 +686,7 @@ class DwellingSerializer(serializers.ModelSerializer):
     partial_update=extend_schema(summary="Modifier un logement (avec la version lue)"),
 )
 class DwellingViewSet(
+    LogsHouseholdReads,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -689,9 +695,11 @@ class DwellingViewSet(
 ):
     """Le registre des logements que chaque association tient (action 4) : lu par
     l'association et la coordination, tenu par les travailleurs sociaux et la direction de
-    l'association ; introuvable (404) pour les autres associations."""
+    l'association ; introuvable (404) pour les autres associations. Un logement occupé
+    nomme son ménage : sa lecture est écrite au journal des accès."""
 
     queryset = Dwelling.objects.none()  # for the schema; get_queryset filters
+    household_of = attrgetter("occupant_id")
     lookup_value_regex = ROW_ID
     serializer_class = DwellingSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -702,7 +710,10 @@ class DwellingViewSet(
 
     def get_object(self):
         dwelling = get_dwelling_or_404(self.request.user, _pk(self.kwargs["pk"]))
-        return Dwelling.objects.with_occupant().select_related("landlord").get(pk=dwelling.pk)
+        dwelling = Dwelling.objects.with_occupant().select_related("landlord").get(pk=dwelling.pk)
+        if dwelling.occupant_id:
+            access_log_reads(self.request, [dwelling.occupant_id], AccessAction.VIEW)
+        return dwelling
 
     def create(self, request, *args, **kwargs):
         ensure_can_manage_dwellings(request.user)
