@@ -465,6 +465,7 @@ class FollowUpViewSet(
 
 # --- The household's eviction procedure --------------------------------------------------------
 
+# The stages the procedure page records (actions.forms.ProcedureForm; a test keeps them equal).
 PROCEDURE_FIELDS = [
     "lease_signed_on",
     "ccapex_referred_on",

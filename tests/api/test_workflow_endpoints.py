@@ -156,3 +156,10 @@ def test_the_dwellings_register_through_the_api(demo):
     )
     assert stale.status_code == 400
     assert api.delete(f"/api/dwellings/{dwelling.pk}/").status_code == 405
+
+
+def test_the_api_records_the_same_stages_as_the_procedure_page():
+    from actions.api import PROCEDURE_FIELDS
+    from actions.forms import ProcedureForm
+
+    assert ProcedureForm.Meta.fields == PROCEDURE_FIELDS
