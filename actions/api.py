@@ -1,33 +1,51 @@
-"""Orientations, support measures and follow-ups through the API, and the co-decisions with
-the action or measure each decides on.
+"""Orientations, support measures (and their rent reductions), follow-ups, the household's
+eviction procedure and the associations' dwellings register through the API, and the
+co-decisions with the action or measure each decides on.
 
 Every step calls the same service as the form, after the same check from
 actions.permissions; objects are reached through their visible household."""
 
 from operator import attrgetter
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from actions import services
+from actions.deadlines import procedure_deadlines, procedure_warnings
 from actions.models import (
     ActionKind,
     ActionStatus,
+    Dwelling,
+    EvictionProcedure,
     FollowUp,
     FollowUpKind,
     MeasureStatus,
     Orientation,
     Outcome,
+    ProcedureEnd,
+    RentReduction,
     SupportMeasure,
 )
 from actions.permissions import (
     ensure_can_close_measure,
     ensure_can_log_follow_up,
+    ensure_can_manage_dwellings,
     ensure_can_orient,
+    ensure_can_reduce_rent,
     ensure_can_request_renewal,
+    ensure_can_track_procedure,
+    get_dwelling_or_404,
     get_measure_or_404,
+    visible_dwellings,
     visible_measures,
 )
 from codecision import api as codecision_api
@@ -38,8 +56,13 @@ from core.api import query_date as _date
 from core.dates import plausible_date
 from core.errors import DomainError
 from households.api import LogsHouseholdReads
-from households.models import Household
-from households.permissions import HouseholdAction, ensure_can_open_caseload, get_household_or_404
+from households.models import AccessAction, Diagnostic, Household
+from households.permissions import (
+    HouseholdAction,
+    access_log_reads,
+    ensure_can_open_caseload,
+    get_household_or_404,
+)
 from partners.models import Partner
 
 
@@ -220,6 +243,24 @@ class MeasureSerializer(serializers.ModelSerializer):
         ]
 
 
+class RentReductionSerializer(serializers.ModelSerializer):
+    monthly_amount = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        help_text="Minoration par mois, en euros (au plus RENT_REDUCTION_MAX_MONTHLY).",
+    )
+    starts_on = serializers.DateField(
+        validators=[plausible_date], help_text="Premier mois (le jour est ramené au 1er)."
+    )
+    ends_on = serializers.DateField(validators=[plausible_date], help_text="Dernier mois.")
+
+    class Meta:
+        model = RentReduction
+        fields = ["id", "action", "monthly_amount", "starts_on", "ends_on", "created_by"]
+        read_only_fields = ["id", "action", "created_by"]
+
+
 class RenewalRequestSerializer(serializers.Serializer):
     comment = text.serializer_field(text.REASON, required=False, allow_blank=True, default="")
 
@@ -290,6 +331,41 @@ class MeasureViewSet(LogsHouseholdReads, viewsets.ReadOnlyModelViewSet):
             measure=measure, by=request.user, comment=serializer.validated_data["comment"]
         )
         return Response(CoDecisionSerializer(codecision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Minorations de loyer de l'action de la mesure",
+        request=None,
+        responses=RentReductionSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Saisir une minoration de loyer (le bailleur, sa CESF)",
+        description="Sur les mois de la mesure en cours, sans chevauchement, plafonnée par "
+        "mois, hors année budgétaire close : les règles de la page de l'action "
+        "(actions.services.rent_reduction_create).",
+        request=RentReductionSerializer,
+        responses={201: RentReductionSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="rent-reductions",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def rent_reductions(self, request, pk=None):
+        measure = self.get_object()
+        if request.method == "GET":
+            reductions = measure.action.rent_reductions.all()
+            return Response(RentReductionSerializer(reductions, many=True).data)
+        ensure_can_reduce_rent(request.user, measure.action)
+        serializer = RentReductionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reduction = services.rent_reduction_create(
+            action=measure.action, by=request.user, measure=measure, **serializer.validated_data
+        )
+        return Response(RentReductionSerializer(reduction).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Clôturer avec son issue", request=ClosureSerializer, responses=MeasureSerializer
@@ -385,3 +461,290 @@ class FollowUpViewSet(
             household=household, by=request.user, measure=measure, data=data
         )
         return Response(self.get_serializer(follow_up).data, status=status.HTTP_201_CREATED)
+
+
+# --- The household's eviction procedure --------------------------------------------------------
+
+# The stages the procedure page records (actions.forms.ProcedureForm; a test keeps them equal).
+PROCEDURE_FIELDS = [
+    "lease_signed_on",
+    "ccapex_referred_on",
+    "payment_order_on",
+    "payment_order_delay",
+    "summons_on",
+    "dsf_requested_on",
+    "dsf_diagnostic",
+    "dsf_interview_on",
+    "dsf_tenant_observations",
+    "dsf_landlord_observations",
+    "dsf_rehousing_need",
+    "dsf_sent_to_ccapex_on",
+    "dsf_sent_on",
+    "hearing_on",
+    "judgement_on",
+    "judgement_kind",
+    "judgement_outcome",
+    "judgement_served_on",
+    "payment_plan_months",
+    "payment_plan_monthly",
+    "grace_period_months",
+    "grace_period_from",
+    "cohesion_protocol_on",
+    "order_to_leave_on",
+    "order_to_leave_extra_months",
+    "police_assistance_requested_on",
+    "court",
+]
+
+
+class DeadlineSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    label = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class ProcedureSerializer(serializers.ModelSerializer):
+    dsf_diagnostic = id_field(
+        source="dsf_diagnostic_id",
+        required=False,
+        allow_null=True,
+        help_text="Un diagnostic de la CESF de ce ménage, retenu comme DSF.",
+    )
+    version = serializers.IntegerField(
+        required=False,
+        help_text="Version lue, obligatoire pour modifier ; une modification sur une version "
+        "dépassée est refusée.",
+    )
+    deadlines = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvictionProcedure
+        fields = [
+            "id",
+            "household",
+            *PROCEDURE_FIELDS,
+            "ended_on",
+            "end_reason",
+            "version",
+            "deadlines",
+            "warnings",
+        ]
+        read_only_fields = ["id", "household", "ended_on", "end_reason"]
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, procedure) -> list:
+        found = procedure_deadlines(procedure, timezone.localdate())
+        return DeadlineSerializer(found, many=True).data
+
+    def get_warnings(self, procedure) -> list[str]:
+        return [str(warning) for warning in procedure_warnings(procedure)]
+
+
+class ProcedureEndSerializer(serializers.Serializer):
+    ended_on = serializers.DateField(validators=[plausible_date])
+    end_reason = serializers.ChoiceField(choices=ProcedureEnd.choices)
+    version = serializers.IntegerField(help_text="Version lue de la procédure.")
+
+
+def _procedure_of(household) -> EvictionProcedure:
+    procedure = EvictionProcedure.objects.filter(household=household).first()
+    if procedure is None:
+        raise Http404("Ce ménage n'a pas de procédure d'expulsion.")
+    return procedure
+
+
+class ProcedureViewSet(viewsets.GenericViewSet):
+    """La procédure d'expulsion d'un ménage (une par ménage, quelle que soit son action) :
+    lue par qui voit le ménage, tenue par les travailleurs sociaux qui l'accompagnent ; les
+    mêmes services et les mêmes contrôles que la page de la procédure."""
+
+    queryset = Household.objects.none()  # for the schema; the access layer fetches
+    lookup_value_regex = ROW_ID
+    serializer_class = ProcedureSerializer
+
+    def _household(self, pk):
+        return get_household_or_404(self.request, _pk(pk), HouseholdAction.VIEW)
+
+    @extend_schema(methods=["GET"], summary="La procédure d'expulsion du ménage", request=None)
+    @extend_schema(
+        methods=["POST"],
+        summary="Ouvrir la procédure d'expulsion du ménage",
+        request=None,
+        responses={201: ProcedureSerializer},
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        summary="Enregistrer des étapes de la procédure (avec la version lue)",
+        request=ProcedureSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["get", "post", "patch"],
+        url_path="procedure",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def procedure(self, request, pk=None):
+        household = self._household(pk)
+        if request.method == "GET":
+            return Response(ProcedureSerializer(_procedure_of(household)).data)
+        ensure_can_track_procedure(request.user, household)
+        if request.method == "POST":
+            procedure = services.procedure_open(household=household, by=request.user)
+            return Response(ProcedureSerializer(procedure).data, status=status.HTTP_201_CREATED)
+        procedure = _procedure_of(household)
+        serializer = ProcedureSerializer(procedure, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if version is None:
+            raise DomainError(
+                "Indiquez la version lue de la procédure : une modification ne doit pas en "
+                "écraser une autre.",
+                field="version",
+            )
+        if "dsf_diagnostic_id" in data:
+            data["dsf_diagnostic"] = _of_household(
+                Diagnostic.objects.filter(household=household),
+                data.pop("dsf_diagnostic_id"),
+                "dsf_diagnostic",
+            )
+        procedure = services.procedure_update(
+            procedure=procedure, by=request.user, data=data, expected_version=version
+        )
+        return Response(ProcedureSerializer(procedure).data)
+
+    @extend_schema(
+        summary="Terminer la procédure (désistement, paiement, annulation)",
+        request=ProcedureEndSerializer,
+        responses=ProcedureSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="procedure/end",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def procedure_end(self, request, pk=None):
+        household = self._household(pk)
+        ensure_can_track_procedure(request.user, household)
+        procedure = _procedure_of(household)
+        serializer = ProcedureEndSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        procedure = services.procedure_end(
+            procedure=procedure,
+            by=request.user,
+            ended_on=data["ended_on"],
+            end_reason=data["end_reason"],
+            expected_version=data["version"],
+        )
+        return Response(ProcedureSerializer(procedure).data)
+
+
+# --- The register of an association's dwellings (action 4) ------------------------------------
+
+
+class DwellingSerializer(serializers.ModelSerializer):
+    landlord = serializers.PrimaryKeyRelatedField(
+        queryset=Partner.objects.landlords().active(), help_text="Bailleur social du logement."
+    )
+    occupant = serializers.SerializerMethodField(
+        help_text="Le ménage qui l'occupe (son hébergement ou son bail glissant en cours)."
+    )
+    version = serializers.IntegerField(
+        required=False,
+        help_text="Version lue, obligatoire pour modifier ; une modification sur une version "
+        "dépassée est refusée.",
+    )
+
+    class Meta:
+        model = Dwelling
+        fields = [
+            "id",
+            "association",
+            "address",
+            "postcode",
+            "city",
+            "landlord",
+            "dwelling_type",
+            "left_stock_on",
+            "occupant",
+            "version",
+        ]
+        read_only_fields = ["id", "association", "left_stock_on"]
+
+    def get_occupant(self, dwelling) -> int | None:
+        return getattr(dwelling, "occupant_id", None)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Registre des logements (son association ; tous : la coordination)"),
+    retrieve=extend_schema(summary="Un logement du registre"),
+    create=extend_schema(summary="Ajouter un logement au registre de son association"),
+    partial_update=extend_schema(summary="Modifier un logement (avec la version lue)"),
+)
+class DwellingViewSet(
+    LogsHouseholdReads,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Le registre des logements que chaque association tient (action 4) : lu par
+    l'association et la coordination, tenu par les travailleurs sociaux et la direction de
+    l'association ; introuvable (404) pour les autres associations. Un logement occupé
+    nomme son ménage : sa lecture est écrite au journal des accès."""
+
+    queryset = Dwelling.objects.none()  # for the schema; get_queryset filters
+    household_of = attrgetter("occupant_id")
+    lookup_value_regex = ROW_ID
+    serializer_class = DwellingSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    ordering = ["association__name", "city", "address", "id"]
+
+    def get_queryset(self):
+        return visible_dwellings(self.request.user).with_occupant()
+
+    def get_object(self):
+        dwelling = get_dwelling_or_404(self.request.user, _pk(self.kwargs["pk"]))
+        dwelling = Dwelling.objects.with_occupant().select_related("landlord").get(pk=dwelling.pk)
+        if dwelling.occupant_id:
+            access_log_reads(self.request, [dwelling.occupant_id], AccessAction.VIEW)
+        return dwelling
+
+    def create(self, request, *args, **kwargs):
+        ensure_can_manage_dwellings(request.user)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        dwelling = services.dwelling_save(
+            association=request.user.partner, by=request.user, data=data
+        )
+        return Response(self.get_serializer(dwelling).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        ensure_can_manage_dwellings(request.user)
+        dwelling = self.get_object()
+        serializer = self.get_serializer(dwelling, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if version is None:
+            raise DomainError(
+                "Indiquez la version lue du logement : une modification ne doit pas en écraser "
+                "une autre.",
+                field="version",
+            )
+        services.dwelling_save(
+            association=dwelling.association,
+            by=request.user,
+            data=data,
+            dwelling=dwelling,
+            expected_version=version,
+        )
+        return Response(self.get_serializer(self.get_object()).data)

@@ -10,6 +10,7 @@ from codecision.models import CoDecision
 from core import text
 from core.dates import DATE_CEILING, DATE_FLOOR, PlausibleDate, add_months, plausible_date
 from core.text import BoundedTextField
+from households.confidential import Confidential, ConfidentialQuerySet
 from households.models import PRIVACY_HELP, ActionKind, Diagnostic, Household, SchemeStatus
 from partners.models import Partner
 
@@ -924,11 +925,7 @@ class FollowUpKind(models.TextChoices):
     OUTREACH = "outreach", "Aller-vers (locataire qui ne répond plus au bailleur)"
 
 
-class FollowUpQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Confidential follow-ups never leave the author's partner, coordinators included."""
-        return self.filter(models.Q(confidential=False) | models.Q(author_partner=user.partner))
-
+class FollowUpQuerySet(ConfidentialQuerySet):
     def journal_of(self, measure):
         """A measure's journal: its follow-ups, and the household's contacts between the
         action's orientation and the measure's start (a first visit before the start)."""
@@ -942,8 +939,9 @@ class FollowUpQuerySet(models.QuerySet):
         return self.filter(models.Q(measure=measure) | before_start)
 
 
-class FollowUp(models.Model):
-    """One logged contact or step with the household, in a measure or before one."""
+class FollowUp(Confidential):
+    """One logged contact or step with the household, in a measure or before one; maybe
+    confidential to its author's partner (households.confidential)."""
 
     household = models.ForeignKey(
         Household, verbose_name="ménage", on_delete=models.PROTECT, related_name="follow_ups"
@@ -963,25 +961,6 @@ class FollowUp(models.Model):
     )
     summary = BoundedTextField("compte rendu", limit=text.ACCOUNT, help_text=PRIVACY_HELP)
     next_step = models.CharField("prochaine étape", max_length=300, blank=True)
-    confidential = models.BooleanField(
-        "confidentiel",
-        default=False,
-        help_text="Visible seulement par les personnes de votre structure.",
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        verbose_name="auteur",
-    )
-    author_partner = models.ForeignKey(
-        Partner,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        verbose_name="structure de l'auteur",
-    )
     created_at = models.DateTimeField("saisi le", default=timezone.now, editable=False)
 
     history = HistoricalRecords()

@@ -57,7 +57,14 @@ from core.history import save_with_history
 from core.locking import locked
 from core.states import transition
 from households.involvement import involvement_sync
-from households.models import Diagnostic, Household, HousingStatus, ProcedureStage
+from households.models import (
+    Diagnostic,
+    Household,
+    HousingStatus,
+    LandlordChangeKind,
+    ProcedureStage,
+)
+from households.services import household_landlord_change
 from partners.models import Partner, User
 
 SECOND_RENEWAL_MESSAGE = (
@@ -730,6 +737,7 @@ def sliding_lease_glide(
         postcode=lease.postcode,
         city=lease.city,
         tenant_number=tenant_number,
+        reason=f"Bail glissé le {glide_on:%d/%m/%Y} (nouveau bail : {lease.new_lease_reference})",
     )
     _action_close_when_done(action, by=by, reason="Bail glissé")
     return lease
@@ -744,20 +752,37 @@ def _household_becomes_tenant(
     postcode: str,
     city: str,
     tenant_number: str,
+    reason: str,
 ) -> None:
     """The glide's change of the household: situation, landlord, address and tenant number,
     in its history. An empty address keeps the household's own (action 3: the dwelling it
-    lives in)."""
+    lives in).
+
+    When the glide gives the household another landlord than the one recorded (an applicant
+    with none, or the tenant of another landlord), it is a landlord change like a transfer:
+    one `LandlordChange` of kind « glissement », through households.services, with the
+    previous and the new landlord; access follows. When the household was already recorded
+    as that landlord's, only its situation, address and number change (docs/DOMAIN_RULES.md)."""
     household = locked(Household, household.pk)
-    household.housing_status = HousingStatus.TENANT
-    household.landlord = landlord
-    if address:
-        household.address, household.postcode, household.city = address, postcode, city
+    dwelling = {"address": address, "postcode": postcode, "city": city} if address else {}
     if tenant_number:
-        household.tenant_number = tenant_number
+        dwelling["tenant_number"] = tenant_number
+    if household.landlord_id != landlord.pk:
+        household_landlord_change(
+            household=household,
+            by=by,
+            kind=LandlordChangeKind.GLIDE,
+            landlord=landlord,
+            reason=reason,
+            dwelling=dwelling,
+        )
+        return
+    household.housing_status = HousingStatus.TENANT
+    for field, value in dwelling.items():
+        setattr(household, field, value)
     household.version += 1
     save_with_history(household, by=by, reason=f"Bail glissé : locataire de {landlord}")
-    # Access follows the rule of involvement: the new landlord gets the case file.
+    # Access follows the rule of involvement.
     involvement_sync(household=household, by=by)
 
 
@@ -834,9 +859,16 @@ def dwelling_save(
 
 @transaction.atomic
 def rent_reduction_create(
-    *, action: Action, by: User, monthly_amount, starts_on: date, ends_on: date
+    *,
+    action: Action,
+    by: User,
+    monthly_amount,
+    starts_on: date,
+    ends_on: date,
+    measure: SupportMeasure | None = None,
 ) -> RentReduction:
-    """A monthly rent reduction borne by the landlord (actions 1 and 2)."""
+    """A monthly rent reduction borne by the landlord (actions 1 and 2), on the months of the
+    action's measure in progress (`measure`, when the caller names one, must be that one)."""
     action = locked(Action, action.pk)
     if not action.has_rent_reduction:
         raise DomainError("La minoration de loyer concerne les actions 1 et 2.")
@@ -855,8 +887,8 @@ def rent_reduction_create(
             f"Une minoration est d'au plus {settings.RENT_REDUCTION_MAX_MONTHLY} € par mois.",
             field="monthly_amount",
         )
-    measure = action.measures.active().first()
-    if measure is None:
+    named, measure = measure, action.measures.active().first()
+    if measure is None or (named is not None and named.pk != measure.pk):
         raise DomainError("La minoration accompagne une mesure en cours.")
     period = measure.starts_on.replace(day=1), measure.ends_on.replace(day=1)
     if first < period[0] or last > period[1]:

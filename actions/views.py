@@ -568,8 +568,7 @@ def measure_overview(request: HttpRequest) -> HttpResponse:
         }
         for measure in page
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
+    # The pages' links keep the filters through Django's {% querystring %} (_pagination.html).
     return render(
         request,
         "actions/measure_overview.html",
@@ -577,7 +576,6 @@ def measure_overview(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "filters": filters,
-            "querystring": query.urlencode(),
             "soon_days": max(settings.REMINDER_MEASURE_END_DAYS),
             "quiet_days": settings.REMINDER_NO_FOLLOW_UP_DAYS,
         },

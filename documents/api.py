@@ -15,7 +15,7 @@ from core.api import DATE_RANGE, ROW_ID, filter_dates, filter_partner, id_field,
 from core.api import object_pk as _pk
 from core.errors import DomainError
 from documents import files, services
-from documents.models import Document, DocumentKind, DocumentVersion, ProcedureStep
+from documents.models import PROCEDURE_STEPS, Document, DocumentKind, DocumentVersion
 from documents.permissions import (
     ensure_can_add_document,
     get_document_or_404,
@@ -92,7 +92,7 @@ class DocumentUploadSerializer(serializers.Serializer):
     measure = id_field(required=False, allow_null=True)
     follow_up = id_field(required=False, allow_null=True)
     procedure_step = serializers.ChoiceField(
-        choices=ProcedureStep.choices, required=False, allow_blank=True, default=""
+        choices=PROCEDURE_STEPS, required=False, allow_blank=True, default=""
     )
     files = serializers.ListField(
         child=serializers.FileField(allow_empty_file=True),
@@ -199,8 +199,6 @@ class DocumentViewSet(
             ),
             "procedure_step": data["procedure_step"],
         }
-        if data["procedure_step"]:
-            links["procedure"] = getattr(action_, "procedure", None) if action_ else None
         documents = services.document_create(
             household=household,
             by=request.user,

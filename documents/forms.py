@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from actions.models import Action, FollowUp, SupportMeasure
 from documents.files import ACCEPT, too_large_message
-from documents.models import DocumentKind, ProcedureStep
+from documents.models import PROCEDURE_STEPS, DocumentKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -71,7 +71,7 @@ class DocumentUploadForm(forms.Form):
     )
     procedure_step = forms.ChoiceField(
         label="Étape de la procédure d'expulsion",
-        choices=[("", "Aucune"), *ProcedureStep.choices],
+        choices=[("", "Aucune"), *PROCEDURE_STEPS],
         required=False,
     )
 
@@ -97,23 +97,11 @@ class DocumentUploadForm(forms.Form):
         if not uploads and not self.too_large:
             self.add_error("files", "Choisissez au moins un fichier, ou prenez une photo.")
         data["uploads"] = uploads
-        step = data.get("procedure_step")
-        action = data.get("action")
-        procedure = getattr(action, "procedure", None) if action else None
-        if step and procedure is None:
-            self.add_error(
-                "procedure_step",
-                "Choisissez l'action dont la procédure d'expulsion est suivie (action 3).",
-            )
-        data["procedure"] = procedure if step else None
         return data
 
     def links(self) -> dict:
         data = self.cleaned_data
-        return {
-            key: data.get(key)
-            for key in ("action", "measure", "follow_up", "procedure", "procedure_step")
-        }
+        return {key: data.get(key) for key in ("action", "measure", "follow_up", "procedure_step")}
 
 
 class VersionForm(forms.Form):

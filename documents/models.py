@@ -12,8 +12,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actions.models import Action, EvictionProcedure, FollowUp, SupportMeasure
-from households.models import Household
-from partners.models import Partner
+from households.confidential import Confidential, ConfidentialQuerySet
+from households.models import Household, ProcedureStage
 
 
 class DocumentKind(models.TextChoices):
@@ -30,30 +30,22 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", "Autre"
 
 
-class ProcedureStep(models.TextChoices):
-    CCAPEX = "ccapex", "Saisine de la CCAPEX"
-    PAYMENT_ORDER = "payment_order", "Commandement de payer"
-    SUMMONS = "summons", "Assignation"
-    DSF = "dsf", "Diagnostic social et financier"
-    HEARING = "hearing", "Audience"
-    JUDGEMENT = "judgement", "Jugement"
-    ORDER_TO_LEAVE = "order_to_leave", "Commandement de quitter les lieux"
-    POLICE_ASSISTANCE = "police_assistance", "Concours de la force publique"
+# The stages of the eviction procedure a document may be about: the household's own list
+# (households.models.ProcedureStage), « Aucune procédure » left out (no stage: left blank).
+PROCEDURE_STEPS = [
+    (value, label) for value, label in ProcedureStage.choices if value != ProcedureStage.NONE
+]
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(ConfidentialQuerySet):
     def live(self):
         """Not deleted (a deleted document waits for the purge, seen by nobody)."""
         return self.filter(deleted_at=None)
 
-    def visible_to(self, user):
-        """Confidential documents never leave the author's partner, coordinators included:
-        the rule of confidential follow-ups (actions.models.FollowUpQuerySet.visible_to)."""
-        return self.filter(models.Q(confidential=False) | models.Q(author_partner=user.partner))
 
-
-class Document(models.Model):
-    """One paper of the case file (a lease, a judgement…), in one or more versions."""
+class Document(Confidential):
+    """One paper of the case file (a lease, a judgement…), in one or more versions; maybe
+    confidential to its author's partner (households.confidential, the rule of follow-ups)."""
 
     household = models.ForeignKey(
         Household, verbose_name="ménage", on_delete=models.PROTECT, related_name="documents"
@@ -91,30 +83,11 @@ class Document(models.Model):
         blank=True,
     )
     procedure_step = models.CharField(
-        "étape de la procédure", max_length=20, choices=ProcedureStep.choices, blank=True
+        "étape de la procédure", max_length=20, choices=PROCEDURE_STEPS, blank=True
     )
     kind = models.CharField("type", max_length=30, choices=DocumentKind.choices)
     title = models.CharField("titre", max_length=200)
     dated_on = models.DateField("date du document")
-    confidential = models.BooleanField(
-        "confidentiel à ma structure",
-        default=False,
-        help_text="Visible seulement par les personnes de votre structure.",
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        verbose_name="déposé par",
-    )
-    author_partner = models.ForeignKey(
-        Partner,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        verbose_name="structure de l'auteur",
-    )
     created_at = models.DateTimeField("déposé le", default=timezone.now, editable=False)
     deleted_at = models.DateTimeField("supprimé le", null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(

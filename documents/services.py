@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from actions.models import EvictionProcedure
 from core.errors import DomainError
 from core.history import save_with_history
 from documents import files
@@ -27,7 +28,7 @@ def _check_links(household: Household, links: dict[str, Any]) -> None:
         "action": lambda o: o.household_id,
         "measure": lambda o: o.action.household_id,
         "follow_up": lambda o: o.household_id,
-        "procedure": lambda o: o.action.household_id,
+        "procedure": lambda o: o.household_id,
     }
     for field, household_of in paths.items():
         obj = links.get(field)
@@ -35,7 +36,8 @@ def _check_links(household: Household, links: dict[str, Any]) -> None:
             raise DomainError("Cet élément concerne un autre ménage.", field=field)
     if links.get("procedure_step") and links.get("procedure") is None:
         raise DomainError(
-            "Une étape de procédure se rattache à la procédure d'expulsion de l'action.",
+            "Ce ménage n'a pas de procédure d'expulsion : ouvrez-la avant d'y rattacher "
+            "un document.",
             field="procedure_step",
         )
 
@@ -90,6 +92,9 @@ def document_create(
     """Add one document per file (several files at once: one document each, the title
     numbered). Every file is checked before any is saved: one refused, none is kept."""
     links = {key: value for key, value in (links or {}).items() if value}
+    if links.get("procedure_step"):
+        # A stage of the household's one procedure (actions.models.EvictionProcedure).
+        links["procedure"] = EvictionProcedure.objects.filter(household=household).first()
     if not uploads:
         raise DomainError("Choisissez au moins un fichier.", field="files")
     _check_date(dated_on)

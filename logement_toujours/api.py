@@ -6,7 +6,14 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers
 
-from actions.api import CoDecisionViewSet, FollowUpViewSet, MeasureViewSet, OrientationViewSet
+from actions.api import (
+    CoDecisionViewSet,
+    DwellingViewSet,
+    FollowUpViewSet,
+    MeasureViewSet,
+    OrientationViewSet,
+    ProcedureViewSet,
+)
 from cases.api import CaseSummaryViewSet
 from documents.api import DocumentViewSet
 from funding.api import LedgerViewSet
@@ -21,10 +28,12 @@ router = routers.DefaultRouter()
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("households", CaseSummaryViewSet, basename="case-summary")
+router.register("households", ProcedureViewSet, basename="household-procedure")
 router.register("orientations", OrientationViewSet, basename="orientation")
 router.register("codecisions", CoDecisionViewSet, basename="codecision")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
+router.register("dwellings", DwellingViewSet, basename="dwelling")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("ledger", LedgerViewSet, basename="ledger-entry")

@@ -59,14 +59,16 @@ def demo(db):
     """The demo world (partners, users, households): loaded once, reloaded after a flush.
 
     Returns the demo users by username."""
-    users, _ = load_all()
+    users, _ = load_all(documents=False)
     return users
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        load_all()
+        # Without the demo's papers: each test has a documents storage of its own
+        # (documents_storage); tests/test_demo_documents.py adds them where it needs them.
+        load_all(documents=False)
 
 
 @dataclass

@@ -11,7 +11,8 @@ from django.urls import reverse
 from actions import services
 from actions.models import ActionStatus, Dwelling
 from core.errors import DomainError
-from households.models import HousingStatus
+from households.models import Household, HousingStatus, LandlordChange, LandlordChangeKind
+from households.permissions import HouseholdAction, can
 from notifications.models import Notification
 from notifications.sweep import sweep
 from partners.models import Role
@@ -180,8 +181,10 @@ def test_a_sliding_lease_glides_after_two_years_with_reviews_after_the_measure_c
     )
     assert household.tenant_number == "LOC-55 « A »"
     change = household.history.latest()
-    assert change.history_change_reason == f"Bail glissé : locataire de {flow.landlord}"
+    # An applicant with no landlord: the glide is a landlord change (households.services).
+    assert change.history_change_reason == "Changement de bailleur : glissement du bail"
     assert change.history_user == flow.caseworker
+    assert household.landlord_changes.get().kind == LandlordChangeKind.GLIDE
     lease.refresh_from_db()
     assert (lease.glide_on, lease.new_lease_reference) == (date(2028, 1, 3), "BAIL-2028-007")
     assert lease.reviews.filter(held_on__gt=date(2026, 6, 30)).count() == 4
@@ -341,3 +344,51 @@ def test_action_3_lease_outlives_its_measure_and_keeps_its_forms(client, flow):
     assert "01/01/2027" not in page and "05/01/2027" in page  # the next review
     action.refresh_from_db()
     assert action.status == ActionStatus.IN_PROGRESS
+
+
+def _glide(flow, action, on: date) -> None:
+    lease = action.sliding_lease
+    with time_machine.travel(on, tick=False):
+        services.lease_review_create(
+            lease=lease, by=flow.caseworker, data=review(on - timedelta(days=20), True)
+        )
+        lease.refresh_from_db()
+        services.sliding_lease_glide(
+            lease=lease,
+            by=flow.caseworker,
+            glide_on=on,
+            new_lease_reference="Bail n° 2026/É-42",
+            tenant_number="LOC-77",
+            expected_version=lease.version,
+        )
+
+
+def test_a_glide_that_gives_the_household_its_landlord_is_a_landlord_change(flow, dwelling):
+    """An applicant with no landlord glides into the landlord's lease: the landlord change is
+    recorded as a transfer's is (kind « glissement », previous and new landlord, reason), and
+    the new landlord reads and writes the case file."""
+    action = scattered_housing(flow, dwelling)
+    _glide(flow, action, date(2026, 8, 3))
+    household = action.household
+    household.refresh_from_db()
+    [change] = LandlordChange.objects.filter(household=household)
+    assert change.kind == LandlordChangeKind.GLIDE
+    assert change.previous_landlord is None and change.landlord == flow.landlord
+    assert change.reason == "Bail glissé le 03/08/2026 (nouveau bail : Bail n° 2026/É-42)"
+    assert change.changed_by == flow.caseworker
+    assert household.landlord == flow.landlord
+    assert household.housing_status == HousingStatus.TENANT
+    assert (household.address, household.tenant_number) == ("12 rue Très-Cloîtres", "LOC-77")
+    assert can(flow.cesf, HouseholdAction.EDIT, household)
+
+
+def test_a_glide_to_the_landlord_already_recorded_changes_no_landlord(flow, dwelling):
+    """The household was already recorded as the landlord's: no landlord change, only its
+    situation and its number."""
+    action = scattered_housing(flow, dwelling)
+    Household.objects.filter(pk=action.household_id).update(landlord=flow.landlord)
+    _glide(flow, action, date(2026, 8, 3))
+    household = Household.objects.get(pk=action.household_id)
+    assert not LandlordChange.objects.filter(household=household).exists()
+    assert household.housing_status == HousingStatus.TENANT
+    assert household.tenant_number == "LOC-77"

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Action, FollowUp, SupportMeasure
+from actions.models import Action, FollowUp, MeasureStatus, SupportMeasure
 from actions.services import SECOND_RENEWAL_MESSAGE
 from codecision.models import CoDecision
 from households.models import Household
@@ -500,3 +500,16 @@ def test_the_overview_lists_only_the_measures_of_households_one_may_see(
     page = text_of(client.get(reverse("actions:measure_overview")))
     shown = {name for name in ACTIVE if name.upper() in page.upper()}
     assert shown == listed
+
+
+def test_the_measure_overview_pages_keep_their_filters_without_a_context_of_their_own(
+    client, demo, settings
+):
+    """The links to the other pages keep the filters through {% querystring %}; the view
+    computes no query string of its own."""
+    settings.HOUSEHOLDS_PER_PAGE = 1
+    client.force_login(demo["coordinator.lt"])
+    assert SupportMeasure.objects.filter(status=MeasureStatus.ACTIVE).count() > 1
+    response = client.get(reverse("actions:measure_overview"), {"kind": ""})
+    assert "querystring" not in response.context
+    assert 'href="?kind=&amp;page=2"' in response.content.decode()

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from actions.models import SupportMeasure
+from actions.models import Dwelling, EvictionProcedure, SupportMeasure
 from codecision.models import CoDecision
 from funding.models import LedgerEntry
 from households.models import Household
@@ -22,6 +22,17 @@ LEDGER_LINES = BUDGET - FUNDERS
 SEES_OPAC38_MONEY = {"coordinator.lt", "manager.opac38"}
 STATISTICS = {"coordinator.lt", *FUNDERS} | {u for u in USERS if u.startswith("manager.")}
 ANSWERS_BENALI = {"cesf.actis", "manager.actis", "caseworker.ulisse", "manager.ulisse"}
+# Rousseau: an Opac38 tenant in action 2 with Ulisse Energie, with an eviction procedure.
+SEES_ROUSSEAU = {
+    "coordinator.lt",
+    "cesf.opac38",
+    "manager.opac38",
+    "caseworker.ulisse",
+    "manager.ulisse",
+}
+ASSOCIATIONS = {"oiseaubleu", "ozanam", "ulisse"}
+READS_DWELLINGS = {"coordinator.lt"} | {u for u in USERS if u.split(".")[1] in ASSOCIATIONS}
+KEEPS_DWELLINGS = READS_DWELLINGS - {"coordinator.lt"}
 
 
 def within(username: str, sees: set, allowed: set, ok: int) -> int:
@@ -52,6 +63,33 @@ def expected(username: str) -> dict[str, int]:
         ),
         "GET measures": caseload,
         "GET measure": within(username, SEES_NGUYEN, SEES_NGUYEN, 200),
+        "GET measure rent reductions": within(username, SEES_NGUYEN, SEES_NGUYEN, 200),
+        # A reduction is borne by the landlord: its CESF enters it.
+        "POST measure rent reductions": within(username, SEES_NGUYEN, {"cesf.opac38"}, 201),
+        "GET procedure": within(username, SEES_ROUSSEAU, SEES_ROUSSEAU, 200),
+        "PATCH procedure": within(
+            username, SEES_ROUSSEAU, {"cesf.opac38", "caseworker.ulisse"}, 200
+        ),
+        "POST procedure end": within(
+            username, SEES_ROUSSEAU, {"cesf.opac38", "caseworker.ulisse"}, 400
+        ),
+        "POST procedure open": within(username, SEES_MARTIN, {"cesf.actis"}, 201),
+        "GET dwellings": 200 if username in READS_DWELLINGS else 403,
+        "POST dwellings": 201 if username in KEEPS_DWELLINGS else 403,
+        "GET dwelling of oiseaubleu": (
+            403
+            if username not in READS_DWELLINGS
+            else 200
+            if username == "coordinator.lt" or username.endswith(".oiseaubleu")
+            else 404
+        ),
+        "PATCH dwelling of oiseaubleu": (
+            403
+            if username not in KEEPS_DWELLINGS
+            else 200
+            if username.endswith(".oiseaubleu")
+            else 404
+        ),
         "POST measure renewal": within(username, SEES_NGUYEN, {"caseworker.oiseaubleu"}, 201),
         "POST measure close": within(
             username, SEES_NGUYEN, {"caseworker.oiseaubleu", "coordinator.lt"}, 200
@@ -96,6 +134,18 @@ def test_api_access_matrix(demo, username):
     today = timezone.localdate().isoformat()
     opac38_entry = LedgerEntry.objects.filter(year=2016, partner__short_name="opac38").first()
     [note] = notify(recipients=[demo["cesf.actis"]], kind="codecision_opened", text="Essai.")
+    rousseau = Household.objects.get(name="Rousseau")
+    procedure = EvictionProcedure.objects.get(household=rousseau)
+    reduced_month = max(measure.starts_on, timezone.localdate()).isoformat()
+    reduction = {"monthly_amount": "45.50", "starts_on": reduced_month, "ends_on": reduced_month}
+    dwelling = Dwelling.objects.filter(association__short_name="oiseaubleu").first()
+    new_dwelling = {
+        "address": "5 rue « Très-Cloîtres » 🏠",
+        "postcode": "38000",
+        "city": "Grenoble",
+        "landlord": Partner.objects.get(short_name="actis").pk,
+        "dwelling_type": "t2",
+    }
     calls = {
         "GET partners": lambda: api.get("/api/partners/"),
         "GET households": lambda: api.get("/api/households/"),
@@ -134,6 +184,33 @@ def test_api_access_matrix(demo, username):
         ),
         "GET measures": lambda: api.get("/api/measures/"),
         "GET measure": lambda: api.get(f"/api/measures/{measure.pk}/"),
+        "GET measure rent reductions": lambda: api.get(
+            f"/api/measures/{measure.pk}/rent-reductions/"
+        ),
+        "POST measure rent reductions": lambda: api.post(
+            f"/api/measures/{measure.pk}/rent-reductions/", reduction, format="json"
+        ),
+        "GET procedure": lambda: api.get(f"/api/households/{rousseau.pk}/procedure/"),
+        "PATCH procedure": lambda: api.patch(
+            f"/api/households/{rousseau.pk}/procedure/",
+            {"court": "Tribunal judiciaire de Vienne", "version": procedure.version},
+            format="json",
+        ),
+        # The version read before the PATCH: refused as stale by whoever may end it.
+        "POST procedure end": lambda: api.post(
+            f"/api/households/{rousseau.pk}/procedure/end/",
+            {"ended_on": today, "end_reason": "paid", "version": 0},
+            format="json",
+        ),
+        "POST procedure open": lambda: api.post(f"/api/households/{martin.pk}/procedure/"),
+        "GET dwellings": lambda: api.get("/api/dwellings/"),
+        "POST dwellings": lambda: api.post("/api/dwellings/", new_dwelling, format="json"),
+        "GET dwelling of oiseaubleu": lambda: api.get(f"/api/dwellings/{dwelling.pk}/"),
+        "PATCH dwelling of oiseaubleu": lambda: api.patch(
+            f"/api/dwellings/{dwelling.pk}/",
+            {"city": "Saint-Martin-d'Hères", "version": dwelling.version},
+            format="json",
+        ),
         "POST measure renewal": lambda: api.post(
             f"/api/measures/{measure.pk}/renewal/", {"comment": "Audience à venir."}, format="json"
         ),
@@ -180,6 +257,7 @@ def test_every_endpoint_asks_who_is_calling(db):
         "/api/codecisions/",
         "/api/measures/",
         "/api/follow-ups/",
+        "/api/dwellings/",
         "/api/notifications/",
         "/api/ledger/",
         "/api/ledger/figures/",

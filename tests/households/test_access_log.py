@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import SupportMeasure
+from actions.models import Dwelling, SupportMeasure
+from actions.services import procedure_open
 from codecision.models import CoDecision
 from documents import services as document_services
 from households.models import AccessAction, AccessLogEntry, Household
@@ -29,15 +30,20 @@ CASE_READS = {
     "/api/households/{id}/": "view",
     "/api/households/{id}/diagnostics/": "view",
     "/api/households/{id}/resume-pdf/": "export",
+    "/api/households/{id}/procedure/": "view",
     "/api/orientations/": "list",
     "/api/codecisions/": "list",
     "/api/codecisions/{id}/": "view",
     "/api/measures/": "list",
     "/api/measures/{id}/": "view",
+    "/api/measures/{id}/rent-reductions/": "view",
     "/api/follow-ups/": "list",
     "/api/documents/": "list",
     "/api/documents/{id}/": "view",
     "/api/documents/{id}/download/": "export",
+    # The associations' register: an occupied dwelling names its household.
+    "/api/dwellings/": "list",
+    "/api/dwellings/{id}/": "view",
 }
 NO_CASE_CONTENT = {
     "/api/partners/": "the programme's organisations",
@@ -68,8 +74,8 @@ def log_inserts(queries) -> int:
 
 def households_in(data, path: str) -> set[int]:
     rows = data["results"]
-    key = "id" if path == "/api/households/" else "household"
-    return {row[key] for row in rows}
+    key = {"/api/households/": "id", "/api/dwellings/": "occupant"}.get(path, "household")
+    return {row[key] for row in rows if row[key] is not None}
 
 
 def test_every_api_read_of_case_content_is_written_to_the_access_log(client, demo):
@@ -80,6 +86,8 @@ def test_every_api_read_of_case_content_is_written_to_the_access_log(client, dem
     assert reads == set(CASE_READS) | set(NO_CASE_CONTENT)
 
     nguyen = Household.objects.get(name="Nguyen")
+    procedure_open(household=nguyen, by=demo["cesf.opac38"])
+    occupied = Dwelling.objects.with_occupant().filter(occupant_id__isnull=False).first()
     ids = {
         "/api/households/": nguyen.pk,
         "/api/codecisions/": CoDecision.objects.get(household__name="Benali", purpose="start").pk,
@@ -92,6 +100,7 @@ def test_every_api_read_of_case_content_is_written_to_the_access_log(client, dem
             title="Décision FSL",
             dated_on=date(2026, 1, 2),
         )[0].pk,
+        "/api/dwellings/": occupied.pk,
     }
     api = api_for(coordinator)
     for path, kind in CASE_READS.items():
@@ -119,6 +128,8 @@ def test_every_api_read_of_case_content_is_written_to_the_access_log(client, dem
                     if base == "/api/codecisions/"
                     else nguyen.pk
                     if base == "/api/documents/"
+                    else occupied.occupant_id
+                    if base == "/api/dwellings/"
                     else SupportMeasure.objects.get(pk=household).action.household_id
                 )
             )
