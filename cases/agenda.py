@@ -286,11 +286,11 @@ def _codecisions(households, user, today):
             .order_by("pk")
         )
         for row in rows:
+            partner = "du bailleur" if side == Side.LANDLORD else "de l'association"
             whose = (
                 "de votre structure"
                 if row[f"{side}_id"] == mine
-                else f"{'du bailleur' if side == Side.LANDLORD else 'de l’association'} "
-                f"{row[f'{side}__name']}"
+                else f"{partner} {row[f'{side}__name']}"
             )
             yield AgendaItem(
                 kind=AgendaKind.CODECISION,

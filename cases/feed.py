@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from cases.agenda import AgendaItem
 
@@ -32,10 +32,30 @@ def calendar_of(items: list[AgendaItem]) -> bytes:
     calendar.add("refresh-interval", timedelta(hours=12), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT12H")
     stamp = timezone.now()
+    calendar.add_component(_paris())
     for item in items:
         calendar.add_component(_event(item, stamp))
-    calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def _paris() -> Timezone:
+    """Europe/Paris as Outlook and Thunderbird write it: the European rule (last Sunday of
+    March and of October) as yearly RRULEs, valid for every year the application accepts
+    (icalendar's generated VTIMEZONE lists dates only up to 2038)."""
+    zone = Timezone()
+    zone.add("tzid", settings.TIME_ZONE)
+    for part, name, offsets, start, month in (
+        (TimezoneDaylight, "CEST", (1, 2), datetime(1970, 3, 29, 2), 3),
+        (TimezoneStandard, "CET", (2, 1), datetime(1970, 10, 25, 3), 10),
+    ):
+        rule = part()
+        rule.add("tzname", name)
+        rule.add("tzoffsetfrom", timedelta(hours=offsets[0]))
+        rule.add("tzoffsetto", timedelta(hours=offsets[1]))
+        rule.add("dtstart", start)
+        rule.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+        zone.add_component(rule)
+    return zone
 
 
 def _event(item: AgendaItem, stamp: datetime) -> Event:

@@ -163,6 +163,9 @@ def test_items_of_every_kind_grouped_overdue_today_this_week_later(client, flow)
     # Overdue: the co-decision waited past its 7 days (9 February).
     assert ("waiting_association", date(2026, 2, 9)) in whats("overdue")
     assert ("waiting_landlord", date(2026, 2, 9)) in whats("overdue")
+    waits = {row["item"].what: row["item"].label for row in groups["overdue"]}
+    assert waits["waiting_association"].endswith("réponse de votre structure attendue")
+    assert waits["waiting_landlord"].endswith(f"réponse du bailleur {flow.landlord.name} attendue")
     # Today: the dated next step.
     assert whats("today") == [("next_step", TODAY)]
     # This week (to Sunday 22 February): the appointment on Wednesday.

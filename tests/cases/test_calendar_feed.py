@@ -54,6 +54,9 @@ def test_the_feed_parses_with_events_in_paris_time_and_no_name(client, flow):
     assert appointment.decoded("dtend") - start == timedelta(minutes=90)
     assert str(appointment["summary"]) == f"{reference} — Rendez-vous : visite à domicile"
     assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
+    # The European rule, for every year (not a list of dates ending in 2038).
+    assert b"RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3" in response.content
+    assert b"RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10" in response.content
     assert b"TZID=Europe/Paris:20260218T143000" in response.content
     # The hearing and the next step: all-day events (DATE).
     hearing = next(e for uid, e in events.items() if uid.endswith("-hearing@logement-toujours"))
@@ -101,7 +104,7 @@ def test_uids_are_stable_and_an_event_moves_rather_than_doubles(client, flow):
             by=flow.caseworker,
             appointment=case["soon"],
             expected_version=case["soon"].version,
-            data={"on": date(2026, 2, 19), "at": time(9, 0)},
+            data={"on": date(2026, 7, 2), "at": time(9, 0)},
         )
     second = Calendar.from_ical(fetch(client, secret).content)
     uids = [str(event["uid"]) for event in first.walk("VEVENT")]
@@ -112,7 +115,8 @@ def test_uids_are_stable_and_an_event_moves_rather_than_doubles(client, flow):
         for e in second.walk("VEVENT")
         if str(e["uid"]).startswith(f"appointment-{case['soon'].pk}-")
     )
-    assert moved.decoded("dtstart") == datetime(2026, 2, 19, 9, 0, tzinfo=PARIS)
+    assert moved.decoded("dtstart") == datetime(2026, 7, 2, 9, 0, tzinfo=PARIS)
+    assert moved.decoded("dtstart").utcoffset() == timedelta(hours=2)  # summer time
 
 
 def test_every_fetch_is_written_to_the_access_log_without_the_secret(client, flow):
