@@ -401,6 +401,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "duration_minutes",
             "summary",
             "next_step",
+            "next_step_on",
             "confidential",
             "author",
             "author_partner",

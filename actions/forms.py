@@ -4,6 +4,7 @@ from django.utils import timezone
 from actions.models import (
     Action,
     ActionKind,
+    Appointment,
     Dwelling,
     EvictionProcedure,
     FollowUp,
@@ -13,9 +14,10 @@ from actions.models import (
     ObjectiveStatus,
     Outcome,
     ProcedureEnd,
+    ReminderDelay,
     SlidingLease,
 )
-from actions.services import orientation_kinds
+from actions.services import appointment_participant_candidates, orientation_kinds
 from core import text
 from core.dates import plausible_date
 from households.models import Diagnostic
@@ -282,6 +284,7 @@ class FollowUpForm(forms.ModelForm):
             "duration_minutes",
             "summary",
             "next_step",
+            "next_step_on",
             "confidential",
         ]
         widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
@@ -289,6 +292,36 @@ class FollowUpForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["happened_on"].initial = timezone.localdate()
+
+
+class AppointmentForm(VersionedModelForm):
+    class Meta:
+        model = Appointment
+        fields = [
+            "kind",
+            "on",
+            "at",
+            "duration_minutes",
+            "place",
+            "participants",
+            "notes",
+            "reminder_days_before",
+        ]
+        widgets = {
+            "at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "participants": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = appointment_participant_candidates(household)
+        self.fields["reminder_days_before"].choices = [("", "Aucun rappel"), *ReminderDelay.choices]
+
+
+class AppointmentCancelForm(forms.Form):
+    reason = text.form_field(text.REASON, label="Motif de l'annulation", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ObjectiveForm(forms.ModelForm):
@@ -335,5 +368,6 @@ for _form in (
     DwellingForm,
     LeaseReviewForm,
     FollowUpForm,
+    AppointmentForm,
 ):
     _date_widgets(_form)

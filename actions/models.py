@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -961,6 +961,13 @@ class FollowUp(Confidential):
     )
     summary = BoundedTextField("compte rendu", limit=text.ACCOUNT, help_text=PRIVACY_HELP)
     next_step = models.CharField("prochaine étape", max_length=300, blank=True)
+    next_step_on = models.DateField(
+        "date de la prochaine étape",
+        null=True,
+        blank=True,
+        validators=[plausible_date],
+        help_text="Facultative : l'étape datée figure dans « Mes échéances ».",
+    )
     created_at = models.DateTimeField("saisi le", default=timezone.now, editable=False)
 
     history = HistoricalRecords()
@@ -1010,3 +1017,142 @@ class CoDecisionLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.codecision} : {self.action}"
+
+
+class AppointmentKind(models.TextChoices):
+    HOME_VISIT = "home_visit", "Visite à domicile"
+    OFFICE = "office", "Entretien au bureau"
+    PHONE = "phone", "Entretien téléphonique"
+    HEARING = "hearing", "Audience"
+    COMMITTEE = "committee", "Comité"
+
+
+# The follow-up an appointment held becomes (actions.services.appointment_held).
+FOLLOW_UP_KIND_OF_APPOINTMENT = {
+    AppointmentKind.HOME_VISIT: FollowUpKind.HOME_VISIT,
+    AppointmentKind.OFFICE: FollowUpKind.OFFICE,
+    AppointmentKind.PHONE: FollowUpKind.PHONE,
+    AppointmentKind.HEARING: FollowUpKind.ACCOMPANIMENT,
+    AppointmentKind.COMMITTEE: FollowUpKind.PARTNER_MEETING,
+}
+
+
+class AppointmentStatus(models.TextChoices):
+    PLANNED = "planned", "Prévu"
+    HELD = "held", "Tenu"
+    CANCELLED = "cancelled", "Annulé"
+
+
+# A planned appointment is held (it becomes a follow-up) or cancelled, once.
+APPOINTMENT_TRANSITIONS = {
+    None: frozenset({AppointmentStatus.PLANNED}),
+    AppointmentStatus.PLANNED: frozenset({AppointmentStatus.HELD, AppointmentStatus.CANCELLED}),
+}
+
+
+class ReminderDelay(models.IntegerChoices):
+    SAME_DAY = 0, "Le jour même (le matin)"
+    DAY_BEFORE = 1, "La veille"
+    TWO_DAYS = 2, "Deux jours avant"
+    WEEK = 7, "Une semaine avant"
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def planned(self):
+        return self.filter(status=AppointmentStatus.PLANNED)
+
+    def with_reminder_due(self, today: date):
+        """Each appointment with `reminder_due`: planned, with a reminder, from the chosen
+        number of days before it until its day. The one rule the daily sweep
+        (actions.reminders.appointment_reminders) and « Mes échéances » both read."""
+        window = models.Q()
+        for delay in ReminderDelay:
+            window |= models.Q(reminder_days_before=delay, on__lte=today + timedelta(days=delay))
+        due = models.Q(window, status=AppointmentStatus.PLANNED, on__gte=today)
+        return self.annotate(
+            reminder_due=models.ExpressionWrapper(due, output_field=models.BooleanField())
+        )
+
+
+class Appointment(models.Model):
+    """A meeting planned with a household (rendez-vous): a home visit, an interview, a
+    hearing, a committee. Held, it becomes a follow-up (appointment_held)."""
+
+    household = models.ForeignKey(
+        Household, verbose_name="ménage", on_delete=models.PROTECT, related_name="appointments"
+    )
+    kind = models.CharField("type", max_length=20, choices=AppointmentKind.choices)
+    on = models.DateField("date", validators=[plausible_date])
+    at = models.TimeField("heure", null=True, blank=True, help_text="Facultative.")
+    duration_minutes = models.PositiveSmallIntegerField(
+        "durée prévue (minutes)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+    )
+    place = models.CharField(
+        "lieu",
+        max_length=text.SHORT_LINE,
+        blank=True,
+        help_text="Jamais repris dans le flux de calendrier.",
+    )
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="participants", related_name="+", blank=True
+    )
+    notes = BoundedTextField("objet", limit=text.REASON, blank=True, help_text=PRIVACY_HELP)
+    reminder_days_before = models.PositiveSmallIntegerField(
+        "rappel", choices=ReminderDelay.choices, null=True, blank=True
+    )
+    status = models.CharField(
+        "état", max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.PLANNED
+    )
+    follow_up = models.OneToOneField(
+        FollowUp,
+        verbose_name="suivi",
+        on_delete=models.PROTECT,
+        related_name="appointment",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name="prévu par",
+    )
+    created_by_partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name="structure",
+    )
+    created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
+    version = models.PositiveIntegerField("version", default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = AppointmentQuerySet.as_manager()
+    TRANSITIONS = APPOINTMENT_TRANSITIONS
+
+    class Meta:
+        verbose_name = "rendez-vous"
+        verbose_name_plural = "rendez-vous"
+        ordering = ["on", "at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["household", "on"],
+                name="appointment_planned_on",
+                condition=models.Q(status="planned"),
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(on__gte=DATE_FLOOR, on__lte=DATE_CEILING),
+                name="appointment_date_plausible",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} du {self.on:%d/%m/%Y}"

@@ -68,6 +68,23 @@ def ensure_can_log_follow_up(user: User, household: Household) -> None:
     )
 
 
+def can_plan_appointment(user: User, household: Household) -> bool:
+    """Appointments with the household are planned, changed and cancelled by the social
+    workers who accompany it and by the coordination; held, they become a follow-up (the
+    social workers: can_log_follow_up)."""
+    return (user.is_social_worker or user.is_coordinator) and can(
+        user, HouseholdAction.EDIT, household
+    )
+
+
+def ensure_can_plan_appointment(user: User, household: Household) -> None:
+    refuse_unless(
+        can_plan_appointment(user, household),
+        "Les rendez-vous sont prévus par les travailleurs sociaux qui accompagnent le ménage "
+        "et par la coordination.",
+    )
+
+
 def _involved(user: User, household: Household) -> bool:
     """The partner is still involved (change permission), not reading during the grace
     period after its involvement ended (households.involvement)."""

@@ -12,11 +12,18 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.urls import reverse
 
-from actions.deadlines import energy_truce_around, lease_deadlines, procedure_deadlines
+from actions.deadlines import (
+    Deadline,
+    energy_truce_around,
+    lease_deadlines,
+    procedure_deadlines,
+)
 from actions.models import (
     Action,
     ActionKind,
     ActionStatus,
+    Appointment,
+    AppointmentKind,
     EvictionProcedure,
     HousingMode,
     MeasureStatus,
@@ -32,8 +39,82 @@ def _measure_link(measure_id: int) -> str:
     return reverse("actions:measure_detail", args=[measure_id])
 
 
-def _active_measures():
+def active_measures():
     return SupportMeasure.objects.filter(status=MeasureStatus.ACTIVE).order_by("pk")
+
+
+# --- When a dated thing needs attention: the one rule the sweep and the agenda read -----
+#
+# « Mes échéances » (cases.agenda) flags an item with the same functions and querysets as
+# the rules below, so that the page and the reminders never disagree: measures through
+# SupportMeasureQuerySet.with_attention, appointments through
+# AppointmentQuerySet.with_reminder_due, dated deadlines through these predicates.
+
+
+def followed_procedures():
+    """The eviction procedures whose deadlines are reminded: ongoing, of a household not
+    anonymised."""
+    return EvictionProcedure.objects.ongoing().filter(household__anonymised_on__isnull=True)
+
+
+def energy_actions():
+    """Action 1 in progress: the end of the truce on energy cut-offs is reminded."""
+    return Action.objects.filter(kind=ActionKind.ENERGY, status=ActionStatus.IN_PROGRESS)
+
+
+def reviewed_leases():
+    """Running sliding leases (actions 3 and 4) whose reviews are reminded, whatever the state
+    of the measure."""
+    return (
+        SlidingLease.objects.running()
+        .filter(mode=HousingMode.SLIDING_LEASE, sublease_signed_on__isnull=False)
+        .exclude(action__status__in=[ActionStatus.REJECTED, ActionStatus.CLOSED])
+    )
+
+
+def legal_deadline_lead(kind: str) -> int:
+    """How many days before a legal deadline its reminder goes out: the hearing
+    REMINDER_HEARING_DAYS, the end of the winter truce REMINDER_TRUCE_END_DAYS, any other
+    REMINDER_LEGAL_DEADLINE_DAYS."""
+    leads = {
+        "hearing": settings.REMINDER_HEARING_DAYS,
+        "winter_truce_end": settings.REMINDER_TRUCE_END_DAYS,
+    }
+    return leads.get(kind, settings.REMINDER_LEGAL_DEADLINE_DAYS)
+
+
+def legal_deadline_due(deadline: Deadline, today: date) -> bool:
+    """A procedure's deadline is reminded from its lead until its day."""
+    return today <= deadline.on <= today + timedelta(days=legal_deadline_lead(deadline.kind))
+
+
+def lease_deadline_due(deadline: Deadline, today: date) -> bool:
+    """A sliding lease's review, or the landlord's answer, is reminded
+    REMINDER_LEASE_REVIEW_DAYS ahead until its day."""
+    return today <= deadline.on <= today + timedelta(days=settings.REMINDER_LEASE_REVIEW_DAYS)
+
+
+def energy_truce_due(end: date, today: date) -> bool:
+    """The end of the truce on energy cut-offs is reminded REMINDER_TRUCE_END_DAYS ahead."""
+    return today <= end <= today + timedelta(days=settings.REMINDER_TRUCE_END_DAYS)
+
+
+def measure_end_text(ends_on: date, renewal_count: int, today: date) -> str:
+    """What a measure's end asks for: its renewal or its closure (a measure renewed once
+    cannot be renewed again)."""
+    if ends_on < today:
+        return f"la mesure s'est terminée le {ends_on:%d/%m/%Y} sans renouvellement ni clôture"
+    if renewal_count >= settings.MEASURE_MAX_RENEWALS:
+        return "la mesure, déjà renouvelée, ne peut plus l'être : préparez sa clôture"
+    return "décidez de son renouvellement ou de sa clôture"
+
+
+def appointment_reminder_text(row: dict) -> str:
+    kind = AppointmentKind(row["kind"]).label
+    at = f" à {row['at']:%H:%M}" if row["at"] else ""
+    return (
+        f"{row['household__reference']} : rendez-vous ({kind.lower()}) le {row['on']:%d/%m/%Y}{at}."
+    )
 
 
 # --- Rules ------------------------------------------------------------------------------
@@ -42,7 +123,7 @@ def _active_measures():
 def measures_ending(today: date, people: Recipients) -> Iterator[list[Due]]:
     """A measure ends in 30 days and in 7 days: referent and coordinators. A renewed
     measure's reminder says that no further renewal is possible."""
-    measures = _active_measures().with_attention(today).filter(ends_soon=True)
+    measures = active_measures().with_attention(today).filter(ends_soon=True)
     fields = [
         "pk",
         "ends_on",
@@ -62,11 +143,7 @@ def measures_ending(today: date, people: Recipients) -> Iterator[list[Due]]:
                 continue
             threshold = min(reached)
             final = row["renewal_count"] >= settings.MEASURE_MAX_RENEWALS
-            what = (
-                "la mesure, déjà renouvelée, ne peut plus l'être : préparez sa clôture"
-                if final
-                else "décidez de son renouvellement ou de sa clôture"
-            )
+            what = measure_end_text(row["ends_on"], row["renewal_count"], today)
             dues.append(
                 Due(
                     kind=f"measure_end_{threshold}" + ("_final" if final else ""),
@@ -88,7 +165,7 @@ def measures_ending(today: date, people: Recipients) -> Iterator[list[Due]]:
 def measures_overdue(today: date, people: Recipients) -> Iterator[list[Due]]:
     """A measure past its end with neither renewal nor closure: referent, coordinators and
     the association's manager."""
-    measures = _active_measures().with_attention(today).filter(overdue=True)
+    measures = active_measures().with_attention(today).filter(overdue=True)
     fields = [
         "pk",
         "ends_on",
@@ -124,7 +201,7 @@ def measures_without_follow_up(today: date, people: Recipients) -> Iterator[list
     """No follow-up logged for 30 days in an active measure (its `quiet` flag): its
     referent."""
     quiet_days = settings.REMINDER_NO_FOLLOW_UP_DAYS
-    measures = _active_measures().with_attention(today).filter(quiet=True)
+    measures = active_measures().with_attention(today).filter(quiet=True)
     fields = [
         "pk",
         "starts_on",
@@ -157,7 +234,7 @@ def measures_without_follow_up(today: date, people: Recipients) -> Iterator[list
 
 def _referents_by_household() -> dict[int, set[int]]:
     referents: dict[int, set[int]] = {}
-    for household_id, referent_id in _active_measures().values_list(
+    for household_id, referent_id in active_measures().values_list(
         "action__household_id", "referent_id"
     ):
         referents.setdefault(household_id, set()).add(referent_id)
@@ -169,17 +246,8 @@ def legal_deadlines(today: date, people: Recipients) -> Iterator[list[Due]]:
     coming legal deadline (hearing 15 days ahead, the others 7 days ahead, the end of the
     winter truce after an eviction order 30 days ahead): the landlord's CESFs and the
     referents of the household's active measures (coordinators when nobody else follows)."""
-    procedures = (
-        EvictionProcedure.objects.ongoing()
-        .filter(household__anonymised_on__isnull=True)
-        .select_related("household")
-        .order_by("pk")
-    )
+    procedures = followed_procedures().select_related("household").order_by("pk")
     referents = _referents_by_household()
-    leads = {
-        "hearing": settings.REMINDER_HEARING_DAYS,
-        "winter_truce_end": settings.REMINDER_TRUCE_END_DAYS,
-    }
     dues = []
     for procedure in procedures.iterator(chunk_size=CHUNK):
         household = procedure.household
@@ -190,8 +258,7 @@ def legal_deadlines(today: date, people: Recipients) -> Iterator[list[Due]]:
             default=[],
         )
         for deadline in deadlines:
-            lead = leads.get(deadline.kind, settings.REMINDER_LEGAL_DEADLINE_DAYS)
-            if not today <= deadline.on <= today + timedelta(days=lead):
+            if not legal_deadline_due(deadline, today):
                 continue
             recipients = set(referents.get(household.pk, ()))
             if household.landlord_id:
@@ -215,15 +282,11 @@ def energy_truce(today: date, people: Recipients) -> Iterator[list[Due]]:
     """Action 1 in progress: the truce on energy cut-offs ends in 30 days (the landlord's
     CESFs and the referent)."""
     _, end = energy_truce_around(today)
-    if not today <= end <= today + timedelta(days=settings.REMINDER_TRUCE_END_DAYS):
+    if not energy_truce_due(end, today):
         return
-    actions = (
-        Action.objects.filter(kind=ActionKind.ENERGY, status=ActionStatus.IN_PROGRESS)
-        .select_related("household")
-        .order_by("pk")
-    )
+    actions = energy_actions().select_related("household").order_by("pk")
     referents = dict(
-        _active_measures()
+        active_measures()
         .filter(action__kind=ActionKind.ENERGY)
         .values_list("action_id", "referent_id")
     )
@@ -256,13 +319,7 @@ def lease_reviews(today: date, people: Recipients) -> Iterator[list[Due]]:
     6-monthly review in 30 days (the association's referent and the landlord's CESFs), and
     the landlord's answer due 2 months before the period ends (the landlord's CESFs and
     manager)."""
-    leases = (
-        SlidingLease.objects.running()
-        .filter(mode=HousingMode.SLIDING_LEASE, sublease_signed_on__isnull=False)
-        .exclude(action__status__in=[ActionStatus.REJECTED, ActionStatus.CLOSED])
-        .select_related("action__household")
-        .order_by("pk")
-    )
+    leases = reviewed_leases().select_related("action__household").order_by("pk")
     # The referent of the action's latest measure, even once it is closed.
     referents = dict(
         SupportMeasure.objects.filter(action__sliding_lease__in=leases)
@@ -276,11 +333,7 @@ def lease_reviews(today: date, people: Recipients) -> Iterator[list[Due]]:
             "lease", lease.pk, lambda lease=lease: lease_deadlines(lease, today), default=[]
         )
         for deadline in deadlines:
-            if (
-                not today
-                <= deadline.on
-                <= today + timedelta(days=settings.REMINDER_LEASE_REVIEW_DAYS)
-            ):
+            if not lease_deadline_due(deadline, today):
                 continue
             if deadline.kind == "lease_review":
                 recipients = people.of(action.landlord_id, Role.CESF)
@@ -306,6 +359,32 @@ def lease_reviews(today: date, people: Recipients) -> Iterator[list[Due]]:
     yield dues
 
 
+def appointment_reminders(today: date, people: Recipients) -> Iterator[list[Due]]:
+    """A planned appointment with a reminder: its participants (the user who planned it when
+    none is named), once, from the chosen number of days before it until its day."""
+    appointments = Appointment.objects.with_reminder_due(today).filter(reminder_due=True)
+    fields = ["pk", "kind", "on", "at", "created_by_id", "household_id", "household__reference"]
+    for rows in chunks(appointments.order_by("pk"), fields):
+        participants: dict[int, set[int]] = {}
+        for appointment_id, user_id in Appointment.participants.through.objects.filter(
+            appointment_id__in=[row["pk"] for row in rows]
+        ).values_list("appointment_id", "user_id"):
+            participants.setdefault(appointment_id, set()).add(user_id)
+        yield [
+            Due(
+                kind="appointment",
+                object_type="appointment",
+                object_id=row["pk"],
+                due_on=row["on"],
+                text=appointment_reminder_text(row),
+                recipients=frozenset(participants.get(row["pk"]) or {row["created_by_id"]}),
+                household_id=row["household_id"],
+                link=reverse("households:detail", args=[row["household_id"]]) + "#rendez-vous",
+            )
+            for row in rows
+        ]
+
+
 RULES = [
     measures_ending,
     measures_overdue,
@@ -313,4 +392,5 @@ RULES = [
     legal_deadlines,
     energy_truce,
     lease_reviews,
+    appointment_reminders,
 ]

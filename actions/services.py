@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from actions.deadlines import grace_period_limits, payment_order_default_delay
@@ -29,6 +30,8 @@ from actions.models import (
     Action,
     ActionKind,
     ActionStatus,
+    Appointment,
+    AppointmentStatus,
     ArrearsReading,
     CoDecisionLink,
     Dwelling,
@@ -60,12 +63,13 @@ from households.involvement import involvement_sync
 from households.models import (
     Diagnostic,
     Household,
+    HouseholdGroupObjectPermission,
     HousingStatus,
     LandlordChangeKind,
     ProcedureStage,
 )
 from households.services import household_landlord_change
-from partners.models import Partner, User
+from partners.models import Membership, Partner, Role, User
 
 SECOND_RENEWAL_MESSAGE = (
     "Cette mesure a déjà été renouvelée une fois : un second renouvellement n'est pas possible. "
@@ -465,9 +469,25 @@ def objective_set_status(*, objective: MeasureObjective, by: User, status: str) 
 
 @transaction.atomic
 def follow_up_create(
-    *, household: Household, by: User, data: dict[str, Any], measure: SupportMeasure | None = None
+    *,
+    household: Household,
+    by: User,
+    data: dict[str, Any],
+    measure: SupportMeasure | None = None,
+    appointment: Appointment | None = None,
 ) -> FollowUp:
-    """Log a contact with the household, within a measure or (outreach) before one."""
+    """Log a contact with the household, within a measure or (outreach) before one. With
+    `appointment`, the appointment was held: it becomes this follow-up (appointment_held)."""
+    next_step_on = data.get("next_step_on")
+    if next_step_on is not None:
+        if not (data.get("next_step") or "").strip():
+            raise DomainError("Décrivez la prochaine étape que vous datez.", field="next_step")
+        if next_step_on < data["happened_on"]:
+            raise DomainError(
+                f"La prochaine étape suit ce suivi : datez-la du "
+                f"{data['happened_on']:%d/%m/%Y} ou après.",
+                field="next_step_on",
+            )
     if measure is not None and measure.action.household_id != household.pk:
         raise DomainError("Cette mesure concerne un autre ménage.", field="measure")
     if measure is not None and measure.status != MeasureStatus.ACTIVE:
@@ -487,7 +507,127 @@ def follow_up_create(
     )
     save_with_history(follow_up, by=by)
     Household.objects.filter(pk=household.pk).update(updated_at=timezone.now())
+    if appointment is not None:
+        appointment_held(appointment=appointment, follow_up=follow_up, by=by)
     return follow_up
+
+
+# --- Appointments ----------------------------------------------------------------------------
+
+APPOINTMENT_FIELDS = [
+    "kind",
+    "on",
+    "at",
+    "duration_minutes",
+    "place",
+    "notes",
+    "reminder_days_before",
+]
+
+
+def appointment_participant_candidates(household: Household):
+    """Who may take part in an appointment with the household: the active users of the
+    partners that see it, and the coordinators (a reminder names the household's reference)."""
+    groups = HouseholdGroupObjectPermission.objects.filter(
+        content_object=household, permission__codename="view_household"
+    ).values("group_id")
+    members = Membership.objects.filter(
+        Q(partner__group_id__in=groups, partner__active=True) | Q(role=Role.COORDINATOR)
+    ).values("user_id")
+    return User.objects.filter(is_active=True, pk__in=members).order_by(
+        "last_name", "first_name", "pk"
+    )
+
+
+@transaction.atomic
+def appointment_save(
+    *,
+    household: Household,
+    by: User,
+    data: dict[str, Any],
+    participants: list[User] | None = None,
+    appointment: Appointment | None = None,
+    expected_version: int | None = None,
+) -> Appointment:
+    """Plan an appointment with the household, or change a planned one (two people editing
+    it at once: the second is told, core.locking)."""
+    if appointment is None:
+        appointment = Appointment(household=household, created_by=by, created_by_partner=by.partner)
+    else:
+        appointment = locked(Appointment, appointment.pk, expected_version)
+        if appointment.household_id != household.pk:
+            raise DomainError("Ce rendez-vous concerne un autre ménage.")
+        if appointment.status != AppointmentStatus.PLANNED:
+            raise DomainError(
+                f"Ce rendez-vous est {appointment.get_status_display().lower()} : il n'est "
+                "plus modifiable."
+            )
+        appointment.version += 1
+    for field in APPOINTMENT_FIELDS:
+        if field in data:
+            setattr(appointment, field, data[field])
+    ensure_plausible(appointment.on, field="on")
+    participants = list(participants or [])
+    allowed = set(
+        appointment_participant_candidates(household)
+        .filter(pk__in=[user.pk for user in participants])
+        .values_list("pk", flat=True)
+    )
+    outsiders = [user for user in participants if user.pk not in allowed]
+    if outsiders:
+        raise DomainError(
+            f"{outsiders[0]} ne voit pas ce dossier : choisissez des participants des "
+            "structures qui accompagnent le ménage, ou de la coordination.",
+            field="participants",
+        )
+    if appointment.pk is None:
+        transition(appointment, AppointmentStatus.PLANNED, by=by, reason="Rendez-vous prévu")
+    else:
+        save_with_history(appointment, by=by, reason="Rendez-vous modifié")
+    appointment.participants.set(participants)
+    return appointment
+
+
+@transaction.atomic
+def appointment_cancel(
+    *, appointment: Appointment, by: User, expected_version: int | None = None, reason: str = ""
+) -> Appointment:
+    appointment = locked(Appointment, appointment.pk, expected_version)
+    if appointment.status != AppointmentStatus.PLANNED:
+        raise DomainError(f"Ce rendez-vous est déjà {appointment.get_status_display().lower()}.")
+    appointment.version += 1
+    transition(
+        appointment,
+        AppointmentStatus.CANCELLED,
+        by=by,
+        reason=reason.strip() or "Rendez-vous annulé",
+    )
+    return appointment
+
+
+def appointment_check_holdable(appointment: Appointment, today: date | None = None) -> None:
+    """A planned appointment is held on or after its day, once."""
+    today = today or timezone.localdate()
+    if appointment.status != AppointmentStatus.PLANNED:
+        raise DomainError(f"Ce rendez-vous est déjà {appointment.get_status_display().lower()}.")
+    if appointment.on > today:
+        raise DomainError(
+            f"Ce rendez-vous est prévu le {appointment.on:%d/%m/%Y} : il sera noté comme tenu "
+            "à partir de ce jour."
+        )
+
+
+def appointment_held(*, appointment: Appointment, follow_up: FollowUp, by: User) -> Appointment:
+    """The appointment took place: it is held, and points to the follow-up that records it
+    (called by follow_up_create, in its transaction)."""
+    appointment = locked(Appointment, appointment.pk)
+    if appointment.household_id != follow_up.household_id:
+        raise DomainError("Ce rendez-vous concerne un autre ménage.")
+    appointment_check_holdable(appointment)
+    appointment.follow_up = follow_up
+    appointment.version += 1
+    transition(appointment, AppointmentStatus.HELD, by=by, reason="Rendez-vous tenu")
+    return appointment
 
 
 @transaction.atomic

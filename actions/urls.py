@@ -13,6 +13,21 @@ urlpatterns = [
         views.follow_up_create,
         name="follow_up_create",
     ),
+    path(
+        "menages/<id:household_pk>/rendez-vous/nouveau/",
+        views.appointment_edit,
+        name="appointment_create",
+    ),
+    path(
+        "menages/<id:household_pk>/rendez-vous/<id:pk>/",
+        views.appointment_edit,
+        name="appointment_edit",
+    ),
+    path(
+        "menages/<id:household_pk>/rendez-vous/<id:pk>/annuler/",
+        views.appointment_cancel,
+        name="appointment_cancel",
+    ),
     path("menages/<id:household_pk>/procedure/", views.procedure_detail, name="procedure_detail"),
     path(
         "menages/<id:household_pk>/procedure/<slug:section>/",

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,8 +24,10 @@ from actions.deadlines import (
     winter_truce_around,
 )
 from actions.models import (
+    FOLLOW_UP_KIND_OF_APPOINTMENT,
     ActionKind,
     ActionStatus,
+    Appointment,
     EvictionProcedure,
     FollowUp,
     MeasureObjective,
@@ -43,6 +46,7 @@ from actions.permissions import (
     ensure_can_log_follow_up,
     ensure_can_manage_dwellings,
     ensure_can_orient,
+    ensure_can_plan_appointment,
     ensure_can_reduce_rent,
     ensure_can_request_renewal,
     ensure_can_set_objectives,
@@ -507,11 +511,31 @@ def follow_up_create(request: HttpRequest, household_pk: int) -> HttpResponse:
             raise Http404("Mesure introuvable")
     elif len(measures) == 1:
         measure = measures[0]
-    form = forms.FollowUpForm(request.POST or None)
+    # « Tenu »: the appointment held becomes this follow-up, the form prefilled from it.
+    appointment, initial = None, {}
+    appointment_pk = request.POST.get("rendez_vous") or request.GET.get("rendez_vous")
+    if appointment_pk:
+        appointment = _household_appointment(household, appointment_pk)
+        try:
+            services.appointment_check_holdable(appointment)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(f"{household_url(household)}#rendez-vous")
+        initial = {
+            "happened_on": appointment.on,
+            "kind": FOLLOW_UP_KIND_OF_APPOINTMENT[appointment.kind],
+            "duration_minutes": appointment.duration_minutes,
+            "summary": appointment.notes,
+        }
+    form = forms.FollowUpForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             follow_up = services.follow_up_create(
-                household=household, by=request.user, measure=measure, data=form.cleaned_data
+                household=household,
+                by=request.user,
+                measure=measure,
+                data=form.cleaned_data,
+                appointment=appointment,
             )
         except DomainError as error:
             _apply_error(form, error)
@@ -530,8 +554,83 @@ def follow_up_create(request: HttpRequest, household_pk: int) -> HttpResponse:
     return render(
         request,
         "actions/follow_up_form.html",
-        {"form": form, "household": household, "measure": measure},
+        {"form": form, "household": household, "measure": measure, "appointment": appointment},
     )
+
+
+# --- Appointments ----------------------------------------------------------------------------
+
+
+def household_url(household) -> str:
+    return reverse("households:detail", args=[household.pk])
+
+
+def _household_appointment(household, pk) -> Appointment:
+    appointment = (
+        Appointment.objects.filter(household=household, pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if appointment is None:
+        raise Http404("Rendez-vous introuvable")
+    return appointment
+
+
+@require_http_methods(["GET", "POST"])
+def appointment_edit(request: HttpRequest, household_pk: int, pk: int | None = None):
+    """Plan an appointment with the household, or change a planned one."""
+    household = get_household_or_404(request, household_pk, HouseholdAction.VIEW)
+    ensure_can_plan_appointment(request.user, household)
+    appointment = _household_appointment(household, pk) if pk is not None else None
+    form = forms.AppointmentForm(request.POST or None, instance=appointment, household=household)
+    if request.method == "POST" and form.is_valid():
+        data = form.data_without_version()
+        participants = list(data.pop("participants"))
+        try:
+            services.appointment_save(
+                household=household,
+                by=request.user,
+                data=data,
+                participants=participants,
+                appointment=appointment,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(
+                request,
+                "Le rendez-vous est modifié." if appointment else "Le rendez-vous est prévu.",
+            )
+            return redirect(f"{household_url(household)}#rendez-vous")
+    return render(
+        request,
+        "actions/appointment_form.html",
+        {"form": form, "household": household, "appointment": appointment},
+    )
+
+
+@require_POST
+def appointment_cancel(request: HttpRequest, household_pk: int, pk: int) -> HttpResponse:
+    household = get_household_or_404(request, household_pk, HouseholdAction.VIEW)
+    ensure_can_plan_appointment(request.user, household)
+    appointment = _household_appointment(household, pk)
+    form = forms.AppointmentCancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appointment_cancel(
+                appointment=appointment,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Le rendez-vous est annulé.")
+    else:
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect(f"{household_url(household)}#rendez-vous")
 
 
 # --- Coordinators' overview of active measures ---------------------------------------------

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from cases.agenda import AgendaKind
 from cases.models import SubjectAccessRequest
 from households.forms import HouseholdFilterForm
 from households.models import ActionKind
@@ -35,3 +36,22 @@ class CaseloadFilterForm(HouseholdFilterForm):
     def __init__(self, *args, referents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["referent"].queryset = referents
+
+
+class AgendaFilterForm(forms.Form):
+    """« Mes échéances »' filters: kinds of items, one household of the agenda."""
+
+    type = forms.MultipleChoiceField(
+        label="Type",
+        required=False,
+        choices=AgendaKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    menage = forms.TypedChoiceField(
+        label="Ménage", required=False, coerce=int, empty_value=None, choices=[]
+    )
+    attention = forms.BooleanField(label="Seulement ce qui demande votre attention", required=False)
+
+    def __init__(self, *args, households, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["menage"].choices = [("", "Tous"), *households]

@@ -62,6 +62,7 @@ ERASED: dict[str, dict[str, str]] = {
     "actions.supportmeasure": {"outcome_detail": ""},
     "actions.measureobjective": {"text": ANONYMOUS},
     "actions.followup": {"summary": "", "next_step": ""},
+    "actions.appointment": {"place": "", "notes": ""},
     "codecision.codecision": {"reason": "", "arbitration_comment": ""},
     "codecision.codecisionanswer": {"comment": ""},
     # A committee examines several households: its notes and its outside participants go as
@@ -135,6 +136,7 @@ KEPT: dict[str, dict[str, str]] = {
     },
     "actions.measureobjective": {"status": CODE},
     "actions.followup": {"kind": CODE},
+    "actions.appointment": {"kind": CODE, "status": CODE},
     "codecision.codecision": {
         "kind": CODE,
         "purpose": CODE,
@@ -167,6 +169,7 @@ KEPT: dict[str, dict[str, str]] = {
     },
     "partners.membership": {"role": CODE},
     "partners.apitoken": {"name": STAFF, "key_hash": STAFF, "prefix": STAFF},
+    "partners.calendarfeed": {"key_hash": STAFF, "prefix": STAFF},
     "partners.securityevent": {
         "kind": CODE,
         "username": STAFF,

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from actions.models import (
     Action,
+    Appointment,
     ArrearsReading,
     EvictionProcedure,
     FollowUp,
@@ -88,6 +89,7 @@ CASE_RECORDS: list[tuple[type[models.Model], str]] = [
     (Orientation, "household"),
     (Action, "household"),
     (FollowUp, "household"),
+    (Appointment, "household"),
     (SupportMeasure, "action__household"),
     (MeasureObjective, "measure__action__household"),
     (SlidingLease, "action__household"),

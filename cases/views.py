@@ -6,17 +6,22 @@ households:detail): logement_toujours/urls.py mounts them in that namespace."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousOperation
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from actions.models import ActionStatus
-from actions.permissions import can_log_follow_up, can_orient
+from actions.permissions import can_log_follow_up, can_orient, can_plan_appointment
 from cases import services
+from cases.agenda import AgendaGroup, agenda, filter_items, grouped, week_end
 from cases.caseload import caseload, referents_of
-from cases.forms import CaseloadFilterForm, SubjectAccessRequestForm
+from cases.feed import calendar_of, feed_items
+from cases.forms import AgendaFilterForm, CaseloadFilterForm, SubjectAccessRequestForm
 from cases.history import case_history
 from cases.privacy import subject_access_archive
 from cases.summary import SummaryVersion, case_summary
@@ -33,11 +38,12 @@ from households.permissions import (
     can_answer_right_of_access,
     can_change_landlord,
     can_create_household,
+    can_open_caseload,
     ensure_can_answer_right_of_access,
     ensure_can_open_caseload,
     get_household_or_404,
 )
-from partners.models import Partner
+from partners.models import CalendarFeed, Partner
 
 
 def household_list(request: HttpRequest) -> HttpResponse:
@@ -101,6 +107,10 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_diagnose": can(request.user, HouseholdAction.WRITE_DIAGNOSTIC, household),
         "can_orient": can_orient(request.user, household),
         "can_log_follow_up": can_log_follow_up(request.user, household),
+        "can_plan_appointment": can_plan_appointment(request.user, household),
+        "appointments": household.appointments.select_related("follow_up")
+        .prefetch_related("participants")
+        .order_by("-on", "-at", "-pk")[: settings.HOUSEHOLD_APPOINTMENTS_SHOWN],
         "can_add_document": can_add_document(request.user, household),
         "can_export": can(request.user, HouseholdAction.EXPORT, household),
         "summary_versions": SummaryVersion.choices,
@@ -189,4 +199,78 @@ def subject_access(request: HttpRequest, pk: int, request_pk: int) -> HttpRespon
     response["Content-Disposition"] = (
         f'attachment; filename="{household.reference}-donnees-{access_request.pk}.zip"'
     )
+    return response
+
+
+# --- « Mes échéances » and its calendar feed ------------------------------------------------
+
+
+def agenda_page(request: HttpRequest) -> HttpResponse:
+    """Every dated thing of the user's caseload, grouped overdue / today / this week / later,
+    filtered by type and household; the households shown are written to the access log."""
+    ensure_can_open_caseload(request.user)
+    today = timezone.localdate()
+    items = agenda(request.user, today)
+    household_ids = {item.household_id for item in items}
+    names = dict(Household.objects.filter(pk__in=household_ids).values_list("pk", "name"))
+    references = {item.household_id: item.reference for item in items}
+    choices = sorted(
+        ((pk, f"{references[pk]} — {names.get(pk, '')}") for pk in household_ids),
+        key=lambda choice: choice[1],
+    )
+    filters = AgendaFilterForm(request.GET or None, households=choices)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    shown = filter_items(
+        items, kinds=criteria.get("type") or (), household_id=criteria.get("menage")
+    )
+    if criteria.get("attention"):
+        shown = [item for item in shown if item.attention]
+    limit = settings.AGENDA_GROUP_LIMIT
+    groups = [
+        {
+            "key": key,
+            "label": AgendaGroup(key).label,
+            "items": [
+                {"item": item, "name": names.get(item.household_id, "")}
+                for item in group_items[:limit]
+            ],
+            "hidden": max(0, len(group_items) - limit),
+        }
+        for key, group_items in grouped(shown, today).items()
+    ]
+    access_log_reads(
+        request, (row["item"].household_id for group in groups for row in group["items"])
+    )
+    context = {
+        "groups": groups,
+        "filters": filters,
+        "today": today,
+        "week_end": week_end(today),
+        "count": len(shown),
+        "attention_count": sum(1 for item in shown if item.attention),
+    }
+    return render(request, "cases/agenda.html", context)
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD"])
+def calendar_feed(request: HttpRequest, secret: str) -> HttpResponse:
+    """The user's agenda as an iCalendar feed, read by its secret address (no session: a
+    calendar application polls it). Each fetch is written to the access log (the households
+    it carries, the address without its secret) and dates the feed's last reading."""
+    feed = CalendarFeed.objects.find(secret)
+    if feed is None or not can_open_caseload(feed.user):
+        raise Http404("Agenda introuvable")
+    today = timezone.localdate()
+    items = feed_items(agenda(feed.user, today), today)
+    access_log_reads(
+        request,
+        (item.household_id for item in items),
+        AccessAction.CALENDAR,
+        user=feed.user,
+        path=reverse("calendar_feed", args=["secret"]).replace("secret", "…"),
+    )
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())
+    response = HttpResponse(calendar_of(items), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="mes-echeances.ics"'
     return response

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 
 from django.conf import settings
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -64,16 +65,36 @@ def codecisions_opened(today: date, people: Recipients) -> Iterator[list[Due]]:
         yield [codecision_opened_due(row, people) for row in rows]
 
 
+def waited_since(today: date) -> datetime:
+    """A side is reminded once it has waited more than REMINDER_CODECISION_WAIT_DAYS by the
+    clock: the co-decision opened before the sweep's hour (REMINDER_SWEEP_HOUR) that many
+    days before `today`."""
+    sweep_moment = timezone.make_aware(
+        datetime.combine(today, clock_time(settings.REMINDER_SWEEP_HOUR))
+    )
+    return sweep_moment - timedelta(days=settings.REMINDER_CODECISION_WAIT_DAYS)
+
+
+def waiting_with_attention(codecisions: QuerySet, side: str, today: date) -> QuerySet:
+    """The co-decisions among `codecisions` waiting for `side`'s answer
+    (CoDecisionQuerySet.waiting_on), each with `waited_too_long`: the one rule the reminders
+    below and « Mes échéances » (cases.agenda) both read."""
+    return codecisions.waiting_on(side).annotate(
+        waited_too_long=ExpressionWrapper(
+            Q(opened_at__lt=waited_since(today)), output_field=BooleanField()
+        )
+    )
+
+
+def waiting_due_on(opened_at: datetime) -> date:
+    """The day a waiting side is reminded (the co-decision's date in the agenda)."""
+    return timezone.localdate(opened_at) + timedelta(days=settings.REMINDER_CODECISION_WAIT_DAYS)
+
+
 def codecisions_waiting(today: date, people: Recipients) -> Iterator[list[Due]]:
     """A co-decision waits for a partner's answer (CoDecisionQuerySet.waiting_on) more than
     7 days: that partner's users who answer for it (landlord: CESF and manager; association:
     caseworker and manager)."""
-    wait = settings.REMINDER_CODECISION_WAIT_DAYS
-    # More than 7 days by the clock: opened before this morning's sweep hour, 7 days ago.
-    sweep_moment = timezone.make_aware(
-        datetime.combine(today, clock_time(settings.REMINDER_SWEEP_HOUR))
-    )
-    waited = CoDecision.objects.filter(opened_at__lt=sweep_moment - timedelta(days=wait))
     fields = [
         "pk",
         "opened_at",
@@ -86,7 +107,8 @@ def codecisions_waiting(today: date, people: Recipients) -> Iterator[list[Due]]:
         (Side.LANDLORD, (Role.CESF, Role.MANAGER)),
         (Side.ASSOCIATION, (Role.CASEWORKER, Role.MANAGER)),
     ):
-        for rows in chunks(waited.waiting_on(side).order_by("pk"), fields):
+        waited = waiting_with_attention(CoDecision.objects.all(), side, today)
+        for rows in chunks(waited.filter(waited_too_long=True).order_by("pk"), fields):
             dues = []
             for row in rows:
                 opened_on = timezone.localdate(row["opened_at"])
@@ -95,7 +117,7 @@ def codecisions_waiting(today: date, people: Recipients) -> Iterator[list[Due]]:
                         kind=f"codecision_waiting_{side}",
                         object_type="codecision",
                         object_id=row["pk"],
-                        due_on=opened_on + timedelta(days=wait),
+                        due_on=waiting_due_on(row["opened_at"]),
                         text=(
                             f"{row['household__reference']} : une co-décision ouverte "
                             f"le {opened_on:%d/%m/%Y} attend la réponse de votre structure."

@@ -595,6 +595,7 @@ class AccessAction(models.TextChoices):
     LIST = "list", "Liste"
     EXPORT = "export", "Export"
     EXPORT_INTERNAL = "export_internal", "Export (version interne, notes confidentielles comprises)"
+    CALENDAR = "calendar", "Flux de calendrier (agenda)"
     DENIED = "denied", "Accès refusé"
     THROTTLED = "throttled", "Refus au-delà de la limite"
 

@@ -230,17 +230,23 @@ def access_log_record(*, user: User, household_pk: int, action: str, path: str) 
 
 
 def access_log_reads(
-    request: HttpRequest, household_ids: Iterable[int | None], action: str = AccessAction.LIST
+    request: HttpRequest,
+    household_ids: Iterable[int | None],
+    action: str = AccessAction.LIST,
+    *,
+    user: User | None = None,
+    path: str | None = None,
 ) -> None:
     """A page or an API answer showed these households' records (a list): one access-log
-    entry per household, in one insert whatever the number of rows."""
+    entry per household, in one insert whatever the number of rows. `user` and `path` stand
+    for the request's when it carries no session (a calendar feed read by its secret address,
+    which the log must not keep)."""
     ids = list(dict.fromkeys(pk for pk in household_ids if pk is not None))
+    user = user or request.user
+    path = path or request.path
     if ids:
         AccessLogEntry.objects.bulk_create(
-            [
-                _entry(user=request.user, household_pk=pk, action=action, path=request.path)
-                for pk in ids
-            ]
+            [_entry(user=user, household_pk=pk, action=action, path=path) for pk in ids]
         )
 
 

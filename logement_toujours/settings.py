@@ -535,6 +535,15 @@ REMINDER_LEGAL_DEADLINE_DAYS = 7
 # The end of the winter truce after an eviction judgement, and a sliding lease's review.
 REMINDER_TRUCE_END_DAYS = 30
 REMINDER_LEASE_REVIEW_DAYS = 30
+# « Mes échéances » (cases.agenda) and its calendar feed: items shown per group (overdue,
+# today, this week, later) before the page asks to filter; items the feed carries, from
+# AGENDA_FEED_PAST_DAYS ago; appointments listed on a household's page.
+AGENDA_GROUP_LIMIT = 200
+AGENDA_FEED_LIMIT = 2000
+AGENDA_FEED_PAST_DAYS = 90
+# An appointment without a planned duration lasts this long in the calendar feed.
+AGENDA_APPOINTMENT_DEFAULT_MINUTES = 60
+HOUSEHOLD_APPOINTMENTS_SHOWN = 50
 # When the daily sweep and the daily digest run (local time).
 REMINDER_SWEEP_HOUR = env_int("REMINDER_SWEEP_HOUR", 6)
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)

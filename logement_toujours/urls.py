@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from cases import views as case_views
 from cases.urls import household_urlpatterns as case_urlpatterns
 from households import urls as household_urls
 from logement_toujours.health import health
@@ -48,6 +49,8 @@ urlpatterns = [
     # A household's pages: the case file (households) and its read side (cases), one
     # namespace.
     path("menages/", include((household_urls.urlpatterns + case_urlpatterns, "households"))),
+    path("echeances/", case_views.agenda_page, name="agenda"),
+    path("echeances/calendrier/<slug:secret>.ics", case_views.calendar_feed, name="calendar_feed"),
     path("", include("actions.urls")),
     path("", include("documents.urls")),
     path("", include("codecision.urls")),
@@ -59,6 +62,16 @@ urlpatterns = [
     path("profil/", partner_views.profile, name="profile"),
     path("profil/mot-de-passe/", partner_views.password_change, name="password_change"),
     path("profil/jetons/<id:pk>/revoquer/", partner_views.token_revoke, name="token_revoke"),
+    path(
+        "profil/agenda/adresse/",
+        partner_views.calendar_feed_create,
+        name="calendar_feed_create",
+    ),
+    path(
+        "profil/agenda/revoquer/",
+        partner_views.calendar_feed_revoke,
+        name="calendar_feed_revoke",
+    ),
     path("", include("partners.urls")),
     path("admin/", admin.site.urls),
     # Answered by logement_toujours.health.HealthCheckMiddleware before any other; named here.

@@ -209,6 +209,52 @@ class ApiToken(models.Model):
         return self.revoked_at is None and not self.is_expired
 
 
+class CalendarFeedQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at=None)
+
+    def find(self, secret: str) -> "CalendarFeed | None":
+        """The active feed whose secret this is, with its user (None for any other)."""
+        return (
+            self.active()
+            .filter(key_hash=ApiToken.hash(secret), user__is_active=True)
+            .select_related("user")
+            .first()
+        )
+
+
+class CalendarFeed(models.Model):
+    """A user's calendar feed (« Mes échéances » in Outlook, Thunderbird or a phone): a
+    secret address, of which only the hash is kept; regenerated or revoked from the profile.
+    At most one is active per user (partners.services.calendar_feed_create)."""
+
+    user = models.ForeignKey(
+        User, verbose_name="utilisateur", on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    key_hash = models.CharField("empreinte de l'adresse", max_length=64, unique=True)
+    prefix = models.CharField("début de l'adresse", max_length=12, editable=False)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    last_used_at = models.DateTimeField("dernière lecture", null=True, editable=False)
+    revoked_at = models.DateTimeField("révoquée le", null=True, editable=False)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "flux de calendrier"
+        verbose_name_plural = "flux de calendrier"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="calendar_feed_one_active_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Flux de calendrier ({self.prefix}…)"
+
+
 class SecurityEventKind(models.TextChoices):
     LOGIN = "login", "Connexion"
     LOGIN_FAILED = "login_failed", "Échec de connexion"

@@ -2,6 +2,7 @@
 the user acting (None for the command line and the demo), and lands in the history of the
 partner, the user or the membership (who, when, what)."""
 
+import secrets
 import smtplib
 from datetime import timedelta
 
@@ -22,6 +23,7 @@ from partners.events import PartnerActivityChanged
 from partners.models import (
     ROLES_BY_PARTNER_KIND,
     ApiToken,
+    CalendarFeed,
     Membership,
     Partner,
     Role,
@@ -221,6 +223,9 @@ def user_role_set(*, user: User, role: str, by: User) -> Membership:
 
 
 def _tokens_revoke(user: User) -> int:
+    """The user's API tokens and calendar feed stop working (password changed, account
+    deactivated)."""
+    CalendarFeed.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
     return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
 
 
@@ -360,3 +365,33 @@ def api_token_revoke(*, token: ApiToken, by: User, request=None) -> None:
         security.log_event(
             SecurityEventKind.TOKEN_REVOKED, request=request, user=by, detail=f"{token}"
         )
+
+
+# --- Calendar feed -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_create(*, user: User, request=None) -> tuple[CalendarFeed, str]:
+    """A new secret address for the user's calendar feed; the one before stops working. The
+    secret is returned once: only its hash is kept."""
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one active at a time
+    calendar_feed_revoke(user=user, request=request)
+    secret = secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.create(user=user, key_hash=ApiToken.hash(secret), prefix=secret[:8])
+    security.log_event(
+        SecurityEventKind.TOKEN_CREATED, request=request, user=user, detail=f"{feed}"
+    )
+    return feed, secret
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, user: User, request=None) -> bool:
+    """The user's calendar feed stops working; False if there was none."""
+    feeds = list(CalendarFeed.objects.active().filter(user=user))
+    for feed in feeds:
+        feed.revoked_at = timezone.now()
+        feed.save(update_fields=["revoked_at"])
+        security.log_event(
+            SecurityEventKind.TOKEN_REVOKED, request=request, user=user, detail=f"{feed}"
+        )
+    return bool(feeds)

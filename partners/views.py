@@ -26,7 +26,7 @@ from partners.forms import (
     TokenForm,
 )
 from partners.middleware import second_factor_exempt
-from partners.models import ApiToken, SecurityEventKind, User
+from partners.models import ApiToken, CalendarFeed, SecurityEventKind, User
 from partners.security import SESSION_HAS_DEVICE, log_event
 from partners.tokens import invitation_token_generator
 
@@ -189,11 +189,12 @@ def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
-    """The user's profile: its partner and role, password, second factor and API tokens."""
-    form = TokenForm(request.POST or None)
+def profile(request: HttpRequest, feed_secret: str = "") -> HttpResponse:
+    """The user's profile: its partner and role, password, second factor, calendar feed and
+    API tokens."""
+    form = TokenForm(request.POST if request.method == "POST" and not feed_secret else None)
     secret = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not feed_secret and form.is_valid():
         try:
             _, secret = services.api_token_create(
                 user=request.user,
@@ -214,8 +215,35 @@ def profile(request: HttpRequest) -> HttpResponse:
         "has_device": second_factor.has_device(user),
         "second_factor_required": second_factor.required_for(user),
         "recovery_codes_left": second_factor.recovery_codes_left(user),
+        "calendar_feed": CalendarFeed.objects.active().filter(user=user).first(),
+        "calendar_feed_url": (
+            request.build_absolute_uri(reverse("calendar_feed", args=[feed_secret]))
+            if feed_secret
+            else ""
+        ),
     }
     return render(request, "partners/profile.html", context)
+
+
+@require_POST
+def calendar_feed_create(request: HttpRequest) -> HttpResponse:
+    """A new secret address for the calendar feed (the previous one stops working), shown
+    once on the profile."""
+    _, secret = services.calendar_feed_create(user=request.user, request=request)
+    messages.success(
+        request,
+        "Votre adresse d'agenda est créée : copiez-la maintenant, elle ne sera plus affichée.",
+    )
+    return profile(request, feed_secret=secret)
+
+
+@require_POST
+def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
+    if services.calendar_feed_revoke(user=request.user, request=request):
+        messages.success(
+            request, "L'adresse de votre agenda est révoquée : elle ne fonctionne plus."
+        )
+    return redirect("profile")
 
 
 @require_POST

@@ -50,6 +50,7 @@ def cells():
         yield username, "households:list", None, 403 if username in FUNDERS else 200
         yield username, "households:create", None, 200 if username in SOCIAL_WORKERS else 403
         yield username, "households:access_log", None, 200 if username == "coordinator.lt" else 403
+        yield username, "agenda", None, 403 if username in FUNDERS else 200
         for name in SEES:
             yield username, "households:detail", name, expected_for_household(username, name, ALL)
             yield (
@@ -87,6 +88,39 @@ def test_mes_menages_lists_exactly_the_visible_demo_households(client, demo, use
     page = client.get(reverse("households:list")).content.decode()
     listed = {name for name in SEES if f">{name}</a></td>" in page}
     assert listed == {name for name, users in SEES.items() if username in users}
+
+
+def test_agenda_and_calendar_feed_carry_exactly_the_visible_demo_households(client, demo):
+    """An appointment on Martin, Petit and Fontaine: each user's « Mes échéances » and calendar
+    feed show it for the households that user sees, and no other (funders have neither)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from actions import services as action_services
+    from partners import services as partner_services
+
+    households = {h.name: h for h in Household.objects.filter(name__in=SEES)}
+    for household in households.values():
+        action_services.appointment_save(
+            household=household,
+            by=demo["coordinator.lt"],
+            data={"kind": "office", "on": timezone.localdate() + timedelta(days=3)},
+        )
+    for username in USERS:
+        _, secret = partner_services.calendar_feed_create(user=demo[username])
+        client.logout()
+        feed = client.get(reverse("calendar_feed", args=[secret]))
+        client.force_login(demo[username])
+        page = client.get(reverse("agenda"))
+        if username in FUNDERS:
+            assert (feed.status_code, page.status_code) == (404, 403), username
+            continue
+        expected = {name for name, users in SEES.items() if username in users}
+        for name, household in households.items():
+            shown = household.reference in page.content.decode()
+            carried = household.reference in feed.content.decode()
+            assert (shown, carried) == (name in expected,) * 2, (username, name)
 
 
 def test_no_form_offers_an_untranslated_empty_choice(client, demo):

@@ -218,6 +218,21 @@ def a_case_with_everything(flow) -> Household:
                 "confidential": confidential,
             },
         )
+    appointment = action_services.appointment_save(
+        household=household,
+        by=caseworker,
+        data={
+            "kind": "home_visit",
+            "on": today,
+            "place": typed("Lieu")[:200],
+            "notes": typed("Objet"),
+            "reminder_days_before": 1,
+        },
+        participants=[caseworker],
+    )
+    action_services.appointment_cancel(
+        appointment=appointment, by=caseworker, reason=typed("Annulation")
+    )
 
     # Action 3: a disagreement arbitrated, then both approve; procedure, lease and review.
     lease_action = orient("sliding_lease_eviction").action

@@ -24,6 +24,7 @@ def test_each_event_reaches_the_app_that_acts_on_it():
 
 def test_every_app_registers_its_reminder_rules_once():
     assert sorted(rule.__name__ for rule in reminders.rules()) == [
+        "appointment_reminders",
         "codecisions_opened",
         "codecisions_waiting",
         "energy_truce",
