@@ -16,7 +16,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0012_text_bounds_on_new_texts'),
+        ('actions', '0013_confidential_records_share_their_fields'),
         ('households', '0014_text_bounds_on_new_texts'),
         ('partners', '0007_text_bounds_and_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
