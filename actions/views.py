@@ -55,7 +55,12 @@ from actions.permissions import (
     visible_measures,
 )
 from core.errors import DomainError
-from households.permissions import HouseholdAction, access_log_reads, get_household_or_404
+from households.permissions import (
+    HouseholdAction,
+    access_log_reads,
+    can,
+    get_household_or_404,
+)
 
 
 def _apply_error(form, error: DomainError) -> None:
@@ -88,7 +93,13 @@ def orientation_create(request: HttpRequest, household_pk: int) -> HttpResponse:
             messages.success(request, "L'orientation est enregistrée : la co-décision est ouverte.")
             codecision = orientation.action.codecisions.get()
             return redirect("codecision:detail", pk=codecision.pk)
-    return render(request, "actions/orientation_form.html", {"form": form, "household": household})
+    context = {
+        "form": form,
+        "household": household,
+        "orientation_refusal": services.orientation_refusal(request.user, household),
+        "can_diagnose": can(request.user, HouseholdAction.WRITE_DIAGNOSTIC, household),
+    }
+    return render(request, "actions/orientation_form.html", context)
 
 
 # --- One action ----------------------------------------------------------------------------

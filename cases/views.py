@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from actions.models import ActionStatus
 from actions.permissions import can_log_follow_up, can_orient
+from actions.services import orientation_refusal
 from cases import services
 from cases.caseload import caseload, referents_of
 from cases.forms import CaseloadFilterForm, SubjectAccessRequestForm
@@ -32,11 +33,13 @@ from households.permissions import (
     can,
     can_answer_right_of_access,
     can_change_landlord,
+    can_correct_diagnostic,
     can_create_household,
     ensure_can_answer_right_of_access,
     ensure_can_open_caseload,
     get_household_or_404,
 )
+from households.services import diagnostic_used_in
 from partners.models import Partner
 
 
@@ -83,13 +86,25 @@ def _case_state(household) -> str:
     return "Sans action en cours"
 
 
+def _diagnostics(user, household) -> list:
+    """The household's diagnostics, each with whether `user` may correct it, or why not."""
+    diagnostics = list(household.diagnostics.select_related("author", "author_partner"))
+    for diagnostic in diagnostics:
+        diagnostic.household = household
+        diagnostic.correctable = can_correct_diagnostic(user, diagnostic)
+        diagnostic.correction_refused = (
+            diagnostic_used_in(diagnostic) if diagnostic.correctable else None
+        )
+    return diagnostics
+
+
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_household_or_404(request, pk, HouseholdAction.VIEW)
     can_answer = can_answer_right_of_access(request.user)
     context = {
         "household": household,
         "members": household.members.all(),
-        "diagnostics": household.diagnostics.select_related("author", "author_partner"),
+        "diagnostics": _diagnostics(request.user, household),
         "history": case_history(household, request.user),
         "involved": involvement_of(household),
         "grace_days": settings.INVOLVEMENT_GRACE_DAYS,
@@ -100,6 +115,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can(request.user, HouseholdAction.EDIT, household),
         "can_diagnose": can(request.user, HouseholdAction.WRITE_DIAGNOSTIC, household),
         "can_orient": can_orient(request.user, household),
+        "orientation_refusal": orientation_refusal(request.user, household),
         "can_log_follow_up": can_log_follow_up(request.user, household),
         "can_add_document": can_add_document(request.user, household),
         "can_export": can(request.user, HouseholdAction.EXPORT, household),

@@ -39,6 +39,7 @@ from core.errors import TooManyAttempts, refuse_unless
 from households.models import (
     AccessAction,
     AccessLogEntry,
+    Diagnostic,
     Household,
     HouseholdGroupObjectPermission,
 )
@@ -144,6 +145,23 @@ def can(user: User, action: HouseholdAction, household: Household) -> bool:
     if action in CHANGE_ACTIONS and not user.is_coordinator:
         return _partner_may_change(user, household)
     return True
+
+
+def can_correct_diagnostic(user: User, diagnostic: Diagnostic) -> bool:
+    """A diagnostic is corrected by its author's partner, with the right to write diagnostics
+    on the household (whether a decision already rests on it is the domain's rule:
+    households.services.diagnostic_used_in)."""
+    return user.partner is not None and (
+        user.partner.pk == diagnostic.author_partner_id
+        and can(user, HouseholdAction.WRITE_DIAGNOSTIC, diagnostic.household)
+    )
+
+
+def ensure_can_correct_diagnostic(user: User, diagnostic: Diagnostic) -> None:
+    refuse_unless(
+        can_correct_diagnostic(user, diagnostic),
+        "Un diagnostic est corrigé par la structure qui l'a rédigé.",
+    )
 
 
 def can_change_landlord(user: User, household: Household) -> bool:
