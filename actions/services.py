@@ -422,6 +422,25 @@ def measure_close(
     return measure
 
 
+def measure_closure_warnings(measure: SupportMeasure, closed_on: date) -> list[str]:
+    """What the referent is told before confirming a closure (it does not prevent it):
+    objectives still « À engager », an end before the planned one."""
+    warnings = []
+    todo = [o.text for o in measure.objectives.all() if o.status == ObjectiveStatus.TODO]
+    if todo:
+        warnings.append(
+            f"{len(todo)} objectif{'s' if len(todo) > 1 else ''} encore « À engager » : "
+            + " ; ".join(todo)
+            + ". Mettez leur avancement à jour avant de clôturer, ou clôturez en l'état."
+        )
+    if closed_on < measure.ends_on:
+        warnings.append(
+            f"La mesure prendra fin le {closed_on:%d/%m/%Y}, avant son terme prévu le "
+            f"{measure.ends_on:%d/%m/%Y}."
+        )
+    return warnings
+
+
 def _action_close_when_done(action: Action, *, by: User, reason: str) -> None:
     """An action closes when its measure is closed and its sliding lease (if any) no longer
     runs: the lease outlives the measure until the glide, its end or a recorded failure."""

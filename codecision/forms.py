@@ -46,7 +46,12 @@ class AnswerForm(forms.Form):
         else:
             del self.fields["side"]
             del self.fields["session"]
-        if codecision.purpose != Purpose.START:
+        # The referent and the first day are the association's to give, when it approves a
+        # start (codecision.services.codecision_answer): the landlord never sees them.
+        association_side = (
+            user.is_coordinator or codecision.side_of(user.partner) == Side.ASSOCIATION
+        )
+        if codecision.purpose != Purpose.START or not association_side:
             del self.fields["referent"]
             del self.fields["starts_on"]
 

@@ -56,6 +56,23 @@ def pending(request: HttpRequest) -> HttpResponse:
     return render(request, "codecision/pending.html", {"page": page})
 
 
+ARBITRATION_IDS = "id_arbitration_%s"
+
+
+def _still_to_answer(user, codecision: CoDecision) -> bool:
+    """A partner's form is shown while the co-decision waits for its side's answer
+    (CoDecision.sides_waiting, the one rule of « en attente »); once it answered, the page
+    shows its answer instead. The coordination records answers given in committee."""
+    if user.is_coordinator:
+        return True
+    return codecision.side_of(user.partner) in codecision.sides_waiting()
+
+
+def _my_answer(user, codecision: CoDecision) -> str:
+    side = None if user.partner is None else codecision.side_of(user.partner)
+    return getattr(codecision, f"get_{side}_answer_display")() if side else ""
+
+
 def _detail_context(request: HttpRequest, codecision: CoDecision, **forms) -> dict:
     user = request.user
     answers = codecision.answers.select_related(
@@ -67,7 +84,10 @@ def _detail_context(request: HttpRequest, codecision: CoDecision, **forms) -> di
         "subject": subjects.describe(codecision),
         "diagnostic": codecision.diagnostic,
         "answers": answers,
-        "can_answer": can_answer(user, codecision),
+        # A form sent back with its errors stays, whatever the co-decision became meanwhile.
+        "can_answer": can_answer(user, codecision)
+        and (_still_to_answer(user, codecision) or "answer_form" in forms),
+        "my_answer": _my_answer(user, codecision),
         "can_arbitrate": can_arbitrate(user) and codecision.status == CoDecisionStatus.DISAGREEMENT,
         "can_read_minutes": codecision.session is not None
         and can_read_minutes(user, codecision.session),
@@ -77,7 +97,10 @@ def _detail_context(request: HttpRequest, codecision: CoDecision, **forms) -> di
             codecision=codecision, user=user
         )
     if context["can_arbitrate"]:
-        context["arbitration_form"] = forms.get("arbitration_form") or ArbitrationForm()
+        # Its own ids: the answer form on the same page has a comment too.
+        context["arbitration_form"] = forms.get("arbitration_form") or ArbitrationForm(
+            auto_id=ARBITRATION_IDS
+        )
     return context
 
 
@@ -122,7 +145,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 def arbitrate(request: HttpRequest, pk: int) -> HttpResponse:
     codecision = get_codecision_or_404(request, pk)
     ensure_can_arbitrate(request.user)
-    form = ArbitrationForm(request.POST)
+    form = ArbitrationForm(request.POST, auto_id=ARBITRATION_IDS)
     if form.is_valid():
         try:
             services.codecision_arbitrate(

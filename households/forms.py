@@ -111,11 +111,13 @@ class HouseholdMemberForm(forms.ModelForm):
         widgets = {"birth_date": DATE_WIDGET, "left_on": DATE_WIDGET}
 
 
+# Several members at once: blank lines to fill without JavaScript, and « Ajouter une ligne »
+# (static/js/formset.js) clones the empty form for more; blank lines are ignored.
 HouseholdMemberFormSet = forms.inlineformset_factory(
     Household,
     HouseholdMember,
     form=HouseholdMemberForm,
-    extra=1,
+    extra=3,
     can_delete=False,
 )
 

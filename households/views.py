@@ -26,6 +26,16 @@ from households.permissions import (
 )
 
 
+def _household_page(request, form, formset, household) -> HttpResponse:
+    context = {
+        "form": form,
+        "formset": formset,
+        "all_forms": [form, formset],
+        "household": household,
+    }
+    return render(request, "households/form.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def household_create(request: HttpRequest) -> HttpResponse:
     ensure_can_create_household(request.user)
@@ -46,9 +56,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Le dossier {household.reference} est ouvert.")
             return redirect("households:detail", pk=household.pk)
-    return render(
-        request, "households/form.html", {"form": form, "formset": formset, "household": None}
-    )
+    return _household_page(request, form, formset, None)
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,9 +79,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Les modifications sont enregistrées.")
             return redirect("households:detail", pk=household.pk)
-    return render(
-        request, "households/form.html", {"form": form, "formset": formset, "household": household}
-    )
+    return _household_page(request, form, formset, household)
 
 
 @require_http_methods(["GET", "POST"])
