@@ -74,7 +74,7 @@ def test_the_landlord_answers_without_referent_nor_start_and_the_form_goes_once_
     assert response.status_code == 302
     page = text_of(client.get(url))
     assert 'name="answer"' not in page
-    assert "Votre structure a répondu : approuve" in page
+    assert "Votre structure a répondu : <strong>approuve</strong>" in page
     client.force_login(flow.caseworker)
     page = text_of(client.get(url))
     assert 'name="referent"' in page and 'name="starts_on"' in page

@@ -38,7 +38,7 @@ def render(form) -> str:
 
 def test_errors_are_listed_at_the_top_linked_to_their_fields_and_described(db):
     page = render(Sample({"name": "", "kind": "z", "amount": "1e9"}))
-    summary = page[page.index("data-error-summary") : page.index("</div>")]
+    summary = page[page.index('<div class="error-summary"') : page.index("</div>")]
     assert 'role="alert"' in summary and 'tabindex="-1"' in summary
     assert "<li>Le dossier a changé entre-temps.</li>" in summary
     assert '<a href="#id_name">Nom : Ce champ est obligatoire.</a>' in summary

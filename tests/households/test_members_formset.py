@@ -24,7 +24,7 @@ def member(index: int, first: str, last: str, relationship: str) -> dict:
 
 def test_a_family_of_three_is_entered_in_one_save(logged_in, cesf):
     data = household_form_data(landlord=str(cesf.partner.pk), **{"members-TOTAL_FORMS": "4"})
-    data.update(member(1, "Léa", "LAMBERT", "partner"))
+    data.update(member(1, "Léa", "LAMBERT", "spouse"))
     data.update(member(2, "Noé 🙂", "LAMBERT", "child"))
     data.update(member(3, "", "", ""))  # a line left blank
     response = logged_in.post(reverse("households:create"), data)
@@ -71,7 +71,7 @@ def test_members_are_added_to_an_existing_household_several_at_once(logged_in, c
 
 def test_a_member_line_in_error_is_in_the_one_summary_at_the_top(logged_in, cesf):
     data = household_form_data(landlord=str(cesf.partner.pk), **{"members-TOTAL_FORMS": "2"})
-    data.update(member(1, "Léa", "", "partner"))
+    data.update(member(1, "Léa", "", "spouse"))
     data["members-1-birth_date"] = "pas une date"
     page = unescape(logged_in.post(reverse("households:create"), data).content.decode())
     assert page.count("data-error-summary") == 1
