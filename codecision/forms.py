@@ -43,6 +43,8 @@ class AnswerForm(forms.Form):
             self.fields["session"].queryset = CommitteeSession.objects.filter(
                 signed_off_at__isnull=True
             )
+            # On a committee's agenda: that committee, without choosing it again.
+            self.fields["session"].initial = codecision.session_id
         else:
             del self.fields["side"]
             del self.fields["session"]

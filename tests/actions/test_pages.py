@@ -141,6 +141,7 @@ def test_a_follow_up_in_the_future_is_refused_and_nothing_is_saved(client, flow)
 
 def test_orientation_form_errors_are_in_french(client, flow):
     household = household_create(by=flow.cesf)
+    diagnostic_create(household=household, by=flow.cesf)  # the form is offered with one
     client.force_login(flow.cesf)
     response = client.post(
         reverse("actions:orientation_create", args=[household.pk]),
