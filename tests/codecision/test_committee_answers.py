@@ -113,3 +113,10 @@ def test_the_participant_picker_names_each_organisation(client, flow):
     client.force_login(flow.coordinator)
     page = text_of(client.get(reverse("codecision:session_create")))
     assert f"{flow.caseworker} — {flow.association} (" in page
+
+
+def test_on_a_co_decision_of_the_agenda_the_committee_is_already_named(client, flow):
+    session, (codecision,) = agenda(flow, count=1)
+    client.force_login(flow.coordinator)
+    page = text_of(client.get(reverse("codecision:detail", args=[codecision.pk])))
+    assert f'<option value="{session.pk}" selected>' in page

@@ -153,6 +153,10 @@ def test_a_diagnostic_is_corrected_with_its_history(logged_in, cesf):
     assert diagnostic.income_work == 1450 and diagnostic.conclusion == "Ré-évalué 🙂"
     assert diagnostic.history.count() == 2
     assert diagnostic.history.first().history_change_reason == "Correction du diagnostic"
+    detail = unescape(
+        logged_in.get(reverse("households:detail", args=[household.pk])).content.decode()
+    )
+    assert "Correction du diagnostic" in detail  # in the case history, with who and when
 
 
 def test_a_diagnostic_an_orientation_rests_on_is_no_longer_corrected(flow):
