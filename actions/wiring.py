@@ -15,16 +15,22 @@ from households.models import Diagnostic
 from households.services import register_diagnostic_use
 
 
-def diagnostic_use(diagnostic: Diagnostic) -> str | None:
-    """An orientation rests on it, or the household's procedure counts it as its DSF."""
-    orientation = (
-        Orientation.objects.filter(diagnostic=diagnostic).order_by("created_at", "pk").first()
+def diagnostic_uses(diagnostics: list[Diagnostic]) -> dict[int, str]:
+    """An orientation rests on them, or the household's procedure counts one as its DSF."""
+    reasons = {}
+    orientations = (
+        Orientation.objects.filter(diagnostic__in=diagnostics)
+        .order_by("-created_at", "-pk")
+        .values_list("diagnostic_id", "created_at")
     )
-    if orientation is not None:
-        return f"Ce diagnostic fonde l'orientation du {localtime(orientation.created_at):%d/%m/%Y}"
-    if EvictionProcedure.objects.filter(dsf_diagnostic=diagnostic).exists():
-        return "Ce diagnostic est le diagnostic social et financier de la procédure d'expulsion"
-    return None
+    for pk, created_at in orientations:  # the first orientation wins, written last
+        reasons[pk] = f"Ce diagnostic fonde l'orientation du {localtime(created_at):%d/%m/%Y}"
+    procedures = EvictionProcedure.objects.filter(dsf_diagnostic__in=diagnostics)
+    for pk in procedures.values_list("dsf_diagnostic_id", flat=True):
+        reasons.setdefault(
+            pk, "Ce diagnostic est le diagnostic social et financier de la procédure d'expulsion"
+        )
+    return reasons
 
 
 def connect() -> None:
@@ -33,4 +39,4 @@ def connect() -> None:
     core_reminders.register(*reminders.RULES)
     register_source(involvement.orientation_source)
     register_source(involvement.measure_source)
-    register_diagnostic_use(diagnostic_use)
+    register_diagnostic_use(diagnostic_uses)

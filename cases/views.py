@@ -33,13 +33,13 @@ from households.permissions import (
     can,
     can_answer_right_of_access,
     can_change_landlord,
-    can_correct_diagnostic,
     can_create_household,
+    correctable_diagnostics,
     ensure_can_answer_right_of_access,
     ensure_can_open_caseload,
     get_household_or_404,
 )
-from households.services import diagnostic_used_in
+from households.services import diagnostics_used_in
 from partners.models import Partner
 
 
@@ -87,14 +87,14 @@ def _case_state(household) -> str:
 
 
 def _diagnostics(user, household) -> list:
-    """The household's diagnostics, each with whether `user` may correct it, or why not."""
+    """The household's diagnostics, each with whether `user` may correct it, or why not
+    (a few queries, whatever their number)."""
     diagnostics = list(household.diagnostics.select_related("author", "author_partner"))
+    correctable = correctable_diagnostics(user, household, diagnostics)
+    refused = diagnostics_used_in([d for d in diagnostics if d.pk in correctable])
     for diagnostic in diagnostics:
-        diagnostic.household = household
-        diagnostic.correctable = can_correct_diagnostic(user, diagnostic)
-        diagnostic.correction_refused = (
-            diagnostic_used_in(diagnostic) if diagnostic.correctable else None
-        )
+        diagnostic.correctable = diagnostic.pk in correctable
+        diagnostic.correction_refused = refused.get(diagnostic.pk)
     return diagnostics
 
 

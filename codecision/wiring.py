@@ -12,14 +12,20 @@ from households.models import Diagnostic
 from households.services import register_diagnostic_use
 
 
-def diagnostic_use(diagnostic: Diagnostic) -> str | None:
-    codecision = CoDecision.objects.filter(diagnostic=diagnostic).order_by("opened_at").first()
-    if codecision is None:
-        return None
-    return f"Ce diagnostic fonde la co-décision du {localtime(codecision.opened_at):%d/%m/%Y}"
+def diagnostic_uses(diagnostics: list[Diagnostic]) -> dict[int, str]:
+    """The co-decisions resting on them (the first one named)."""
+    rows = (
+        CoDecision.objects.filter(diagnostic__in=diagnostics)
+        .order_by("-opened_at", "-pk")
+        .values_list("diagnostic_id", "opened_at")
+    )
+    return {
+        pk: f"Ce diagnostic fonde la co-décision du {localtime(opened_at):%d/%m/%Y}"
+        for pk, opened_at in rows
+    }
 
 
 def connect() -> None:
     core_reminders.register(*reminders.RULES)
     register_source(involvement.codecision_source)
-    register_diagnostic_use(diagnostic_use)
+    register_diagnostic_use(diagnostic_uses)

@@ -147,14 +147,17 @@ def can(user: User, action: HouseholdAction, household: Household) -> bool:
     return True
 
 
+def correctable_diagnostics(user: User, household: Household, diagnostics) -> set[int]:
+    """Which of `household`'s diagnostics `user` may correct: those its partner wrote, with
+    the right to write diagnostics on the household (whether a decision already rests on one
+    is the domain's rule: households.services.diagnostic_used_in)."""
+    if user.partner is None or not can(user, HouseholdAction.WRITE_DIAGNOSTIC, household):
+        return set()
+    return {d.pk for d in diagnostics if d.author_partner_id == user.partner.pk}
+
+
 def can_correct_diagnostic(user: User, diagnostic: Diagnostic) -> bool:
-    """A diagnostic is corrected by its author's partner, with the right to write diagnostics
-    on the household (whether a decision already rests on it is the domain's rule:
-    households.services.diagnostic_used_in)."""
-    return user.partner is not None and (
-        user.partner.pk == diagnostic.author_partner_id
-        and can(user, HouseholdAction.WRITE_DIAGNOSTIC, diagnostic.household)
-    )
+    return diagnostic.pk in correctable_diagnostics(user, diagnostic.household, [diagnostic])
 
 
 def ensure_can_correct_diagnostic(user: User, diagnostic: Diagnostic) -> None:

@@ -247,9 +247,10 @@ def diagnostic_create(*, household: Household, by: User, data: dict[str, Any]) -
 
 # A diagnostic is corrected until a decision rests on it (an orientation, a co-decision, the
 # procedure's DSF): then it is the record of what was decided on, and a new diagnostic is
-# written instead. The apps above say what uses a diagnostic (their wiring.py registers a
-# function that gives the French reason, or None), as the layers want.
-DiagnosticUse = Callable[[Diagnostic], str | None]
+# written instead. The apps above say what uses diagnostics (their wiring.py registers a
+# function that takes diagnostics and gives, by id, the French reason for those in use), as
+# the layers want.
+DiagnosticUse = Callable[[list[Diagnostic]], dict[int, str]]
 _diagnostic_uses: list[DiagnosticUse] = []
 
 
@@ -258,17 +259,23 @@ def register_diagnostic_use(use: DiagnosticUse) -> None:
         _diagnostic_uses.append(use)
 
 
-def diagnostic_used_in(diagnostic: Diagnostic) -> str | None:
-    """Why `diagnostic` can no longer be corrected (the decision resting on it), or None.
-    The household page (no « Corriger » button), the edit page and diagnostic_update all read
-    this one rule."""
+def diagnostics_used_in(diagnostics: list[Diagnostic]) -> dict[int, str]:
+    """Why each of `diagnostics` can no longer be corrected (the decision resting on it), by
+    id; those absent may be. The household page, the edit page and diagnostic_update all
+    read this one rule (a few queries, whatever the number of diagnostics)."""
+    reasons: dict[int, str] = {}
     for use in _diagnostic_uses:
-        if reason := use(diagnostic):
-            return (
+        for pk, reason in use(diagnostics).items():
+            reasons.setdefault(
+                pk,
                 f"{reason} : il ne se corrige plus. Rédigez un nouveau diagnostic pour "
-                "décrire la situation actuelle."
+                "décrire la situation actuelle.",
             )
-    return None
+    return reasons
+
+
+def diagnostic_used_in(diagnostic: Diagnostic) -> str | None:
+    return diagnostics_used_in([diagnostic]).get(diagnostic.pk)
 
 
 @transaction.atomic
