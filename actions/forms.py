@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from actions.models import (
+    OUTCOMES_BY_KIND,
     Action,
     ActionKind,
     Appointment,
@@ -340,12 +341,24 @@ class RenewalRequestForm(forms.Form):
 
 
 class ClosureForm(forms.Form):
+    """No outcome chosen in advance: the referent picks one among those the action allows
+    (OUTCOMES_BY_KIND, the rule measure_check_outcome applies)."""
+
     outcome = forms.ChoiceField(label="Issue", choices=Outcome.choices)
     outcome_detail = text.form_field(text.REASON, label="Précisions sur l'issue", required=False)
     closed_on = forms.DateField(
         label="Date de clôture", required=False, validators=[plausible_date], **DATE
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, kind: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = OUTCOMES_BY_KIND.get(kind, set(Outcome)) if kind else set(Outcome)
+        choices = [(value, label) for value, label in Outcome.choices if value in allowed]
+        self.fields["outcome"].choices = [("", "Choisir l'issue"), *Outcome.choices]
+        # The list offers what the action allows; another outcome sent anyway is refused by
+        # the service, with its reason (measure_check_outcome).
+        self.fields["outcome"].widget.choices = [("", "Choisir l'issue"), *choices]
 
 
 class MeasureFilterForm(forms.Form):

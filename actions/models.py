@@ -880,6 +880,16 @@ class SupportMeasure(models.Model):
     def months(self) -> int:
         return settings.MEASURE_DURATION_MONTHS * (1 + self.renewal_count)
 
+    @property
+    def ended_on(self) -> date:
+        """The real last day: the closure's when it is closed (often before the planned
+        end), the planned end otherwise."""
+        return self.closed_on or self.ends_on
+
+    @property
+    def closed_early(self) -> bool:
+        return self.closed_on is not None and self.closed_on < self.ends_on
+
 
 class ObjectiveStatus(models.TextChoices):
     TODO = "todo", "À engager"

@@ -91,6 +91,26 @@ def orientation_kinds(user: User, household: Household) -> list[str]:
     return [kind for kind in ActionKind if kind in kinds]
 
 
+NEEDS_DIAGNOSTIC = (
+    "Rédigez d'abord un diagnostic : une pré-orientation vers les actions 1 à 3 s'appuie sur "
+    "un diagnostic du ménage."
+)
+
+
+def orientation_needs_diagnostic(kind: str) -> bool:
+    """A landlord's action (1, 2, 3) rests on a diagnostic; action 4 does not."""
+    return kind in LANDLORD_ACTION_KINDS
+
+
+def orientation_refusal(user: User, household: Household) -> str | None:
+    """Why `user`, who may orient this household (orientation_kinds), cannot do it yet: each
+    action it may propose needs a diagnostic and the household has none. The household page
+    shows « Orienter » disabled with this reason; orientation_create refuses with it."""
+    kinds = orientation_kinds(user, household)
+    needs = bool(kinds) and all(orientation_needs_diagnostic(kind) for kind in kinds)
+    return NEEDS_DIAGNOSTIC if needs and not household.diagnostics.exists() else None
+
+
 @transaction.atomic
 def orientation_create(
     *,
@@ -120,8 +140,8 @@ def orientation_create(
         raise DomainError("Choisissez une association du dispositif.", field="association")
     if diagnostic is not None and diagnostic.household_id != household.pk:
         raise DomainError("Ce diagnostic concerne un autre ménage.", field="diagnostic")
-    if diagnostic is None and kind in LANDLORD_ACTION_KINDS:
-        raise DomainError("Une pré-orientation s'appuie sur un diagnostic.", field="diagnostic")
+    if diagnostic is None and orientation_needs_diagnostic(kind):
+        raise DomainError(NEEDS_DIAGNOSTIC, field="diagnostic")
     if Action.objects.open().filter(household=household, kind=kind).exists():
         raise DomainError(
             "Ce ménage a déjà une action de ce type en cours ou en co-décision.", field="kind"
@@ -411,6 +431,25 @@ def measure_close(
     events.publish(MeasureClosed(measure=measure, by=by, closed_on=closed_on))
     involvement_sync(household=measure.action.household, by=by)
     return measure
+
+
+def measure_closure_warnings(measure: SupportMeasure, closed_on: date) -> list[str]:
+    """What the referent is told before confirming a closure (it does not prevent it):
+    objectives still « À engager », an end before the planned one."""
+    warnings = []
+    todo = [o.text for o in measure.objectives.all() if o.status == ObjectiveStatus.TODO]
+    if todo:
+        warnings.append(
+            f"{len(todo)} objectif{'s' if len(todo) > 1 else ''} encore « À engager » : "
+            + " ; ".join(todo)
+            + ". Mettez leur avancement à jour avant de clôturer, ou clôturez en l'état."
+        )
+    if closed_on < measure.ends_on:
+        warnings.append(
+            f"La mesure prendra fin le {closed_on:%d/%m/%Y}, avant son terme prévu le "
+            f"{measure.ends_on:%d/%m/%Y}."
+        )
+    return warnings
 
 
 def _action_close_when_done(action: Action, *, by: User, reason: str) -> None:

@@ -32,6 +32,7 @@ from actions.models import (
     FollowUp,
     MeasureObjective,
     MeasureStatus,
+    ObjectiveStatus,
     SupportMeasure,
 )
 from actions.permissions import (
@@ -59,7 +60,12 @@ from actions.permissions import (
     visible_measures,
 )
 from core.errors import DomainError
-from households.permissions import HouseholdAction, access_log_reads, get_household_or_404
+from households.permissions import (
+    HouseholdAction,
+    access_log_reads,
+    can,
+    get_household_or_404,
+)
 
 
 def _apply_error(form, error: DomainError) -> None:
@@ -92,7 +98,13 @@ def orientation_create(request: HttpRequest, household_pk: int) -> HttpResponse:
             messages.success(request, "L'orientation est enregistrée : la co-décision est ouverte.")
             codecision = orientation.action.codecisions.get()
             return redirect("codecision:detail", pk=codecision.pk)
-    return render(request, "actions/orientation_form.html", {"form": form, "household": household})
+    context = {
+        "form": form,
+        "household": household,
+        "orientation_refusal": services.orientation_refusal(request.user, household),
+        "can_diagnose": can(request.user, HouseholdAction.WRITE_DIAGNOSTIC, household),
+    }
+    return render(request, "actions/orientation_form.html", context)
 
 
 # --- One action ----------------------------------------------------------------------------
@@ -397,8 +409,11 @@ def _measure_context(request: HttpRequest, measure, bound: dict | None = None) -
             context["renewal_form"] = bound.get("renewal") or forms.RenewalRequestForm()
     if context["can_close"]:
         context["closure_form"] = bound.get("closure") or forms.ClosureForm(
-            initial={"version": measure.version}
+            initial={"version": measure.version}, kind=measure.action.kind
         )
+        context["objectives_todo"] = [
+            o for o in context["objectives"] if o.status == ObjectiveStatus.TODO
+        ]
     for key in ("renewal", "objective_status"):
         if key in bound:
             context[f"{key}_form"] = bound[key]
@@ -471,11 +486,25 @@ def renewal_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def measure_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two steps: the form, then a confirmation that restates the outcome and the date and
+    warns of what is left (services.measure_closure_warnings); only the confirmation
+    (`confirm`) closes."""
     measure = get_measure_or_404(request, pk)
     ensure_can_close_measure(request.user, measure)
-    form = forms.ClosureForm(request.POST)
+    form = forms.ClosureForm(request.POST, kind=measure.action.kind)
     if form.is_valid():
         data = form.cleaned_data
+        closed_on = data["closed_on"] or timezone.localdate()
+        if not request.POST.get("confirm"):
+            context = {
+                "measure": measure,
+                "household": measure.action.household,
+                "form": form,
+                "closed_on": closed_on,
+                "outcome": dict(form.fields["outcome"].choices)[data["outcome"]],
+                "warnings": services.measure_closure_warnings(measure, closed_on),
+            }
+            return render(request, "actions/measure_close_confirm.html", context)
         try:
             services.measure_close(
                 measure=measure,

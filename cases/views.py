@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from actions.models import ActionStatus
 from actions.permissions import can_log_follow_up, can_orient, can_plan_appointment
+from actions.services import orientation_refusal
 from cases import services
 from cases.agenda import AgendaGroup, agenda, filter_items, grouped, week_end
 from cases.caseload import caseload, referents_of
@@ -39,10 +40,12 @@ from households.permissions import (
     can_change_landlord,
     can_create_household,
     can_open_caseload,
+    correctable_diagnostics,
     ensure_can_answer_right_of_access,
     ensure_can_open_caseload,
     get_household_or_404,
 )
+from households.services import diagnostics_used_in
 from partners.models import CalendarFeed, Partner
 
 
@@ -89,13 +92,25 @@ def _case_state(household) -> str:
     return "Sans action en cours"
 
 
+def _diagnostics(user, household) -> list:
+    """The household's diagnostics, each with whether `user` may correct it, or why not
+    (a few queries, whatever their number)."""
+    diagnostics = list(household.diagnostics.select_related("author", "author_partner"))
+    correctable = correctable_diagnostics(user, household, diagnostics)
+    refused = diagnostics_used_in([d for d in diagnostics if d.pk in correctable])
+    for diagnostic in diagnostics:
+        diagnostic.correctable = diagnostic.pk in correctable
+        diagnostic.correction_refused = refused.get(diagnostic.pk)
+    return diagnostics
+
+
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_household_or_404(request, pk, HouseholdAction.VIEW)
     can_answer = can_answer_right_of_access(request.user)
     context = {
         "household": household,
         "members": household.members.all(),
-        "diagnostics": household.diagnostics.select_related("author", "author_partner"),
+        "diagnostics": _diagnostics(request.user, household),
         "history": case_history(household, request.user),
         "involved": involvement_of(household),
         "grace_days": settings.INVOLVEMENT_GRACE_DAYS,
@@ -106,6 +121,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can(request.user, HouseholdAction.EDIT, household),
         "can_diagnose": can(request.user, HouseholdAction.WRITE_DIAGNOSTIC, household),
         "can_orient": can_orient(request.user, household),
+        "orientation_refusal": orientation_refusal(request.user, household),
         "can_log_follow_up": can_log_follow_up(request.user, household),
         "can_plan_appointment": can_plan_appointment(request.user, household),
         "appointments": household.appointments.select_related("follow_up")

@@ -43,10 +43,17 @@ class AnswerForm(forms.Form):
             self.fields["session"].queryset = CommitteeSession.objects.filter(
                 signed_off_at__isnull=True
             )
+            # On a committee's agenda: that committee, without choosing it again.
+            self.fields["session"].initial = codecision.session_id
         else:
             del self.fields["side"]
             del self.fields["session"]
-        if codecision.purpose != Purpose.START:
+        # The referent and the first day are the association's to give, when it approves a
+        # start (codecision.services.codecision_answer): the landlord never sees them.
+        association_side = (
+            user.is_coordinator or codecision.side_of(user.partner) == Side.ASSOCIATION
+        )
+        if codecision.purpose != Purpose.START or not association_side:
             del self.fields["referent"]
             del self.fields["starts_on"]
 
@@ -97,10 +104,17 @@ class CommitteeSessionForm(forms.Form):
             f"{c.get_kind_display()} ({c.get_purpose_display().lower()}, "
             f"{c.get_status_display().lower()})"
         )
-        roles = Membership.objects.exclude(role=Role.FUNDER_VIEWER).values("user_id")
+        memberships = Membership.objects.exclude(role=Role.FUNDER_VIEWER).select_related("partner")
         self.fields["participants"].queryset = User.objects.filter(
-            pk__in=roles, is_active=True
+            pk__in=memberships.values("user_id"), is_active=True
         ).order_by("last_name", "first_name")
+        # Each participant with the organisation it represents (and its role), read at once.
+        of_user = {m.user_id: m for m in memberships}
+        self.fields["participants"].label_from_instance = lambda u: (
+            f"{u} — {of_user[u.pk].partner} ({of_user[u.pk].get_role_display()})"
+            if u.pk in of_user
+            else str(u)
+        )
 
 
 class SignOffForm(forms.Form):
@@ -127,3 +141,55 @@ class SignOffForm(forms.Form):
         )
         if not pending.exists():
             del self.fields["adjourned"]
+
+
+class CommitteeAnswerForm(forms.Form):
+    """One side's answer to one co-decision, given in the committee (one row of the
+    committee's answers page). Left on « pas de réponse », the row records nothing."""
+
+    answer = forms.ChoiceField(
+        label="Réponse",
+        required=False,
+        choices=[("", "Pas de réponse enregistrée"), *Answer.choices],
+    )
+    comment = text.form_field(text.REASON, label="Commentaire", required=False)
+    referent = forms.ModelChoiceField(
+        label="Référent·e de la mesure",
+        required=False,
+        queryset=User.objects.none(),
+        empty_label="Choisir",
+    )
+    starts_on = forms.DateField(
+        label="Début de la mesure",
+        required=False,
+        validators=[plausible_date],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, row, **kwargs):
+        super().__init__(*args, prefix=f"cd{row.codecision.pk}-{row.side}", **kwargs)
+        self.row = row
+        # Labels that say which household and partner, in the page and its error summary.
+        where = f"{row.partner} ({row.codecision.household.reference})"
+        self.fields["answer"].label = f"Réponse de {where}"
+        self.fields["comment"].label = f"Commentaire de {where}"
+        if row.asks_referent:
+            self.fields["referent"].queryset = referent_candidates(row.partner)
+            self.fields["referent"].label = f"Référent·e de la mesure ({where})"
+            self.fields["starts_on"].label = f"Début de la mesure ({where})"
+        else:
+            del self.fields["referent"]
+            del self.fields["starts_on"]
+
+    def given(self) -> dict | None:
+        """What the row says, for committee_answers_record; None when left unanswered."""
+        data = self.cleaned_data
+        if not data.get("answer"):
+            return None
+        return {
+            "row": self.row,
+            "answer": data["answer"],
+            "comment": data["comment"],
+            "referent": data.get("referent"),
+            "starts_on": data.get("starts_on"),
+        }

@@ -10,6 +10,7 @@ not decided here: the decision is published (codecision.events.CoDecisionDecided
 app that asked for the co-decision acts on it, in the same transaction.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
@@ -324,6 +325,76 @@ def committee_session_create(
     session.participants.set(participants)
     CoDecision.objects.filter(pk__in=[c.pk for c in codecisions]).update(session=session)
     return session
+
+
+@dataclass(frozen=True)
+class CommitteeAnswerRow:
+    """A side whose answer the committee may record: a co-decision of its agenda waiting
+    for that side (CoDecision.sides_waiting), with whether its partner is represented."""
+
+    codecision: CoDecision
+    side: str
+    partner: Partner
+    represented: bool
+
+    @property
+    def asks_referent(self) -> bool:
+        """An association approving a start names the referent (codecision_answer)."""
+        return self.side == Side.ASSOCIATION and self.codecision.purpose == Purpose.START
+
+
+def committee_answer_rows(session: CommitteeSession) -> list[CommitteeAnswerRow]:
+    """Every answer still to give on the committee's agenda, one row per co-decision and
+    side; a side not represented is listed, to say so, and records nothing."""
+    represented = set(session.represented_partners().values_list("pk", flat=True))
+    codecisions = (
+        session.codecisions.open()
+        .select_related("household", "landlord", "association")
+        .order_by("opened_at", "pk")
+    )
+    return [
+        CommitteeAnswerRow(
+            codecision=codecision,
+            side=side,
+            partner=codecision.partner_of(side),
+            represented=codecision.partner_of(side).pk in represented,
+        )
+        for codecision in codecisions
+        for side in codecision.sides_waiting()
+    ]
+
+
+class CommitteeAnswerRefused(DomainError):
+    """One answer of a committee refused: nothing of the committee's answers is recorded,
+    and the row says why."""
+
+    def __init__(self, message: str, *, field: str | None, row: CommitteeAnswerRow):
+        super().__init__(message, field=field)
+        self.row = row
+
+
+@transaction.atomic
+def committee_answers_record(*, session: CommitteeSession, by: User, answers: list[dict]) -> int:
+    """Record, in one go, the answers the sides gave in the committee (each as
+    codecision_answer records it, with all its rules); all or nothing. Returns how many."""
+    if not by.is_coordinator:
+        raise DomainError("La coordination enregistre les réponses données en comité.")
+    for given in answers:
+        row = given["row"]
+        try:
+            codecision_answer(
+                codecision=row.codecision,
+                by=by,
+                answer=given["answer"],
+                comment=given.get("comment", ""),
+                referent=given.get("referent"),
+                side=row.side,
+                session=session,
+                starts_on=given.get("starts_on"),
+            )
+        except DomainError as error:
+            raise CommitteeAnswerRefused(error.message, field=error.field, row=row) from error
+    return len(answers)
 
 
 def committee_pending_items(session: CommitteeSession):

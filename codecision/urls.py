@@ -12,6 +12,7 @@ urlpatterns = [
     path("comites/", views.session_list, name="session_list"),
     path("comites/nouveau/", views.session_create, name="session_create"),
     path("comites/<id:pk>/", views.session_detail, name="session_detail"),
+    path("comites/<id:pk>/reponses/", views.session_answers, name="session_answers"),
     path("comites/<id:pk>/valider/", views.session_sign_off, name="session_sign_off"),
     path("comites/<id:pk>/compte-rendu.pdf", views.session_minutes_pdf, name="minutes_pdf"),
 ]

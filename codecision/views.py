@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from codecision import services, subjects
-from codecision.forms import AnswerForm, ArbitrationForm, CommitteeSessionForm, SignOffForm
+from codecision.forms import (
+    AnswerForm,
+    ArbitrationForm,
+    CommitteeAnswerForm,
+    CommitteeSessionForm,
+    SignOffForm,
+)
 from codecision.models import CoDecision, CoDecisionAnswer, CoDecisionStatus, CommitteeSession
 from codecision.permissions import (
     can_answer,
@@ -56,6 +62,23 @@ def pending(request: HttpRequest) -> HttpResponse:
     return render(request, "codecision/pending.html", {"page": page})
 
 
+ARBITRATION_IDS = "id_arbitration_%s"
+
+
+def _still_to_answer(user, codecision: CoDecision) -> bool:
+    """A partner's form is shown while the co-decision waits for its side's answer
+    (CoDecision.sides_waiting, the one rule of « en attente »); once it answered, the page
+    shows its answer instead. The coordination records answers given in committee."""
+    if user.is_coordinator:
+        return True
+    return codecision.side_of(user.partner) in codecision.sides_waiting()
+
+
+def _my_answer(user, codecision: CoDecision) -> str:
+    side = None if user.partner is None else codecision.side_of(user.partner)
+    return getattr(codecision, f"get_{side}_answer_display")() if side else ""
+
+
 def _detail_context(request: HttpRequest, codecision: CoDecision, **forms) -> dict:
     user = request.user
     answers = codecision.answers.select_related(
@@ -67,7 +90,10 @@ def _detail_context(request: HttpRequest, codecision: CoDecision, **forms) -> di
         "subject": subjects.describe(codecision),
         "diagnostic": codecision.diagnostic,
         "answers": answers,
-        "can_answer": can_answer(user, codecision),
+        # A form sent back with its errors stays, whatever the co-decision became meanwhile.
+        "can_answer": can_answer(user, codecision)
+        and (_still_to_answer(user, codecision) or "answer_form" in forms),
+        "my_answer": _my_answer(user, codecision),
         "can_arbitrate": can_arbitrate(user) and codecision.status == CoDecisionStatus.DISAGREEMENT,
         "can_read_minutes": codecision.session is not None
         and can_read_minutes(user, codecision.session),
@@ -77,7 +103,10 @@ def _detail_context(request: HttpRequest, codecision: CoDecision, **forms) -> di
             codecision=codecision, user=user
         )
     if context["can_arbitrate"]:
-        context["arbitration_form"] = forms.get("arbitration_form") or ArbitrationForm()
+        # Its own ids: the answer form on the same page has a comment too.
+        context["arbitration_form"] = forms.get("arbitration_form") or ArbitrationForm(
+            auto_id=ARBITRATION_IDS
+        )
     return context
 
 
@@ -122,7 +151,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 def arbitrate(request: HttpRequest, pk: int) -> HttpResponse:
     codecision = get_codecision_or_404(request, pk)
     ensure_can_arbitrate(request.user)
-    form = ArbitrationForm(request.POST)
+    form = ArbitrationForm(request.POST, auto_id=ARBITRATION_IDS)
     if form.is_valid():
         try:
             services.codecision_arbitrate(
@@ -266,6 +295,49 @@ def session_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("codecision:session_detail", pk=session.pk)
     context = _session_context(request, session, form)
     return render(request, "codecision/session_detail.html", context, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def session_answers(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator records every answer given in the committee in one form: one row per
+    co-decision of its agenda still waiting for a side, per side represented
+    (services.committee_answer_rows); all recorded, or none with the row's reason."""
+    ensure_can_manage_committees(request.user)
+    session = get_object_or_404(CommitteeSession, pk=pk)
+    rows = services.committee_answer_rows(session)
+    data = request.POST if request.method == "POST" else None
+    forms = [CommitteeAnswerForm(data, row=row) for row in rows if row.represented]
+    if request.method == "GET":
+        access_log_reads(request, {row.codecision.household_id for row in rows})
+    if data is not None and not session.is_signed and all(form.is_valid() for form in forms):
+        answers = [given for form in forms if (given := form.given())]
+        try:
+            count = services.committee_answers_record(
+                session=session, by=request.user, answers=answers
+            )
+        except services.CommitteeAnswerRefused as error:
+            form = next(form for form in forms if form.row == error.row)
+            if error.field in form.fields:
+                form.add_error(error.field, error.message)
+            else:
+                row = error.row
+                where = f"{row.codecision.household.reference}, {row.partner}"
+                form.add_error(None, f"{where} : {error.message}")
+        else:
+            messages.success(
+                request,
+                f"{count} réponse{'s' if count > 1 else ''} enregistrée{'s' if count > 1 else ''}"
+                f" pour le {session}.",
+            )
+            return redirect("codecision:session_detail", pk=session.pk)
+    context = {
+        "session": session,
+        "forms": forms,
+        "absent": [row for row in rows if not row.represented],
+        "participants": session.participants.all(),
+    }
+    status = 400 if data is not None else 200
+    return render(request, "codecision/session_answers.html", context, status=status)
 
 
 def session_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:

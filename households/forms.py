@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django import forms
+from django.utils import timezone
 
 from core.api import query_id
 from households.models import (
@@ -12,6 +15,7 @@ from households.models import (
 from households.services import DWELLING_FIELDS, REASON_MAX_LENGTH
 from partners.models import Partner, User
 
+ZERO = Decimal("0")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -107,11 +111,13 @@ class HouseholdMemberForm(forms.ModelForm):
         widgets = {"birth_date": DATE_WIDGET, "left_on": DATE_WIDGET}
 
 
+# Several members at once: blank lines to fill without JavaScript, and « Ajouter une ligne »
+# (static/js/formset.js) clones the empty form for more; blank lines are ignored.
 HouseholdMemberFormSet = forms.inlineformset_factory(
     Household,
     HouseholdMember,
     form=HouseholdMemberForm,
-    extra=1,
+    extra=3,
     can_delete=False,
 )
 
@@ -129,6 +135,75 @@ def members_data(formset) -> list[dict]:
 
 
 class DiagnosticForm(forms.ModelForm):
+    """The diagnostic in the sections of a social and financial diagnostic (DSF), as
+    docs/DOMAIN_RULES.md lists what it records."""
+
+    SECTIONS = (
+        ("Le ménage", ("made_on", "household_met", "persons", "composition")),
+        (
+            "Ressources mensuelles",
+            (
+                "income_work",
+                "income_unemployment",
+                "income_minimum",
+                "income_family",
+                "income_pension",
+                "income_other",
+            ),
+        ),
+        (
+            "Charges mensuelles",
+            (
+                "rent",
+                "recoverable_charges",
+                "other_housing_costs",
+                "housing_aid",
+                "energy_costs",
+                "energy_label",
+                "other_fixed_charges",
+                "debt_repayments",
+            ),
+        ),
+        (
+            "Dettes",
+            (
+                "rent_arrears",
+                "rent_arrears_since",
+                "rent_payment_resumed",
+                "other_debts",
+                "other_debts_detail",
+                "repayment_capacity",
+            ),
+        ),
+        ("Procédure d'expulsion", ("procedure_stage", "procedure_stage_on", "hearing_on")),
+        (
+            "Dispositifs sollicités",
+            ("fsl_status", "overindebtedness_status", "repayment_plan_status"),
+        ),
+        (
+            "Besoins et proposition",
+            ("health_needs", "employment_needs", "other_needs", "conclusion", "proposed_action"),
+        ),
+    )
+    # What the figures are computed from (Diagnostic's properties), shown as one types.
+    FIGURE_FIELDS = (
+        "persons",
+        "income_work",
+        "income_unemployment",
+        "income_minimum",
+        "income_family",
+        "income_pension",
+        "income_other",
+        "rent",
+        "recoverable_charges",
+        "other_housing_costs",
+        "housing_aid",
+        "energy_costs",
+        "other_fixed_charges",
+        "debt_repayments",
+        "rent_arrears",
+    )
+
     class Meta:
         model = Diagnostic
         fields = [
@@ -143,6 +218,30 @@ class DiagnosticForm(forms.ModelForm):
             "hearing_on": DATE_WIDGET,
             "rent_payment_resumed": forms.NullBooleanSelect,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["made_on"].initial = timezone.localdate()
+
+    def sections(self):
+        """(heading, its bound fields) in the order of a DSF."""
+        return [(heading, [self[name] for name in names]) for heading, names in self.SECTIONS]
+
+    def preview(self) -> Diagnostic:
+        """An unsaved diagnostic of the figures typed so far, for the running totals: an
+        amount not (yet) readable counts as 0, the persons as 1. The figures themselves are
+        the model's (one formula)."""
+        values = {}
+        for name in self.FIGURE_FIELDS:
+            field = self.fields[name]
+            raw = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            try:
+                value = field.clean(raw)
+            except forms.ValidationError:
+                value = None
+            values[name] = value if value is not None else (1 if name == "persons" else ZERO)
+        return Diagnostic(**values)
 
 
 class HouseholdFilterForm(forms.Form):

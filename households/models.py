@@ -540,6 +540,18 @@ class Diagnostic(models.Model):
         return _percent(self.energy_costs / self.total_resources)
 
     @property
+    def effort_rate_is_high(self) -> bool:
+        """Above DIAGNOSTIC_EFFORT_RATE_THRESHOLD (30 %): highlighted wherever it is shown."""
+        rate = self.effort_rate
+        return rate is not None and rate > settings.DIAGNOSTIC_EFFORT_RATE_THRESHOLD
+
+    @property
+    def energy_effort_rate_is_high(self) -> bool:
+        """Above DIAGNOSTIC_ENERGY_EFFORT_RATE_THRESHOLD (10 %, energy poverty)."""
+        rate = self.energy_effort_rate
+        return rate is not None and rate > settings.DIAGNOSTIC_ENERGY_EFFORT_RATE_THRESHOLD
+
+    @property
     def remaining_income_per_day(self) -> Decimal:
         """(resources − fixed charges) ÷ persons ÷ 30 days: the method stated on the page."""
         daily = (self.total_resources - self.fixed_charges) / self.persons / 30

@@ -39,6 +39,7 @@ from core.errors import TooManyAttempts, refuse_unless
 from households.models import (
     AccessAction,
     AccessLogEntry,
+    Diagnostic,
     Household,
     HouseholdGroupObjectPermission,
 )
@@ -144,6 +145,26 @@ def can(user: User, action: HouseholdAction, household: Household) -> bool:
     if action in CHANGE_ACTIONS and not user.is_coordinator:
         return _partner_may_change(user, household)
     return True
+
+
+def correctable_diagnostics(user: User, household: Household, diagnostics) -> set[int]:
+    """Which of `household`'s diagnostics `user` may correct: those its partner wrote, with
+    the right to write diagnostics on the household (whether a decision already rests on one
+    is the domain's rule: households.services.diagnostic_used_in)."""
+    if user.partner is None or not can(user, HouseholdAction.WRITE_DIAGNOSTIC, household):
+        return set()
+    return {d.pk for d in diagnostics if d.author_partner_id == user.partner.pk}
+
+
+def can_correct_diagnostic(user: User, diagnostic: Diagnostic) -> bool:
+    return diagnostic.pk in correctable_diagnostics(user, diagnostic.household, [diagnostic])
+
+
+def ensure_can_correct_diagnostic(user: User, diagnostic: Diagnostic) -> None:
+    refuse_unless(
+        can_correct_diagnostic(user, diagnostic),
+        "Un diagnostic est corrigé par la structure qui l'a rédigé.",
+    )
 
 
 def can_change_landlord(user: User, household: Household) -> bool:

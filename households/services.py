@@ -1,5 +1,6 @@
 """Workflow steps on the case file. Each runs in one transaction and records its history."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -224,17 +225,71 @@ def _member_save(*, household: Household, data: dict[str, Any], by: User) -> Hou
     return member
 
 
+def _diagnostic_check(diagnostic: Diagnostic) -> None:
+    if diagnostic.made_on and diagnostic.made_on > timezone.localdate():
+        raise DomainError("La date du diagnostic ne peut pas être dans le futur.", field="made_on")
+    if diagnostic.rent_arrears and not diagnostic.rent_arrears_since:
+        raise DomainError("Indiquez depuis quand les impayés courent.", field="rent_arrears_since")
+    if reason := diagnostic.figures_out_of_range():
+        raise DomainError(reason, field="rent")
+
+
 @transaction.atomic
 def diagnostic_create(*, household: Household, by: User, data: dict[str, Any]) -> Diagnostic:
     """Record a social and financial diagnostic written by `by` for `household`."""
-    if data.get("made_on") and data["made_on"] > timezone.localdate():
-        raise DomainError("La date du diagnostic ne peut pas être dans le futur.", field="made_on")
-    if data.get("rent_arrears") and not data.get("rent_arrears_since"):
-        raise DomainError("Indiquez depuis quand les impayés courent.", field="rent_arrears_since")
     diagnostic = Diagnostic(household=household, author=by, author_partner=by.partner, **data)
-    if reason := diagnostic.figures_out_of_range():
-        raise DomainError(reason, field="rent")
+    _diagnostic_check(diagnostic)
     diagnostic._history_user = by
     diagnostic.save()
     Household.objects.filter(pk=household.pk).update(updated_at=timezone.now())
     return diagnostic
+
+
+# A diagnostic is corrected until a decision rests on it (an orientation, a co-decision, the
+# procedure's DSF): then it is the record of what was decided on, and a new diagnostic is
+# written instead. The apps above say what uses diagnostics (their wiring.py registers a
+# function that takes diagnostics and gives, by id, the French reason for those in use), as
+# the layers want.
+DiagnosticUse = Callable[[list[Diagnostic]], dict[int, str]]
+_diagnostic_uses: list[DiagnosticUse] = []
+
+
+def register_diagnostic_use(use: DiagnosticUse) -> None:
+    if use not in _diagnostic_uses:
+        _diagnostic_uses.append(use)
+
+
+def diagnostics_used_in(diagnostics: list[Diagnostic]) -> dict[int, str]:
+    """Why each of `diagnostics` can no longer be corrected (the decision resting on it), by
+    id; those absent may be. The household page, the edit page and diagnostic_update all
+    read this one rule (a few queries, whatever the number of diagnostics)."""
+    reasons: dict[int, str] = {}
+    for use in _diagnostic_uses:
+        for pk, reason in use(diagnostics).items():
+            reasons.setdefault(
+                pk,
+                f"{reason} : il ne se corrige plus. Rédigez un nouveau diagnostic pour "
+                "décrire la situation actuelle.",
+            )
+    return reasons
+
+
+def diagnostic_used_in(diagnostic: Diagnostic) -> str | None:
+    return diagnostics_used_in([diagnostic]).get(diagnostic.pk)
+
+
+@transaction.atomic
+def diagnostic_update(*, diagnostic: Diagnostic, by: User, data: dict[str, Any]) -> Diagnostic:
+    """Correct a diagnostic, unless a decision rests on it (diagnostic_used_in); the previous
+    figures stay in its history (who, when, what changed)."""
+    locked = Diagnostic.objects.select_for_update(of=("self",)).get(pk=diagnostic.pk)
+    if reason := diagnostic_used_in(locked):
+        raise DomainError(reason)
+    for field, value in data.items():
+        setattr(locked, field, value)
+    _diagnostic_check(locked)
+    locked._history_user = by
+    locked._change_reason = "Correction du diagnostic"
+    locked.save()
+    Household.objects.filter(pk=locked.household_id).update(updated_at=timezone.now())
+    return locked

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
 from households import services
@@ -19,10 +19,21 @@ from households.models import AccessLogEntry, Household, HousingStatus
 from households.permissions import (
     HouseholdAction,
     ensure_can_change_landlord,
+    ensure_can_correct_diagnostic,
     ensure_can_create_household,
     ensure_can_read_access_log,
     get_household_or_404,
 )
+
+
+def _household_page(request, form, formset, household) -> HttpResponse:
+    context = {
+        "form": form,
+        "formset": formset,
+        "all_forms": [form, formset],
+        "household": household,
+    }
+    return render(request, "households/form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,9 +56,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Le dossier {household.reference} est ouvert.")
             return redirect("households:detail", pk=household.pk)
-    return render(
-        request, "households/form.html", {"form": form, "formset": formset, "household": None}
-    )
+    return _household_page(request, form, formset, None)
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,9 +79,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Les modifications sont enregistrées.")
             return redirect("households:detail", pk=household.pk)
-    return render(
-        request, "households/form.html", {"form": form, "formset": formset, "household": household}
-    )
+    return _household_page(request, form, formset, household)
 
 
 @require_http_methods(["GET", "POST"])
@@ -102,6 +109,28 @@ def household_landlord_change(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "households/landlord_form.html", {"form": form, "household": household})
 
 
+def _diagnostic_page(request, household, form, diagnostic=None, refusal=None):
+    return render(
+        request,
+        "households/diagnostic_form.html",
+        {
+            "form": form,
+            "household": household,
+            "diagnostic": diagnostic,
+            "refusal": refusal,
+            "figures": form.instance if diagnostic and not form.is_bound else form.preview(),
+            "thresholds": _thresholds(),
+        },
+    )
+
+
+def _thresholds() -> dict:
+    return {
+        "effort": settings.DIAGNOSTIC_EFFORT_RATE_THRESHOLD,
+        "energy": settings.DIAGNOSTIC_ENERGY_EFFORT_RATE_THRESHOLD,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def diagnostic_create(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_household_or_404(request, pk, HouseholdAction.WRITE_DIAGNOSTIC)
@@ -115,8 +144,41 @@ def diagnostic_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Le diagnostic est enregistré.")
             return redirect("households:detail", pk=household.pk)
+    return _diagnostic_page(request, household, form)
+
+
+@require_http_methods(["GET", "POST"])
+def diagnostic_edit(request: HttpRequest, pk: int, diagnostic_pk: int) -> HttpResponse:
+    """« Corriger le diagnostic »: until a decision rests on it; then the page says which,
+    and offers to write a new one."""
+    household = get_household_or_404(request, pk, HouseholdAction.WRITE_DIAGNOSTIC)
+    diagnostic = get_object_or_404(household.diagnostics, pk=diagnostic_pk)
+    ensure_can_correct_diagnostic(request.user, diagnostic)
+    refusal = services.diagnostic_used_in(diagnostic)
+    form = DiagnosticForm(request.POST or None, instance=diagnostic)
+    if request.method == "POST" and not refusal and form.is_valid():
+        try:
+            services.diagnostic_update(
+                diagnostic=diagnostic, by=request.user, data=form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, "Le diagnostic est corrigé.")
+            return redirect("households:detail", pk=household.pk)
+    return _diagnostic_page(request, household, form, diagnostic, refusal)
+
+
+@require_POST
+def diagnostic_figures(request: HttpRequest, pk: int) -> HttpResponse:
+    """The running totals and figures of the diagnostic being typed (htmx): computed by the
+    model from what the form holds so far, nothing saved."""
+    get_household_or_404(request, pk, HouseholdAction.WRITE_DIAGNOSTIC)
+    form = DiagnosticForm(request.POST)
     return render(
-        request, "households/diagnostic_form.html", {"form": form, "household": household}
+        request,
+        "households/_diagnostic_figures.html",
+        {"figures": form.preview(), "thresholds": _thresholds()},
     )
 
 

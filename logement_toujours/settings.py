@@ -495,6 +495,12 @@ PUBLIC_HOLIDAYS_DAYS_AFTER_EASTER = [1, 39, 50]
 SLIDING_LEASE_REVIEW_MONTHS = 6
 SLIDING_LEASE_LANDLORD_ANSWER_MONTHS_BEFORE = 2
 
+# Figures of a diagnostic highlighted past these thresholds, in % (docs/DOMAIN_RULES.md,
+# « Figures computed from a diagnostic »): landlords look for an effort rate of 30 % or less;
+# an energy effort rate above 10 % is the usual energy-poverty threshold.
+DIAGNOSTIC_EFFORT_RATE_THRESHOLD = 30
+DIAGNOSTIC_ENERGY_EFFORT_RATE_THRESHOLD = 10
+
 # Support measures: 6 months, renewable once (a local rule of the programme).
 MEASURE_DURATION_MONTHS = 6
 MEASURE_MAX_RENEWALS = 1

@@ -215,7 +215,7 @@ def test_5000_character_comments_go_through_every_answer_form_and_api(client, fl
     assert response.status_code == 302
     response = client.post(
         reverse("actions:measure_close", args=[measure.pk]),
-        {"outcome": "other", "outcome_detail": long, "version": measure.version},
+        {"outcome": "other", "outcome_detail": long, "version": measure.version, "confirm": "1"},
     )
     assert response.status_code == 302
     measure.refresh_from_db()

@@ -268,7 +268,7 @@ def test_a_closure_outcome_fits_the_action_and_its_facts(client, flow):
     client.force_login(flow.caseworker)
     response = client.post(
         reverse("actions:measure_close", args=[measure.pk]),
-        {"outcome": "lease_glided", "version": measure.version},
+        {"outcome": "lease_glided", "version": measure.version, "confirm": "1"},
     )
     assert response.status_code == 400 and "ne correspond pas" in page_text(response)
     response = api_for(flow.caseworker).post(

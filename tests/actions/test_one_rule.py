@@ -21,7 +21,13 @@ from notifications.models import Notification
 from notifications.sweep import sweep
 from partners.models import Role
 from tests.api.test_api import api_for
-from tests.factories import both_approve, household_create, orientation_create, user_create
+from tests.factories import (
+    both_approve,
+    diagnostic_create,
+    household_create,
+    orientation_create,
+    user_create,
+)
 
 # --- The referent is an active caseworker of the association --------------------------------
 
@@ -91,6 +97,7 @@ def test_who_may_propose_which_action_is_one_rule(flow):
 
 def test_the_orientation_form_offers_exactly_what_the_service_accepts(client, flow):
     tenant = household_create(by=flow.cesf)
+    diagnostic_create(household=tenant, by=flow.cesf)  # the form is offered with one
     client.force_login(flow.cesf)
     page = client.get(reverse("actions:orientation_create", args=[tenant.pk])).content.decode()
     for kind in ActionKind:

@@ -100,13 +100,13 @@ def test_the_whole_case_through_the_pages(client, flow):
     # Closure with an outcome; the measure and action stay readable.
     response = client.post(
         reverse("actions:measure_close", args=[measure.pk]),
-        {"outcome": "other", "outcome_detail": "", "version": measure.version},
+        {"outcome": "other", "outcome_detail": "", "version": measure.version, "confirm": "1"},
     )
     assert response.status_code == 400
     assert "Précisez l'issue « autre »" in text_of(response)
     response = client.post(
         reverse("actions:measure_close", args=[measure.pk]),
-        {"outcome": "stayed", "version": measure.version},
+        {"outcome": "stayed", "version": measure.version, "confirm": "1"},
     )
     assert response.url == measure_url
     page = text_of(client.get(measure_url))
@@ -141,6 +141,7 @@ def test_a_follow_up_in_the_future_is_refused_and_nothing_is_saved(client, flow)
 
 def test_orientation_form_errors_are_in_french(client, flow):
     household = household_create(by=flow.cesf)
+    diagnostic_create(household=household, by=flow.cesf)  # the form is offered with one
     client.force_login(flow.cesf)
     response = client.post(
         reverse("actions:orientation_create", args=[household.pk]),
@@ -463,7 +464,7 @@ def test_who_may_take_each_step_from_the_pages(client, demo, username):
     measure.refresh_from_db()
     outcomes["closure"] = client.post(
         reverse("actions:measure_close", args=[measure.pk]),
-        {"outcome": "stayed", "version": measure.version},
+        {"outcome": "stayed", "version": measure.version, "confirm": "1"},
     ).status_code
     lefevre_sides = SEES_ROUSSEAU  # the same landlord and association as Rousseau
     assert outcomes == {
