@@ -5,7 +5,7 @@ of the access-matrix test). Loading twice changes nothing: a household that alre
 orientation is left as it is.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -59,7 +59,9 @@ def _approve_both(orientation, landlord_user: User, caseworker: User, starts_on)
 def _opened_before(codecision: CoDecision, starts_on) -> None:
     """A demo case began in the past: its co-decision opened two weeks before its measure
     started (a measure never starts before its co-decision's opening)."""
-    opened_at = timezone.now().replace(year=starts_on.year, month=starts_on.month, day=1)
+    # The morning of the 1st, local time: the time of day of `now` in UTC could fall on the
+    # 2nd in summer time (between 22:00 and 23:00 UTC in winter), after a start on the 1st.
+    opened_at = timezone.make_aware(datetime.combine(starts_on.replace(day=1), time(9)))
     if opened_at < codecision.opened_at:
         CoDecision.objects.filter(pk=codecision.pk).update(
             opened_at=min(opened_at, codecision.opened_at - timedelta(days=14))
