@@ -61,6 +61,8 @@ class BoundedTextField(models.TextField):
             name=_constraint_name(cls._meta.db_table, self.attname),
             violation_error_message=too_long_message(self.max_length, self.max_length + 1),
         )
+        if any(existing.name == constraint.name for existing in cls._meta.constraints):
+            return  # a migration's model, whose options already carry it
         cls._meta.constraints = [*cls._meta.constraints, constraint]
         # Migrations read a model's options from what its Meta declared.
         cls._meta.original_attrs["constraints"] = cls._meta.constraints
