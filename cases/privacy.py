@@ -55,6 +55,7 @@ from households.models import (
     Diagnostic,
     Household,
     HouseholdMember,
+    HouseholdMerge,
     LandlordChange,
 )
 
@@ -84,6 +85,7 @@ CASE_RECORDS: list[tuple[type[models.Model], str]] = [
     (Household, "pk"),
     (HouseholdMember, "household"),
     (LandlordChange, "household"),
+    (HouseholdMerge, "kept"),
     (Diagnostic, "household"),
     (Orientation, "household"),
     (Action, "household"),
