@@ -20,8 +20,9 @@ def caseload(user: User, *, q="", housing_status="", landlord=None, kind="", ref
     - `current_action_kind`, `current_action_status`: its latest open action (in co-decision or
       in progress), if any;
     - `measure_ends_on`, `measure_referent`: its active measure's planned end and referent."""
-    households = Household.objects.visible_to(user).select_related("landlord")
-    households = households.search(q)
+    # A file merged into another (households.merge) is archived: its pointer is on its page.
+    households = Household.objects.visible_to(user).filter(merged_into=None)
+    households = households.select_related("landlord").search(q)
     if housing_status:
         households = households.filter(housing_status=housing_status)
     if landlord:

@@ -108,22 +108,29 @@ def _historical(model):
 
 
 def case_history(household: Household, user=None) -> list[HistoryEvent]:
-    """All events on the household, its members, diagnostics, landlord changes (with their
-    reason), actions, co-decisions, measures and objectives, its requests for its data, and
-    each document (version) `user` may see, newest first."""
+    """All events on the household (and on the files merged into it), its members,
+    diagnostics, landlord changes (with their reason), actions, co-decisions, measures and
+    objectives, its requests for its data, and each document (version) `user` may see,
+    newest first."""
 
     def history(model):
         return _historical(model).objects
 
-    actions = Action.objects.filter(household_id=household.pk).values("pk")
+    # A file merged into this one (households.merge) brought its records here; their
+    # history, written before, names the merged file: it is read too.
+    ids = [
+        household.pk,
+        *Household.objects.filter(merged_into=household).values_list("pk", flat=True),
+    ]
+    actions = Action.objects.filter(household_id__in=ids).values("pk")
     sources = [
-        (Household, history(Household).filter(id=household.pk)),
-        (HouseholdMember, history(HouseholdMember).filter(household_id=household.pk)),
-        (Diagnostic, history(Diagnostic).filter(household_id=household.pk)),
-        (LandlordChange, history(LandlordChange).filter(household_id=household.pk)),
-        (Action, history(Action).filter(household_id=household.pk)),
-        (CoDecision, history(CoDecision).filter(household_id=household.pk)),
-        (SubjectAccessRequest, history(SubjectAccessRequest).filter(household_id=household.pk)),
+        (Household, history(Household).filter(id__in=ids)),
+        (HouseholdMember, history(HouseholdMember).filter(household_id__in=ids)),
+        (Diagnostic, history(Diagnostic).filter(household_id__in=ids)),
+        (LandlordChange, history(LandlordChange).filter(household_id__in=ids)),
+        (Action, history(Action).filter(household_id__in=ids)),
+        (CoDecision, history(CoDecision).filter(household_id__in=ids)),
+        (SubjectAccessRequest, history(SubjectAccessRequest).filter(household_id__in=ids)),
         (SupportMeasure, history(SupportMeasure).filter(action_id__in=actions)),
         (
             MeasureObjective,
@@ -139,8 +146,11 @@ def case_history(household: Household, user=None) -> list[HistoryEvent]:
             grouped.setdefault((model, record.id), []).append(record)
     subjects = _subjects()
     pending = []
-    for (model, _), records in grouped.items():
-        pending += _pending_events(model, records, subjects[model])
+    for (model, pk), records in grouped.items():
+        subject = subjects[model]
+        if model is Household and pk != household.pk:
+            subject = _merged_file
+        pending += _pending_events(model, records, subject)
     events = _events(pending)
     if user is not None:
         events += _document_events(household, user)
@@ -171,6 +181,10 @@ def _document_events(household: Household, user) -> list[HistoryEvent]:
         )
         for version in versions
     ]
+
+
+def _merged_file(record) -> str:
+    return f"Dossier {record.reference}, fusionné dans celui-ci"
 
 
 def _subjects() -> dict:

@@ -31,6 +31,8 @@ ERASED: dict[str, dict[str, str]] = {
     },
     "households.householdmember": {"first_name": "", "last_name": ANONYMOUS, "occupation": ""},
     "households.landlordchange": {"reason": ""},
+    # Typed by the coordination when it merges a duplicate into the file kept.
+    "households.householdmerge": {"reason": ""},
     "households.diagnostic": {
         "composition": "",
         "other_debts_detail": "",
@@ -99,6 +101,10 @@ KEPT: dict[str, dict[str, str]] = {
     },
     "households.householdmember": {"relationship": CODE},
     "households.landlordchange": {"kind": CODE},
+    "households.householdmerge": {
+        "kept_reference": "the pseudonymous reference of the file kept",
+        "merged_reference": "the pseudonymous reference of the file merged into it",
+    },
     "households.diagnostic": {
         "fsl_status": CODE,
         "overindebtedness_status": CODE,

@@ -56,6 +56,7 @@ from households.models import (
     Diagnostic,
     Household,
     HouseholdMember,
+    HouseholdMerge,
     LandlordChange,
 )
 
@@ -85,6 +86,7 @@ CASE_RECORDS: list[tuple[type[models.Model], str]] = [
     (Household, "pk"),
     (HouseholdMember, "household"),
     (LandlordChange, "household"),
+    (HouseholdMerge, "kept"),
     (Diagnostic, "household"),
     (Orientation, "household"),
     (Action, "household"),

@@ -39,6 +39,7 @@ from households.permissions import (
     can_answer_right_of_access,
     can_change_landlord,
     can_create_household,
+    can_merge_households,
     can_open_caseload,
     correctable_diagnostics,
     ensure_can_answer_right_of_access,
@@ -131,6 +132,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_export": can(request.user, HouseholdAction.EXPORT, household),
         "summary_versions": SummaryVersion.choices,
         "can_change_landlord": can_change_landlord(request.user, household),
+        "can_merge": can_merge_households(request.user) and household.merged_into_id is None,
         "can_answer_right_of_access": can_answer,
         "access_requests": (
             household.access_requests.select_related("recorded_by", "exported_by")

@@ -15,6 +15,12 @@ from rest_framework.response import Response
 from core.api import DATE_RANGE, MAX_ID, ROW_ID, filter_dates, object_pk, query_id
 from core.errors import DomainError
 from households import services
+from households.duplicates import (
+    SIMILAR_ELSEWHERE,
+    DuplicateSuspected,
+    duplicate_report,
+    find_similar,
+)
 from households.models import (
     Diagnostic,
     Household,
@@ -83,6 +89,29 @@ class HouseholdSerializer(serializers.ModelSerializer):
             "dépassée est refusée."
         ),
     )
+    confirm_duplicate = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text=(
+            "À l'ouverture : true pour ouvrir le dossier bien que des dossiers similaires "
+            "existent (sinon 409 les décrit)."
+        ),
+    )
+    ask_coordination = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text=(
+            "À l'ouverture malgré un doublon possible : demander à la coordination de vérifier."
+        ),
+    )
+    merged_into = serializers.SlugRelatedField(
+        slug_field="reference",
+        read_only=True,
+        allow_null=True,
+        help_text="Référence du dossier dans lequel celui-ci a été fusionné, le cas échéant.",
+    )
 
     class Meta:
         model = Household
@@ -105,8 +134,44 @@ class HouseholdSerializer(serializers.ModelSerializer):
             "updated_at",
             "version",
             "members",
+            "merged_into",
+            "confirm_duplicate",
+            "ask_coordination",
         ]
         read_only_fields = ["id", "reference", "created_by_partner", "created_at", "updated_at"]
+
+
+class SimilarSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="household.pk")
+    reference = serializers.CharField(source="household.reference")
+    name = serializers.CharField(source="household.name")
+    city = serializers.CharField(source="household.city")
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class DuplicatesSerializer(serializers.Serializer):
+    """What a user opening a file may know of similar files (households.duplicates)."""
+
+    detail = serializers.CharField(required=False)
+    visible_matches = SimilarSerializer(
+        many=True, help_text="Les dossiers similaires que vous voyez."
+    )
+    similar_elsewhere = serializers.BooleanField(
+        help_text=(
+            "Au moins un dossier similaire existe chez un autre partenaire (sans autre "
+            "détail) : la coordination peut vérifier."
+        )
+    )
+    similar_elsewhere_text = serializers.CharField(allow_null=True)
+
+
+def _duplicates_answer(request, report) -> dict:
+    access_log_reads(request, (item.household.pk for item in report.visible))
+    return {
+        "visible_matches": SimilarSerializer(report.visible, many=True).data,
+        "similar_elsewhere": report.elsewhere,
+        "similar_elsewhere_text": SIMILAR_ELSEWHERE if report.elsewhere else None,
+    }
 
 
 class HouseholdListSerializer(serializers.ModelSerializer):
@@ -179,7 +244,8 @@ def _write_data(serializer, household: Household | None = None) -> tuple[dict, l
     this household (any other id is unknown)."""
     data = dict(serializer.validated_data)
     members = [dict(member) for member in data.pop("members", [])]
-    data.pop("version", None)
+    for name in ("version", "confirm_duplicate", "ask_coordination"):
+        data.pop(name, None)
     for member in members:
         if "id" not in member:
             continue
@@ -201,7 +267,6 @@ def _write_data(serializer, household: Household | None = None) -> tuple[dict, l
         ],
     ),
     retrieve=extend_schema(summary="Un ménage et ses membres"),
-    create=extend_schema(summary="Ouvrir un dossier"),
     partial_update=extend_schema(summary="Modifier un dossier"),
 )
 class HouseholdViewSet(
@@ -228,7 +293,9 @@ class HouseholdViewSet(
     def get_queryset(self):
         user = self.request.user
         ensure_can_open_caseload(user)
-        households = Household.objects.visible_to(user).select_related("landlord")
+        households = (
+            Household.objects.visible_to(user).filter(merged_into=None).select_related("landlord")
+        )
         params = self.request.query_params
         if params.get("q"):
             households = households.search(params["q"])
@@ -250,13 +317,49 @@ class HouseholdViewSet(
     def retrieve(self, request, *args, **kwargs):
         return Response(HouseholdSerializer(self.get_object()).data)
 
+    @extend_schema(
+        summary="Ouvrir un dossier",
+        responses={201: HouseholdSerializer, 409: DuplicatesSerializer},
+        description=(
+            "Des dossiers similaires existent (nom proche et date de naissance, adresse ou "
+            "numéro de locataire) : 409 décrit ceux que vous voyez et dit seulement s'il en "
+            "existe au moins un ailleurs. Renvoyez avec confirm_duplicate=true pour ouvrir "
+            "le dossier quand même ; la coordination est prévenue."
+        ),
+    )
     def create(self, request, *args, **kwargs):
         ensure_can_create_household(request.user)
         serializer = HouseholdSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data, members = _write_data(serializer)
-        household = services.household_create(by=request.user, data=data, members=members)
+        try:
+            household = services.household_create(
+                by=request.user,
+                data=data,
+                members=members,
+                confirm_duplicate=serializer.validated_data["confirm_duplicate"],
+                ask_coordination=serializer.validated_data["ask_coordination"],
+            )
+        except DuplicateSuspected as suspected:
+            return Response(
+                {"detail": suspected.message, **_duplicates_answer(request, suspected.report)},
+                status=status.HTTP_409_CONFLICT,
+            )
         return Response(HouseholdSerializer(household).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Dossiers similaires à un dossier que l'on va ouvrir (rien n'est enregistré)",
+        request=HouseholdSerializer,
+        responses=DuplicatesSerializer,
+    )
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
+    def duplicates(self, request):
+        ensure_can_create_household(request.user)
+        serializer = HouseholdSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data, members = _write_data(serializer)
+        report = duplicate_report(request.user, find_similar(data, members))
+        return Response(_duplicates_answer(request, report))
 
     def partial_update(self, request, *args, **kwargs):
         household = self.get_object()

@@ -18,3 +18,24 @@ class HouseholdAccessChanged:
     before: str
     after: str
     by: User | None
+
+
+@dataclass(frozen=True)
+class HouseholdOpenedDespiteDuplicates:
+    """A case file was opened although similar ones exist (households.duplicates), the user
+    having confirmed: the coordination is told, with both references. `asked` is true when
+    the user asked the coordination to check."""
+
+    household: Household
+    similar_ids: tuple[int, ...]
+    by: User
+    asked: bool
+
+
+@dataclass(frozen=True)
+class HouseholdsMerged:
+    """The coordination merged `merged` into `kept` (households.merge)."""
+
+    kept: Household
+    merged: Household
+    by: User

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from core.api import query_id
+from households.merge import REASON_MAX_LENGTH as MERGE_REASON_MAX_LENGTH
 from households.models import (
     AccessAction,
     Diagnostic,
@@ -61,6 +62,68 @@ class HouseholdForm(forms.ModelForm):
         if cleaned.get("housing_status") == HousingStatus.TENANT and not cleaned.get("landlord"):
             self.add_error("landlord", "Indiquez le bailleur d'un ménage locataire.")
         return cleaned
+
+
+class DuplicateConfirmForm(forms.Form):
+    """The confirmation step of a new file when similar ones exist (households.duplicates)."""
+
+    confirm_duplicate = forms.BooleanField(
+        label="J'ai vérifié : il s'agit d'un autre ménage, ou je dois ouvrir ce dossier quand même",
+        required=False,
+    )
+    ask_coordination = forms.BooleanField(
+        label=(
+            "Demander à la coordination de vérifier s'il s'agit du même ménage (elle peut vous "
+            "donner accès au dossier existant ou fusionner les deux)"
+        ),
+        required=False,
+    )
+
+
+class HouseholdMergeForm(forms.Form):
+    """The coordination merges another file (the duplicate) into this one, or this one into
+    the other: the first step names it, the second confirms."""
+
+    other = forms.CharField(
+        label="Référence de l'autre dossier",
+        max_length=20,
+        help_text="Par exemple LT-2026-0023.",
+    )
+    keep = forms.ChoiceField(
+        label="Dossier conservé",
+        choices=[("this", "Ce dossier"), ("other", "L'autre dossier")],
+        initial="this",
+        widget=forms.RadioSelect,
+        help_text="L'autre est archivé comme fusionné, avec un lien vers celui conservé.",
+    )
+    reason = forms.CharField(
+        label="Motif",
+        max_length=MERGE_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Pourquoi ces deux dossiers sont le même ménage : il figure dans l'historique.",
+    )
+    confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
+    versions = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, household: Household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household = household
+
+    def clean_other(self) -> Household:
+        reference = self.cleaned_data["other"].strip().upper()
+        other = Household.objects.filter(reference=reference).first()
+        if other is None:
+            raise forms.ValidationError("Aucun dossier ne porte cette référence.")
+        if other.pk == self.household.pk:
+            raise forms.ValidationError("Choisissez un autre dossier que celui-ci.")
+        return other
+
+    def pair(self) -> tuple[Household, Household]:
+        """(kept, merged), once the form is valid."""
+        other = self.cleaned_data["other"]
+        if self.cleaned_data["keep"] == "other":
+            return other, self.household
+        return self.household, other
 
 
 MEMBER_FIELDS = ("first_name", "last_name", "birth_date", "relationship", "occupation", "left_on")

@@ -14,6 +14,8 @@ The rule, in plain words:
 - An involved partner reads and changes the case (`view_household` and `change_household`
   on its group); during the INVOLVEMENT_GRACE_DAYS after its last involvement ended, it only
   reads it (`view_household`); afterwards it has nothing.
+- A duplicate merged into another file (households.merge) involves nobody; the partner
+  that opened it and its landlord are involved in the file kept.
 - A partner that left the programme (inactive) is involved in nothing. Only landlords and
   associations hold rows: coordinators see every household without them, funders none.
 
@@ -109,14 +111,32 @@ def _restrict(queryset, household_ids: list[int] | None, path: str = "household_
 def household_source(household_ids: list[int] | None) -> Iterator[Involvement]:
     """The current landlord, and the partner that opened the case file unless it is a
     landlord (a landlord opens a file for its tenant: it is involved as the landlord)."""
-    rows = _restrict(Household.objects.all(), household_ids, "pk").values_list(
-        "pk", "created_by_partner_id", "created_by_partner__kind", "landlord_id"
+    rows = (
+        _restrict(Household.objects.all(), household_ids, "pk")
+        .filter(merged_into=None)
+        .values_list("pk", "created_by_partner_id", "created_by_partner__kind", "landlord_id")
     )
     for pk, creator, creator_kind, landlord in rows:
         if creator_kind != PartnerKind.LANDLORD:
             yield Involvement(pk, creator, "a ouvert le dossier")
         if landlord:
             yield Involvement(pk, landlord, "bailleur du logement")
+    yield from merged_source(household_ids)
+
+
+def merged_source(household_ids: list[int] | None) -> Iterator[Involvement]:
+    """A duplicate merged into a file (households.merge) involves nobody any more: the
+    partner that opened it and its landlord are involved in the file kept instead, as they
+    were in the duplicate."""
+    merged = Household.objects.exclude(merged_into=None)
+    rows = _restrict(merged, household_ids, "merged_into_id").values_list(
+        "merged_into_id", "created_by_partner_id", "created_by_partner__kind", "landlord_id"
+    )
+    for kept, creator, creator_kind, landlord in rows:
+        if creator_kind != PartnerKind.LANDLORD:
+            yield Involvement(kept, creator, "a ouvert un dossier fusionné dans celui-ci")
+        if landlord:
+            yield Involvement(kept, landlord, "bailleur d'un dossier fusionné dans celui-ci")
 
 
 def former_landlord_source(household_ids: list[int] | None) -> Iterator[Involvement]:

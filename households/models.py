@@ -180,6 +180,18 @@ class Household(models.Model):
     updated_at = models.DateTimeField("modifié le", auto_now=True, db_index=True)
     # Optimistic lock: a save based on an older version is refused (two people editing).
     version = models.PositiveIntegerField("version", default=1, editable=False)
+    # A duplicate merged by the coordination into the file that is kept (households.merge):
+    # archived, never deleted; everything it held was moved to that file.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="fusionné dans",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_from",
+    )
+    merged_at = models.DateTimeField("fusionné le", null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])
     objects = HouseholdQuerySet.as_manager()
@@ -197,6 +209,41 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.name}"
+
+
+class HouseholdMerge(models.Model):
+    """The coordination merged the duplicate `merged` into `kept` (households.merge): who,
+    when, why and how many records of each kind were moved. Never moved by a later merge."""
+
+    kept = models.ForeignKey(
+        Household, verbose_name="dossier conservé", on_delete=models.PROTECT, related_name="+"
+    )
+    merged = models.OneToOneField(
+        Household,
+        verbose_name="dossier fusionné",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kept_reference = models.CharField("référence conservée", max_length=20, editable=False)
+    merged_reference = models.CharField("référence fusionnée", max_length=20, editable=False)
+    reason = BoundedTextField("motif", limit=text.REASON)
+    moved = models.JSONField("enregistrements déplacés", default=dict, editable=False)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="par",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    merged_at = models.DateTimeField("le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "fusion de dossiers"
+        verbose_name_plural = "fusions de dossiers"
+        ordering = ["-merged_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_reference} fusionné dans {self.kept_reference}"
 
 
 class LandlordChangeKind(models.TextChoices):

@@ -130,6 +130,15 @@ def ensure_can_answer_right_of_access(user: User) -> None:
     )
 
 
+def can_merge_households(user: User) -> bool:
+    """Two files of the same household are merged by the coordination (households.merge)."""
+    return user.is_coordinator
+
+
+def ensure_can_merge_households(user: User) -> None:
+    refuse_unless(can_merge_households(user), "Seule la coordination fusionne deux dossiers.")
+
+
 def can_create_household(user: User) -> bool:
     return user.role in CREATE_ROLES
 

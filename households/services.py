@@ -7,7 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core import events
 from core.errors import DomainError
+from households.duplicates import DuplicateSuspected, duplicate_report, find_similar
+from households.events import HouseholdOpenedDespiteDuplicates
 from households.involvement import involvement_sync
 from households.models import (
     Diagnostic,
@@ -66,13 +69,27 @@ def _check_new_landlord(by: User, landlord) -> None:
 
 @transaction.atomic
 def household_create(
-    *, by: User, data: dict[str, Any], members: list[dict[str, Any]] = ()
+    *,
+    by: User,
+    data: dict[str, Any],
+    members: list[dict[str, Any]] = (),
+    confirm_duplicate: bool = False,
+    ask_coordination: bool = False,
 ) -> Household:
     """Open a case file. A CESF opens one for a tenant of its own landlord, a caseworker for
     an applicant or a tenant; the creating partner and the landlord get access (the rule of
-    involvement)."""
+    involvement).
+
+    Similar files are looked for first (households.duplicates): if there are any, the file
+    is opened only once the user confirms (`confirm_duplicate`), otherwise
+    DuplicateSuspected says what the user may know of them. Opened despite them, the
+    coordination is told with both references (`ask_coordination`: the user asks it to
+    check)."""
     _check_landlord(data)
     _check_new_landlord(by, data.get("landlord"))
+    report = duplicate_report(by, find_similar(data, list(members)))
+    if report and not confirm_duplicate:
+        raise DuplicateSuspected(report)
     partner = by.partner
     household = Household(**data, created_by_partner=partner)
     household.reference = _next_reference(timezone.localdate().year)
@@ -81,6 +98,12 @@ def household_create(
     for member in members:
         _member_save(household=household, data=member, by=by)
     involvement_sync(household=household, by=by)
+    if report:
+        events.publish(
+            HouseholdOpenedDespiteDuplicates(
+                household=household, similar_ids=report.all_ids, by=by, asked=ask_coordination
+            )
+        )
     return household
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("nouveau/", views.household_create, name="create"),
     path("<id:pk>/modifier/", views.household_edit, name="edit"),
     path("<id:pk>/bailleur/", views.household_landlord_change, name="landlord_change"),
+    path("<id:pk>/fusionner/", views.household_merge_view, name="merge"),
     path("<id:pk>/diagnostics/nouveau/", views.diagnostic_create, name="diagnostic_create"),
     path(
         "<id:pk>/diagnostics/<id:diagnostic_pk>/corriger/",

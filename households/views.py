@@ -7,31 +7,38 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
 from households import services
+from households.duplicates import SIMILAR_ELSEWHERE, DuplicateSuspected, find_similar
 from households.forms import (
     AccessLogFilterForm,
     DiagnosticForm,
+    DuplicateConfirmForm,
     HouseholdForm,
     HouseholdMemberFormSet,
+    HouseholdMergeForm,
     LandlordChangeForm,
     members_data,
 )
+from households.merge import household_merge, household_relations
 from households.models import AccessLogEntry, Household, HousingStatus
 from households.permissions import (
     HouseholdAction,
+    access_log_reads,
     ensure_can_change_landlord,
     ensure_can_correct_diagnostic,
     ensure_can_create_household,
+    ensure_can_merge_households,
     ensure_can_read_access_log,
     get_household_or_404,
 )
 
 
-def _household_page(request, form, formset, household) -> HttpResponse:
+def _household_page(request, form, formset, household, **extra) -> HttpResponse:
     context = {
         "form": form,
         "formset": formset,
         "all_forms": [form, formset],
         "household": household,
+        **extra,
     }
     return render(request, "households/form.html", context)
 
@@ -45,18 +52,37 @@ def household_create(request: HttpRequest) -> HttpResponse:
         initial = {"housing_status": HousingStatus.APPLICANT}
     form = HouseholdForm(request.POST or None, initial=initial)
     formset = HouseholdMemberFormSet(request.POST or None, prefix="members")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    confirm = DuplicateConfirmForm(request.POST or None)
+    duplicates = None
+    if request.method == "POST" and form.is_valid() and formset.is_valid() and confirm.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             household = services.household_create(
-                by=request.user, data=data, members=members_data(formset)
+                by=request.user,
+                data=data,
+                members=members_data(formset),
+                confirm_duplicate=confirm.cleaned_data["confirm_duplicate"],
+                ask_coordination=confirm.cleaned_data["ask_coordination"],
             )
+        except DuplicateSuspected as suspected:
+            # The confirmation step: the similar files the user may see (a list read of
+            # them), and for the others the one sentence (households.duplicates).
+            duplicates = suspected.report
+            access_log_reads(request, (item.household.pk for item in duplicates.visible))
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
             messages.success(request, f"Le dossier {household.reference} est ouvert.")
             return redirect("households:detail", pk=household.pk)
-    return _household_page(request, form, formset, None)
+    return _household_page(
+        request,
+        form,
+        formset,
+        None,
+        confirm=confirm,
+        duplicates=duplicates,
+        similar_elsewhere=SIMILAR_ELSEWHERE,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -199,5 +225,86 @@ def access_log(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "refusals_per_minute": settings.ACCESS_REFUSALS_PER_MINUTE,
+        },
+    )
+
+
+def _similar_to(household: Household):
+    """The files similar to an existing one, as if it were being opened now."""
+    data = {
+        name: getattr(household, name)
+        for name in ("name", "tenant_number", "landlord", "address", "postcode", "city")
+    }
+    members = list(household.members.values("last_name", "birth_date"))
+    return find_similar(data, members, exclude=household.pk)
+
+
+def _moving(merged: Household) -> list[tuple[str, int]]:
+    """What a merge would move from `merged`: (kind of record, how many), one query each."""
+    counts = []
+    for relation in household_relations():
+        model = relation.related_model
+        count = model._base_manager.filter(**{relation.field.name: merged}).count()
+        if count:
+            counts.append((str(model._meta.verbose_name_plural), count))
+    return counts
+
+
+@require_http_methods(["GET", "POST"])
+def household_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """« Fusionner » (coordination): name the other file of the same household, choose the
+    one kept, give the reason, then confirm what will be moved (households.merge)."""
+    household = get_household_or_404(request, pk, HouseholdAction.VIEW)
+    ensure_can_merge_households(request.user)
+    form = HouseholdMergeForm(request.POST or None, household=household)
+    step = "choose"
+    kept = merged = None
+    if request.method == "POST" and form.is_valid():
+        kept, merged = form.pair()
+        versions = f"{kept.version},{merged.version}"
+        if form.cleaned_data["confirmed"] and form.cleaned_data["versions"]:
+            try:
+                read = tuple(int(v) for v in form.cleaned_data["versions"].split(","))
+            except ValueError:
+                read = None
+            try:
+                household_merge(
+                    kept=kept,
+                    merged=merged,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    expected_versions=read,
+                )
+            except DomainError as error:
+                # Back to the first step: the next submit shows the confirmation again.
+                data = request.POST.copy()
+                data.pop("confirmed", None)
+                form = HouseholdMergeForm(data, household=household)
+                form.is_valid()
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(
+                    request, f"Le dossier {merged.reference} est fusionné dans {kept.reference}."
+                )
+                return redirect("households:detail", pk=kept.pk)
+        else:
+            step = "confirm"
+            form = HouseholdMergeForm(
+                {**request.POST.dict(), "confirmed": "on", "versions": versions},
+                household=household,
+            )
+            form.is_valid()
+    similar = _similar_to(household) if step == "choose" else []
+    return render(
+        request,
+        "households/merge_form.html",
+        {
+            "household": household,
+            "form": form,
+            "step": step,
+            "kept": kept,
+            "merged": merged,
+            "moving": _moving(merged) if step == "confirm" else [],
+            "similar": similar,
         },
     )

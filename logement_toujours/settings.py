@@ -438,6 +438,13 @@ ACCESS_REFUSALS_PER_MINUTE = env_int("ACCESS_REFUSALS_PER_MINUTE", 30)
 # A partner whose orientation, co-decision or measure ended (refused, cancelled, closed) keeps
 # read-only access to the household this many days, then none (households.involvement).
 INVOLVEMENT_GRACE_DAYS = env_int("INVOLVEMENT_GRACE_DAYS", 30)
+# Duplicate detection before a case file is opened (households.duplicates): a file is similar
+# when a name (the household's, a member's last name) reaches this trigram similarity
+# (pg_trgm, 0 to 1, accents and case aside: « Martin » / « Martins » 0.67, « Dupont » /
+# « Dupond » 0.56, « Martin » / « Martel » 0.4) and a birth date, the tenant number or an
+# address agrees; an address agrees from this similarity, with the same street numbers.
+DUPLICATE_NAME_SIMILARITY = float(env_str("DUPLICATE_NAME_SIMILARITY", "0.5"))
+DUPLICATE_ADDRESS_SIMILARITY = float(env_str("DUPLICATE_ADDRESS_SIMILARITY", "0.6"))
 
 # Eviction procedure (docs/DOMAIN_RULES.md). Each delay is a named setting; where the law changed
 # it, the date its value applies from is a setting too.

@@ -59,8 +59,11 @@ def user_create(role: str = Role.CESF, partner: Partner | None = None, **fields)
     return User.objects.get(pk=user.pk)
 
 
-def household_create(*, by: User, members: int = 1, **data) -> Household:
-    """A household opened through the service, so access is granted as in real life."""
+def household_create(
+    *, by: User, members: int = 1, confirm_duplicate: bool = True, **data
+) -> Household:
+    """A household opened through the service, so access is granted as in real life (a
+    fixture: opened even if a similar file exists, unless `confirm_duplicate` is false)."""
     fields = {
         "name": "Durand",
         "housing_status": "tenant" if by.partner.is_landlord else "applicant",
@@ -77,7 +80,9 @@ def household_create(*, by: User, members: int = 1, **data) -> Household:
         }
         for i in range(members)
     ]
-    return household_services.household_create(by=by, data=fields, members=member_rows)
+    return household_services.household_create(
+        by=by, data=fields, members=member_rows, confirm_duplicate=confirm_duplicate
+    )
 
 
 def diagnostic_data(**overrides) -> dict:

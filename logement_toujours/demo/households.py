@@ -272,6 +272,8 @@ def load(users: dict[str, User]) -> int:
                 "contact_phone": f"06 12 34 56 {index:02d}",
                 "consent_given_on": today - timedelta(days=40 + index),
             },
+            # The demo's households are distinct: opened without the duplicate check's step.
+            confirm_duplicate=True,
             members=[
                 {
                     "first_name": first,

@@ -24,6 +24,7 @@ from documents.models import DocumentVersion
 from funding import services as funding_services
 from funding.models import LedgerEntry
 from households import services as household_services
+from households.merge import household_merge
 from households.models import Household
 from tests.documents import samples
 from tests.documents.test_services import stored_files
@@ -337,6 +338,14 @@ def a_case_with_everything(flow) -> Household:
         landlord=PartnerFactory(),
         reason=typed("Erreur de bailleur"),
     )
+    # A duplicate merged into it by the coordination, with its reason.
+    duplicate = household_services.household_create(
+        by=cesf,
+        data={"name": "Doublon", "landlord": cesf.partner, "housing_status": "tenant"},
+        confirm_duplicate=True,
+    )
+    household_merge(kept=household, merged=duplicate, by=coordinator, reason=typed("Fusion"))
+    household.refresh_from_db()
     return household
 
 
