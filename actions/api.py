@@ -516,6 +516,10 @@ class ProcedureSerializer(serializers.ModelSerializer):
         help_text="Version lue, obligatoire pour modifier ; une modification sur une version "
         "dépassée est refusée.",
     )
+    end_reason = serializers.CharField(
+        read_only=True,
+        help_text="Motif de fin (withdrawn, paid, cancelled) ; vide tant que la procédure court.",
+    )
     deadlines = serializers.SerializerMethodField()
     warnings = serializers.SerializerMethodField()
 
