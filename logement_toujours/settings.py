@@ -535,6 +535,9 @@ REMINDER_LEGAL_DEADLINE_DAYS = 7
 # The end of the winter truce after an eviction judgement, and a sliding lease's review.
 REMINDER_TRUCE_END_DAYS = 30
 REMINDER_LEASE_REVIEW_DAYS = 30
+# A notification read this many days ago is deleted by the nightly purge
+# (notifications.tasks.purge_read_notifications); unread ones are kept.
+NOTIFICATIONS_READ_RETENTION_DAYS = env_int("NOTIFICATIONS_READ_RETENTION_DAYS", 90)
 # When the daily sweep and the daily digest run (local time).
 REMINDER_SWEEP_HOUR = env_int("REMINDER_SWEEP_HOUR", 6)
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
@@ -554,6 +557,10 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-documents": {
         "task": "documents.tasks.purge_deleted_documents",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "nightly-read-notifications": {
+        "task": "notifications.tasks.purge_read_notifications",
+        "schedule": crontab(hour=4, minute=0),
     },
     "nightly-security-log": {
         "task": "partners.tasks.prune_security_log",
