@@ -7,7 +7,6 @@ households:detail): logement_toujours/urls.py mounts them in that namespace."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from actions.models import ActionStatus
 from actions.permissions import can_log_follow_up, can_orient
 from cases import services
-from cases.caseload import caseload, referents_of
+from cases.caseload import caseload_page, referents_of
 from cases.forms import CaseloadFilterForm, SubjectAccessRequestForm
 from cases.history import case_history
 from cases.privacy import subject_access_archive
@@ -36,21 +35,24 @@ from households.permissions import (
     ensure_can_answer_right_of_access,
     ensure_can_open_caseload,
     get_household_or_404,
+    visible_household_ids,
 )
 from partners.models import Partner
 
 
 def household_list(request: HttpRequest) -> HttpResponse:
     """« Mes ménages »: the caseload, searchable and filtered, with where each case stands;
-    paginated; the households of the page shown are written to the access log (one insert)."""
+    paged by keyset (`?apres=`), its cost following the caseload (cases.caseload); the
+    households of the page shown are written to the access log (one insert)."""
     ensure_can_open_caseload(request.user)
-    referents = referents_of(Household.objects.visible_to(request.user))
+    ids = visible_household_ids(request.user)
+    referents = referents_of(Household.objects.all() if ids is None else [pk for _, pk in ids])
     filters = CaseloadFilterForm(request.GET or None, referents=referents)
     criteria = filters.cleaned_data if filters.is_valid() else {}
-    households = caseload(request.user, **{k: v for k, v in criteria.items() if v})
-    page = Paginator(households, settings.HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+    cursor = request.GET.get("apres", "")
+    page = caseload_page(request.user, cursor=cursor, mine=ids, **criteria)
     referent_names = {user.pk: str(user) for user in referents}
-    for household in page:
+    for household in page.households:
         household.case_state = _case_state(household)
         household.current_action = (
             ActionKind(household.current_action_kind).label.split(" — ")[0]
@@ -58,9 +60,14 @@ def household_list(request: HttpRequest) -> HttpResponse:
             else ""
         )
         household.referent_name = referent_names.get(household.measure_referent, "")
-    access_log_reads(request, (household.pk for household in page))
+    access_log_reads(request, (household.pk for household in page.households))
+    query = request.GET.copy()
+    query.pop("apres", None)
     context = {
         "page": page,
+        "households": page.households,
+        "querystring": query.urlencode(),
+        "paged": bool(cursor),
         "filters": filters,
         "filter_values": {name: request.GET.get(name, "") for name in filters.fields},
         "housing_statuses": HousingStatus.choices,

@@ -512,6 +512,9 @@ DATES_PAST_YEARS = env_int("DATES_PAST_YEARS", 10)
 DATES_FUTURE_YEARS = env_int("DATES_FUTURE_YEARS", 2)
 
 HOUSEHOLDS_PER_PAGE = 50
+# Lists count their rows exactly up to this many, and say « plus de 1 000 » beyond
+# (cases.caseload, the measures page): counting a whole programme costs what the page doesn't.
+CASELOAD_COUNT_CAP = env_int("CASELOAD_COUNT_CAP", 1000)
 # The demo logins' password is published in the README: `load_demo` refuses it in production.
 PUBLISHED_DEMO_PASSWORD = "logement-demo-2026"
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", PUBLISHED_DEMO_PASSWORD)

@@ -188,7 +188,8 @@ def notify(
 def unread_count(user: User) -> int:
     """The header's count: unread notifications counted up to UNREAD_CAP + 1 only (a
     LIMIT subquery on the unread index), so its cost does not grow with the backlog."""
-    return Notification.objects.filter(recipient=user, read_at=None)[: UNREAD_CAP + 1].count()
+    unread = Notification.objects.filter(recipient=user, read_at=None).order_by()
+    return unread[: UNREAD_CAP + 1].count()
 
 
 def unread_label(count: int) -> str:
