@@ -172,6 +172,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Statistics, reports and exports read from `replica` (core.replica): a PostgreSQL streaming
+# replica when DATABASE_REPLICA_URL names one, the same database otherwise. Tests mirror it.
+DATABASES["replica"] = {
+    **dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL", "")
+        or env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    ),
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+READ_REPLICA = env_bool("READ_REPLICA", bool(env_str("DATABASE_REPLICA_URL", "")))
 # The embedded SQLite holds about ten people writing at once: WAL (readers never block the
 # writer), a busy wait instead of « database is locked » at once, and transactions that take
 # the write lock when they begin (no deadlock when two readers both start writing).
@@ -181,8 +194,9 @@ SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+for _alias in ("default", "replica"):
+    if DATABASES[_alias]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES[_alias].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Pages read a few dozen rows: starting parallel workers costs more than it saves on a
     # small server (measured by `make bench`). Reports may raise it.
@@ -393,6 +407,27 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     }
 )
 CELERY_TASK_IGNORE_RESULT = True
+# Queues by kind, each served by its own worker pool (docker-compose.yml: worker-notices,
+# worker-emails, worker-exports, worker-nightly), so that a long PDF or the nightly purge
+# never holds up a notice: `notices` the interactive notices and the outbox relay, `emails`
+# every e-mail, `exports` PDFs and reports, `nightly` the daily sweep and the purges. A task
+# not listed goes to `celery` (the default queue, served by worker-notices too).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.notify_codecision_opened": {"queue": "notices"},
+    "core.tasks.outbox_relay": {"queue": "notices"},
+    "notifications.tasks.send_immediate_emails": {"queue": "emails"},
+    "notifications.tasks.send_daily_digests": {"queue": "emails"},
+    "notifications.tasks.email_catch_up": {"queue": "emails"},
+    "cases.tasks.render_summary": {"queue": "exports"},
+    "stats.tasks.*": {"queue": "exports"},
+    "notifications.tasks.daily_sweep": {"queue": "nightly"},
+    "notifications.tasks.purge_read_notifications": {"queue": "nightly"},
+    "cases.tasks.nightly_privacy": {"queue": "nightly"},
+    "cases.tasks.forget_old_summaries": {"queue": "nightly"},
+    "documents.tasks.*": {"queue": "nightly"},
+    "partners.tasks.*": {"queue": "nightly"},
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task is acknowledged once done, not on receipt: a worker killed mid-task leaves it to be
@@ -512,6 +547,14 @@ DATES_PAST_YEARS = env_int("DATES_PAST_YEARS", 10)
 DATES_FUTURE_YEARS = env_int("DATES_FUTURE_YEARS", 2)
 
 HOUSEHOLDS_PER_PAGE = 50
+# The PDF case summary (cases.exports): rendered by a task on the `exports` queue, kept in
+# SUMMARY_CACHE_DIR (shared by the web and the exports worker) for SUMMARY_CACHE_HOURS; a
+# rendering not finished after SUMMARY_RENDER_TIMEOUT_SECONDS is asked for again. Its
+# journal lists the SUMMARY_JOURNAL_MAX latest follow-ups; the full journal is its own export.
+SUMMARY_CACHE_DIR = env_str("SUMMARY_CACHE_DIR", str(VAR_DIR / "summaries"))
+SUMMARY_CACHE_HOURS = env_int("SUMMARY_CACHE_HOURS", 24)
+SUMMARY_RENDER_TIMEOUT_SECONDS = env_int("SUMMARY_RENDER_TIMEOUT_SECONDS", 120)
+SUMMARY_JOURNAL_MAX = env_int("SUMMARY_JOURNAL_MAX", 60)
 # Lists count their rows exactly up to this many, and say « plus de 1 000 » beyond
 # (cases.caseload, the measures page): counting a whole programme costs what the page doesn't.
 CASELOAD_COUNT_CAP = env_int("CASELOAD_COUNT_CAP", 1000)
@@ -560,6 +603,10 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-documents": {
         "task": "documents.tasks.purge_deleted_documents",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "nightly-summaries": {
+        "task": "cases.tasks.forget_old_summaries",
+        "schedule": crontab(hour=4, minute=10),
     },
     "nightly-read-notifications": {
         "task": "notifications.tasks.purge_read_notifications",
