@@ -47,7 +47,7 @@ def fixtures() -> dict:
     from partners.models import ApiToken, User
 
     caseworker = User.objects.get(username="bench.caseworker")
-    coordinator = User.objects.filter(memberships__role="coordinator", is_active=True).first()
+    coordinator = User.objects.get(username="bench.coordinator")
     household = Household.objects.get(reference="LT-2026-BENCH")
     cookies = {}
     for name, user in (("caseworker", caseworker), ("coordinator", coordinator)):
@@ -80,13 +80,14 @@ def start_gunicorn(port: int) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(100):
+    for _ in range(150):
         try:
-            requests.get(f"http://127.0.0.1:{port}/sante/", timeout=1)
+            requests.get(f"http://127.0.0.1:{port}/sante/", timeout=5)
             return server
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.2)
     server.terminate()
+    server.wait(timeout=30)
     raise SystemExit("gunicorn did not start")
 
 
