@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -413,6 +414,9 @@ CELERY_TASK_IGNORE_RESULT = True
 # every e-mail, `exports` PDFs and reports, `nightly` the daily sweep and the purges. A task
 # not listed goes to `celery` (the default queue, served by worker-notices too).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Every queue declared: a worker started without --queues (`make run`, the embedded mode)
+# serves them all; the production pools each name theirs.
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "notices", "emails", "exports", "nightly")]
 CELERY_TASK_ROUTES = {
     "notifications.tasks.notify_codecision_opened": {"queue": "notices"},
     "core.tasks.outbox_relay": {"queue": "notices"},

@@ -39,3 +39,15 @@ def test_gunicorn_is_sized_for_two_cores(monkeypatch):
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert (config["workers"], config["threads"], config["worker_class"]) == (3, 4, "gthread")
     assert config["timeout"] <= 30
+
+
+def test_every_routed_queue_is_declared_so_a_plain_worker_serves_them_all():
+    """`make run` starts one worker without --queues: it must serve every queue a task is
+    routed to, or the embedded mode would never send a notice or render a PDF."""
+    from logement_toujours.celery import app
+
+    declared = set(app.amqp.queues)
+    routed = {route["queue"] for route in django_settings.CELERY_TASK_ROUTES.values()}
+    assert routed <= declared and "celery" in declared
+    assert app.amqp.router.route({}, "cases.tasks.render_summary")["queue"].name == "exports"
+    assert app.amqp.router.route({}, "notifications.tasks.daily_sweep")["queue"].name == "nightly"
