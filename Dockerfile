@@ -8,6 +8,6 @@ COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 ENV PATH="/app/.venv/bin:$PATH" PYTHONUNBUFFERED=1
 COPY . .
-RUN mkdir -p /app/var/documents && useradd --system app && chown -R app /app
+RUN mkdir -p /app/var/documents /app/var/summaries && useradd --system app && chown -R app /app
 USER app
 EXPOSE 8000

@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
 .PHONY: install run test lint format migrate demo system-test-deps bench bench-pdf bench-report \
-	bench-lockout backup restore faults proptest npm-deps
+	bench-lockout bench-load backup restore faults proptest npm-deps
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -74,6 +74,11 @@ test: install system-test-deps npm-deps lint
 # the data once into its own database, then prints one JSON object of figures.
 bench: install
 	@bash scripts/bench.sh
+
+# The concurrency run alone (gunicorn + 1, 4, 16, 50 users), on the benchmark's database.
+bench-load: install
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/logement_toujours_bench} \
+		$(BIN)/python scripts/bench_load.py
 
 # The PDF summary of a typical case, on a throw-away database.
 bench-pdf: install

@@ -5,9 +5,10 @@ Objects are reached through their household (actions.permissions: 404 for outsid
 logged); who may do what is said there; the rules are in actions.services.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -60,6 +61,7 @@ from actions.permissions import (
     visible_measures,
 )
 from core.errors import DomainError
+from core.keyset import after, cursor_of, parse_cursor
 from households.permissions import (
     HouseholdAction,
     access_log_reads,
@@ -678,14 +680,22 @@ def measure_overview(request: HttpRequest) -> HttpResponse:
             measures = measures.filter(action__association=filters.cleaned_data["association"])
         if filters.cleaned_data["kind"]:
             measures = measures.filter(action__kind=filters.cleaned_data["kind"])
-    measures = (
+    # Counted up to CASELOAD_COUNT_CAP (« plus de 1 000 » beyond), paged by keyset on
+    # (ends_on, id): no OFFSET, the attention subqueries run for the page's rows only.
+    cap, size = settings.CASELOAD_COUNT_CAP, settings.HOUSEHOLDS_PER_PAGE
+    count = measures.order_by()[: cap + 1].count()
+    cursor = request.GET.get("apres", "")
+    position = parse_cursor(cursor, kind=date)
+    if position is not None:
+        measures = measures.filter(after("ends_on", *position, descending=False))
+    window = list(
         measures.select_related(
             "action__household", "action__association", "action__landlord", "referent"
         )
         .with_attention(today)
-        .order_by("ends_on", "pk")
+        .order_by("ends_on", "pk")[: size + 1]
     )
-    page = Paginator(measures, settings.HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+    page = window[:size]
     access_log_reads(request, (measure.action.household_id for measure in page))
     rows = [
         {
@@ -701,7 +711,10 @@ def measure_overview(request: HttpRequest) -> HttpResponse:
         request,
         "actions/measure_overview.html",
         {
-            "page": page,
+            "count": min(count, cap),
+            "count_exceeds": count > cap,
+            "next_cursor": cursor_of(page[-1].ends_on, page[-1].pk) if len(window) > size else "",
+            "paged": position is not None,
             "rows": rows,
             "filters": filters,
             "soon_days": max(settings.REMINDER_MEASURE_END_DAYS),

@@ -1,28 +1,36 @@
 """« Mes ménages »: the caseload with where each case stands — its current action, its state,
-its next deadline — in a fixed number of queries, whatever the page's size.
+its next deadline — in a fixed number of queries, whatever the page's size, and at a cost
+that follows the user's caseload, not the programme's size.
+
+The plan is caseload-first (`caseload_page`): the partner's household ids are materialised
+from its permission rows (households.permissions.visible_household_ids), the filters and the
+search run inside them, the matches (capped at CASELOAD_COUNT_CAP) give the count and the
+order in one query, and only the page's rows get the subqueries they show. Pages follow
+each other by keyset on (updated_at, id).
 
 Read side: it reads the workflow's tables (actions, measures) through subqueries on the
 households the access layer lets the user see; it writes nothing."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from actions.models import Action, ActionStatus, MeasureStatus, SupportMeasure
+from core.keyset import after, cursor_of, parse_cursor
 from households.models import Diagnostic, Household
+from households.permissions import visible_household_ids
 from partners.models import User
 
 OPEN_ACTION = [ActionStatus.IN_CODECISION, ActionStatus.IN_PROGRESS]
 
 
-def caseload(user: User, *, q="", housing_status="", landlord=None, kind="", referent=None):
-    """The households `user` sees, filtered, each annotated with:
-
-    - `latest_diagnostic_on`, `latest_conclusion`;
-    - `current_action_kind`, `current_action_status`: its latest open action (in co-decision or
-      in progress), if any;
-    - `measure_ends_on`, `measure_referent`: its active measure's planned end and referent."""
-    # A file merged into another (households.merge) is archived: its pointer is on its page.
-    households = Household.objects.visible_to(user).filter(merged_into=None)
-    households = households.select_related("landlord").search(q)
+def _filtered(
+    households, *, within=None, q="", housing_status="", landlord=None, kind="", referent=None
+):
+    if q:
+        households = households.search(q, within=within)
     if housing_status:
         households = households.filter(housing_status=housing_status)
     if landlord:
@@ -42,12 +50,22 @@ def caseload(user: User, *, q="", housing_status="", landlord=None, kind="", ref
                 )
             )
         )
+    return households
+
+
+def with_standing(households: QuerySet) -> QuerySet:
+    """Each household annotated with:
+
+    - `latest_diagnostic_on`, `latest_conclusion`;
+    - `current_action_kind`, `current_action_status`: its latest open action (in co-decision or
+      in progress), if any;
+    - `measure_ends_on`, `measure_referent`: its active measure's planned end and referent."""
     latest = Diagnostic.objects.filter(household=OuterRef("pk")).order_by("-made_on", "-pk")
     action = Action.objects.filter(household=OuterRef("pk"), status__in=OPEN_ACTION).order_by("-pk")
     measure = SupportMeasure.objects.filter(
         action__household=OuterRef("pk"), status=MeasureStatus.ACTIVE
     ).order_by("ends_on", "pk")
-    return households.annotate(
+    return households.select_related("landlord").annotate(
         latest_diagnostic_on=Subquery(latest.values("made_on")[:1]),
         latest_conclusion=Subquery(latest.values("conclusion")[:1]),
         current_action_kind=Subquery(action.values("kind")[:1]),
@@ -57,10 +75,71 @@ def caseload(user: User, *, q="", housing_status="", landlord=None, kind="", ref
     )
 
 
-def referents_of(households: QuerySet) -> QuerySet:
-    """The referents of the active measures among `households`: the referent filter's choices."""
+def caseload(user: User, **criteria) -> QuerySet:
+    """The households `user` sees, filtered, with where each stands (`with_standing`)."""
+    # A file merged into another (households.merge) is archived: its pointer is on its page.
+    households = Household.objects.visible_to(user).filter(merged_into=None)
+    return with_standing(_filtered(households, **{k: v for k, v in criteria.items() if v}))
+
+
+@dataclass
+class CaseloadPage:
+    households: list[Household]
+    count: int  # exact when `count_exceeds` is false; else the cap
+    count_exceeds: bool  # « plus de <count> »
+    next_cursor: str
+    ids: list[int] | None  # the caseload's household ids; None for the coordination
+
+
+def caseload_page(user: User, *, cursor: str = "", mine=False, **criteria) -> CaseloadPage:
+    """One page of « Mes ménages » after `cursor` (newest change first), in four queries
+    whatever the caseload or the programme's size: the caseload's ids, the matches (count
+    and order, capped; none when the caseload unfiltered is the match), the page's rows with
+    their standing. `mine` is visible_household_ids(user) when the caller read it already."""
+    cap, size = settings.CASELOAD_COUNT_CAP, settings.HOUSEHOLDS_PER_PAGE
+    criteria = {k: v for k, v in criteria.items() if v}
+    if mine is False:
+        mine = visible_household_ids(user)
+    ids = None if mine is None else [pk for _, pk in mine]
+    households = Household.objects.filter(merged_into=None)
+    if ids is not None:
+        households = households.filter(pk__in=ids)
+    households = _filtered(households, within=ids, **criteria)
+    order = ("-updated_at", "-pk")
+    if mine is not None and not criteria:
+        matches = mine  # the caseload is the match: counted exactly, for free
+    else:
+        matches = list(households.order_by(*order).values_list("updated_at", "pk")[: cap + 1])
+    complete = matches is mine or len(matches) <= cap
+    position = parse_cursor(cursor, kind=datetime)
+    if position is None:
+        window = matches[: size + 1]
+    else:
+        window = [match for match in matches if match < position][: size + 1]
+    if not complete and len(window) <= size:  # beyond the capped matches: keyset in SQL
+        window = list(
+            households.filter(after("updated_at", *position, descending=True))
+            .order_by(*order)
+            .values_list("updated_at", "pk")[: size + 1]
+        )
+    shown = window[:size]
+    rows = with_standing(Household.objects.filter(pk__in=[pk for _, pk in shown]))
+    return CaseloadPage(
+        households=list(rows.order_by(*order)),
+        count=len(matches) if complete else cap,
+        count_exceeds=not complete,
+        next_cursor=cursor_of(*shown[-1]) if len(window) > size else "",
+        ids=ids,
+    )
+
+
+def referents_of(households: QuerySet | list[int]) -> QuerySet:
+    """The referents of the active measures among `households` (a queryset or ids): the
+    referent filter's choices."""
+    if not isinstance(households, list):
+        households = households.values("pk")
     measures = SupportMeasure.objects.filter(
-        action__household__in=households.values("pk"), status=MeasureStatus.ACTIVE
+        action__household__in=households, status=MeasureStatus.ACTIVE
     )
     return User.objects.filter(Q(pk__in=measures.values("referent"))).order_by(
         "last_name", "first_name"

@@ -5,6 +5,7 @@ appear only in the internal version, for the author's partner. Documents by titl
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -44,6 +45,11 @@ class CaseSummary:
     procedures: list | None = None
     upcoming_deadlines: list | None = None
     schemes: list | None = None  # (action pk, ["FSL : accordé", …]) for actions that have some
+    follow_ups_total: int = 0  # all the journal's follow-ups, shown or not
+
+    @property
+    def journal_truncated(self) -> bool:
+        return self.follow_ups_total > len(self.follow_ups)
 
     @property
     def version_label(self) -> str:
@@ -107,9 +113,15 @@ def case_summary(
         members=list(household.members.all()),
         diagnostic=household.diagnostics.select_related("author", "author_partner").first(),
         workflow=workflow,
+        # The latest SUMMARY_JOURNAL_MAX, oldest first; the full journal is its own export.
         follow_ups=list(
-            follow_ups.select_related("author", "author_partner").order_by("happened_on", "pk")
+            reversed(
+                follow_ups.select_related("author", "author_partner").order_by(
+                    "-happened_on", "-pk"
+                )[: settings.SUMMARY_JOURNAL_MAX]
+            )
         ),
+        follow_ups_total=follow_ups.count(),
         documents=list(documents.select_related("author_partner").order_by("dated_on", "pk")),
         exported_by=user,
         exported_at=timezone.localtime(),

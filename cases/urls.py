@@ -11,6 +11,9 @@ household_urlpatterns = [
     path("", views.household_list, name="list"),
     path("<id:pk>/", views.household_detail, name="detail"),
     path("<id:pk>/resume.pdf", views.summary_pdf, name="summary_pdf"),
+    path("<id:pk>/resume/", views.summary_export, name="summary_export"),
+    path("<id:pk>/resume/telecharger/", views.summary_download, name="summary_download"),
+    path("<id:pk>/journal.csv", views.journal_csv, name="journal_csv"),
     path(
         "<id:pk>/demandes-d-acces/nouvelle/",
         views.access_request_create,

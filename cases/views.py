@@ -4,11 +4,12 @@ summary as a PDF, and a household's requests for its data with their export.
 These pages keep their addresses and names under households/ (« menages/<pk>/… »,
 households:detail): logement_toujours/urls.py mounts them in that namespace."""
 
+import csv
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousOperation
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,17 +19,17 @@ from django.views.decorators.http import require_http_methods
 from actions.models import ActionStatus
 from actions.permissions import can_log_follow_up, can_orient, can_plan_appointment
 from actions.services import orientation_refusal
-from cases import services
+from cases import exports, services
 from cases.agenda import AgendaGroup, agenda, filter_items, grouped, week_end
-from cases.caseload import caseload, referents_of
+from cases.caseload import caseload_page, referents_of
 from cases.feed import calendar_of, feed_items
 from cases.forms import AgendaFilterForm, CaseloadFilterForm, SubjectAccessRequestForm
 from cases.history import case_history
 from cases.privacy import subject_access_archive
-from cases.summary import SummaryVersion, case_summary
+from cases.summary import SummaryVersion
 from cases.timeline import case_workflow
-from core.errors import DomainError
-from core.pdf import render_pdf
+from core.errors import DomainError, refuse_unless
+from core.spreadsheets import safe_text
 from documents.permissions import can_add_document
 from households.involvement import involvement_of
 from households.models import AccessAction, ActionKind, Household, HousingStatus
@@ -45,6 +46,7 @@ from households.permissions import (
     ensure_can_answer_right_of_access,
     ensure_can_open_caseload,
     get_household_or_404,
+    visible_household_ids,
 )
 from households.services import diagnostics_used_in
 from partners.models import CalendarFeed, Partner
@@ -52,15 +54,17 @@ from partners.models import CalendarFeed, Partner
 
 def household_list(request: HttpRequest) -> HttpResponse:
     """« Mes ménages »: the caseload, searchable and filtered, with where each case stands;
-    paginated; the households of the page shown are written to the access log (one insert)."""
+    paged by keyset (`?apres=`), its cost following the caseload (cases.caseload); the
+    households of the page shown are written to the access log (one insert)."""
     ensure_can_open_caseload(request.user)
-    referents = referents_of(Household.objects.visible_to(request.user))
+    ids = visible_household_ids(request.user)
+    referents = referents_of(Household.objects.all() if ids is None else [pk for _, pk in ids])
     filters = CaseloadFilterForm(request.GET or None, referents=referents)
     criteria = filters.cleaned_data if filters.is_valid() else {}
-    households = caseload(request.user, **{k: v for k, v in criteria.items() if v})
-    page = Paginator(households, settings.HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+    cursor = request.GET.get("apres", "")
+    page = caseload_page(request.user, cursor=cursor, mine=ids, **criteria)
     referent_names = {user.pk: str(user) for user in referents}
-    for household in page:
+    for household in page.households:
         household.case_state = _case_state(household)
         household.current_action = (
             ActionKind(household.current_action_kind).label.split(" — ")[0]
@@ -68,9 +72,14 @@ def household_list(request: HttpRequest) -> HttpResponse:
             else ""
         )
         household.referent_name = referent_names.get(household.measure_referent, "")
-    access_log_reads(request, (household.pk for household in page))
+    access_log_reads(request, (household.pk for household in page.households))
+    query = request.GET.copy()
+    query.pop("apres", None)
     context = {
         "page": page,
+        "households": page.households,
+        "querystring": query.urlencode(),
+        "paged": bool(cursor),
         "filters": filters,
         "filter_values": {name: request.GET.get(name, "") for name in filters.fields},
         "housing_statuses": HousingStatus.choices,
@@ -169,10 +178,73 @@ SUMMARY_LOG_ACTION = {
 
 
 def summary_pdf_response(household, user, *, version=SummaryVersion.PARTNERS) -> HttpResponse:
-    summary = case_summary(household, user, version=version)
-    pdf = render_pdf("cases/case_summary.html", {"summary": summary})
-    response = HttpResponse(pdf, content_type="application/pdf")
+    """The summary's file: the one kept for this exporter and this state of the case if
+    there is one (a file read), else rendered now and kept (cases.exports)."""
+    key = exports.summary_key(household, user, version)
+    path = exports.summary_ready(household.pk, key) or exports.summary_render(
+        household, user, version, key
+    )
+    response = HttpResponse(path.read_bytes(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{household.reference}.pdf"'
+    return response
+
+
+def summary_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The summary asked for off the request path: its rendering is queued on the `exports`
+    queue, the page polls (htmx, every second) and shows the download link once the file
+    is ready; the download itself is what the access log records as an export."""
+    version = summary_version(request)
+    household = get_household_or_404(request, pk, HouseholdAction.VIEW)
+    refuse_unless(
+        can(request.user, HouseholdAction.EXPORT, household),
+        "Votre rôle ne permet pas cette action sur ce ménage.",
+    )
+    _, ready = exports.summary_request(household, request.user, version)
+    context = {
+        "household": household,
+        "version": version,
+        "version_label": SummaryVersion(version).label,
+        "ready": ready,
+    }
+    template = "cases/_summary_status.html" if request.htmx else "cases/summary_export.html"
+    return render(request, template, context)
+
+
+def summary_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The summary's file, written to the access log as an export of its version."""
+    version = summary_version(request)
+    household = get_household_or_404(
+        request, pk, HouseholdAction.EXPORT, export_as=SUMMARY_LOG_ACTION[version]
+    )
+    return summary_pdf_response(household, request.user, version=version)
+
+
+def journal_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The household's full journal (every follow-up the user may see), as a spreadsheet:
+    the PDF summary shows only the latest SUMMARY_JOURNAL_MAX."""
+    household = get_household_or_404(request, pk, HouseholdAction.EXPORT)
+    follow_ups = (
+        household.follow_ups.visible_to(request.user)
+        .select_related("author", "author_partner")
+        .order_by("happened_on", "pk")
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{household.reference}-journal.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["Date", "Type", "Auteur", "Partenaire", "Confidentiel", "Suivi", "Suite"])
+    for follow_up in follow_ups.iterator(chunk_size=500):
+        writer.writerow(
+            [
+                f"{follow_up.happened_on:%d/%m/%Y}",
+                follow_up.get_kind_display(),
+                safe_text(str(follow_up.author or "")),
+                safe_text(str(follow_up.author_partner or "")),
+                "oui" if follow_up.confidential else "non",
+                safe_text(follow_up.summary),
+                safe_text(follow_up.next_step or ""),
+            ]
+        )
     return response
 
 

@@ -65,10 +65,12 @@ class HouseholdQuerySet(models.QuerySet):
 
         return visible_households_filter(self, user)
 
-    def search(self, text: str):
+    def search(self, text: str, *, within: list[int] | None = None):
         """Households whose name, reference, tenant number, town or members' names contain
         the text, accents and case aside (« ines » finds « Inès »); a text of digits also
-        finds the contact's phone, however its spaces and dots were typed."""
+        finds the contact's phone, however its spaces and dots were typed. `within` (a
+        caseload's household ids) restricts the members searched to those households first,
+        so that the search costs the caseload, not the programme."""
         text = text.strip()
         if not text:
             return self
@@ -77,12 +79,17 @@ class HouseholdQuerySet(models.QuerySet):
         def contains(field: str) -> models.Q:
             return models.Q(Contains(searchable(models.F(field)), needle))
 
+        members = HouseholdMember.objects.all()
+        if within is not None:
+            members = members.filter(household_id__in=within)
         by_member = (
-            HouseholdMember.objects.filter(contains("last_name") | contains("first_name"))
+            members.filter(contains("last_name") | contains("first_name"))
             .order_by()
             .values("household_id")
         )
-        if connection.vendor == "postgresql":
+        if within is not None:
+            member_match = models.Q(pk__in=by_member)
+        elif connection.vendor == "postgresql":
             # `id = ANY(ARRAY(...))` lets PostgreSQL OR the trigram index scans into one
             # bitmap, where `id IN (...)` would make it scan every household.
             member_match = models.Q(pk__any_array=by_member)

@@ -84,6 +84,25 @@ def visible_households_filter(queryset, user: User, household: str = "pk"):
     return queryset.filter(_group_has_perm(user, VIEW_PERM, household))
 
 
+def visible_household_ids(user: User) -> list[tuple] | None:
+    """The caseload materialised first: (updated_at, id) of every household `user` may see,
+    newest first, read from the partner group's permission rows (one query whose cost
+    follows the caseload, not the programme); None for the coordination, who sees every
+    household (its lists page the households' own index)."""
+    if not user.is_authenticated or user.role is None or user.role not in CASELOAD_ROLES:
+        return []
+    if user.is_coordinator:
+        return None
+    rows = HouseholdGroupObjectPermission.objects.filter(
+        group_id=user.partner.group_id,
+        permission__codename=VIEW_PERM,
+        permission__content_type__app_label="households",
+        # A file merged into another is archived (households.merge): out of every list.
+        content_object__merged_into=None,
+    ).values_list("content_object__updated_at", "content_object_id")
+    return sorted(rows, reverse=True)
+
+
 def _group_has_perm(user: User, codename: str, household: str = "pk") -> Exists:
     # The permission id is a scalar subquery evaluated once, so that the probe is an
     # index-only scan on guardian's (group, permission, object) unique index.

@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -172,6 +173,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Statistics, reports and exports read from `replica` (core.replica): a PostgreSQL streaming
+# replica when DATABASE_REPLICA_URL names one, the same database otherwise. Tests mirror it.
+DATABASES["replica"] = {
+    **dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL", "")
+        or env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    ),
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+READ_REPLICA = env_bool("READ_REPLICA", bool(env_str("DATABASE_REPLICA_URL", "")))
 # The embedded SQLite holds about ten people writing at once: WAL (readers never block the
 # writer), a busy wait instead of « database is locked » at once, and transactions that take
 # the write lock when they begin (no deadlock when two readers both start writing).
@@ -181,8 +195,9 @@ SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+for _alias in ("default", "replica"):
+    if DATABASES[_alias]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES[_alias].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Pages read a few dozen rows: starting parallel workers costs more than it saves on a
     # small server (measured by `make bench`). Reports may raise it.
@@ -393,6 +408,30 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     }
 )
 CELERY_TASK_IGNORE_RESULT = True
+# Queues by kind, each served by its own worker pool (docker-compose.yml: worker-notices,
+# worker-emails, worker-exports, worker-nightly), so that a long PDF or the nightly purge
+# never holds up a notice: `notices` the interactive notices and the outbox relay, `emails`
+# every e-mail, `exports` PDFs and reports, `nightly` the daily sweep and the purges. A task
+# not listed goes to `celery` (the default queue, served by worker-notices too).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Every queue declared: a worker started without --queues (`make run`, the embedded mode)
+# serves them all; the production pools each name theirs.
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "notices", "emails", "exports", "nightly")]
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.notify_codecision_opened": {"queue": "notices"},
+    "core.tasks.outbox_relay": {"queue": "notices"},
+    "notifications.tasks.send_immediate_emails": {"queue": "emails"},
+    "notifications.tasks.send_daily_digests": {"queue": "emails"},
+    "notifications.tasks.email_catch_up": {"queue": "emails"},
+    "cases.tasks.render_summary": {"queue": "exports"},
+    "stats.tasks.*": {"queue": "exports"},
+    "notifications.tasks.daily_sweep": {"queue": "nightly"},
+    "notifications.tasks.purge_read_notifications": {"queue": "nightly"},
+    "cases.tasks.nightly_privacy": {"queue": "nightly"},
+    "cases.tasks.forget_old_summaries": {"queue": "nightly"},
+    "documents.tasks.*": {"queue": "nightly"},
+    "partners.tasks.*": {"queue": "nightly"},
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task is acknowledged once done, not on receipt: a worker killed mid-task leaves it to be
@@ -525,6 +564,17 @@ DATES_PAST_YEARS = env_int("DATES_PAST_YEARS", 10)
 DATES_FUTURE_YEARS = env_int("DATES_FUTURE_YEARS", 2)
 
 HOUSEHOLDS_PER_PAGE = 50
+# The PDF case summary (cases.exports): rendered by a task on the `exports` queue, kept in
+# SUMMARY_CACHE_DIR (shared by the web and the exports worker) for SUMMARY_CACHE_HOURS; a
+# rendering not finished after SUMMARY_RENDER_TIMEOUT_SECONDS is asked for again. Its
+# journal lists the SUMMARY_JOURNAL_MAX latest follow-ups; the full journal is its own export.
+SUMMARY_CACHE_DIR = env_str("SUMMARY_CACHE_DIR", str(VAR_DIR / "summaries"))
+SUMMARY_CACHE_HOURS = env_int("SUMMARY_CACHE_HOURS", 24)
+SUMMARY_RENDER_TIMEOUT_SECONDS = env_int("SUMMARY_RENDER_TIMEOUT_SECONDS", 120)
+SUMMARY_JOURNAL_MAX = env_int("SUMMARY_JOURNAL_MAX", 60)
+# Lists count their rows exactly up to this many, and say « plus de 1 000 » beyond
+# (cases.caseload, the measures page): counting a whole programme costs what the page doesn't.
+CASELOAD_COUNT_CAP = env_int("CASELOAD_COUNT_CAP", 1000)
 # The demo logins' password is published in the README: `load_demo` refuses it in production.
 PUBLISHED_DEMO_PASSWORD = "logement-demo-2026"
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", PUBLISHED_DEMO_PASSWORD)
@@ -557,6 +607,9 @@ AGENDA_FEED_PAST_DAYS = 90
 # An appointment without a planned duration lasts this long in the calendar feed.
 AGENDA_APPOINTMENT_DEFAULT_MINUTES = 60
 HOUSEHOLD_APPOINTMENTS_SHOWN = 50
+# A notification read this many days ago is deleted by the nightly purge
+# (notifications.tasks.purge_read_notifications); unread ones are kept.
+NOTIFICATIONS_READ_RETENTION_DAYS = env_int("NOTIFICATIONS_READ_RETENTION_DAYS", 90)
 # When the daily sweep and the daily digest run (local time).
 REMINDER_SWEEP_HOUR = env_int("REMINDER_SWEEP_HOUR", 6)
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
@@ -576,6 +629,14 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-documents": {
         "task": "documents.tasks.purge_deleted_documents",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "nightly-summaries": {
+        "task": "cases.tasks.forget_old_summaries",
+        "schedule": crontab(hour=4, minute=10),
+    },
+    "nightly-read-notifications": {
+        "task": "notifications.tasks.purge_read_notifications",
+        "schedule": crontab(hour=4, minute=0),
     },
     "nightly-security-log": {
         "task": "partners.tasks.prune_security_log",

@@ -29,15 +29,41 @@ class Notification(models.Model):
     # Taken by a sender before its e-mail goes out (notifications.services.claim_email): a
     # sender killed mid-send leaves at most this one e-mail to be sent again.
     email_claimed_at = models.DateTimeField("courriel pris en charge le", null=True, blank=True)
+    # A coordination's daily notice (notifications.services.deliver): the reminders of one
+    # day that went to the whole coordination, counted by kind in one row per coordinator
+    # instead of one row per coordinator and per measure.
+    digest_on = models.DateField("récapitulatif du", null=True, blank=True)
+    digest_counts = models.JSONField("rappels du récapitulatif", default=dict, blank=True)
 
     class Meta:
         verbose_name = "notification"
         ordering = ["-created_at", "-pk"]
         indexes = [
+            # The centre's order, unread first then newest, one partial index per half
+            # (notifications.services.notification_page pages each by keyset); the header's
+            # capped count reads the first one.
             models.Index(
-                fields=["recipient"], name="notification_unread", condition=models.Q(read_at=None)
+                "recipient",
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="notification_unread_newest",
+                condition=models.Q(read_at=None),
+            ),
+            models.Index(
+                "recipient",
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="notification_read_newest",
+                condition=models.Q(read_at__isnull=False),
             ),
             models.Index(fields=["recipient", "-created_at"], name="notification_by_recipient"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "digest_on"],
+                condition=models.Q(digest_on__isnull=False),
+                name="notification_one_digest_a_day",
+            )
         ]
 
     def __str__(self) -> str:

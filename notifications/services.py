@@ -1,14 +1,18 @@
 """Notify users, once: in the application, and by e-mail as each user prefers."""
 
+from collections import Counter
 from collections.abc import Iterable
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from itertools import islice
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from core.queue import enqueue_on_commit
 from core.reminders import Due
@@ -18,6 +22,22 @@ from partners.models import User
 DELIVERY_BATCH = 2000
 # E-mails sent through one SMTP connection by the catch-up.
 EMAIL_BATCH = 200
+# The coordination's daily notice of reminders (one row per coordinator and day).
+DIGEST_KIND = "coordination_digest"
+# The header counts unread notifications up to this many and shows « 99+ » beyond.
+UNREAD_CAP = 99
+# Notifications per page of the centre.
+PAGE_SIZE = 50
+# Read notifications deleted per statement by the purge.
+PURGE_BATCH = 5000
+
+# How the coordination's daily notice names each kind of reminder (plural), by kind prefix.
+DIGEST_LABELS = [
+    ("measure_end_", "mesure(s) dont la fin approche"),
+    ("measure_overdue", "mesure(s) échue(s) sans renouvellement ni clôture"),
+    ("codecision_", "co-décision(s) en attente"),
+    ("no_follow_up", "mesure(s) sans suivi récent"),
+]
 
 
 def claim(keys: list[tuple]) -> set[tuple]:
@@ -47,12 +67,28 @@ def claim(keys: list[tuple]) -> set[tuple]:
 
 
 @transaction.atomic
-def deliver(dues: Iterable[Due]) -> int:
-    """Send the reminders that were not sent before; return how many notifications."""
+def deliver(
+    dues: Iterable[Due], *, coordination: frozenset[int] = frozenset(), today: date | None = None
+) -> int:
+    """Send the reminders that were not sent before; return how many notifications.
+
+    `coordination` is every coordinator (the sweep passes them): a reminder that goes to
+    its owner (a referent, a manager) and, for information, to the whole coordination
+    reaches each coordinator through one daily notice (`DIGEST_KIND`, counted by kind)
+    rather than as one notification per measure. A reminder meant for the coordination
+    alone (nobody else follows the case) stays a notification of its own."""
     dues = {due.key: due for due in dues}
     if not dues:
         return 0
     fresh = claim(list(dues))
+    digested: Counter[str] = Counter()
+
+    def recipients_of(due: Due) -> list[int]:
+        if coordination and coordination <= due.recipients and due.recipients - coordination:
+            digested[due.kind] += 1
+            return sorted(due.recipients - coordination)
+        return sorted(due.recipients)
+
     notifications = (
         Notification(
             recipient_id=recipient,
@@ -62,7 +98,7 @@ def deliver(dues: Iterable[Due]) -> int:
             link=dues[key].link,
         )
         for key in sorted(fresh, key=str)
-        for recipient in sorted(dues[key].recipients)
+        for recipient in recipients_of(dues[key])
     )
     # Stored and queued for e-mail a batch at a time: a reminder may go to every
     # coordinator, so memory is bounded by the batch, not by reminders × recipients.
@@ -71,7 +107,67 @@ def deliver(dues: Iterable[Due]) -> int:
         Notification.objects.bulk_create(batch)
         _email_soon(batch)
         sent += len(batch)
+    if digested:  # not counted in `sent`: the notices are the coordination's, not the rule's
+        _digest_add(coordination, digested, today or timezone.localdate())
     return sent
+
+
+def _digest_add(users: Iterable[int], counts: Counter, day: date) -> int:
+    """Add these reminders to each user's daily notice of `day` (made if missing, marked
+    unread again); its e-mail goes out once the sweep is over (`digest_email_soon`).
+    Return how many notices were made."""
+    users = sorted(users)
+    existing = {
+        n.recipient_id: n
+        for n in Notification.objects.select_for_update().filter(
+            recipient_id__in=users, kind=DIGEST_KIND, digest_on=day
+        )
+    }
+    made, changed = [], []
+    for user_id in users:
+        notice = existing.get(user_id)
+        if notice is None:
+            notice = Notification(
+                recipient_id=user_id, kind=DIGEST_KIND, digest_on=day, digest_counts={}
+            )
+            made.append(notice)
+        else:
+            changed.append(notice)
+        merged = Counter(notice.digest_counts) + counts
+        notice.digest_counts = dict(sorted(merged.items()))
+        notice.text = digest_text(day, notice.digest_counts)
+        notice.link = reverse("actions:measure_overview")
+        notice.read_at = None
+    Notification.objects.bulk_create(made)
+    Notification.objects.bulk_update(changed, ["digest_counts", "text", "link", "read_at"])
+    return len(made)
+
+
+def digest_text(day: date, counts: dict[str, int]) -> str:
+    """« Rappels du 01/12/2026 pour la coordination : 12 mesure(s) dont la fin approche, … »"""
+    grouped: Counter[str] = Counter()
+    for kind, count in counts.items():
+        label = next(
+            (label for prefix, label in DIGEST_LABELS if kind.startswith(prefix)),
+            "autre(s) rappel(s)",
+        )
+        grouped[label] += count
+    parts = ", ".join(f"{count} {label}" for label, count in grouped.items())
+    return f"Rappels du {day:%d/%m/%Y} pour la coordination : {parts}."
+
+
+def digest_email_soon(day: date) -> None:
+    """Queue the e-mails of the day's coordination notices, once the sweep made them whole
+    (those a lost task did not send are caught up like every single e-mail)."""
+    ids = list(
+        Notification.objects.filter(kind=DIGEST_KIND, digest_on=day, emailed_at=None).values_list(
+            "pk", flat=True
+        )
+    )
+    if ids:
+        from notifications.tasks import send_immediate_emails
+
+        enqueue_on_commit(send_immediate_emails, ids)
 
 
 def notify(
@@ -87,6 +183,81 @@ def notify(
     )
     _email_soon(notifications)
     return notifications
+
+
+def unread_count(user: User) -> int:
+    """The header's count: unread notifications counted up to UNREAD_CAP + 1 only (a
+    LIMIT subquery on the unread index), so its cost does not grow with the backlog."""
+    unread = Notification.objects.filter(recipient=user, read_at=None).order_by()
+    return unread[: UNREAD_CAP + 1].count()
+
+
+def unread_label(count: int) -> str:
+    return f"{UNREAD_CAP}+" if count > UNREAD_CAP else str(count)
+
+
+@dataclass
+class NotificationPage:
+    """One page of the centre, unread first then newest, and the cursor of the next one."""
+
+    notifications: list[Notification]
+    next_cursor: str
+
+
+def _cursor(notification: Notification) -> str:
+    half = "u" if notification.read_at is None else "r"
+    return f"{half}.{notification.created_at.isoformat()}.{notification.pk}"
+
+
+def _parse_cursor(cursor: str) -> tuple[str, datetime, int] | None:
+    """The cursor of a page link; None (the first page) for anything else."""
+    half, _, rest = (cursor or "").partition(".")
+    stamp, _, pk = rest.rpartition(".")
+    try:
+        when = parse_datetime(stamp)
+        number = int(pk)
+    except (ValueError, TypeError):
+        return None
+    if half not in ("u", "r") or when is None or not 0 < number < 2**63:
+        return None
+    return half, when, number
+
+
+def notification_page(user: User, cursor: str = "") -> NotificationPage:
+    """The centre's page after `cursor`: unread notifications newest first, then read ones
+    newest first, each half read by keyset on its own partial index (created_at, id), with
+    no OFFSET: the hundredth page costs what the first does."""
+    after = _parse_cursor(cursor)
+    mine = Notification.objects.filter(recipient=user).select_related("household")
+    halves = [("u", mine.filter(read_at=None)), ("r", mine.filter(read_at__isnull=False))]
+    rows: list[Notification] = []
+    for half, notifications in halves:
+        if after and after[0] == "r" and half == "u":
+            continue  # the unread ones were all shown before
+        if after and after[0] == half:
+            _, when, pk = after
+            notifications = notifications.filter(
+                Q(created_at__lt=when) | Q(created_at=when, pk__lt=pk)
+            )
+        need = PAGE_SIZE + 1 - len(rows)
+        rows += list(notifications.order_by("-created_at", "-pk")[:need])
+        if len(rows) > PAGE_SIZE:
+            break
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return NotificationPage(rows, _cursor(rows[-1]) if more else "")
+
+
+def purge_read(now: datetime | None = None) -> int:
+    """Delete the notifications read more than NOTIFICATIONS_READ_RETENTION_DAYS ago, a
+    batch at a time (walking the primary key once); return how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.NOTIFICATIONS_READ_RETENTION_DAYS)
+    old = Notification.objects.filter(read_at__lt=cutoff).order_by("pk")
+    deleted, last = 0, 0
+    while ids := list(old.filter(pk__gt=last).values_list("pk", flat=True)[:PURGE_BATCH]):
+        deleted += Notification.objects.filter(pk__in=ids).delete()[0]
+        last = ids[-1]
+    return deleted
 
 
 def _email_soon(notifications: list[Notification]) -> None:

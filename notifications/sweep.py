@@ -14,7 +14,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from core import reminders
-from notifications.services import deliver
+from notifications.services import deliver, digest_email_soon
 from partners.recipients import Recipients
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def sweep(today: date | None = None) -> dict[str, int]:
         count = 0
         try:
             for dues in rule(today, people):
-                delivered, failed = _deliver_isolated(rule.__name__, dues)
+                delivered, failed = _deliver_isolated(rule.__name__, dues, people, today)
                 count, failures = count + delivered, failures + failed
         except (OperationalError, InterfaceError) as error:
             logger.exception("Reminder rule %s stopped: the database failed", rule.__name__)
@@ -43,17 +43,20 @@ def sweep(today: date | None = None) -> dict[str, int]:
             failures += 1
         sent[rule.__name__] = count
     sent["failures"] = failures
+    digest_email_soon(today)
     logger.info("Reminder sweep for %s: %s in %.1f s", today, sent, time.perf_counter() - started)
     if outage is not None:
         raise outage  # the task is retried (core.queue.task); what was sent is not re-sent
     return sent
 
 
-def _deliver_isolated(rule: str, dues: list) -> tuple[int, int]:
-    """Deliver a rule's batch; if it fails, each reminder alone. Return (sent, failed)."""
+def _deliver_isolated(rule: str, dues: list, people: Recipients, today: date) -> tuple[int, int]:
+    """Deliver a rule's batch; if it fails, each reminder alone. Return (sent, failed).
+    What goes to the whole coordination reaches it in one daily notice per coordinator."""
     dues = [due for due in dues if due.recipients]
+    options = {"coordination": people.coordinators, "today": today}
     try:
-        return deliver(dues), 0
+        return deliver(dues, **options), 0
     except (OperationalError, InterfaceError):
         raise
     except Exception:
@@ -61,7 +64,7 @@ def _deliver_isolated(rule: str, dues: list) -> tuple[int, int]:
     sent = failed = 0
     for due in dues:
         try:
-            sent += deliver([due])
+            sent += deliver([due], **options)
         except (OperationalError, InterfaceError):
             raise
         except Exception:

@@ -27,6 +27,12 @@ def email_catch_up() -> int:
     return services.send_pending_emails(older_than=CATCH_UP_AFTER, within=timedelta(days=7))
 
 
+@task
+def purge_read_notifications() -> int:
+    """Nightly: notifications read more than NOTIFICATIONS_READ_RETENTION_DAYS ago."""
+    return services.purge_read()
+
+
 @task(name=DAILY_SWEEP)
 def daily_sweep() -> dict:
     """Find every reminder due today and send the ones not sent yet; then catch up the

@@ -2,25 +2,25 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from notifications import services
 from notifications.models import Notification, NotificationPreference
 
 
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notifications = (
-        Notification.objects.filter(recipient=request.user)
-        .select_related("household")
-        .order_by(F("read_at").asc(nulls_first=True), "-created_at", "-pk")
+    """Unread first, then newest; paged by keyset (`?apres=<cursor>`), never by offset."""
+    cursor = request.GET.get("apres", "")[:100]
+    page = services.notification_page(request.user, cursor)
+    return render(
+        request,
+        "notifications/list.html",
+        {"notifications": page.notifications, "next_cursor": page.next_cursor, "paged": cursor},
     )
-    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page})
 
 
 @require_POST
@@ -63,12 +63,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 def unread_count(request: HttpRequest) -> dict:
-    """Context processor: the unread count shown in the header."""
+    """Context processor: the unread count shown in the header, capped (« 99+ »)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "unread_notifications": lambda: Notification.objects.filter(
-            recipient=user, read_at=None
-        ).count()
-    }
+    return {"unread_notifications": lambda: services.unread_count(user)}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: the benchmark on its own PostgreSQL database (created and filled once).
 #   BENCH_DATABASE_URL  default postgres://postgres@127.0.0.1:5432/logement_toujours_bench
-#   BENCH_SCALE         default 1 (100,000 households); BENCH_REPEAT default 30
+#   BENCH_SCALE         default 1 (100,000 households); BENCH_REPEAT default 100 (samples)
+#   BENCH_LOAD          0 skips the concurrency run (scripts/bench_load.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 url="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/logement_toujours_bench}"
@@ -16,4 +17,9 @@ if ! .venv/bin/python manage.py shell -c \
     "from partners.models import Partner; exit(0 if Partner.objects.filter(short_name='bench-a01').exists() else 1)"; then
     .venv/bin/python manage.py bench_data --scale "${BENCH_SCALE:-1}"
 fi
-.venv/bin/python manage.py bench --repeat "${BENCH_REPEAT:-30}"
+.venv/bin/python manage.py bench --repeat "${BENCH_REPEAT:-100}"
+# The bounded concurrency run: gunicorn as in production and 1, 4, 16, 50 users, then the
+# same with 3 users asking for the long PDF (BENCH_LOAD=0 skips it).
+if [ "${BENCH_LOAD:-1}" != "0" ]; then
+    .venv/bin/python scripts/bench_load.py
+fi

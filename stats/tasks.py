@@ -1,9 +1,11 @@
 from celery import shared_task
 
+from core.replica import replica_reads
 from stats import report
 
 
 @shared_task
 def report_generate_task(report_id: int) -> int:
     """Make a requested annual report (ids in; a report already made is left as it is)."""
-    return report.generate(report_id=report_id).pk
+    with replica_reads():  # reads from the replica; the report itself is saved on default
+        return report.generate(report_id=report_id).pk

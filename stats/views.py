@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.replica import replica_reads
 from core.spreadsheets import csv_response, xlsx_bytes_response, xlsx_workbook
 from funding.permissions import can_enter
 from households.models import AccessAction
@@ -47,11 +48,14 @@ def _figures(request: HttpRequest, year: int):
     form = PeriodForm(request.GET or None, year=_year(year))
     period = form.period()
     user = request.user
-    programme = secrecy.for_user(indicators.compute(period), user)
-    partner = own_partner(user)
-    own = secrecy.for_user(indicators.compute(period, partner), user) if partner else None
-    funder = funder_of(user)
-    contribution = indicators.funder_contribution(period, funder) if funder is not None else None
+    with replica_reads():  # the figures are read from the replica (core.replica)
+        programme = secrecy.for_user(indicators.compute(period), user)
+        partner = own_partner(user)
+        own = secrecy.for_user(indicators.compute(period, partner), user) if partner else None
+        funder = funder_of(user)
+        contribution = (
+            indicators.funder_contribution(period, funder) if funder is not None else None
+        )
     if contribution is not None and not secrecy.sees_every_cell(user):
         secrecy.hide_table(contribution)
     return form, period, programme, own, contribution
@@ -123,12 +127,14 @@ def _cases_export(request: HttpRequest, year: int, fmt: str, what: str) -> HttpR
     if fmt not in FORMATS:
         raise Http404("Format inconnu")
     period = PeriodForm(request.GET or None, year=_year(year)).period()
-    if what == "menages":
-        rows, households = exports.household_rows(period)
-        header, formats, title = exports.HOUSEHOLD_COLUMNS, exports.HOUSEHOLD_FORMATS, "Ménages"
-    else:
-        rows, households = exports.measure_rows(period)
-        header, formats, title = exports.MEASURE_COLUMNS, exports.MEASURE_FORMATS, "Mesures"
+    with replica_reads():
+        if what == "menages":
+            rows, households = exports.household_rows(period)
+            header, formats = exports.HOUSEHOLD_COLUMNS, exports.HOUSEHOLD_FORMATS
+            title = "Ménages"
+        else:
+            rows, households = exports.measure_rows(period)
+            header, formats, title = exports.MEASURE_COLUMNS, exports.MEASURE_FORMATS, "Mesures"
     access_log_reads(request, households, action=AccessAction.EXPORT)
     name = f"{what}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     if fmt == "csv":

@@ -93,9 +93,22 @@ def test_the_compose_file_describes_the_production_services():
     assert result.returncode == 0, result.stderr
     config = yaml.safe_load(result.stdout)
     services = config["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat", "backup"}
+    workers = {"worker-notices", "worker-emails", "worker-exports", "worker-nightly"}
+    assert set(services) == {"postgres", "redis", "web", "beat", "backup", *workers}
     assert "pg_dump" in services["backup"]["command"] and "backups" in config["volumes"]
-    for name in ("postgres", "redis", "web", "worker"):
+    # One worker pool per queue of CELERY_TASK_ROUTES, each with its health check.
+    from django.conf import settings
+
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    served = set()
+    for name in workers:
+        command = services[name]["command"]
+        served |= set(command.split("--queues=")[1].split()[0].split(","))
+        assert f"--hostname={services[name]['environment']['WORKER_NAME']}@" in command
+    assert routed | {"celery"} == served
+    assert "gunicorn.conf.py" in services["web"]["command"]
+    assert (ROOT / "gunicorn.conf.py").exists()
+    for name in ("postgres", "redis", "web", *workers):
         assert services[name]["healthcheck"]["test"], name
     assert "postgres-data" in config["volumes"]
     assert any("postgres-data" in str(volume) for volume in services["postgres"]["volumes"])
@@ -105,15 +118,17 @@ def test_the_compose_file_describes_the_production_services():
         else services["web"]["command"]
     )
     assert web.index("migrate") < web.index("gunicorn")
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "beat", *workers):
         environment = services[name]["environment"]
         assert environment["PRODUCTION"] == "true"
         assert environment["REDIS_URL"].startswith("redis://redis")
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
     # Documents: an S3-compatible bucket when named, the documents-data volume otherwise.
     assert "documents-data" in config["volumes"]
-    for name in ("web", "worker"):
+    for name in ("web", *workers):
         environment = services[name]["environment"]
+        assert environment["DATABASE_REPLICA_URL"] == ""
+        assert any("/app/var/summaries" in str(v) for v in services[name]["volumes"]), name
         assert environment["DOCUMENTS_S3_BUCKET"] == ""
         assert environment["DOCUMENTS_S3_ENCRYPTION"] == "AES256"
         assert any("/app/var/documents" in str(v) for v in services[name]["volumes"]), name

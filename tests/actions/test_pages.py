@@ -251,6 +251,45 @@ def test_overview_puts_overdue_measures_first_with_constant_queries(
     assert "5 mesures en cours" in page
 
 
+def test_overview_pages_by_keyset_and_caps_its_count(client, flow, settings):
+    """The coordinator's measures page: most urgent first, page after page by keyset (no
+    OFFSET), counted exactly up to CASELOAD_COUNT_CAP and « plus de » beyond."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import both_approve, orientation_create
+
+    settings.HOUSEHOLDS_PER_PAGE = 2
+    today = timezone.localdate()
+    references = []
+    for days_ago in (10, 200, 50, 100, 20):
+        orientation = orientation_create(cesf=flow.cesf, association=flow.association)
+        both_approve(
+            orientation.action.codecisions.get(),
+            landlord_user=flow.cesf,
+            caseworker=flow.caseworker,
+            starts_on=today - timedelta(days=days_ago),
+        )
+        references.append((days_ago, orientation.household.reference))
+    urgent_first = [ref for _, ref in sorted(references, reverse=True)]
+    client.force_login(flow.coordinator)
+    first = reverse("actions:measure_overview") + f"?association={flow.association.pk}"
+    url, seen = first, []
+    while url:
+        with CaptureQueriesContext(connection) as queries:
+            page = text_of(client.get(url))
+        assert not any("OFFSET" in q["sql"] for q in queries.captured_queries)
+        assert "5 mesures en cours" in page
+        seen += re.findall(r"(LT-\d{4}-\d{4}) — ", page)
+        more = re.search(r'href="(\?[^"]*)">Suivants', page)
+        url = reverse("actions:measure_overview") + html.unescape(more[1]) if more else ""
+    assert seen == urgent_first
+    settings.CASELOAD_COUNT_CAP = 3
+    assert "Plus de 3 mesures en cours" in text_of(client.get(first))
+
+
 # --- Access matrix of the action and measure pages (demo cases) -----------------------------
 
 LOGS_NGUYEN = {"cesf.opac38", "caseworker.oiseaubleu"}

@@ -2,11 +2,15 @@
 by action kind and referent, keeps the filters from page to page, and costs the same number of
 queries for 2 households as for 12."""
 
+import html
+import re
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import both_approve, household_create, orientation_create
+from partners.models import Role
+from tests.factories import both_approve, household_create, orientation_create, user_create
 
 
 def supported(flow, *, kind="energy", name="Suivi"):
@@ -58,15 +62,91 @@ def test_filters_by_action_kind_and_referent(client, flow):
     assert "Sansaction" in page
 
 
+def follow(client, page: str) -> str:
+    """The page behind « Suivants → »."""
+    link = re.search(r'href="\?([^"]*)">Suivants', page)
+    assert link, "no next page"
+    return client.get(reverse("households:list") + "?" + html.unescape(link[1])).content.decode()
+
+
+def names(page: str) -> list[str]:
+    return re.findall(r">(Martin\d+)</a>", page)
+
+
 def test_the_pages_keep_the_filters(client, flow, settings):
     settings.HOUSEHOLDS_PER_PAGE = 2
     for index in range(5):
         household_create(by=flow.cesf, name=f"Martin{index}")
+    household_create(by=flow.cesf, name="Martinapplicant", housing_status="applicant")
     client.force_login(flow.cesf)
     page = rows(client, q="martin", housing_status="tenant")
-    assert "?q=martin&amp;housing_status=tenant&amp;page=2" in page
-    second = rows(client, q="martin", housing_status="tenant", page=2)
-    assert "page=1" in second and "q=martin" in second
+    assert "5 ménages" in page
+    assert "?q=martin&amp;housing_status=tenant&amp;apres=" in page
+    seen = names(page)
+    while "Suivants" in page:
+        page = follow(client, page)
+        assert "q=martin" in page and "5 ménages" in page  # counted the same on each page
+        seen += names(page)
+    # Newest change first, each household once, by keyset (no page number).
+    assert seen == [f"Martin{index}" for index in reversed(range(5))]
+    assert "Début de la liste" in page
+
+
+def test_counts_are_exact_up_to_the_cap_then_more_than(client, flow, settings):
+    settings.HOUSEHOLDS_PER_PAGE = 2
+    settings.CASELOAD_COUNT_CAP = 3
+    for index in range(5):
+        household_create(by=flow.cesf, name=f"Martin{index}")
+    client.force_login(flow.cesf)
+    assert "5 ménages" in rows(client)  # the caseload itself: its ids are counted for free
+    page = rows(client, q="martin")
+    assert "Plus de 3 ménages" in page
+    seen = names(page)
+    while "Suivants" in page:  # past the capped matches, the pages go on by keyset
+        page = follow(client, page)
+        seen += names(page)
+    assert seen == [f"Martin{index}" for index in reversed(range(5))]
+    client.force_login(flow.coordinator)
+    assert "Plus de 3 ménages" in rows(client)
+
+
+def test_the_search_stays_inside_the_caseload(client, flow, settings):
+    """A surname common across the programme: only the partner's households are searched,
+    and found households of other partners never show."""
+    other = user_create(Role.CESF)
+    for index in range(3):
+        household_create(by=other, name=f"Martin{index}", members=1)
+    mine = household_create(by=flow.cesf, name="Dupont", members=1)
+    mine.members.update(last_name="Martinez")
+    client.force_login(flow.cesf)
+    with CaptureQueriesContext(connection) as queries:
+        page = rows(client, q="martín")
+    assert "Dupont" in page and "Martin0" not in page and "1 ménage" in page
+    member_search = [q["sql"] for q in queries.captured_queries if "householdmember" in q["sql"]]
+    assert len(member_search) == 1  # searched and counted once
+    assert re.search(r'householdmember" U0 WHERE \(U0."household_id" IN', member_search[0])
+
+
+def test_the_worst_case_partner_costs_the_queries_of_an_ordinary_one(client, flow, settings):
+    """A partner whose cases are the oldest of a busy programme: the page reads its own
+    caseload first, in as many queries as a partner with newer cases, at two sizes."""
+    settings.HOUSEHOLDS_PER_PAGE = 5
+    oldest = household_create(by=flow.cesf, name="Ancien")
+    other = user_create(Role.CESF)
+    for index in range(30):
+        household_create(by=other, name=f"Recent{index}")
+    client.force_login(flow.cesf)
+    with CaptureQueriesContext(connection) as small:
+        page = rows(client)
+    assert "Ancien" in page and "Recent" not in page and "1 ménage" in page
+    for index in range(12):
+        household_create(by=flow.cesf, name=f"Ancien{index}")
+    type(oldest).objects.filter(pk=oldest.pk).update(updated_at=oldest.updated_at)
+    with CaptureQueriesContext(connection) as large:
+        page = rows(client)
+    assert "13 ménages" in page and "Recent" not in page
+    assert len(large) == len(small)
+    assert not any("OFFSET" in q["sql"] for q in large.captured_queries)
 
 
 def test_the_same_number_of_queries_for_2_or_12_households(client, flow):

@@ -181,7 +181,10 @@ def test_access_matrix_of_the_case_summary(client, demo, username):
     assert response.status_code == (200 if username in SEES_NGUYEN else 404)
 
 
-def test_a_long_case_runs_over_pages_with_repeated_headers_and_nothing_clipped(client, flow):
+def test_a_long_case_runs_over_pages_with_repeated_headers_and_nothing_clipped(
+    client, flow, settings
+):
+    settings.SUMMARY_JOURNAL_MAX = 400  # the whole journal in the PDF, for this test
     with time_machine.travel(date(2025, 11, 10)):
         orientation = orientation_create(cesf=flow.cesf, association=flow.association)
         both_approve(
@@ -214,7 +217,7 @@ def test_a_long_case_runs_over_pages_with_repeated_headers_and_nothing_clipped(c
 
 def test_the_household_page_links_the_export_for_those_allowed(client, demo):
     nguyen = Household.objects.get(name="Nguyen")
-    url = reverse("households:summary_pdf", args=[nguyen.pk])
+    url = reverse("households:summary_export", args=[nguyen.pk])
     client.force_login(demo["manager.opac38"])
     page = client.get(reverse("households:detail", args=[nguyen.pk])).content.decode()
     assert url in page

@@ -49,8 +49,13 @@ def test_measure_end_is_reminded_at_30_and_7_days_to_referent_and_coordinators(f
     assert notice.kind == "measure_end_30"
     assert "28/02/2027" in notice.text and measure.action.household.reference in notice.text
     assert measure.action.household.name not in notice.text  # no name in what may be mailed
-    household = measure.action.household
-    assert len(received(flow.coordinator, "measure_end", household)) == 1
+    # The coordination reads it in its daily notice, counted, not as one notice per measure.
+    assert received(flow.coordinator, "measure_end") == []
+    [digest] = Notification.objects.filter(recipient=flow.coordinator, digest_on="2027-01-29")
+    assert digest.text == (
+        "Rappels du 29/01/2027 pour la coordination : 1 mesure(s) dont la fin approche."
+    )
+    assert digest.link == reverse("actions:measure_overview") and digest.read_at is None
     assert received(flow.cesf, "measure_end") == []
     sweep(date(2027, 2, 20))  # 8 days before: nothing new
     assert len(received(flow.caseworker, "measure_end")) == 1
@@ -89,9 +94,12 @@ def test_overdue_measure_goes_to_referent_coordinators_and_association_manager(f
     sweep(measure.ends_on)  # the last day: not overdue yet
     assert received(manager) == []
     sweep(measure.ends_on + timedelta(days=1))
-    for user in (flow.caseworker, flow.coordinator, manager):
+    for user in (flow.caseworker, manager):
         notices = received(user, "measure_overdue", measure.action.household)
         assert [n.kind for n in notices] == ["measure_overdue"]
+    overdue_day = measure.ends_on + timedelta(days=1)
+    [digest] = Notification.objects.filter(recipient=flow.coordinator, digest_on=overdue_day)
+    assert digest.digest_counts == {"measure_overdue": 1}
     assert received(landlord_manager, "measure_overdue") == []
 
 
@@ -226,12 +234,16 @@ def test_reminders_to_many_people_are_stored_and_mailed_in_batches(flow, monkeyp
     monkeypatch.setattr(notification_services, "_email_soon", lambda batch: queued.append(batch))
     measures = [start_measure(flow, date(2026, 1, 2)) for _ in range(2)]
     sent = sweep(measures[0].ends_on + timedelta(days=2))
-    # Each overdue measure: its referent, every coordinator and the association's managers.
+    # Each overdue measure: its referent and the association's managers; every coordinator
+    # has one daily notice counting both measures.
     coordinators = Membership.objects.filter(role=Role.COORDINATOR).count()
     managers = Membership.objects.filter(role=Role.MANAGER, partner=flow.association).count()
     assert coordinators >= 5 and managers >= 1
     stored = Notification.objects.filter(kind="measure_overdue")
-    assert sent["measures_overdue"] == stored.count() == 2 * (1 + coordinators + managers)
+    assert sent["measures_overdue"] == stored.count() == 2 * (1 + managers)
+    digests = Notification.objects.filter(kind="coordination_digest")
+    assert digests.count() == coordinators
+    assert {n.digest_counts["measure_overdue"] for n in digests} == {2}
     overdue = [b for b in queued if b and b[0].kind == "measure_overdue"]
     assert len(overdue) == -(-stored.count() // 3)  # batches of 3, the last one shorter
     assert all(len(batch) == 3 for batch in overdue[:-1])
@@ -283,7 +295,8 @@ def test_single_emails_and_daily_digest(flow, django_capture_on_commit_callbacks
     mail.outbox.clear()
     assert notification_services.send_digests() >= 1
     digest = [m for m in mail.outbox if m.to == [flow.coordinator.email]]
-    assert len(digest) == 1 and measure.action.household.reference in digest[0].body
+    assert len(digest) == 1
+    assert "pour la coordination : 1 mesure(s) échue(s)" in digest[0].body
     mail.outbox.clear()
     notification_services.send_digests()
     assert not any(m.to == [flow.coordinator.email] for m in mail.outbox)

@@ -1,0 +1,159 @@
+"""The case summary off the request path: rendered by a Celery task on the `exports` queue,
+kept as a file keyed by (household, its last change, version, exporter's partner, exporter),
+so that a second download of an unchanged case is a file read.
+
+The key moves with every recorded change of the case (each history row of the household,
+its members, diagnostics, orientations, actions, co-decisions, measures, procedure,
+follow-ups and documents, and each document version), with the summary's layout
+(SUMMARY_LAYOUT_VERSION) and with whoever exports it: the PDF names its exporter and shows
+what that partner may see. Files older than SUMMARY_CACHE_HOURS are removed when the same
+household's summary is rendered again, and nightly."""
+
+import hashlib
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import OuterRef, Subquery
+
+from actions.models import Action, EvictionProcedure, FollowUp, Orientation, SupportMeasure
+from cases.summary import case_summary
+from codecision.models import CoDecision
+from core.pdf import render_pdf
+from core.queue import enqueue_on_commit
+from documents.models import Document, DocumentVersion
+from households.models import Diagnostic, Household, HouseholdMember
+
+# Bumped when the summary's template or contents change: older files are not served.
+SUMMARY_LAYOUT_VERSION = 2
+PENDING = ".pending"
+
+
+def _last_history(model, **lookup) -> Subquery:
+    rows = model.history.model.objects.filter(**lookup).order_by("-history_id")
+    return Subquery(rows.values("history_id")[:1])
+
+
+def last_change(household: Household) -> str:
+    """Where the case stands, in one query: the newest history row of each of its records."""
+    here = OuterRef("pk")
+    actions = Action.objects.filter(household_id=OuterRef(OuterRef("pk"))).values("pk")
+    marks = (
+        Household.objects.filter(pk=household.pk)
+        .annotate(
+            mark_household=_last_history(Household, id=here),
+            mark_members=_last_history(HouseholdMember, household_id=here),
+            mark_diagnostics=_last_history(Diagnostic, household_id=here),
+            mark_orientations=_last_history(Orientation, household_id=here),
+            mark_actions=_last_history(Action, household_id=here),
+            mark_codecisions=_last_history(CoDecision, household_id=here),
+            mark_measures=_last_history(SupportMeasure, action_id__in=actions),
+            mark_procedure=_last_history(EvictionProcedure, household_id=here),
+            mark_follow_ups=_last_history(FollowUp, household_id=here),
+            mark_documents=_last_history(Document, household_id=here),
+            mark_versions=Subquery(
+                DocumentVersion.objects.filter(document__household_id=here)
+                .order_by("-pk")
+                .values("pk")[:1]
+            ),
+        )
+        .values_list(
+            "updated_at",
+            "mark_household",
+            "mark_members",
+            "mark_diagnostics",
+            "mark_orientations",
+            "mark_actions",
+            "mark_codecisions",
+            "mark_measures",
+            "mark_procedure",
+            "mark_follow_ups",
+            "mark_documents",
+            "mark_versions",
+        )
+        .first()
+    )
+    return repr(marks)
+
+
+def summary_key(household: Household, user, version: str) -> str:
+    parts = [
+        household.pk,
+        last_change(household),
+        version,
+        user.partner.pk if user.partner else 0,
+        user.pk,
+        SUMMARY_LAYOUT_VERSION,
+        settings.SUMMARY_JOURNAL_MAX,
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+
+
+def _directory(household_pk: int) -> Path:
+    return Path(settings.SUMMARY_CACHE_DIR) / str(household_pk)
+
+
+def summary_file(household_pk: int, key: str) -> Path:
+    return _directory(household_pk) / f"{key}.pdf"
+
+
+def summary_ready(household_pk: int, key: str) -> Path | None:
+    path = summary_file(household_pk, key)
+    return path if path.exists() else None
+
+
+def summary_render(household: Household, user, version: str, key: str | None = None) -> Path:
+    """Render the summary and keep it (written whole then renamed: a reader never sees half
+    a file); older files of the household are removed."""
+    key = key or summary_key(household, user, version)
+    pdf = render_pdf(
+        "cases/case_summary.html", {"summary": case_summary(household, user, version=version)}
+    )
+    directory = _directory(household.pk)
+    directory.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    with os.fdopen(handle, "wb") as out:
+        out.write(pdf)
+    path = summary_file(household.pk, key)
+    os.replace(temporary, path)
+    (directory / f"{key}{PENDING}").unlink(missing_ok=True)
+    _forget_old(directory)
+    return path
+
+
+def summary_request(household: Household, user, version: str) -> tuple[str, bool]:
+    """(key, ready): a summary already kept is ready; otherwise its rendering is queued once
+    (on the `exports` queue) and the page polls until it is."""
+    key = summary_key(household, user, version)
+    if summary_ready(household.pk, key):
+        return key, True
+    directory = _directory(household.pk)
+    directory.mkdir(parents=True, exist_ok=True)
+    pending = directory / f"{key}{PENDING}"
+    stale = time.time() - settings.SUMMARY_RENDER_TIMEOUT_SECONDS
+    if not pending.exists() or pending.stat().st_mtime < stale:
+        pending.touch()
+        from cases.tasks import render_summary  # the task calls this module
+
+        enqueue_on_commit(render_summary, household.pk, user.pk, version)
+    return key, False
+
+
+def _forget_old(directory: Path) -> int:
+    cutoff = time.time() - settings.SUMMARY_CACHE_HOURS * 3600
+    removed = 0
+    for path in directory.iterdir():
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def forget_old_summaries() -> int:
+    """Nightly: the kept summaries older than SUMMARY_CACHE_HOURS (they hold personal data)."""
+    root = Path(settings.SUMMARY_CACHE_DIR)
+    if not root.exists():
+        return 0
+    return sum(_forget_old(directory) for directory in root.iterdir() if directory.is_dir())
