@@ -4,7 +4,7 @@ the step's transaction. Funding books the money of each (funding.wiring subscrib
 from dataclasses import dataclass
 from datetime import date
 
-from actions.models import RentReduction, SupportMeasure
+from actions.models import OutreachRequest, RentReduction, SupportMeasure
 from partners.models import User
 
 
@@ -38,4 +38,21 @@ class RentReductionCreated:
     """The landlord granted a monthly rent reduction (actions 1 and 2)."""
 
     reduction: RentReduction
+    by: User
+
+
+@dataclass(frozen=True)
+class OutreachRequested:
+    """A landlord asked an association to reach a tenant (notifications tells the
+    association; its answer is a task)."""
+
+    request: OutreachRequest
+    by: User
+
+
+@dataclass(frozen=True)
+class OutreachAnswered:
+    """The association accepted or declined an outreach request (the landlord is told)."""
+
+    request: OutreachRequest
     by: User

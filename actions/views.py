@@ -27,6 +27,7 @@ from actions.models import (
     ActionStatus,
     EvictionProcedure,
     FollowUp,
+    FollowUpKind,
     MeasureObjective,
     MeasureStatus,
     SupportMeasure,
@@ -507,7 +508,9 @@ def follow_up_create(request: HttpRequest, household_pk: int) -> HttpResponse:
             raise Http404("Mesure introuvable")
     elif len(measures) == 1:
         measure = measures[0]
-    form = forms.FollowUpForm(request.POST or None)
+    # From an outreach request's page: the contact is an « aller-vers » follow-up.
+    initial = {"kind": FollowUpKind.OUTREACH} if request.GET.get("type") == "aller-vers" else {}
+    form = forms.FollowUpForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             follow_up = services.follow_up_create(

@@ -16,3 +16,4 @@ def connect() -> None:
     core_reminders.register(*reminders.RULES)
     register_source(involvement.orientation_source)
     register_source(involvement.measure_source)
+    register_source(involvement.outreach_source)

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from actions.models import ActionStatus
-from actions.permissions import can_log_follow_up, can_orient
+from actions.permissions import can_log_follow_up, can_orient, can_request_outreach
 from cases import services
 from cases.caseload import caseload, referents_of
 from cases.forms import CaseloadFilterForm, SubjectAccessRequestForm
@@ -100,6 +100,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can(request.user, HouseholdAction.EDIT, household),
         "can_diagnose": can(request.user, HouseholdAction.WRITE_DIAGNOSTIC, household),
         "can_orient": can_orient(request.user, household),
+        "can_request_outreach": can_request_outreach(request.user, household),
         "can_log_follow_up": can_log_follow_up(request.user, household),
         "can_add_document": can_add_document(request.user, household),
         "can_export": can(request.user, HouseholdAction.EXPORT, household),

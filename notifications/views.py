@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from notifications.models import Notification, NotificationPreference
+from notifications.services import to_do_count
 
 
 def notification_list(request: HttpRequest) -> HttpResponse:
@@ -70,5 +71,8 @@ def unread_count(request: HttpRequest) -> dict:
     return {
         "unread_notifications": lambda: Notification.objects.filter(
             recipient=user, read_at=None
-        ).count()
+        ).count(),
+        # « En attente »: what the notices ask of the user and is not done yet, read or not
+        # (a task done by anyone of the partner is done and read: it leaves both counts).
+        "tasks_to_do": lambda: to_do_count(user),
     }

@@ -59,7 +59,8 @@ def _approve_both(orientation, landlord_user: User, caseworker: User, starts_on)
 def _opened_before(codecision: CoDecision, starts_on) -> None:
     """A demo case began in the past: its co-decision opened two weeks before its measure
     started (a measure never starts before its co-decision's opening)."""
-    opened_at = timezone.now().replace(year=starts_on.year, month=starts_on.month, day=1)
+    # On the local calendar: late in the evening UTC is already the next day in Paris.
+    opened_at = timezone.localtime().replace(year=starts_on.year, month=starts_on.month, day=1)
     if opened_at < codecision.opened_at:
         CoDecision.objects.filter(pk=codecision.pk).update(
             opened_at=min(opened_at, codecision.opened_at - timedelta(days=14))
