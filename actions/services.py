@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from actions.deadlines import grace_period_limits, payment_order_default_delay
 from actions.events import (
+    FollowUpLogged,
+    LeaseReviewed,
     MeasureClosed,
     MeasureOpened,
     MeasureRenewed,
@@ -491,6 +493,7 @@ def follow_up_create(
     )
     save_with_history(follow_up, by=by)
     Household.objects.filter(pk=household.pk).update(updated_at=timezone.now())
+    events.publish(FollowUpLogged(follow_up=follow_up, by=by))
     return follow_up
 
 
@@ -817,6 +820,7 @@ def lease_review_create(*, lease: SlidingLease, by: User, data: dict[str, Any]) 
         raise DomainError("Un point d'étape ne peut pas être daté dans le futur.", field="held_on")
     review = LeaseReview(lease=lease, recorded_by=by, **data)
     save_with_history(review, by=by)
+    events.publish(LeaseReviewed(review=review, by=by))
     return review
 
 

@@ -9,6 +9,8 @@ recipient's partner does the thing (services.tasks_done)."""
 from django.urls import reverse
 
 from actions.events import (
+    FollowUpLogged,
+    LeaseReviewed,
     MeasureClosed,
     MeasureOpened,
     MeasureRenewed,
@@ -239,3 +241,16 @@ def outreach_answered(event: OutreachAnswered) -> None:
         object_type=OUTREACH,
         object_id=request.pk,
     )
+
+
+def follow_up_logged(event: FollowUpLogged) -> None:
+    """A contact logged in a measure: its « no follow-up » reminder is done."""
+    if event.follow_up.measure_id:
+        tasks_done(
+            object_type="measure", object_id=event.follow_up.measure_id, kinds=["no_follow_up"]
+        )
+
+
+def lease_reviewed(event: LeaseReviewed) -> None:
+    """A review recorded: the reminders of the lease's review are done."""
+    tasks_done(object_type="lease", object_id=event.review.lease_id, kinds=["lease_review"])

@@ -8,6 +8,8 @@ did not finish."""
 from django.conf import settings
 
 from actions.events import (
+    FollowUpLogged,
+    LeaseReviewed,
     MeasureClosed,
     MeasureOpened,
     MeasureRenewed,
@@ -39,5 +41,7 @@ def connect() -> None:
     events.subscribe(HouseholdAccessChanged, handlers.household_shared)
     events.subscribe(OutreachRequested, handlers.outreach_requested)
     events.subscribe(OutreachAnswered, handlers.outreach_answered)
+    events.subscribe(FollowUpLogged, handlers.follow_up_logged)
+    events.subscribe(LeaseReviewed, handlers.lease_reviewed)
     # The sweep runs to the end every day: the outbox relay runs it again if it did not.
     outbox.register_daily(DAILY_SWEEP, hour=settings.REMINDER_SWEEP_HOUR)
