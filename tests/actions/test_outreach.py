@@ -4,6 +4,8 @@ its contacts are « aller-vers » follow-ups; the request is in the case journal
 (issue 19, part 6)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -269,3 +271,27 @@ def test_the_request_list_shows_what_a_partner_asked_or_received(client, flow):
         assert household.reference in page
     client.force_login(user_create(Role.CASEWORKER))
     assert household.reference not in client.get(reverse("actions:outreach_list")).content.decode()
+
+
+def test_the_request_list_reads_a_constant_number_of_queries(
+    client, flow, django_assert_num_queries
+):
+    def ask() -> None:
+        services.outreach_request_create(
+            household=household_create(by=flow.cesf),
+            by=flow.cesf,
+            association=flow.association,
+            reason=REASON,
+        )
+
+    ask()
+    client.force_login(flow.caseworker)
+    url = reverse("actions:outreach_list")
+    client.get(url)  # the session and the menus' first reads
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for _ in range(5):
+        ask()
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count("/aller-vers/") >= 6
