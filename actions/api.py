@@ -31,22 +31,29 @@ from actions.models import (
     MeasureStatus,
     Orientation,
     Outcome,
+    OutreachRequest,
+    OutreachStatus,
     ProcedureEnd,
     RentReduction,
     SupportMeasure,
 )
 from actions.permissions import (
+    ensure_can_answer_outreach,
     ensure_can_close_measure,
+    ensure_can_close_outreach,
     ensure_can_log_follow_up,
     ensure_can_manage_dwellings,
     ensure_can_orient,
     ensure_can_reduce_rent,
+    ensure_can_request_outreach,
     ensure_can_request_renewal,
     ensure_can_track_procedure,
     get_dwelling_or_404,
     get_measure_or_404,
+    get_outreach_or_404,
     visible_dwellings,
     visible_measures,
+    visible_outreach_requests,
 )
 from codecision import api as codecision_api
 from core import text
@@ -753,3 +760,138 @@ class DwellingViewSet(
             expected_version=version,
         )
         return Response(self.get_serializer(self.get_object()).data)
+
+
+# --- Outreach requests (« demandes d'aller-vers ») --------------------------------------------
+
+
+class OutreachRequestSerializer(serializers.ModelSerializer):
+    household = id_field(source="household_id")
+    household_reference = serializers.CharField(source="household.reference", read_only=True)
+    association = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.associations())
+    reason = text.serializer_field(text.REASON)
+
+    class Meta:
+        model = OutreachRequest
+        fields = [
+            "id",
+            "household",
+            "household_reference",
+            "landlord",
+            "association",
+            "reason",
+            "status",
+            "requested_by",
+            "requested_at",
+            "answered_by",
+            "answered_at",
+            "answer_reason",
+            "closed_at",
+        ]
+        read_only_fields = [
+            "id",
+            "landlord",
+            "status",
+            "requested_by",
+            "requested_at",
+            "answered_by",
+            "answered_at",
+            "answer_reason",
+            "closed_at",
+        ]
+
+
+class OutreachAnswerSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=[services.OUTREACH_ACCEPT, services.OUTREACH_DECLINE]
+    )
+    reason = text.serializer_field(
+        text.REASON, required=False, allow_blank=True, help_text="Obligatoire pour décliner."
+    )
+
+
+class OutreachCloseSerializer(serializers.Serializer):
+    reason = text.serializer_field(text.REASON, required=False, allow_blank=True)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Demandes d'aller-vers faites ou reçues par votre structure",
+        parameters=[OpenApiParameter("status", str, enum=OutreachStatus.values)],
+    ),
+    retrieve=extend_schema(summary="Une demande d'aller-vers"),
+    create=extend_schema(summary="Demander à une association d'aller vers un locataire"),
+)
+class OutreachRequestViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A landlord asks an association to reach its tenant; the association accepts or
+    declines (with a reason); either ends an accepted one. The same services and checks as
+    the pages (actions.outreach_views)."""
+
+    queryset = OutreachRequest.objects.none()  # for the schema; get_queryset filters
+    lookup_value_regex = ROW_ID
+    serializer_class = OutreachRequestSerializer
+    ordering_fields = ["requested_at"]
+    ordering = ["-requested_at", "-id"]
+
+    def get_queryset(self):
+        requests = visible_outreach_requests(self.request.user)
+        if self.request.query_params.get("status") in OutreachStatus.values:
+            requests = requests.filter(status=self.request.query_params["status"])
+        return requests
+
+    def get_object(self):
+        return get_outreach_or_404(self.request.user, _pk(self.kwargs["pk"]))
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        household = get_household_or_404(request, data["household_id"], HouseholdAction.VIEW)
+        ensure_can_request_outreach(request.user, household)
+        outreach = services.outreach_request_create(
+            household=household,
+            by=request.user,
+            association=data["association"],
+            reason=data["reason"],
+        )
+        return Response(self.get_serializer(outreach).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Accepter ou décliner (association sollicitée)",
+        request=OutreachAnswerSerializer,
+        responses=OutreachRequestSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def answer(self, request, pk=None):
+        outreach = self.get_object()
+        ensure_can_answer_outreach(request.user, outreach)
+        serializer = OutreachAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        outreach = services.outreach_answer(
+            request=outreach,
+            by=request.user,
+            decision=serializer.validated_data["decision"],
+            reason=serializer.validated_data.get("reason", ""),
+        )
+        return Response(OutreachRequestSerializer(outreach).data)
+
+    @extend_schema(
+        summary="Terminer un aller-vers accepté",
+        request=OutreachCloseSerializer,
+        responses=OutreachRequestSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def close(self, request, pk=None):
+        outreach = self.get_object()
+        ensure_can_close_outreach(request.user, outreach)
+        serializer = OutreachCloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        outreach = services.outreach_close(
+            request=outreach, by=request.user, reason=serializer.validated_data.get("reason", "")
+        )
+        return Response(OutreachRequestSerializer(outreach).data)

@@ -4,7 +4,7 @@ the step's transaction. Funding books the money of each (funding.wiring subscrib
 from dataclasses import dataclass
 from datetime import date
 
-from actions.models import RentReduction, SupportMeasure
+from actions.models import FollowUp, LeaseReview, OutreachRequest, RentReduction, SupportMeasure
 from partners.models import User
 
 
@@ -38,4 +38,37 @@ class RentReductionCreated:
     """The landlord granted a monthly rent reduction (actions 1 and 2)."""
 
     reduction: RentReduction
+    by: User
+
+
+@dataclass(frozen=True)
+class OutreachRequested:
+    """A landlord asked an association to reach a tenant (notifications tells the
+    association; its answer is a task)."""
+
+    request: OutreachRequest
+    by: User
+
+
+@dataclass(frozen=True)
+class OutreachAnswered:
+    """The association accepted or declined an outreach request (the landlord is told)."""
+
+    request: OutreachRequest
+    by: User
+
+
+@dataclass(frozen=True)
+class FollowUpLogged:
+    """A contact was logged (the « no follow-up » reminders of its measure are done)."""
+
+    follow_up: FollowUp
+    by: User
+
+
+@dataclass(frozen=True)
+class LeaseReviewed:
+    """A sliding lease's 6-monthly review was recorded (its reminders are done)."""
+
+    review: LeaseReview
     by: User

@@ -384,3 +384,44 @@ for _form in (
     AppointmentForm,
 ):
     _date_widgets(_form)
+
+
+class OutreachRequestForm(forms.Form):
+    association = forms.ModelChoiceField(
+        label="Association sollicitée",
+        queryset=Partner.objects.associations().active(),
+        empty_label="Choisir une association",
+    )
+    reason = text.form_field(
+        text.REASON,
+        label="Motif de la demande",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=(
+            "Pourquoi aller vers ce ménage (il ne répond plus au bailleur…). Données "
+            "sensibles : n'écrivez que ce qui est nécessaire."
+        ),
+    )
+
+
+class OutreachAnswerForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Réponse",
+        choices=[("accept", "Accepter l'aller-vers"), ("decline", "Décliner")],
+        widget=forms.RadioSelect,
+    )
+    reason = text.form_field(
+        text.REASON,
+        label="Motif",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Obligatoire pour décliner : le bailleur le lit.",
+    )
+
+
+class OutreachCloseForm(forms.Form):
+    reason = text.form_field(
+        text.REASON,
+        label="Bilan de l'aller-vers (facultatif)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

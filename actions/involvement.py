@@ -13,7 +13,14 @@ from functools import cache
 
 from django.db.models import OuterRef, Subquery
 
-from actions.models import Action, ActionStatus, MeasureStatus, SupportMeasure
+from actions.models import (
+    Action,
+    ActionStatus,
+    MeasureStatus,
+    OutreachRequest,
+    OutreachStatus,
+    SupportMeasure,
+)
 from households.involvement import LONG_AGO, Involvement
 
 # An action is over once rejected or closed (ActionQuerySet.open says the same).
@@ -68,3 +75,18 @@ def measure_source(household_ids: list[int] | None) -> Iterator[Involvement]:
         ended = None if status == MeasureStatus.ACTIVE else (ended_at or LONG_AGO)
         for partner_id in set(partners):
             yield Involvement(household_id, partner_id, "mesure d'accompagnement", ended)
+
+
+def outreach_source(household_ids: list[int] | None) -> Iterator[Involvement]:
+    """An accepted outreach request involves its association while it runs; ended, for the
+    grace period (its end is read from the request). A pending or declined one involves no
+    one: the association reads nothing of the file before it accepts."""
+    requests = OutreachRequest.objects.filter(
+        status__in=[OutreachStatus.ACCEPTED, OutreachStatus.CLOSED]
+    )
+    if household_ids is not None:
+        requests = requests.filter(household_id__in=household_ids)
+    rows = requests.values_list("household_id", "association_id", "status", "closed_at")
+    for household_id, association_id, status, closed_at in rows:
+        ended = None if status == OutreachStatus.ACCEPTED else (closed_at or LONG_AGO)
+        yield Involvement(household_id, association_id, "aller-vers", ended)

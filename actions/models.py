@@ -1166,3 +1166,88 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} du {self.on:%d/%m/%Y}"
+
+
+# --- Outreach requests (« demandes d'aller-vers ») ---------------------------------------------
+
+
+class OutreachStatus(models.TextChoices):
+    PENDING = "pending", "En attente de la réponse de l'association"
+    ACCEPTED = "accepted", "Acceptée : l'association va vers le ménage"
+    DECLINED = "declined", "Déclinée"
+    CLOSED = "closed", "Terminée"
+
+
+# A request waits for the association's answer; accepted, it runs until the association
+# (or the landlord) ends it; declined, it is over at once (actions.services.outreach_*).
+OUTREACH_TRANSITIONS = {
+    None: frozenset({OutreachStatus.PENDING}),
+    OutreachStatus.PENDING: frozenset({OutreachStatus.ACCEPTED, OutreachStatus.DECLINED}),
+    OutreachStatus.ACCEPTED: frozenset({OutreachStatus.CLOSED}),
+}
+OPEN_OUTREACH = [OutreachStatus.PENDING, OutreachStatus.ACCEPTED]
+
+
+class OutreachRequest(models.Model):
+    """A landlord asks an association to reach a tenant who no longer answers it, on an
+    existing case file. Accepted, the association is involved in the household (its access,
+    households.involvement) until the request ends, and for the grace period after."""
+
+    household = models.ForeignKey(
+        Household,
+        verbose_name="ménage",
+        on_delete=models.PROTECT,
+        related_name="outreach_requests",
+    )
+    landlord = models.ForeignKey(
+        Partner, verbose_name="bailleur demandeur", on_delete=models.PROTECT, related_name="+"
+    )
+    association = models.ForeignKey(
+        Partner, verbose_name="association sollicitée", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = BoundedTextField("motif de la demande", limit=text.REASON, help_text=PRIVACY_HELP)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="demandée par",
+    )
+    requested_at = models.DateTimeField("demandée le", default=timezone.now)
+    status = models.CharField(
+        "état", max_length=20, choices=OutreachStatus.choices, default=OutreachStatus.PENDING
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="réponse de",
+    )
+    answered_at = models.DateTimeField("répondu le", null=True, blank=True)
+    answer_reason = BoundedTextField(
+        "motif de la réponse", limit=text.REASON, blank=True, help_text=PRIVACY_HELP
+    )
+    closed_at = models.DateTimeField("terminée le", null=True, blank=True)
+
+    history = HistoricalRecords()
+    TRANSITIONS = OUTREACH_TRANSITIONS
+
+    class Meta:
+        verbose_name = "demande d'aller-vers"
+        verbose_name_plural = "demandes d'aller-vers"
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "association"],
+                condition=models.Q(status__in=["pending", "accepted"]),
+                name="one_open_outreach_per_association",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Demande d'aller-vers du {timezone.localtime(self.requested_at):%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_OUTREACH

@@ -22,9 +22,10 @@ the domain rules (dates, renewals, both approvals).
   (households.involvement) only reads.
 """
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 
-from actions.models import Action, Dwelling, SupportMeasure
+from actions.models import Action, Dwelling, OutreachRequest, SupportMeasure
 from actions.services import orientation_kinds
 from core.errors import refuse_unless
 from households.models import Household
@@ -203,3 +204,82 @@ def get_dwelling_or_404(user: User, pk: int) -> Dwelling:
     if dwelling is None:
         raise Http404("Logement introuvable")
     return dwelling
+
+
+# --- Outreach requests (« demandes d'aller-vers ») -------------------------------------------
+# Asked by the household's current landlord (its CESF or manager, while involved); answered
+# by the association asked (its caseworkers and manager), which reads only the request until
+# it accepts: then the rule of involvement opens the file to it. Seen by both partners and
+# the coordination; by no one else (404).
+
+
+def can_see_outreach(user: User) -> bool:
+    """Landlords' and associations' people, and the coordination."""
+    partner = user.partner
+    return user.is_coordinator or (
+        partner is not None and (partner.is_landlord or partner.is_association)
+    )
+
+
+def visible_outreach_requests(user: User):
+    refuse_unless(
+        can_see_outreach(user), "Votre rôle ne donne pas accès aux demandes d'aller-vers."
+    )
+    requests = OutreachRequest.objects.select_related("household", "landlord", "association")
+    if user.is_coordinator:
+        return requests
+    partner = user.partner
+    return requests.filter(Q(landlord=partner) | Q(association=partner))
+
+
+def get_outreach_or_404(user: User, pk: int) -> OutreachRequest:
+    found = visible_outreach_requests(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("Demande introuvable")
+    return found
+
+
+def can_request_outreach(user: User, household: Household) -> bool:
+    return (
+        (user.is_cesf or user.is_manager)
+        and user.partner is not None
+        and household.landlord_id == user.partner.pk
+        and can(user, HouseholdAction.EDIT, household)
+    )
+
+
+def ensure_can_request_outreach(user: User, household: Household) -> None:
+    refuse_unless(
+        can_request_outreach(user, household),
+        "Le bailleur du ménage (sa CESF ou son responsable) demande un aller-vers.",
+    )
+
+
+def can_answer_outreach(user: User, request: OutreachRequest) -> bool:
+    return (
+        (user.is_caseworker or user.is_manager)
+        and user.partner is not None
+        and user.partner.pk == request.association_id
+    )
+
+
+def ensure_can_answer_outreach(user: User, request: OutreachRequest) -> None:
+    refuse_unless(
+        can_answer_outreach(user, request),
+        "L'association sollicitée (ses travailleurs sociaux ou son responsable) répond.",
+    )
+
+
+def can_close_outreach(user: User, request: OutreachRequest) -> bool:
+    return (
+        (user.is_social_worker or user.is_manager)
+        and user.partner is not None
+        and user.partner.pk in (request.association_id, request.landlord_id)
+    )
+
+
+def ensure_can_close_outreach(user: User, request: OutreachRequest) -> None:
+    refuse_unless(
+        can_close_outreach(user, request),
+        "L'association sollicitée ou le bailleur demandeur termine l'aller-vers.",
+    )

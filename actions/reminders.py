@@ -227,6 +227,7 @@ def measures_without_follow_up(today: date, people: Recipients) -> Iterator[list
                     recipients=frozenset({row["referent_id"]}),
                     household_id=row["action__household_id"],
                     link=_measure_link(row["pk"]),
+                    task=True,  # done when a follow-up is logged (notifications)
                 )
             )
         yield dues
@@ -354,6 +355,8 @@ def lease_reviews(today: date, people: Recipients) -> Iterator[list[Due]]:
                     recipients=frozenset(recipients),
                     household_id=action.household_id,
                     link=reverse("actions:action_detail", args=[action.pk]),
+                    # A review asks for one: done when it is recorded (notifications).
+                    task=deadline.kind == "lease_review",
                 )
             )
     yield dues

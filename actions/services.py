@@ -21,10 +21,20 @@ from django.db.models import Q
 from django.utils import timezone
 
 from actions.deadlines import grace_period_limits, payment_order_default_delay
-from actions.events import MeasureClosed, MeasureOpened, MeasureRenewed, RentReductionCreated
+from actions.events import (
+    FollowUpLogged,
+    LeaseReviewed,
+    MeasureClosed,
+    MeasureOpened,
+    MeasureRenewed,
+    OutreachAnswered,
+    OutreachRequested,
+    RentReductionCreated,
+)
 from actions.models import (
     ASSOCIATION_ACTION_KINDS,
     LANDLORD_ACTION_KINDS,
+    OPEN_OUTREACH,
     OUTCOMES_BY_KIND,
     SLIDING_LEASE_KINDS,
     Action,
@@ -45,6 +55,8 @@ from actions.models import (
     ObjectiveStatus,
     Orientation,
     Outcome,
+    OutreachRequest,
+    OutreachStatus,
     ProcedureEnd,
     RentReduction,
     SlidingLease,
@@ -59,6 +71,7 @@ from core.errors import DomainError
 from core.history import save_with_history
 from core.locking import locked
 from core.states import transition
+from core.text import check_bounds
 from households.involvement import involvement_sync
 from households.models import (
     Diagnostic,
@@ -548,6 +561,7 @@ def follow_up_create(
     Household.objects.filter(pk=household.pk).update(updated_at=timezone.now())
     if appointment is not None:
         appointment_held(appointment=appointment, follow_up=follow_up, by=by)
+    events.publish(FollowUpLogged(follow_up=follow_up, by=by))
     return follow_up
 
 
@@ -1010,6 +1024,7 @@ def lease_review_create(*, lease: SlidingLease, by: User, data: dict[str, Any]) 
         raise DomainError("Un point d'étape ne peut pas être daté dans le futur.", field="held_on")
     review = LeaseReview(lease=lease, recorded_by=by, **data)
     save_with_history(review, by=by)
+    events.publish(LeaseReviewed(review=review, by=by))
     return review
 
 
@@ -1100,3 +1115,95 @@ def arrears_reading_create(*, action: Action, by: User, read_on: date, amount) -
     reading = ArrearsReading(action=action, read_on=read_on, amount=amount, created_by=by)
     save_with_history(reading, by=by)
     return reading
+
+
+# --- Outreach requests (« demandes d'aller-vers ») -------------------------------------------
+
+OUTREACH_ACCEPT, OUTREACH_DECLINE = "accept", "decline"
+
+
+@transaction.atomic
+def outreach_request_create(
+    *, household: Household, by: User, association: Partner, reason: str
+) -> OutreachRequest:
+    """The household's landlord asks an association to reach its tenant, with a reason. The
+    association answers (outreach_answer); it has no access to the file until it accepts."""
+    if by.partner is None or household.landlord_id != by.partner.pk:
+        raise DomainError(
+            "Seul le bailleur actuel du ménage demande un aller-vers pour son locataire."
+        )
+    if not association.is_association or not association.active:
+        raise DomainError("Choisissez une association du dispositif.", field="association")
+    if not reason.strip():
+        raise DomainError(
+            "Expliquez à l'association pourquoi aller vers ce ménage.", field="reason"
+        )
+    open_one = OutreachRequest.objects.filter(
+        household=household, association=association, status__in=OPEN_OUTREACH
+    )
+    if open_one.exists():
+        raise DomainError(
+            "Une demande d'aller-vers est déjà en cours auprès de cette association.",
+            field="association",
+        )
+    request = OutreachRequest(
+        household=household,
+        landlord=by.partner,
+        association=association,
+        reason=reason,
+        requested_by=by,
+    )
+    check_bounds(request)
+    transition(request, OutreachStatus.PENDING, by=by, reason="Demande d'aller-vers")
+    events.publish(OutreachRequested(request=request, by=by))
+    return request
+
+
+@transaction.atomic
+def outreach_answer(
+    *, request: OutreachRequest, by: User, decision: str, reason: str = ""
+) -> OutreachRequest:
+    """The association accepts (it becomes involved in the household: it reads and changes
+    the file, logs its contacts as « aller-vers » follow-ups) or declines, saying why."""
+    request = locked(OutreachRequest, request.pk)
+    if by.partner is None or by.partner.pk != request.association_id:
+        raise DomainError("Seule l'association sollicitée répond à cette demande.")
+    if request.status != OutreachStatus.PENDING:
+        raise DomainError(
+            f"Cette demande a déjà reçu sa réponse ({request.get_status_display().lower()})."
+        )
+    if decision not in (OUTREACH_ACCEPT, OUTREACH_DECLINE):
+        raise DomainError("Acceptez ou déclinez la demande.", field="decision")
+    if decision == OUTREACH_DECLINE and not reason.strip():
+        raise DomainError("Motivez le refus : le bailleur lit ce motif.", field="reason")
+    request.answered_by, request.answered_at = by, timezone.now()
+    request.answer_reason = reason
+    check_bounds(request)
+    if decision == OUTREACH_ACCEPT:
+        status, label = OutreachStatus.ACCEPTED, "Aller-vers accepté"
+    else:
+        status, label = OutreachStatus.DECLINED, "Aller-vers décliné"
+    transition(request, status, by=by, reason=label + (f" — {reason}" if reason else ""))
+    events.publish(OutreachAnswered(request=request, by=by))
+    involvement_sync(household=request.household, by=by)
+    return request
+
+
+@transaction.atomic
+def outreach_close(*, request: OutreachRequest, by: User, reason: str = "") -> OutreachRequest:
+    """An accepted outreach ends (the tenant was reached, or cannot be): the association, or
+    the landlord that asked. The association keeps reading the file for the grace period."""
+    request = locked(OutreachRequest, request.pk)
+    if by.partner is None or by.partner.pk not in (request.association_id, request.landlord_id):
+        raise DomainError("L'association sollicitée ou le bailleur demandeur termine l'aller-vers.")
+    if request.status != OutreachStatus.ACCEPTED:
+        raise DomainError("Seul un aller-vers accepté et en cours se termine.")
+    request.closed_at = timezone.now()
+    transition(
+        request,
+        OutreachStatus.CLOSED,
+        by=by,
+        reason="Aller-vers terminé" + (f" — {reason}" if reason.strip() else ""),
+    )
+    involvement_sync(household=request.household, by=by)
+    return request

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actions import views
+from actions import outreach_views, views
 
 app_name = "actions"
 
@@ -45,4 +45,12 @@ urlpatterns = [
     path("mesures/<id:pk>/objectifs/etat/", views.objective_status, name="objective_status"),
     path("mesures/<id:pk>/renouvellement/", views.renewal_request, name="renewal_request"),
     path("mesures/<id:pk>/cloture/", views.measure_close, name="measure_close"),
+    path(
+        "menages/<id:household_pk>/aller-vers/nouveau/",
+        outreach_views.outreach_create,
+        name="outreach_create",
+    ),
+    path("aller-vers/", outreach_views.outreach_list, name="outreach_list"),
+    path("aller-vers/<id:pk>/", outreach_views.outreach_detail, name="outreach_detail"),
+    path("aller-vers/<id:pk>/terminer/", outreach_views.outreach_close, name="outreach_close"),
 ]

@@ -31,6 +31,7 @@ from actions.models import (
     Appointment,
     EvictionProcedure,
     FollowUp,
+    FollowUpKind,
     MeasureObjective,
     MeasureStatus,
     ObjectiveStatus,
@@ -558,6 +559,9 @@ def follow_up_create(request: HttpRequest, household_pk: int) -> HttpResponse:
             "duration_minutes": appointment.duration_minutes,
             "summary": appointment.notes,
         }
+    # From an outreach request's page: the contact is an « aller-vers » follow-up.
+    if appointment is None and request.GET.get("type") == "aller-vers":
+        initial = {"kind": FollowUpKind.OUTREACH}
     form = forms.FollowUpForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -40,3 +40,4 @@ def connect() -> None:
     register_source(involvement.orientation_source)
     register_source(involvement.measure_source)
     register_diagnostic_use(diagnostic_uses)
+    register_source(involvement.outreach_source)

@@ -65,6 +65,7 @@ ERASED: dict[str, dict[str, str]] = {
     "actions.measureobjective": {"text": ANONYMOUS},
     "actions.followup": {"summary": "", "next_step": ""},
     "actions.appointment": {"place": "", "notes": ""},
+    "actions.outreachrequest": {"reason": "", "answer_reason": ""},
     "codecision.codecision": {"reason": "", "arbitration_comment": ""},
     "codecision.codecisionanswer": {"comment": ""},
     # A committee examines several households: its notes and its outside participants go as
@@ -143,6 +144,7 @@ KEPT: dict[str, dict[str, str]] = {
     "actions.measureobjective": {"status": CODE},
     "actions.followup": {"kind": CODE},
     "actions.appointment": {"kind": CODE, "status": CODE},
+    "actions.outreachrequest": {"status": CODE},
     "codecision.codecision": {
         "kind": CODE,
         "purpose": CODE,
@@ -187,6 +189,13 @@ KEPT: dict[str, dict[str, str]] = {
         "kind": CODE,
         "text": WRITTEN_BY_THE_APPLICATION,
         "link": "the address of a page of the application",
+        "object_type": CODE,
+    },
+    "notifications.pendingnotice": {
+        "kind": CODE,
+        "text": WRITTEN_BY_THE_APPLICATION,
+        "link": "the address of a page of the application",
+        "object_type": CODE,
     },
     "notifications.reminder": {"kind": CODE, "object_type": CODE},
     "notifications.notificationpreference": {"email_mode": CODE},

@@ -15,6 +15,8 @@ from actions.models import (
     EvictionProcedure,
     MeasureObjective,
     MeasureStatus,
+    OutreachRequest,
+    OutreachStatus,
     SupportMeasure,
 )
 from codecision.models import CoDecision, CoDecisionAnswer, CoDecisionStatus, Purpose
@@ -28,6 +30,8 @@ class CaseWorkflow:
     deadlines: list[Deadline] = field(default_factory=list)
     next_deadline: Deadline | None = None
     procedure: EvictionProcedure | None = None
+    # Outreach requests (« aller-vers ») on the file, oldest first (one query).
+    outreach_requests: list[OutreachRequest] = field(default_factory=list)
 
 
 def _waiting_for(codecision: CoDecision) -> str:
@@ -118,8 +122,19 @@ def case_workflow(household: Household, today: date | None = None) -> CaseWorkfl
     open_actions = [
         a for a in actions if a.status not in (ActionStatus.CLOSED, ActionStatus.REJECTED)
     ]
+    outreach = list(
+        OutreachRequest.objects.filter(household=household)
+        .select_related("landlord", "association", "requested_by", "answered_by")
+        .order_by("requested_at", "pk")
+    )
+    running = [o for o in outreach if o.status == OutreachStatus.ACCEPTED]
+    asked = [o for o in outreach if o.status == OutreachStatus.PENDING]
     if open_actions:
         step = " ; ".join(_step(action, today) for action in open_actions)
+    elif running:
+        step = f"Aller-vers en cours par {running[-1].association}"
+    elif asked:
+        step = f"Aller-vers demandé à {asked[-1].association}, en attente de sa réponse"
     elif actions:
         step = _step(actions[0], today)
     elif household.diagnostics.exists():
@@ -149,4 +164,5 @@ def case_workflow(household: Household, today: date | None = None) -> CaseWorkfl
         deadlines=[d for d in deadlines if d.on >= today],
         next_deadline=next_deadline(deadlines, today),
         procedure=procedure,
+        outreach_requests=outreach,
     )

@@ -17,7 +17,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from actions.models import ActionStatus
-from actions.permissions import can_log_follow_up, can_orient, can_plan_appointment
+from actions.permissions import (
+    can_log_follow_up,
+    can_orient,
+    can_plan_appointment,
+    can_request_outreach,
+)
 from actions.services import orientation_refusal
 from cases import exports, services
 from cases.agenda import AgendaGroup, agenda, filter_items, grouped, week_end
@@ -132,6 +137,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_diagnose": can(request.user, HouseholdAction.WRITE_DIAGNOSTIC, household),
         "can_orient": can_orient(request.user, household),
         "orientation_refusal": orientation_refusal(request.user, household),
+        "can_request_outreach": can_request_outreach(request.user, household),
         "can_log_follow_up": can_log_follow_up(request.user, household),
         "can_plan_appointment": can_plan_appointment(request.user, household),
         "appointments": household.appointments.select_related("follow_up")

@@ -4,8 +4,8 @@ in the step's transaction; the app that opened the co-decision subscribes in its
 from dataclasses import dataclass
 from datetime import date
 
-from codecision.models import CoDecision
-from partners.models import User
+from codecision.models import CoDecision, CommitteeSession
+from partners.models import Partner, User
 
 
 @dataclass(frozen=True)
@@ -27,3 +27,35 @@ class CoDecisionDecided:
     decided_on: date
     starts_on: date | None = None
     referent: User | None = None
+
+
+@dataclass(frozen=True)
+class CoDecisionAnswered:
+    """One side answered (itself, or through the coordination in a committee: `session`).
+    Published after the answer's status is computed: the co-decision may now be decided or
+    in disagreement. Notifications mark that side's « en attente » notices done."""
+
+    codecision: CoDecision
+    side: str
+    partner: Partner
+    answer: str
+    by: User
+    session: CommitteeSession | None = None
+
+
+@dataclass(frozen=True)
+class CoDecisionArbitrated:
+    """The coordination settled a disagreement: `decision` is "reject" or "reopen"."""
+
+    codecision: CoDecision
+    by: User
+    decision: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class CoDecisionCancelled:
+    """A co-decision was closed without decision (what it decided on is over)."""
+
+    codecision: CoDecision
+    by: User

@@ -41,6 +41,7 @@ def codecision_opened_due(row: dict, people: Recipients) -> Due:
         ),
         household_id=row["household_id"],
         link=reverse("codecision:detail", args=[row["pk"]]),
+        task=True,
     )
 
 
@@ -125,6 +126,7 @@ def codecisions_waiting(today: date, people: Recipients) -> Iterator[list[Due]]:
                         recipients=frozenset(people.of(row[f"{side}_id"], *roles)),
                         household_id=row["household_id"],
                         link=reverse("codecision:detail", args=[row["pk"]]),
+                        task=True,
                     )
                 )
             yield dues

@@ -16,7 +16,13 @@ from datetime import date, datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from codecision.events import CoDecisionDecided, CoDecisionOpened
+from codecision.events import (
+    CoDecisionAnswered,
+    CoDecisionArbitrated,
+    CoDecisionCancelled,
+    CoDecisionDecided,
+    CoDecisionOpened,
+)
 from codecision.models import (
     Answer,
     CoDecision,
@@ -188,6 +194,16 @@ def codecision_answer(
     reason = f"{partner} : {Answer(answer).label.lower()}" + (f" — {comment}" if comment else "")
     status = status_from_answers(codecision.landlord_answer, codecision.association_answer)
     _decide(codecision, status, by=by, reason=reason, starts_on=starts_on)
+    events.publish(
+        CoDecisionAnswered(
+            codecision=codecision,
+            side=side,
+            partner=partner,
+            answer=answer,
+            by=by,
+            session=session,
+        )
+    )
     return codecision
 
 
@@ -280,6 +296,9 @@ def codecision_arbitrate(
         )
     else:
         raise DomainError("Choisissez le refus ou un nouvel examen.", field="decision")
+    events.publish(
+        CoDecisionArbitrated(codecision=codecision, by=by, decision=decision, comment=comment)
+    )
     return codecision
 
 
@@ -293,6 +312,7 @@ def codecision_cancel(*, codecision: CoDecision, by: User, reason: str) -> CoDec
         return codecision
     codecision.decided_at = timezone.now()
     transition(codecision, CoDecisionStatus.CANCELLED, by=by, reason=reason)
+    events.publish(CoDecisionCancelled(codecision=codecision, by=by))
     involvement_sync(household=codecision.household, by=by)
     return codecision
 

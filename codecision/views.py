@@ -97,6 +97,11 @@ def _detail_context(request: HttpRequest, codecision: CoDecision, **forms) -> di
         "can_arbitrate": can_arbitrate(user) and codecision.status == CoDecisionStatus.DISAGREEMENT,
         "can_read_minutes": codecision.session is not None
         and can_read_minutes(user, codecision.session),
+        # The proposing side answers too: its proposal is not yet its structure's decision
+        # (docs/DESIGN.md, section 3).
+        "proposing_side": user.partner is not None
+        and user.partner.pk == codecision.proposed_by_partner_id
+        and codecision.side_of(user.partner) is not None,
     }
     if context["can_answer"]:
         context["answer_form"] = forms.get("answer_form") or AnswerForm(

@@ -34,6 +34,9 @@ class Due:
     recipients: frozenset[int]
     household_id: int | None = None
     link: str = ""
+    # The reminder asks its recipients for something (an answer, a review, a follow-up):
+    # its notification is a task, done when the thing is done (notifications.services).
+    task: bool = False
 
     @property
     def key(self) -> tuple:

@@ -56,9 +56,12 @@ class BoundedTextField(models.TextField):
         super().contribute_to_class(cls, name, *args, **kwargs)
         if cls._meta.abstract or hasattr(cls, "instance_type"):
             return  # a history (django-simple-history) copies rows already checked
+        name = _constraint_name(cls._meta.db_table, self.attname)
+        if any(c.name == name for c in cls._meta.constraints):
+            return  # a model built by a migration's CreateModel, which lists it already
         constraint = models.CheckConstraint(
             condition=LessThanOrEqual(Length(self.attname), self.max_length),
-            name=_constraint_name(cls._meta.db_table, self.attname),
+            name=name,
             violation_error_message=too_long_message(self.max_length, self.max_length + 1),
         )
         if any(known.name == constraint.name for known in cls._meta.constraints):

@@ -12,6 +12,7 @@ from actions.api import (
     FollowUpViewSet,
     MeasureViewSet,
     OrientationViewSet,
+    OutreachRequestViewSet,
     ProcedureViewSet,
 )
 from cases.api import CaseSummaryViewSet
@@ -34,6 +35,7 @@ router.register("codecisions", CoDecisionViewSet, basename="codecision")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("dwellings", DwellingViewSet, basename="dwelling")
+router.register("outreach-requests", OutreachRequestViewSet, basename="outreach-request")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("ledger", LedgerViewSet, basename="ledger-entry")

@@ -7,7 +7,7 @@ shows it, as `can_…` booleans computed by the same functions."""
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
-from actions.permissions import can_read_dwellings
+from actions.permissions import can_read_dwellings, can_see_outreach
 from codecision.permissions import can_arbitrate, can_manage_committees
 from funding.permissions import can_enter, can_see_budget
 from households.permissions import (
@@ -34,6 +34,11 @@ class Can:
     def read_dwellings(self) -> bool:
         """The register of the dwellings an association holds (action 4)."""
         return self.signed_in and can_read_dwellings(self.user)
+
+    @cached_property
+    def see_outreach(self) -> bool:
+        """The outreach requests a landlord made or an association received."""
+        return self.signed_in and can_see_outreach(self.user)
 
     @cached_property
     def create_household(self) -> bool:

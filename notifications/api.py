@@ -12,13 +12,28 @@ from notifications.models import Notification
 class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
-        fields = ["id", "kind", "text", "household", "link", "created_at", "read_at"]
+        fields = [
+            "id",
+            "kind",
+            "text",
+            "household",
+            "link",
+            "created_at",
+            "read_at",
+            "task",
+            "done_at",
+            "object_type",
+            "object_id",
+        ]
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Mes notifications",
-        parameters=[OpenApiParameter("unread", bool, description="Seulement les non lues")],
+        parameters=[
+            OpenApiParameter("unread", bool, description="Seulement les non lues"),
+            OpenApiParameter("todo", bool, description="Seulement les demandes à faire"),
+        ],
     ),
     retrieve=extend_schema(summary="Une notification"),
 )
@@ -35,6 +50,8 @@ class NotificationViewSet(
         notifications = Notification.objects.filter(recipient=self.request.user)
         if self.request.query_params.get("unread") in ("true", "1"):
             notifications = notifications.filter(read_at=None)
+        if self.request.query_params.get("todo") in ("true", "1"):
+            notifications = notifications.filter(task=True, done_at=None)
         return notifications
 
     @extend_schema(summary="Marquer comme lue", request=None, responses=NotificationSerializer)

@@ -34,6 +34,13 @@ class Notification(models.Model):
     # instead of one row per coordinator and per measure.
     digest_on = models.DateField("récapitulatif du", null=True, blank=True)
     digest_counts = models.JSONField("rappels du récapitulatif", default=dict, blank=True)
+    # What the notice is about (a co-decision, a measure, an outreach request…), and whether
+    # it asks something of its recipient (a task): a task is done when anyone of the
+    # recipient's partner did the thing (notifications.services.tasks_done).
+    object_type = models.CharField("type d'objet", max_length=40, blank=True)
+    object_id = models.BigIntegerField("objet", null=True, blank=True)
+    task = models.BooleanField("demande une action", default=False)
+    done_at = models.DateTimeField("faite le", null=True, blank=True)
 
     class Meta:
         verbose_name = "notification"
@@ -57,6 +64,16 @@ class Notification(models.Model):
                 condition=models.Q(read_at__isnull=False),
             ),
             models.Index(fields=["recipient", "-created_at"], name="notification_by_recipient"),
+            models.Index(
+                fields=["recipient"],
+                name="notification_task_to_do",
+                condition=models.Q(task=True, done_at=None),
+            ),
+            models.Index(
+                fields=["object_type", "object_id"],
+                name="notification_task_object",
+                condition=models.Q(task=True, done_at=None),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -68,6 +85,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def is_pending_task(self) -> bool:
+        return self.task and self.done_at is None
 
 
 class Reminder(models.Model):
@@ -90,6 +111,36 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_type}#{self.object_id} ({self.due_on:%d/%m/%Y})"
+
+
+class PendingNotice(models.Model):
+    """A notice of a workflow event, written in the event's transaction and delivered once
+    it commits (notifications.services.deliver_notices): by its task, or, if that task was
+    lost, by the catch-up (every few minutes) and the daily sweep. Deleted once delivered."""
+
+    kind = models.CharField("type", max_length=40)
+    object_type = models.CharField("type d'objet", max_length=40, blank=True)
+    object_id = models.BigIntegerField("objet", null=True, blank=True)
+    text = models.TextField("message")
+    recipients = models.JSONField("destinataires", default=list)
+    household = models.ForeignKey(
+        "households.Household",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ménage",
+    )
+    link = models.CharField("lien", max_length=200, blank=True)
+    task = models.BooleanField("demande une action", default=False)
+    created_at = models.DateTimeField("créée le", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "notification à envoyer"
+        verbose_name_plural = "notifications à envoyer"
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class EmailMode(models.TextChoices):

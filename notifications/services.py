@@ -16,8 +16,14 @@ from django.utils.dateparse import parse_datetime
 
 from core.queue import enqueue_on_commit
 from core.reminders import Due
-from notifications.models import EmailMode, Notification, NotificationPreference, Reminder
-from partners.models import User
+from notifications.models import (
+    EmailMode,
+    Notification,
+    NotificationPreference,
+    PendingNotice,
+    Reminder,
+)
+from partners.models import Membership, Role, User
 
 DELIVERY_BATCH = 2000
 # E-mails sent through one SMTP connection by the catch-up.
@@ -96,6 +102,9 @@ def deliver(
             text=dues[key].text,
             household_id=dues[key].household_id,
             link=dues[key].link,
+            object_type=dues[key].object_type,
+            object_id=dues[key].object_id,
+            task=dues[key].task,
         )
         for key in sorted(fresh, key=str)
         for recipient in recipients_of(dues[key])
@@ -258,6 +267,144 @@ def purge_read(now: datetime | None = None) -> int:
         deleted += Notification.objects.filter(pk__in=ids).delete()[0]
         last = ids[-1]
     return deleted
+
+
+# --- Notices of workflow events (notifications.handlers) -----------------------------------
+
+# Who hears of an event on a partner's side: the people who work the cases and answer for it.
+PARTNER_ROLES = (Role.CESF, Role.CASEWORKER, Role.MANAGER)
+# A notice whose own task did not deliver it after this long is delivered by the catch-up.
+NOTICE_CATCH_UP_AFTER = timedelta(minutes=2)
+
+
+def members(partner_ids: Iterable[int | None], roles: Iterable[str] = PARTNER_ROLES) -> set[int]:
+    """The active users of these partners in these roles."""
+    partner_ids = {pk for pk in partner_ids if pk}
+    if not partner_ids:
+        return set()
+    return set(
+        Membership.objects.filter(
+            partner_id__in=partner_ids, role__in=list(roles), user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def coordinators() -> set[int]:
+    return set(
+        Membership.objects.filter(role=Role.COORDINATOR, user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def queue_notice(
+    *,
+    kind: str,
+    text: str,
+    recipients: Iterable[int],
+    household=None,
+    link: str = "",
+    object_type: str = "",
+    object_id: int | None = None,
+    task: bool = False,
+) -> PendingNotice | None:
+    """Write the notice of an event in the event's transaction; it is delivered once that
+    commits (its task), or by the catch-up if the task was lost. Nothing if no one hears."""
+    from notifications.tasks import deliver_notices as deliver_task  # the tasks call these
+
+    recipients = sorted(set(recipients))
+    if not recipients:
+        return None
+    notice = PendingNotice.objects.create(
+        kind=kind,
+        text=text,
+        recipients=recipients,
+        household=household,
+        link=link,
+        object_type=object_type,
+        object_id=object_id,
+        task=task,
+    )
+    enqueue_on_commit(deliver_task, [notice.pk])
+    return notice
+
+
+def deliver_notices(notice_ids: list[int] | None = None, *, older_than: timedelta | None = None):
+    """Deliver these pending notices (or all those older than `older_than`): each once,
+    whoever delivers it (its key in the reminders' table), then forgotten. Return how many
+    notifications were made."""
+    made = 0
+    while True:
+        handled, count = _deliver_batch(notice_ids, older_than)
+        made += count
+        if handled < DELIVERY_BATCH:
+            return made
+
+
+@transaction.atomic
+def _deliver_batch(notice_ids: list[int] | None, older_than: timedelta | None) -> tuple[int, int]:
+    pending = PendingNotice.objects.order_by("pk").select_for_update(skip_locked=True)
+    if notice_ids is not None:
+        pending = pending.filter(pk__in=notice_ids)
+    if older_than is not None:
+        pending = pending.filter(created_at__lte=timezone.now() - older_than)
+    notices = list(pending[:DELIVERY_BATCH])
+    if not notices:
+        return 0, 0
+    keys = {
+        (f"notice_{n.kind}"[:40], "notice", n.pk, timezone.localdate(n.created_at)): n
+        for n in notices
+    }
+    fresh = claim(list(keys))
+    made = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=recipient,
+                kind=notice.kind,
+                text=notice.text,
+                household_id=notice.household_id,
+                link=notice.link,
+                object_type=notice.object_type,
+                object_id=notice.object_id,
+                task=notice.task,
+                created_at=notice.created_at,
+            )
+            for key, notice in sorted(keys.items(), key=lambda item: item[1].pk)
+            if key in fresh
+            for recipient in notice.recipients
+        ]
+    )
+    _email_soon(made)
+    PendingNotice.objects.filter(pk__in=[n.pk for n in notices]).delete()
+    return len(notices), len(made)
+
+
+def deliver_lost_notices() -> int:
+    """The notices whose task never ran (broker down, worker killed): delivered now."""
+    return deliver_notices(older_than=NOTICE_CATCH_UP_AFTER)
+
+
+def tasks_done(
+    *, object_type: str, object_id: int, partner_ids: Iterable[int] | None = None, kinds=None
+) -> int:
+    """The tasks about this object are done: for the users of these partners (None: for
+    everyone). Done tasks are read too: they no longer count in the header."""
+    tasks = Notification.objects.filter(
+        task=True, done_at=None, object_type=object_type, object_id=object_id
+    )
+    if partner_ids is not None:
+        users = Membership.objects.filter(partner_id__in=list(partner_ids)).values("user_id")
+        tasks = tasks.filter(recipient_id__in=users)
+    if kinds is not None:
+        tasks = tasks.filter(kind__in=list(kinds))
+    now = timezone.now()
+    count = tasks.filter(read_at=None).update(done_at=now, read_at=now)
+    return count + tasks.update(done_at=now)
+
+
+def to_do_count(user) -> int:
+    """The header's « en attente » badge: tasks not done yet, read or not."""
+    return Notification.objects.filter(recipient=user, task=True, done_at=None).count()
 
 
 def _email_soon(notifications: list[Notification]) -> None:

@@ -23,7 +23,9 @@ def send_daily_digests() -> int:
 
 @task
 def email_catch_up() -> int:
-    """Every EMAIL_CATCH_UP_MINUTES: the single e-mails a lost or killed task did not send."""
+    """Every EMAIL_CATCH_UP_MINUTES: the event notices and the single e-mails a lost or
+    killed task did not deliver."""
+    services.deliver_lost_notices()
     return services.send_pending_emails(older_than=CATCH_UP_AFTER, within=timedelta(days=7))
 
 
@@ -40,6 +42,7 @@ def daily_sweep() -> dict:
     database down) is run again: by Celery's retry, or by the outbox relay."""
     with daily_run(DAILY_SWEEP):
         sent = sweep.sweep()
+        sent["notices_caught_up"] = services.deliver_lost_notices()
         sent["emails_caught_up"] = services.send_pending_emails(
             older_than=CATCH_UP_AFTER, within=timedelta(days=7)
         )
@@ -52,3 +55,10 @@ def notify_codecision_opened(codecision_id: int) -> int:
     sweep sends the same notice if this task was lost)."""
     due = codecision_opened_notice(codecision_id, Recipients())
     return services.deliver([due]) if due else 0
+
+
+@task
+def deliver_notices(notice_ids: list[int]) -> int:
+    """Deliver the notices of a workflow event once it committed (once: the catch-up and
+    the daily sweep deliver a notice whose task was lost, never twice)."""
+    return services.deliver_notices(notice_ids)

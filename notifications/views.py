@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from notifications import services
 from notifications.models import Notification, NotificationPreference
+from notifications.services import to_do_count
 
 
 def notification_list(request: HttpRequest) -> HttpResponse:
@@ -67,4 +68,9 @@ def unread_count(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": lambda: services.unread_count(user)}
+    return {
+        "unread_notifications": lambda: services.unread_count(user),
+        # « En attente »: what the notices ask of the user and is not done yet, read or not
+        # (a task done by anyone of the partner is done and read: it leaves both counts).
+        "tasks_to_do": lambda: to_do_count(user),
+    }

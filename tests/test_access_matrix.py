@@ -39,6 +39,15 @@ DIAGNOSES = {
 }
 
 
+# Who may ask an association for an outreach (« aller-vers »): the household's current
+# landlord, through its CESF (the one role of a landlord that changes a file).
+REQUESTS_OUTREACH = {
+    "Martin": {"cesf.actis"},
+    "Petit": set(),  # an applicant: no landlord to ask
+    "Fontaine": {"cesf.pluralis"},
+}
+
+
 def expected_for_household(username: str, household: str, allowed: set[str]) -> int:
     if username not in SEES[household]:
         return 404
@@ -51,6 +60,7 @@ def cells():
         yield username, "households:create", None, 200 if username in SOCIAL_WORKERS else 403
         yield username, "households:access_log", None, 200 if username == "coordinator.lt" else 403
         yield username, "agenda", None, 403 if username in FUNDERS else 200
+        yield username, "actions:outreach_list", None, 403 if username in FUNDERS else 200
         for name in SEES:
             yield username, "households:detail", name, expected_for_household(username, name, ALL)
             yield (
@@ -64,6 +74,12 @@ def cells():
                 "households:diagnostic_create",
                 name,
                 expected_for_household(username, name, DIAGNOSES[name]),
+            )
+            yield (
+                username,
+                "actions:outreach_create",
+                name,
+                expected_for_household(username, name, REQUESTS_OUTREACH[name]),
             )
 
 

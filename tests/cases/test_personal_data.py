@@ -234,6 +234,13 @@ def a_case_with_everything(flow) -> Household:
     action_services.appointment_cancel(
         appointment=appointment, by=caseworker, reason=typed("Annulation")
     )
+    # An outreach request the association declined, both with their reasons.
+    outreach = action_services.outreach_request_create(
+        household=household, by=cesf, association=flow.association, reason=typed("Aller-vers")
+    )
+    action_services.outreach_answer(
+        request=outreach, by=caseworker, decision="decline", reason=typed("Refus")
+    )
 
     # Action 3: a disagreement arbitrated, then both approve; procedure, lease and review.
     lease_action = orient("sliding_lease_eviction").action

@@ -4,22 +4,61 @@ import pytest
 from django.db import transaction
 
 from actions import services as action_services
-from actions.events import MeasureClosed, MeasureOpened, MeasureRenewed, RentReductionCreated
-from codecision.events import CoDecisionDecided, CoDecisionOpened
+from actions.events import (
+    FollowUpLogged,
+    LeaseReviewed,
+    MeasureClosed,
+    MeasureOpened,
+    MeasureRenewed,
+    OutreachAnswered,
+    OutreachRequested,
+    RentReductionCreated,
+)
+from codecision.events import (
+    CoDecisionAnswered,
+    CoDecisionArbitrated,
+    CoDecisionCancelled,
+    CoDecisionDecided,
+    CoDecisionOpened,
+)
 from core import events, reminders
 from funding import handlers as funding_handlers
 from funding.models import LedgerEntry
+from households.events import HouseholdAccessChanged
 from notifications import handlers as notification_handlers
 from tests.factories import both_approve, orientation_create
 
 
 def test_each_event_reaches_the_app_that_acts_on_it():
-    assert events.handlers(CoDecisionDecided) == [action_services.codecision_decided]
+    # All in the step's transaction: the workflow acts on a decision before the notification
+    # centre tells it (its notice reads what the workflow did); funding and notifications,
+    # siblings, in either order.
+    assert events.handlers(CoDecisionDecided) == [
+        action_services.codecision_decided,
+        notification_handlers.codecision_decided,
+    ]
     assert events.handlers(CoDecisionOpened) == [notification_handlers.codecision_opened]
-    assert events.handlers(MeasureOpened) == [funding_handlers.measure_opened]
-    assert events.handlers(MeasureRenewed) == [funding_handlers.measure_renewed]
-    assert events.handlers(MeasureClosed) == [funding_handlers.measure_closed]
+    assert events.handlers(CoDecisionAnswered) == [notification_handlers.codecision_answered]
+    assert events.handlers(CoDecisionArbitrated) == [notification_handlers.codecision_arbitrated]
+    assert events.handlers(CoDecisionCancelled) == [notification_handlers.codecision_cancelled]
+    assert set(events.handlers(MeasureOpened)) == {
+        funding_handlers.measure_opened,
+        notification_handlers.measure_opened,
+    }
+    assert set(events.handlers(MeasureRenewed)) == {
+        funding_handlers.measure_renewed,
+        notification_handlers.measure_renewed,
+    }
+    assert set(events.handlers(MeasureClosed)) == {
+        funding_handlers.measure_closed,
+        notification_handlers.measure_closed,
+    }
     assert events.handlers(RentReductionCreated) == [funding_handlers.rent_reduction_created]
+    assert events.handlers(HouseholdAccessChanged) == [notification_handlers.household_shared]
+    assert events.handlers(OutreachRequested) == [notification_handlers.outreach_requested]
+    assert events.handlers(OutreachAnswered) == [notification_handlers.outreach_answered]
+    assert events.handlers(FollowUpLogged) == [notification_handlers.follow_up_logged]
+    assert events.handlers(LeaseReviewed) == [notification_handlers.lease_reviewed]
 
 
 def test_every_app_registers_its_reminder_rules_once():

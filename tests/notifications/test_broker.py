@@ -72,7 +72,12 @@ def test_pages_keep_working_and_data_is_saved_when_the_broker_is_down(
         result = daily_sweep()
     assert notices.count() == 1
     assert result["emails_caught_up"] >= 1
-    assert [m.to for m in mail.outbox if household.reference in m.body] == [[flow.caseworker.email]]
+    about_codecision = [m.to for m in mail.outbox if "co-décision" in m.body]
+    assert about_codecision == [[flow.caseworker.email]]
+    # The notice that the household is now shared with the association, whose task was lost
+    # with the broker too, was caught up by the sweep, once.
+    shared = Notification.objects.filter(recipient=flow.caseworker, kind="household_shared")
+    assert shared.count() == 1 and household.reference in shared.get().text
     mail.outbox.clear()
     with time_machine.travel(timezone.now() + timedelta(hours=3)):
         daily_sweep()
