@@ -59,7 +59,11 @@ def _approve_both(orientation, landlord_user: User, caseworker: User, starts_on)
 def _opened_before(codecision: CoDecision, starts_on) -> None:
     """A demo case began in the past: its co-decision opened two weeks before its measure
     started (a measure never starts before its co-decision's opening)."""
-    opened_at = timezone.now().replace(year=starts_on.year, month=starts_on.month, day=1)
+    # In local time: after 22:00 UTC, the UTC clock's first of the month is already the
+    # second in Paris, after the measure's start.
+    opened_at = timezone.localtime().replace(
+        year=starts_on.year, month=starts_on.month, day=1, hour=9, minute=0, second=0, microsecond=0
+    )
     if opened_at < codecision.opened_at:
         CoDecision.objects.filter(pk=codecision.pk).update(
             opened_at=min(opened_at, codecision.opened_at - timedelta(days=14))
