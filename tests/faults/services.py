@@ -59,9 +59,10 @@ def private_redis():
         wait_for_port(port)
         yield PrivateRedis(process, port)
     finally:
-        os.kill(process.pid, signal.SIGCONT)
-        process.kill()
-        process.wait()
+        if process.poll() is None:  # not already killed by the test
+            os.kill(process.pid, signal.SIGCONT)
+            process.kill()
+            process.wait()
 
 
 def _postgres_bin(name: str) -> str | None:
