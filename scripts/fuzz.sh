@@ -33,10 +33,10 @@ for _ in $(seq 1 120); do
 done
 status=0
 for user in coordinator.lt cesf.opac38 caseworker.oiseaubleu manager.actis; do
-  token=$(.venv/bin/python manage.py shell -c "from partners.models import ApiToken, User; print(ApiToken.objects.create_for(user=User.objects.get(username='$user'), name='fuzz')[1])")
+  token=$(.venv/bin/python manage.py shell -c "from partners.models import ApiToken, User; print(ApiToken.objects.create_for(user=User.objects.get(username='$user'), name='fuzz')[1])" | tail -n 1)
   echo "== $user: $examples examples per operation, seed $seed"
   .venv/bin/st run "http://127.0.0.1:$port/api/schema/" \
-    --header "Authorization: Token $token" \
+    --header "Authorization:Token $token" \
     --max-examples "$examples" --seed "$seed" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     || status=1

@@ -7,12 +7,16 @@ Counted (and printed at the end of the run, tests/faults/conftest.py): writes at
 writes lost (answered 201 but not in the database), duplicates, and 5xx answers outside the
 outage window. Inside it, the only 5xx is a French 503."""
 
+import http.client
 import json
 import os
+import re
 import signal
 import subprocess
 import threading
 import time
+import urllib.parse
+import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -268,6 +272,72 @@ def test_the_same_write_sent_ten_times_at_once_is_made_once(live, figures):
     assert rows == {"double-1 Ménage « Ævar »": 1}
     assert [a[0] for a in answers] == [201] * 10
     assert len({a[1] for a in answers}) == 1  # the same answer, ten times
+
+
+def test_a_form_sent_ten_times_at_once_with_its_one_time_token_is_stored_once(live, figures):
+    cookie = live.people["session"]
+    page = urllib.request.urlopen(
+        urllib.request.Request(f"{live.site.url}/menages/nouveau/", headers={"Cookie": cookie}),
+        timeout=60,
+    )
+    html = page.read().decode()
+    csrf = re.search(rf"{live.people['csrf_cookie']}=([^;]+)", page.headers["Set-Cookie"])[1]
+    # The household's form (the page has others: search, sign out).
+    [form_html] = [f for f in html.split("<form")[1:] if 'name="housing_status"' in f]
+    middleware_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form_html)[1]
+    submit_token = re.search(r'name="submit_token" value="([0-9a-f]{32})"', form_html)[1]
+    form = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": middleware_token,
+            "submit_token": submit_token,
+            "name": "formulaire-1 Ménage « Ōsaka » 🏠",
+            "housing_status": "applicant",
+            "landlord": "",
+            "address": "3 rue du Drac",
+            "postcode": "38000",
+            "city": "Grenoble",
+            "contact_phone": "",
+            "contact_email": "",
+            "consent_given_on": time.strftime("%Y-%m-%d"),
+            "members-TOTAL_FORMS": "0",
+            "members-INITIAL_FORMS": "0",
+        }
+    )
+    start = threading.Barrier(10)
+    answers = []
+
+    def send():
+        connection = http.client.HTTPConnection(live.site.url.removeprefix("http://"), timeout=60)
+        start.wait()
+        connection.request(
+            "POST",
+            "/menages/nouveau/",
+            body=form,
+            headers={
+                "Cookie": f"{cookie}; {live.people['csrf_cookie']}={csrf}",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        response = connection.getresponse()
+        response.read()
+        answers.append((response.status, response.getheader("Location")))
+        connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    rows = live.rows("formulaire")
+    figures.add(
+        "a form sent ten times at once with its one-time token",
+        attempted=10,
+        duplicates=sum(rows.values()) - 1,
+        outside_5xx=sum(status >= 500 for status, _ in answers),
+    )
+    assert rows == {"formulaire-1 Ménage « Ōsaka » 🏠": 1}
+    assert [status for status, _ in answers] == [302] * 10
+    assert len({location for _, location in answers}) == 1  # the same household's page
 
 
 def test_the_same_side_answering_a_codecision_ten_times_at_once_is_stored_once(live, figures):
