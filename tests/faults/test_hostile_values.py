@@ -131,6 +131,18 @@ def test_a_nul_byte_in_an_api_body_is_a_field_error(flow):
     assert answer.status_code == 400 and "conclusion" in answer.json()
 
 
+def test_a_multipart_body_without_a_boundary_is_a_400_not_a_crash(client, flow):
+    # Found by `make fuzz`: the body was read before any view, and failed there as a 500.
+    api = api_for(flow.cesf)
+    answer = api.generic("POST", "/api/documents/", b"--x--", content_type="multipart/form-data")
+    assert answer.status_code == 400 and "illisible" in answer.json()["detail"]
+    client.force_login(flow.cesf)
+    page = client.generic(
+        "POST", reverse("households:create"), b"--x--", content_type="multipart/form-data"
+    )
+    assert page.status_code == 400 and "Saisie refusée" in page.content.decode()
+
+
 # --- JSON nested past the limit ------------------------------------------------------------
 
 
