@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
 .PHONY: install run test lint format migrate demo system-test-deps bench bench-pdf bench-report \
-	bench-lockout bench-load backup restore faults proptest npm-deps
+	bench-lockout bench-load backup restore faults fuzz proptest npm-deps
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -104,6 +104,11 @@ restore: install
 # killed, stopped, restarted), real gunicorn and Celery workers; it prints what it measured.
 faults: install
 	$(BIN)/pytest tests/faults -p no:cacheprovider -s $(PYTEST_ARGS)
+
+# Schemathesis' long profile against a live gunicorn (FUZZ_EXAMPLES per operation, default
+# 200, seeded by FUZZ_SEED); CI runs the bounded one (tests/api/test_schemathesis.py).
+fuzz: install
+	@bash scripts/fuzz.sh
 
 # The workflow's stateful property test with its long profile (200 runs of 60 steps; the
 # suite runs the bounded `ci` profile). Needs DATABASE_URL to a PostgreSQL server.

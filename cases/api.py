@@ -1,8 +1,9 @@
 """The case summary PDF through the API, at /api/households/{id}/resume-pdf/."""
 
+from django.core.exceptions import SuspiciousOperation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
+from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 
@@ -41,7 +42,10 @@ class CaseSummaryViewSet(viewsets.GenericViewSet):
         renderer_classes=[JSONRenderer, PDFRenderer],
     )
     def summary_pdf(self, request, pk=None):
-        version = summary_version(request)
+        try:
+            version = summary_version(request)
+        except SuspiciousOperation as unknown:  # a 400 on its parameter, in JSON
+            raise exceptions.ValidationError({"version": [str(unknown)]}) from unknown
         household = get_household_or_404(
             request, object_pk(pk), HouseholdAction.EXPORT, export_as=SUMMARY_LOG_ACTION[version]
         )

@@ -103,7 +103,15 @@ def exception_handler(exc, context):
         retry_after = exc.retry_after
         exc = exceptions.Throttled(detail=exc.message)
         exc.wait = retry_after  # the Retry-After header; the message stays as written
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    request = context.get("request")
+    renderer = getattr(request, "accepted_renderer", None)
+    if response is not None and renderer is not None and "json" not in renderer.media_type:
+        # A refusal on a download (a file, a PDF) is JSON, as the schema documents it, not
+        # the file's type.
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+    return response
 
 
 ERROR_SCHEMAS = {
@@ -153,7 +161,10 @@ def document_errors(result, generator, request, public):
     for route, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             codes = ["401", "403"]
-            if method in ("post", "put", "patch"):
+            # A write's refusal, or a query string refused (a NUL byte, a date that is not one).
+            if method in ("post", "put", "patch") or any(
+                p.get("in") == "query" for p in operation.get("parameters", [])
+            ):
                 codes.append("400")
             if "{id}" in route or method == "post":
                 codes += ["404", "429"]

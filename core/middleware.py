@@ -3,6 +3,7 @@ with its French message (the API answers the same refusal itself, core.api); a N
 what was typed is refused with 400 before it reaches a view (PostgreSQL cannot store it)."""
 
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
@@ -24,6 +25,10 @@ class TooManyAttemptsMiddleware:
         return response
 
 
+UNREADABLE_MESSAGE = (
+    "Le formulaire envoyé est illisible (en-tête multipart sans délimiteur valide) : "
+    "envoyez-le à nouveau."
+)
 NUL_MESSAGE = (
     "Votre saisie contient un caractère nul (\\x00), invisible et refusé : retirez-le "
     "(souvent un copier-coller) et envoyez à nouveau."
@@ -45,8 +50,16 @@ class NulByteMiddleware:
             "application/x-www-form-urlencoded",
             "multipart/form-data",
         )
-        if _has_nul(request.GET) or (form and _has_nul(request.POST)):
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": NUL_MESSAGE}, status=400)
-            return HttpResponseBadRequest(render_to_string("400.html", {"message": NUL_MESSAGE}))
+        try:
+            refused = _has_nul(request.GET) or (form and _has_nul(request.POST))
+        except MultiPartParserError:  # a body that is not the multipart it says it is
+            return _bad_request(request, UNREADABLE_MESSAGE)
+        if refused:
+            return _bad_request(request, NUL_MESSAGE)
         return self.get_response(request)
+
+
+def _bad_request(request, message: str):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return HttpResponseBadRequest(render_to_string("400.html", {"message": message}))

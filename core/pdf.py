@@ -2,8 +2,15 @@
 
 The only resources a document may load are the application's own static files (as
 `static:/<path>`) and inline data: URLs; any other URL (http, https, ftp, other files) is
-refused, so rendering never reaches the network."""
+refused, so rendering never reaches the network.
 
+A long word (a pasted link, a key held down: up to a text's whole limit) gets an invisible
+break opportunity (a zero-width space) every LONG_WORD characters before it is laid out:
+WeasyPrint cuts a word wider than its column character by character, a cost that grows with
+the square of its length (a 50,000-character word took minutes, a gunicorn worker's whole
+timeout), while pieces narrower than a column lay out in linear time (a few seconds)."""
+
+import re
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -13,6 +20,27 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 STATIC_PREFIX = "static:/"
 MIME_TYPES = {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml"}
+
+
+# Every this many characters without a space, a word may be cut: narrower than any column.
+LONG_WORD = 20
+ZERO_WIDTH_SPACE = "\u200b"
+# Text between two tags; a run of characters that are neither spaces nor an entity's.
+_TEXT_NODE = re.compile(r">([^<]+)<")
+_LONG_RUN = re.compile(rf"[^\s&;]{{{LONG_WORD}}}(?=[^\s&;<])")
+
+
+def breakable(html: str) -> str:
+    """`html` with a break opportunity in every word longer than LONG_WORD characters
+    (text nodes only: tags, attributes and entities are left whole)."""
+
+    def text_node(match: re.Match) -> str:
+        text = match.group(1)
+        if len(text) <= LONG_WORD:
+            return match.group(0)
+        return ">" + _LONG_RUN.sub(lambda run: run.group(0) + ZERO_WIDTH_SPACE, text) + "<"
+
+    return _TEXT_NODE.sub(text_node, html)
 
 
 class ExternalResourceRefused(ValueError):
@@ -32,7 +60,7 @@ class LocalOnlyURLFetcher(URLFetcher):
 
 
 def render_pdf(template: str, context: dict) -> bytes:
-    html = render_to_string(template, context)
+    html = breakable(render_to_string(template, context))
     fetcher = LocalOnlyURLFetcher()
     stylesheet = CSS(filename=finders.find("css/print.css"), url_fetcher=fetcher)
     document = HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=fetcher)

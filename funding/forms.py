@@ -1,7 +1,7 @@
 from django import forms
 
 from core import text
-from funding.models import LEDGER_DATES, FundingKind, FundingSource
+from funding.models import LEDGER_AMOUNT, LEDGER_DATES, FundingKind, FundingSource
 from partners.models import Partner
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -15,7 +15,9 @@ TYPED_KINDS = [
 class EntryForm(forms.Form):
     kind = forms.ChoiceField(label="Type", choices=TYPED_KINDS)
     on = forms.DateField(label="Date", widget=DATE, validators=[LEDGER_DATES])
-    amount = forms.DecimalField(label="Montant (€)", max_digits=12, decimal_places=2)
+    amount = forms.DecimalField(
+        label="Montant (€)", max_digits=12, decimal_places=2, validators=LEDGER_AMOUNT
+    )
     label = forms.CharField(label="Libellé", max_length=text.SHORT_LINE)
     source = forms.ModelChoiceField(
         label="Source de financement",
@@ -61,6 +63,7 @@ class CorrectionForm(forms.Form):
         label="Montant juste (€)",
         max_digits=12,
         decimal_places=2,
+        validators=LEDGER_AMOUNT,
         required=False,
         help_text="Laissez vide pour seulement annuler l'écriture.",
     )

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -15,6 +15,15 @@ from partners.models import Partner
 money = {"max_digits": 12, "decimal_places": 2}
 # The ledger keeps past budget years open to corrections for longer than the workflow's dates.
 LEDGER_DATES = PlausibleDate(past_years=20)
+# One entry moves at most this much, either way: far above any grant or budget of the
+# programme, far below what a slip of the keyboard types (±9 999 999 999,99 fits 12 digits).
+# The form, the services and the database (ledger_amount_bounded) hold it.
+LEDGER_MAX_AMOUNT = Decimal("9999999.99")
+LEDGER_AMOUNT_MESSAGE = "Une écriture est d'au plus 9\u202f999\u202f999,99 €, en plus ou en moins."
+LEDGER_AMOUNT = [
+    MinValueValidator(-LEDGER_MAX_AMOUNT, LEDGER_AMOUNT_MESSAGE),
+    MaxValueValidator(LEDGER_MAX_AMOUNT, LEDGER_AMOUNT_MESSAGE),
+]
 
 
 class FundingKind(models.TextChoices):
@@ -137,7 +146,7 @@ class LedgerEntry(models.Model):
         related_name="ledger_entries",
         verbose_name="minoration de loyer",
     )
-    amount = models.DecimalField("montant", **money)
+    amount = models.DecimalField("montant", validators=LEDGER_AMOUNT, **money)
     measures_count = models.IntegerField(
         "mesures couvertes",
         default=0,
@@ -178,7 +187,12 @@ class LedgerEntry(models.Model):
                 fields=["booking_key"],
                 condition=~models.Q(booking_key=""),
                 name="ledger_booked_once",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=-LEDGER_MAX_AMOUNT, amount__lte=LEDGER_MAX_AMOUNT),
+                name="ledger_amount_bounded",
+                violation_error_message=LEDGER_AMOUNT_MESSAGE,
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,7 +20,9 @@ from core.dates import ensure_plausible
 from core.errors import DomainError
 from core.text import SHORT_LINE, clip
 from funding.models import (
+    LEDGER_AMOUNT_MESSAGE,
     LEDGER_DATES,
+    LEDGER_MAX_AMOUNT,
     FundingKind,
     FundingSource,
     LedgerEntry,
@@ -112,6 +114,7 @@ def entry_add(
         )
     if amount == 0:
         raise DomainError("Saisissez un montant.", field="amount")
+    ensure_ledger_amount(amount)
     ensure_plausible(on, field="on", past_years=LEDGER_DATES.past_years)
     if source is not None and source.kind != kind:
         raise DomainError("La source choisie n'est pas de ce type.", field="source")
@@ -127,6 +130,11 @@ def entry_add(
     )
 
 
+def ensure_ledger_amount(amount: Decimal) -> None:
+    if abs(Decimal(amount)) > LEDGER_MAX_AMOUNT:
+        raise DomainError(LEDGER_AMOUNT_MESSAGE, field="amount")
+
+
 @transaction.atomic
 def entry_correct(
     *, by: User, entry: LedgerEntry, reason: str, amount: Decimal | None = None
@@ -140,6 +148,8 @@ def entry_correct(
         raise DomainError("Cette écriture a déjà été corrigée.")
     if not reason.strip():
         raise DomainError("Indiquez le motif de la correction.", field="reason")
+    if amount is not None:
+        ensure_ledger_amount(amount)
     today = timezone.localdate()
     common = {
         "year": entry.year,

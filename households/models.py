@@ -1,4 +1,5 @@
 import re
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -12,10 +13,15 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from core import text
-from core.dates import PlausibleDate, plausible_date
+from core.dates import DATE_CEILING, PlausibleDate, plausible_date
 from core.search import searchable
 from core.text import BoundedTextField
 from partners.models import Partner
+
+# What the database accepts at all (the forms and the API keep a narrower, moving window):
+# nobody alive was born before 1900, no consent was recorded by this programme before 1990.
+BIRTH_FLOOR = date(1900, 1, 1)
+CONSENT_FLOOR = date(1990, 1, 1)
 
 PRIVACY_HELP = (
     "Données sensibles : n'écrivez que ce qui est nécessaire à l'accompagnement, "
@@ -167,7 +173,11 @@ class Household(models.Model):
     )
     contact_email = models.EmailField("courriel du contact principal", blank=True)
     consent_given_on = models.DateField(
-        "consentement au traitement des données recueilli le", null=True, blank=True
+        "consentement au traitement des données recueilli le",
+        null=True,
+        blank=True,
+        # Given today or before; a household followed for decades keeps its old consent.
+        validators=[PlausibleDate(past_years=30, future_years=0)],
     )
     anonymised_on = models.DateField(
         "anonymisé le",
@@ -211,7 +221,12 @@ class Household(models.Model):
                 condition=~models.Q(housing_status="tenant") | models.Q(landlord__isnull=False),
                 name="tenant_household_has_landlord",
                 violation_error_message="Un ménage locataire a un bailleur.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(consent_given_on__isnull=True)
+                | models.Q(consent_given_on__range=(CONSENT_FLOOR, DATE_CEILING)),
+                name="household_consent_date_plausible",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -337,6 +352,13 @@ class HouseholdMember(models.Model):
     class Meta:
         verbose_name = "membre du ménage"
         verbose_name_plural = "membres du ménage"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(birth_date__isnull=True)
+                | models.Q(birth_date__range=(BIRTH_FLOOR, DATE_CEILING)),
+                name="member_birth_date_plausible",
+            ),
+        ]
         ordering = ["pk"]
 
     def __str__(self) -> str:

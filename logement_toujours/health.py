@@ -2,6 +2,9 @@
 database and the broker answer, 503 naming what is down. It is answered before any other
 middleware (sessions, login) so that it says "unhealthy" rather than failing itself."""
 
+import threading
+
+import kombu.transport.redis  # noqa: F401  (loaded with the worker, not by its first probe)
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
@@ -22,9 +25,20 @@ def database_answers() -> bool:
 
 
 def broker_answers() -> bool:
+    """Whether the broker answers within BROKER_TIMEOUT_SECONDS, however many round trips
+    its connection takes (a frozen Redis accepts the connection, then says nothing)."""
+    answer: list[bool] = []
+    probe = threading.Thread(target=lambda: answer.append(_broker_probe()), daemon=True)
+    probe.start()
+    probe.join(timeout=settings.BROKER_TIMEOUT_SECONDS * 2)
+    return answer == [True]
+
+
+def _broker_probe() -> bool:
     try:
         with app.connection_for_write() as broker:
-            broker.ensure_connection(max_retries=1, timeout=settings.BROKER_TIMEOUT_SECONDS)
+            # One try, no wait between tries: a frozen broker costs BROKER_TIMEOUT_SECONDS.
+            broker.ensure_connection(max_retries=0, timeout=settings.BROKER_TIMEOUT_SECONDS)
             # The Redis transport connects (and pings) when its channel opens.
             return broker.default_channel is not None
     except Exception:  # whatever kombu raises, the broker does not answer

@@ -441,10 +441,19 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # The cache holds the API's rate counters: shared through Redis in production, in the
-# process otherwise.
+# process otherwise. Like the broker, a Redis that is down or frozen costs a request at most
+# BROKER_TIMEOUT_SECONDS (connect, read and write), and the counters then let it through
+# (partners.authentication.TokenRateThrottle).
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_timeout": BROKER_TIMEOUT_SECONDS,
+                "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

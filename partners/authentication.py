@@ -1,16 +1,21 @@
 """Personal API tokens: `Authorization: Token <secret>` (or `Bearer <secret>`), and the API's
 rate limit per token."""
 
+import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from redis.exceptions import RedisError
 from rest_framework import authentication, exceptions, throttling
 
 from partners.models import ApiToken
 from partners.security import is_locked_out, lockout_message
+
+logger = logging.getLogger(__name__)
 
 
 class PersonalTokenAuthentication(authentication.BaseAuthentication):
@@ -59,6 +64,23 @@ class TokenRateThrottle(throttling.SimpleRateThrottle):
 
     def get_rate(self) -> str:
         return settings.API_RATE_LIMIT
+
+    # When the cache did not answer, the next CACHE_RETRY_SECONDS of this process's requests
+    # are not counted rather than each waiting for it again.
+    CACHE_RETRY_SECONDS = 10
+    _cache_down_until = 0.0
+
+    def allow_request(self, request, view) -> bool:
+        """The counters live in Redis: while it is down or frozen (a bounded wait, the
+        cache's socket timeouts), requests go through uncounted rather than failing."""
+        if time.monotonic() < TokenRateThrottle._cache_down_until:
+            return True
+        try:
+            return super().allow_request(request, view)
+        except (RedisError, OSError):
+            logger.warning("Cache unreachable: the API's rate limit is not counted")
+            TokenRateThrottle._cache_down_until = time.monotonic() + self.CACHE_RETRY_SECONDS
+            return True
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiToken):

@@ -131,6 +131,18 @@ def test_a_nul_byte_in_an_api_body_is_a_field_error(flow):
     assert answer.status_code == 400 and "conclusion" in answer.json()
 
 
+def test_a_multipart_body_without_a_boundary_is_a_400_not_a_crash(client, flow):
+    # Found by `make fuzz`: the body was read before any view, and failed there as a 500.
+    api = api_for(flow.cesf)
+    answer = api.generic("POST", "/api/documents/", b"--x--", content_type="multipart/form-data")
+    assert answer.status_code == 400 and "illisible" in answer.json()["detail"]
+    client.force_login(flow.cesf)
+    page = client.generic(
+        "POST", reverse("households:create"), b"--x--", content_type="multipart/form-data"
+    )
+    assert page.status_code == 400 and "Saisie refusée" in page.content.decode()
+
+
 # --- JSON nested past the limit ------------------------------------------------------------
 
 
@@ -166,3 +178,186 @@ def test_page_zero_of_a_list_is_a_documented_404(flow):
     schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     operation = json.loads(schema.content)["paths"]["/api/households/"]["get"]
     assert "404" in operation["responses"]
+
+
+# --- Dates past the calendar and amounts past any budget, through the page and the API ------
+
+
+def test_a_consent_dated_9999_is_refused_by_the_page_and_the_api(client, flow):
+    from households.models import Household
+    from tests.households.test_pages import household_form_data
+
+    client.force_login(flow.cesf)
+    data = household_form_data(name="Fontaine-Ézé", consent_given_on="9999-12-31")
+    page = client.post(reverse("households:create"), data)
+    assert page.status_code == 200 and "n&#x27;est pas plausible" in page.content.decode()
+    answer = api_for(flow.cesf).post(
+        "/api/households/",
+        {"name": "Fontaine-Ézé", "housing_status": "tenant", "consent_given_on": "9999-12-31"},
+        format="json",
+    )
+    assert answer.status_code == 400 and "n'est pas plausible" in str(
+        answer.json()["consent_given_on"]
+    )
+    assert not Household.objects.filter(name="Fontaine-Ézé").exists()
+
+
+@pytest.mark.parametrize("born", ["9999-01-01", "1899-12-31", "0001-01-01"])
+def test_a_member_born_in_9999_or_before_1900_is_refused_by_the_page_and_the_api(
+    client, flow, born
+):
+    from households.models import Household
+    from tests.households.test_pages import household_form_data
+
+    client.force_login(flow.cesf)
+    data = household_form_data(name="Lefèvre 🏠", **{"members-0-birth_date": born})
+    page = client.post(reverse("households:create"), data)
+    assert page.status_code == 200 and "n&#x27;est pas plausible" in page.content.decode()
+    member = {"first_name": "Zoé", "last_name": "LEFÈVRE", "relationship": "head"}
+    answer = api_for(flow.cesf).post(
+        "/api/households/",
+        {
+            "name": "Lefèvre 🏠",
+            "housing_status": "tenant",
+            "members": [member | {"birth_date": born}],
+        },
+        format="json",
+    )
+    assert answer.status_code == 400 and "n'est pas plausible" in str(answer.json()["members"])
+    assert not Household.objects.filter(name="Lefèvre 🏠").exists()
+
+
+@pytest.mark.parametrize("amount", ["9999999999.99", "-9999999999.99", "10000000.00"])
+def test_a_ledger_entry_past_any_budget_is_refused_on_the_page_and_by_the_database(
+    client, flow, amount
+):
+    from funding.models import LedgerEntry
+
+    client.force_login(flow.coordinator)
+    label = f"Subvention « exceptionnelle » {amount} 💶"
+    page = client.post(
+        reverse("funding:entry_create", args=[2026]),
+        {"kind": "grant", "on": "2026-05-02", "amount": amount, "label": label},
+    )
+    assert page.status_code == 200
+    assert "au plus 9\u202f999\u202f999,99 €" in page.content.decode()
+    assert not LedgerEntry.objects.filter(label=label).exists()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LedgerEntry.objects.create(
+            on="2026-05-02", year=2026, kind="grant", amount=Decimal(amount), label=label
+        )
+
+
+def test_a_ledger_entry_at_the_limit_is_stored_and_read_by_the_api(client, flow):
+    from funding.models import LedgerEntry
+
+    client.force_login(flow.coordinator)
+    page = client.post(
+        reverse("funding:entry_create", args=[2026]),
+        {"kind": "grant", "on": "2026-05-02", "amount": "-9999999.99", "label": "Reprise État"},
+    )
+    assert page.status_code == 302
+    entry = LedgerEntry.objects.get(label="Reprise État")
+    answer = api_for(flow.coordinator).get(f"/api/ledger/{entry.pk}/")
+    assert answer.status_code == 200 and answer.json()["amount"] == "-9999999.99"
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_ledger_entry_dated_year_1_or_9999_is_refused(client, flow, day):
+    from funding.models import LedgerEntry
+
+    client.force_login(flow.coordinator)
+    page = client.post(
+        reverse("funding:entry_create", args=[2026]),
+        {"kind": "grant", "on": day, "amount": "100", "label": "Daté hors calendrier"},
+    )
+    assert page.status_code == 200 and "n&#x27;est pas plausible" in page.content.decode()
+    assert not LedgerEntry.objects.filter(label="Daté hors calendrier").exists()
+
+
+def test_a_rent_reduction_to_year_9999_is_a_french_form_error(client, flow):
+    from actions.models import RentReduction
+    from tests.actions.test_dates_and_money import page_text
+    from tests.factories import both_approve, orientation_create
+
+    codecision = orientation_create(cesf=flow.cesf, association=flow.association)
+    codecision = codecision.action.codecisions.get()
+    both_approve(codecision, landlord_user=flow.cesf, caseworker=flow.caseworker)
+    action = codecision.action_link.action
+    client.force_login(flow.cesf)
+    url = reverse("actions:action_section", args=[action.pk, "reduction"])
+    first = action.measures.get().starts_on.replace(day=1)
+    for ends_on in ("9999-12-01", "9999-12-31"):
+        page = client.post(url, {"monthly_amount": "120", "starts_on": first, "ends_on": ends_on})
+        assert page.status_code == 400 and "n'est pas plausible" in page_text(page)
+    assert not RentReduction.objects.filter(action=action).exists()
+    assert client.get(reverse("actions:action_detail", args=[action.pk])).status_code == 200
+
+
+# --- One word of 100,000 characters --------------------------------------------------------
+
+
+def test_a_follow_up_of_one_100_000_character_word_is_refused_by_the_page_and_the_api(client, flow):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from actions.models import FollowUp
+    from tests.notifications.test_reminders import start_measure
+
+    measure = start_measure(flow, date(2026, 1, 5))
+    household = measure.action.household
+    word = "é" * 100_000
+    client.force_login(flow.caseworker)
+    page = client.post(
+        reverse("actions:follow_up_create", args=[household.pk]),
+        {
+            "mesure": measure.pk,
+            "happened_on": timezone.localdate().isoformat(),
+            "kind": "home_visit",
+            "summary": word,
+        },
+    )
+    assert page.status_code == 200
+    assert "au plus 50000 caractères (actuellement 100000)" in page.content.decode()
+    answer = api_for(flow.caseworker).post(
+        "/api/follow-ups/",
+        {
+            "household": household.pk,
+            "measure": measure.pk,
+            "happened_on": timezone.localdate().isoformat(),
+            "kind": "home_visit",
+            "summary": word,
+        },
+        format="json",
+    )
+    assert answer.status_code == 400 and "summary" in answer.json()
+    assert not FollowUp.objects.filter(household=household, summary=word).exists()
+
+
+def test_the_pdf_of_a_follow_up_of_one_word_at_the_limit_renders_in_bounded_time(client, flow):
+    import time
+    from datetime import date
+
+    from django.utils import timezone
+
+    from actions import services
+    from tests.helpers import pdf_text
+    from tests.notifications.test_reminders import start_measure
+
+    measure = start_measure(flow, date(2026, 1, 5))
+    household = measure.action.household
+    word = "ℵ" * 50_000  # the longest summary allowed, in one word with no break
+    services.follow_up_create(
+        household=household,
+        by=flow.caseworker,
+        measure=measure,
+        data={"happened_on": timezone.localdate(), "kind": "home_visit", "summary": word},
+    )
+    client.force_login(flow.caseworker)
+    started = time.monotonic()
+    pdf = client.get(reverse("households:summary_pdf", args=[household.pk]))
+    took = time.monotonic() - started
+    assert took < 30, f"{took:.1f} s"  # it took minutes: gunicorn killed the worker
+    _pages, text = pdf_text(pdf)
+    assert text.count("ℵ") == 50_000  # all of it, however it is cut across lines and pages

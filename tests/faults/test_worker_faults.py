@@ -46,7 +46,9 @@ def database_url() -> str:
 
 @pytest.mark.broker
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_send_duplicates_at_most_one_email_and_loses_none(flow, settings):
+def test_a_worker_killed_mid_send_duplicates_at_most_one_email_and_loses_none(
+    flow, settings, figures
+):
     flow.caseworker.email = "referent@example.org"
     flow.caseworker.save(update_fields=["email"])
     notifications = Notification.objects.bulk_create(
@@ -107,6 +109,11 @@ def test_a_worker_killed_mid_send_duplicates_at_most_one_email_and_loses_none(fl
     print(
         f"\ne-mails: {EMAILS} to send, {sent_before_kill} before the kill, {received} received, "
         f"{EMAILS - len(sink.subjects)} missing, {duplicates} duplicate(s)"
+    )
+    figures.add(
+        "Celery worker killed while e-mailing",
+        emails_lost=EMAILS - len(sink.subjects),
+        emails_twice=duplicates,
     )
     assert len(sink.subjects) == EMAILS  # none missing
     assert duplicates <= 1  # at most the one in flight
