@@ -119,3 +119,14 @@ def submit_and_wait(browser, selector: str) -> None:
 def log_out(browser):
     browser.console.extend(browser.get_log("browser"))
     submit_and_wait(browser, ".who button[type=submit]")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def live_server_closes_its_connections():
+    """Chromium keeps its connections to the live server open, and each holds the thread
+    serving it: with persistent database connections (CONN_MAX_AGE), those threads would
+    still hold a session when the test database is dropped. Each request closes its own."""
+    from django.db import connections
+
+    connections.settings["default"]["CONN_MAX_AGE"] = 0
+    yield

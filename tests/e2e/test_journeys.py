@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from actions.models import Action, SupportMeasure
 from households.models import Household
+from partners.models import User
 from tests.e2e.conftest import csp_violations, totp_code
 
 pytestmark = pytest.mark.e2e
@@ -107,7 +108,7 @@ class Journey:
             elif kind == "radio":
                 radio = scope.find_element(By.CSS_SELECTOR, f"input[name={name}][value={value}]")
                 self.driver.execute_script("arguments[0].click()", radio)
-            elif kind == "date":
+            elif kind in ("date", "time"):
                 self.driver.execute_script(
                     "arguments[0].value = arguments[1];"
                     "arguments[0].dispatchEvent(new Event('change', {bubbles: true}))",
@@ -282,6 +283,27 @@ def test_cesf_opens_a_file_writes_the_diagnostic_and_orients(journey):
     journey.submit("orientation enregistrée", "")
     action = Action.objects.get(household=household)
     assert action.get_kind_display() in journey.text() or "co-décision" in journey.text().lower()
+
+    # A first appointment, then what is coming in « Mes échéances » and the calendar feed.
+    journey.get(reverse("households:detail", args=[household.pk]), "dossier orienté")
+    journey.click("Prévoir un rendez-vous", "nouveau rendez-vous")
+    journey.fill(
+        kind="office",
+        on=today + timedelta(days=6),
+        at="14:30",
+        duration_minutes=45,
+        place="Permanence d'Échirolles, 2ᵉ étage",
+        notes="Apporter les trois derniers avis d'échéance.",
+        reminder_days_before=journey.first_choice("reminder_days_before"),
+    )
+    journey.submit("rendez-vous prévu", "Prévoir le rendez-vous")
+    assert household.appointments.get().on == today + timedelta(days=6)
+    journey.click("Mes échéances", "mes échéances")
+    assert "Mes échéances" in journey.heading()
+    assert household.reference in journey.text()
+    journey.click("Dans mon calendrier", "profil : agenda")
+    journey.submit("adresse d'agenda créée", "Générer l'adresse de mon agenda")
+    assert "copiez-la maintenant" in journey.text()
     journey.get(reverse("households:list"), "mes ménages")
     assert household.reference in journey.text()
     journey.assert_accessible()
@@ -430,12 +452,19 @@ def test_the_coordination_arbitrates_and_holds_a_committee_with_minutes(journey)
     disagreement.refresh_from_db()
     assert disagreement.arbitrated_by is not None
 
+    # Benali waits for its association (Ulisse Energie): Ulisse sits on the committee.
     benali = codecision_of("Benali")
+    ulisse, actis = (
+        User.objects.get(username=name) for name in ("caseworker.ulisse", "cesf.actis")
+    )
     journey.get(reverse("codecision:session_list"), "comités")
     journey.click("Préparer un comité", "nouveau comité")
     journey.fill(held_on=today, other_participants="Mme Roux, CCAPEX de l'Isère")
-    for checkbox in journey.driver.find_elements(By.NAME, "participants")[:3]:
-        journey.driver.execute_script("arguments[0].click()", checkbox)
+    for participant in (ulisse, actis):
+        journey.driver.execute_script(
+            "arguments[0].click()",
+            journey.find(By.CSS_SELECTOR, f"input[name=participants][value='{participant.pk}']"),
+        )
     journey.driver.execute_script(
         "arguments[0].click()",
         journey.find(By.CSS_SELECTOR, f"input[name=codecisions][value='{benali.pk}']"),
@@ -445,11 +474,25 @@ def test_the_coordination_arbitrates_and_holds_a_committee_with_minutes(journey)
     session = benali.session
     assert session is not None and session.held_on == today
     journey.get(reverse("codecision:session_detail", args=[session.pk]), "ordre du jour")
-    journey.fill(notes="Le dossier Benali attend la visite de l'association : ajourné.")
-    journey.driver.execute_script(
-        "arguments[0].click()",
-        journey.find(By.CSS_SELECTOR, f"input[name=adjourned][value='{benali.pk}']"),
+
+    # The committee's answers, in one form: Ulisse approves and names the referent.
+    journey.click("Enregistrer les réponses du comité", "réponses du comité")
+    row = f"cd{benali.pk}-association"
+    journey.fill(
+        **{
+            f"{row}-answer": "approve",
+            f"{row}-comment": "Accord en comité : visite faite, reprise du loyer courant.",
+            f"{row}-referent": journey.first_choice(f"{row}-referent"),
+            f"{row}-starts_on": today,
+        }
     )
+    journey.submit("réponses enregistrées", "Enregistrer les réponses du comité")
+    benali.refresh_from_db()
+    assert benali.association_answer == "approve"
+    assert SupportMeasure.objects.filter(action__household=benali.household).exists()
+    assert "réponse enregistrée" in journey.text()
+
+    journey.fill(notes="Benali : accord des deux parties, accompagnement budgétaire engagé.")
     journey.submit("compte rendu validé", "Valider le compte rendu")
     session.refresh_from_db()
     assert session.signed_off_at is not None
