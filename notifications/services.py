@@ -404,7 +404,9 @@ def tasks_done(
 
 def to_do_count(user) -> int:
     """The header's « en attente » badge: tasks not done yet, read or not."""
-    return Notification.objects.filter(recipient=user, task=True, done_at=None).count()
+    # Capped as the unread count is (a LIMIT subquery): the badge reads « 99+ » beyond.
+    to_do = Notification.objects.filter(recipient=user, task=True, done_at=None).order_by()
+    return to_do[: UNREAD_CAP + 1].count()
 
 
 def _email_soon(notifications: list[Notification]) -> None:
