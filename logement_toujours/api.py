@@ -6,7 +6,13 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers
 
-from actions.api import CoDecisionViewSet, FollowUpViewSet, MeasureViewSet, OrientationViewSet
+from actions.api import (
+    AppointmentViewSet,
+    CoDecisionViewSet,
+    FollowUpViewSet,
+    MeasureViewSet,
+    OrientationViewSet,
+)
 from cases.api import CaseSummaryViewSet
 from documents.api import DocumentViewSet
 from funding.api import LedgerViewSet
@@ -25,6 +31,7 @@ router.register("orientations", OrientationViewSet, basename="orientation")
 router.register("codecisions", CoDecisionViewSet, basename="codecision")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
+router.register("appointments", AppointmentViewSet, basename="appointment")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("ledger", LedgerViewSet, basename="ledger-entry")
