@@ -516,7 +516,13 @@ class AppointmentViewSet(
         return filter_dates(appointments, params, "on")
 
     def get_object(self):
-        appointment = self.get_queryset().filter(pk=_pk(self.kwargs["pk"])).first()
+        # One appointment: unknown (404) out of the households the user sees, funders too.
+        visible = Household.objects.visible_to(self.request.user).values("pk")
+        appointment = (
+            Appointment.objects.filter(household__in=visible, pk=_pk(self.kwargs["pk"]))
+            .prefetch_related("participants")
+            .first()
+        )
         if appointment is None:
             raise Http404("Rendez-vous introuvable")
         self.check_object_permissions(self.request, appointment)
