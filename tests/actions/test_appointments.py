@@ -362,3 +362,20 @@ def test_a_next_step_followed_by_a_later_follow_up_is_not_reminded(flow):
             )
     sweep(date(2026, 2, 17))
     assert not Notification.objects.filter(kind="next_step").exists()
+
+
+def test_the_demo_has_appointments_and_its_first_sweep_reminds_none(demo):
+    from django.utils import timezone
+
+    from cases.agenda import agenda
+
+    planned = Appointment.objects.filter(status=AppointmentStatus.PLANNED)
+    assert planned.count() == 4
+    assert Appointment.objects.filter(status=AppointmentStatus.CANCELLED).count() == 1
+    mine = [item for item in agenda(demo["caseworker.oiseaubleu"]) if item.kind == "appointment"]
+    assert [item.label for item in mine] == [
+        "Rendez-vous : entretien au bureau (à noter comme tenu ou à annuler)",
+        "Rendez-vous : visite à domicile",
+    ]
+    sweep(timezone.localdate())
+    assert not Notification.objects.filter(kind__in=["appointment", "next_step"]).exists()
