@@ -7,7 +7,12 @@ actions.permissions; objects are reached through their visible household."""
 from operator import attrgetter
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -397,8 +402,19 @@ class FollowUpViewSet(
 # --- Appointments -----------------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "14:30"})
+class HourField(serializers.TimeField):
+    """A local time of day, « HH:MM » (Europe/Paris), without offset."""
+
+
 class AppointmentSerializer(serializers.ModelSerializer):
     household = id_field(source="household_id")
+    at = HourField(
+        format="%H:%M",
+        required=False,
+        allow_null=True,
+        help_text="Heure locale (Europe/Paris), « HH:MM » ; facultative.",
+    )
     kind = serializers.ChoiceField(choices=AppointmentKind.choices)
     participants = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True),
