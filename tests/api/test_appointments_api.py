@@ -92,7 +92,7 @@ def test_bad_input_is_a_400_with_french_field_errors_and_nothing_saved(flow, dat
     errors = response.json()
     assert field in errors, errors
     assert message.lower() in str(errors[field]).lower()
-    assert not Appointment.objects.exists()
+    assert not Appointment.objects.filter(household=household).exists()
 
 
 def test_a_participant_who_does_not_see_the_household_is_a_field_error(flow, other_association):
@@ -105,7 +105,7 @@ def test_a_participant_who_does_not_see_the_household_is_a_field_error(flow, oth
     )
     assert response.status_code == 400
     assert "ne voit pas ce dossier" in str(response.json()["participants"])
-    assert not Appointment.objects.exists()
+    assert not Appointment.objects.filter(household=household).exists()
 
 
 def test_appointments_of_households_out_of_sight_are_not_found(flow, other_association):
