@@ -24,6 +24,9 @@ from actions.deadlines import procedure_deadlines, procedure_warnings
 from actions.models import (
     ActionKind,
     ActionStatus,
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
     Dwelling,
     EvictionProcedure,
     FollowUp,
@@ -34,6 +37,7 @@ from actions.models import (
     OutreachRequest,
     OutreachStatus,
     ProcedureEnd,
+    ReminderDelay,
     RentReduction,
     SupportMeasure,
 )
@@ -44,6 +48,7 @@ from actions.permissions import (
     ensure_can_log_follow_up,
     ensure_can_manage_dwellings,
     ensure_can_orient,
+    ensure_can_plan_appointment,
     ensure_can_reduce_rent,
     ensure_can_request_outreach,
     ensure_can_request_renewal,
@@ -70,7 +75,7 @@ from households.permissions import (
     ensure_can_open_caseload,
     get_household_or_404,
 )
-from partners.models import Partner
+from partners.models import Partner, User
 
 
 def _of_household(objects, pk: int | None, field: str):
@@ -895,3 +900,214 @@ class OutreachRequestViewSet(
             request=outreach, by=request.user, reason=serializer.validated_data.get("reason", "")
         )
         return Response(OutreachRequestSerializer(outreach).data)
+
+
+# --- Appointments -----------------------------------------------------------------------------
+
+
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "14:30"})
+class HourField(serializers.TimeField):
+    """A local time of day, « HH:MM » (Europe/Paris), without offset."""
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    household = id_field(source="household_id")
+    at = HourField(
+        format="%H:%M",
+        required=False,
+        allow_null=True,
+        help_text="Heure locale (Europe/Paris), « HH:MM » ; facultative.",
+    )
+    kind = serializers.ChoiceField(choices=AppointmentKind.choices)
+    participants = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        many=True,
+        required=False,
+        help_text=(
+            "Utilisateurs des structures qui voient le dossier, ou de la coordination ; le "
+            "rappel leur est envoyé (à l'auteur quand personne n'est nommé)."
+        ),
+    )
+    reminder_days_before = serializers.ChoiceField(
+        choices=ReminderDelay.choices,
+        required=False,
+        allow_null=True,
+        help_text="Jours avant le rendez-vous où le rappel part, une fois ; vide : aucun rappel.",
+    )
+    follow_up = serializers.IntegerField(source="follow_up_id", read_only=True, allow_null=True)
+    version = serializers.IntegerField(
+        required=False,
+        help_text=(
+            "Version lue, obligatoire pour modifier ou annuler ; une modification sur une "
+            "version dépassée est refusée."
+        ),
+    )
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "household",
+            "kind",
+            "on",
+            "at",
+            "duration_minutes",
+            "place",
+            "participants",
+            "notes",
+            "reminder_days_before",
+            "status",
+            "follow_up",
+            "created_by",
+            "created_by_partner",
+            "created_at",
+            "version",
+        ]
+        read_only_fields = [
+            "id",
+            "status",
+            "follow_up",
+            "created_by",
+            "created_by_partner",
+            "created_at",
+        ]
+
+
+class AppointmentChangeSerializer(AppointmentSerializer):
+    household = id_field(source="household_id", read_only=True)
+    version = serializers.IntegerField(help_text="Version lue du rendez-vous.")
+
+
+class AppointmentCancelSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="Version lue du rendez-vous.")
+    reason = text.serializer_field(text.REASON, required=False, allow_blank=True, default="")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Rendez-vous des ménages visibles",
+        parameters=[
+            OpenApiParameter("household", int),
+            OpenApiParameter("kind", str, enum=AppointmentKind.values),
+            OpenApiParameter("status", str, enum=AppointmentStatus.values),
+            *DATE_RANGE,
+        ],
+    ),
+    retrieve=extend_schema(summary="Un rendez-vous"),
+    create=extend_schema(summary="Prévoir un rendez-vous avec un ménage"),
+    partial_update=extend_schema(
+        summary="Modifier un rendez-vous prévu", request=AppointmentChangeSerializer
+    ),
+    update=extend_schema(
+        summary="Modifier un rendez-vous prévu", request=AppointmentChangeSerializer
+    ),
+)
+class AppointmentViewSet(
+    LogsHouseholdReads,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The same services and checks as the household page's appointment forms
+    (actions.views.appointment_edit, appointment_cancel). « Tenu » is a follow-up: POST
+    /api/follow-ups/ is not tied to an appointment; the page does that in one click."""
+
+    queryset = Appointment.objects.none()  # for the schema; get_queryset filters
+    lookup_value_regex = ROW_ID
+    serializer_class = AppointmentSerializer
+    ordering_fields = ["on", "created_at"]
+    ordering = ["on", "at", "id"]
+
+    def get_queryset(self):
+        appointments = Appointment.objects.filter(
+            household__in=_visible_households(self.request.user).values("pk")
+        ).prefetch_related("participants")
+        params = self.request.query_params
+        wanted = query_id(params.get("household"))
+        if wanted:
+            appointments = appointments.filter(household_id=wanted)
+        if params.get("kind") in AppointmentKind.values:
+            appointments = appointments.filter(kind=params["kind"])
+        if params.get("status") in AppointmentStatus.values:
+            appointments = appointments.filter(status=params["status"])
+        return filter_dates(appointments, params, "on")
+
+    def get_object(self):
+        # One appointment: unknown (404) out of the households the user sees, funders too.
+        visible = Household.objects.visible_to(self.request.user).values("pk")
+        appointment = (
+            Appointment.objects.filter(household__in=visible, pk=_pk(self.kwargs["pk"]))
+            .prefetch_related("participants")
+            .first()
+        )
+        if appointment is None:
+            raise Http404("Rendez-vous introuvable")
+        self.check_object_permissions(self.request, appointment)
+        return appointment
+
+    def _household(self, household_id: int) -> Household:
+        household = get_household_or_404(self.request, household_id, HouseholdAction.VIEW)
+        ensure_can_plan_appointment(self.request.user, household)
+        return household
+
+    def create(self, request, *args, **kwargs):
+        serializer = AppointmentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        household = self._household(data.pop("household_id"))
+        data.pop("version", None)
+        participants = data.pop("participants", [])
+        appointment = services.appointment_save(
+            household=household, by=request.user, data=data, participants=participants
+        )
+        return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        appointment = self.get_object()
+        household = self._household(appointment.household_id)
+        serializer = AppointmentChangeSerializer(appointment, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if version is None:
+            raise DomainError(
+                "Indiquez la version lue du rendez-vous : une modification ne doit pas en "
+                "écraser une autre.",
+                field="version",
+            )
+        participants = data.pop("participants", None)
+        if participants is None:
+            participants = list(appointment.participants.all())
+        appointment = services.appointment_save(
+            household=household,
+            by=request.user,
+            data=data,
+            participants=participants,
+            appointment=appointment,
+            expected_version=version,
+        )
+        return Response(AppointmentSerializer(self.get_object()).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Annuler un rendez-vous prévu",
+        request=AppointmentCancelSerializer,
+        responses=AppointmentSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def cancel(self, request, pk=None):
+        appointment = self.get_object()
+        self._household(appointment.household_id)
+        serializer = AppointmentCancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.appointment_cancel(
+            appointment=appointment,
+            by=request.user,
+            expected_version=serializer.validated_data["version"],
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(AppointmentSerializer(self.get_object()).data)

@@ -948,6 +948,34 @@ class FollowUpQuerySet(ConfidentialQuerySet):
         )
         return self.filter(models.Q(measure=measure) | before_start)
 
+    def pending_next_steps(self, seen_by=None):
+        """The dated next steps still ahead: a follow-up's `next_step_on`, until a later
+        follow-up of the household is logged — a later one `seen_by` this user can read
+        (« Mes échéances »), or, without a user, one the step's author can read (the sweep,
+        which reminds the author)."""
+        later = FollowUp.objects.filter(household=models.OuterRef("household")).filter(
+            models.Q(happened_on__gt=models.OuterRef("happened_on"))
+            | models.Q(happened_on=models.OuterRef("happened_on"), pk__gt=models.OuterRef("pk"))
+        )
+        if seen_by is None:
+            later = later.filter(
+                models.Q(confidential=False)
+                | models.Q(author_partner=models.OuterRef("author_partner"))
+            )
+        else:
+            later = later.visible_to(seen_by)
+        return self.filter(next_step_on__isnull=False).exclude(models.Exists(later))
+
+    def with_next_step_due(self, today: date, seen_by=None):
+        """Each pending dated next step with `next_step_due`: from
+        REMINDER_NEXT_STEP_DAYS before its date until its day. The one rule the daily sweep
+        (actions.reminders.next_step_reminders) and « Mes échéances » both read."""
+        lead = timedelta(days=settings.REMINDER_NEXT_STEP_DAYS)
+        due = models.Q(next_step_on__gte=today, next_step_on__lte=today + lead)
+        return self.pending_next_steps(seen_by).annotate(
+            next_step_due=models.ExpressionWrapper(due, output_field=models.BooleanField())
+        )
+
 
 class FollowUp(Confidential):
     """One logged contact or step with the household, in a measure or before one; maybe

@@ -25,6 +25,7 @@ from actions.models import (
     Appointment,
     AppointmentKind,
     EvictionProcedure,
+    FollowUp,
     HousingMode,
     MeasureStatus,
     SlidingLease,
@@ -388,6 +389,60 @@ def appointment_reminders(today: date, people: Recipients) -> Iterator[list[Due]
         ]
 
 
+def next_step_label(happened_on: date) -> str:
+    """What a dated next step is called where a name may not appear (reminders, the calendar
+    feed): the typed step may name someone, so only the follow-up's date."""
+    return f"Prochaine étape (suivi du {happened_on:%d/%m/%Y})"
+
+
+def next_step_reminders(today: date, people: Recipients) -> Iterator[list[Due]]:
+    """A follow-up's dated next step comes (REMINDER_NEXT_STEP_DAYS ahead, until its day):
+    the follow-up's author and the referent of its measure (the author alone for a
+    confidential follow-up), once."""
+    steps = FollowUp.objects.with_next_step_due(today).filter(next_step_due=True)
+    fields = [
+        "pk",
+        "next_step_on",
+        "happened_on",
+        "author_id",
+        "author__is_active",
+        "confidential",
+        "measure_id",
+        "measure__referent_id",
+        "household_id",
+        "household__reference",
+    ]
+    for rows in chunks(steps.order_by("pk"), fields):
+        dues = []
+        for row in rows:
+            # A confidential follow-up never leaves its author.
+            recipients = set() if row["confidential"] else {row["measure__referent_id"]} - {None}
+            if row["author__is_active"]:
+                recipients.add(row["author_id"])
+            link = (
+                _measure_link(row["measure_id"])
+                if row["measure_id"]
+                else reverse("households:detail", args=[row["household_id"]])
+            )
+            dues.append(
+                Due(
+                    kind="next_step",
+                    object_type="follow_up",
+                    object_id=row["pk"],
+                    due_on=row["next_step_on"],
+                    text=(
+                        f"{row['household__reference']} : "
+                        f"{next_step_label(row['happened_on']).lower()} "
+                        f"prévue le {row['next_step_on']:%d/%m/%Y}."
+                    ),
+                    recipients=frozenset(recipients),
+                    household_id=row["household_id"],
+                    link=link,
+                )
+            )
+        yield dues
+
+
 RULES = [
     measures_ending,
     measures_overdue,
@@ -396,4 +451,5 @@ RULES = [
     energy_truce,
     lease_reviews,
     appointment_reminders,
+    next_step_reminders,
 ]

@@ -18,7 +18,6 @@ from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,6 +31,7 @@ from actions.reminders import (
     lease_deadline_due,
     legal_deadline_due,
     measure_end_text,
+    next_step_label,
     reviewed_leases,
 )
 from codecision.models import CoDecision, Side
@@ -310,19 +310,17 @@ def _codecisions(households, user, today):
 
 
 def _next_steps(households, user, today):
-    """A follow-up's dated next step, until a later follow-up of the household is logged."""
-    visible = FollowUp.objects.visible_to(user)
-    later = visible.filter(household=OuterRef("household")).filter(
-        Q(happened_on__gt=OuterRef("happened_on"))
-        | Q(happened_on=OuterRef("happened_on"), pk__gt=OuterRef("pk"))
-    )
+    """A follow-up's dated next step, until a later follow-up of the household is logged;
+    flagged as the sweep reminds it (FollowUpQuerySet.with_next_step_due)."""
     rows = (
-        visible.filter(household__in=households, next_step_on__isnull=False)
-        .exclude(Exists(later))
+        FollowUp.objects.visible_to(user)
+        .filter(household__in=households)
+        .with_next_step_due(today, seen_by=user)
         .values(
             "pk",
             "next_step",
             "next_step_on",
+            "next_step_due",
             "happened_on",
             "measure_id",
             "household_id",
@@ -340,12 +338,13 @@ def _next_steps(households, user, today):
             kind=AgendaKind.NEXT_STEP,
             what="next_step",
             on=row["next_step_on"],
-            label=f"Prochaine étape (suivi du {row['happened_on']:%d/%m/%Y})",
+            label=next_step_label(row["happened_on"]),
             household_id=row["household_id"],
             reference=row["household__reference"],
             object_type="follow_up",
             object_id=row["pk"],
             link=link,
+            attention=row["next_step_due"],
             detail=row["next_step"],
         )
 

@@ -7,7 +7,7 @@ from functools import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Action, MeasureObjective, SupportMeasure
+from actions.models import Action, Appointment, MeasureObjective, SupportMeasure
 from cases.models import SubjectAccessRequest
 from codecision.models import CoDecision
 from documents.models import DocumentVersion
@@ -110,8 +110,8 @@ def _historical(model):
 def case_history(household: Household, user=None) -> list[HistoryEvent]:
     """All events on the household (and on the files merged into it), its members,
     diagnostics, landlord changes (with their reason), actions, co-decisions, measures and
-    objectives, its requests for its data, and each document (version) `user` may see,
-    newest first."""
+    objectives, appointments (planned, changed, held, cancelled with the reason given), its
+    requests for its data, and each document (version) `user` may see, newest first."""
 
     def history(model):
         return _historical(model).objects
@@ -131,6 +131,7 @@ def case_history(household: Household, user=None) -> list[HistoryEvent]:
         (Action, history(Action).filter(household_id__in=ids)),
         (CoDecision, history(CoDecision).filter(household_id__in=ids)),
         (SubjectAccessRequest, history(SubjectAccessRequest).filter(household_id__in=ids)),
+        (Appointment, history(Appointment).filter(household_id__in=ids)),
         (SupportMeasure, history(SupportMeasure).filter(action_id__in=actions)),
         (
             MeasureObjective,
@@ -198,6 +199,10 @@ def _subjects() -> dict:
         Action: lambda r: f"Action : {r.get_kind_display().lower()}",
         CoDecision: lambda r: f"Co-décision ({r.get_purpose_display().lower()})",
         SupportMeasure: lambda r: f"Mesure du {r.starts_on:%d/%m/%Y}",
+        Appointment: lambda r: (
+            f"Rendez-vous ({r.get_kind_display().lower()}) du {r.on:%d/%m/%Y}"
+            + (f" à {r.at:%H:%M}" if r.at else "")
+        ),
         MeasureObjective: lambda r: f"Objectif « {r.text} »",
         SubjectAccessRequest: lambda r: (
             f"Demande d'accès du ménage ({r.requester}, reçue le {r.received_on:%d/%m/%Y})"

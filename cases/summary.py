@@ -1,7 +1,8 @@
 """What a household's PDF case summary holds, for the user who exports it.
 
 A fixed number of queries whatever the case's length; confidential follow-ups and documents
-appear only in the internal version, for the author's partner. Documents by title only."""
+appear only in the internal version, for the author's partner. Documents by title only.
+Appointments by kind, date, time and state: their place and subject stay on the pages."""
 
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from actions.models import AppointmentStatus
 from cases.timeline import CaseWorkflow, case_workflow
 from households.models import Household, SchemeStatus
 
@@ -45,6 +47,7 @@ class CaseSummary:
     procedures: list | None = None
     upcoming_deadlines: list | None = None
     schemes: list | None = None  # (action pk, ["FSL : accordé", …]) for actions that have some
+    appointments: list | None = None  # planned from today, and those held (not the cancelled)
     follow_ups_total: int = 0  # all the journal's follow-ups, shown or not
 
     @property
@@ -129,4 +132,9 @@ def case_summary(
         procedures=_procedures(workflow),
         upcoming_deadlines=[d for d in workflow.deadlines if d.on >= today],
         schemes=_schemes(workflow),
+        appointments=list(
+            household.appointments.exclude(status=AppointmentStatus.CANCELLED)
+            .exclude(status=AppointmentStatus.PLANNED, on__lt=today)
+            .order_by("on", "at", "pk")
+        ),
     )

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework import routers
 
 from actions.api import (
+    AppointmentViewSet,
     CoDecisionViewSet,
     DwellingViewSet,
     FollowUpViewSet,
@@ -36,6 +37,7 @@ router.register("measures", MeasureViewSet, basename="measure")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("dwellings", DwellingViewSet, basename="dwelling")
 router.register("outreach-requests", OutreachRequestViewSet, basename="outreach-request")
+router.register("appointments", AppointmentViewSet, basename="appointment")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("ledger", LedgerViewSet, basename="ledger-entry")

@@ -607,6 +607,9 @@ REMINDER_LEGAL_DEADLINE_DAYS = 7
 # The end of the winter truce after an eviction judgement, and a sliding lease's review.
 REMINDER_TRUCE_END_DAYS = 30
 REMINDER_LEASE_REVIEW_DAYS = 30
+# A follow-up's dated next step is reminded to its author (and the measure's referent) this
+# many days before its date, once.
+REMINDER_NEXT_STEP_DAYS = env_int("REMINDER_NEXT_STEP_DAYS", 1)
 # « Mes échéances » (cases.agenda) and its calendar feed: items shown per group (overdue,
 # today, this week, later) before the page asks to filter; items the feed carries, from
 # AGENDA_FEED_PAST_DAYS ago; appointments listed on a household's page.

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions import services
-from actions.models import ObjectiveStatus, Orientation
+from actions.models import Appointment, ObjectiveStatus, Orientation
 from codecision import services as codecision_services
 from codecision.models import CoDecision
 from core.dates import add_months
@@ -128,6 +128,80 @@ def load(users: dict[str, User]) -> None:
         _first_cases(users, today)
     if not Orientation.objects.filter(household__name="Lemaire").exists():
         _every_step_of_each_kind(users, today)
+    if not Appointment.objects.exists():
+        _appointments(users, today)
+
+
+def _appointments(users: dict[str, User], today) -> None:
+    """A few appointments for « Mes échéances », the household pages and the calendar feed:
+    one past still to be held (« Tenu »), one cancelled, the others to come. No reminder is
+    due on the day the demo is loaded: the demo's first sweep sends none of them."""
+    nguyen, martin, benali = _household("Nguyen"), _household("Martin"), _household("Benali")
+    oiseau, opac, actis = (
+        users["caseworker.oiseaubleu"],
+        users["cesf.opac38"],
+        users["cesf.actis"],
+    )
+    if nguyen is not None:
+        services.appointment_save(
+            household=nguyen,
+            by=oiseau,
+            data={
+                "kind": "home_visit",
+                "on": today + timedelta(days=2),
+                "at": time(10, 0),
+                "duration_minutes": 60,
+                "place": "Au domicile",
+                "notes": "Point sur le budget et la demande de mutation.",
+                "reminder_days_before": 1,
+            },
+            participants=[oiseau, opac],
+        )
+        services.appointment_save(
+            household=nguyen,
+            by=oiseau,
+            data={
+                "kind": "office",
+                "on": today - timedelta(days=2),
+                "at": time(14, 0),
+                "place": "Locaux de L'Oiseau Bleu",
+                "notes": "Pièces pour le dossier FSL.",
+            },
+            participants=[oiseau],
+        )
+    if martin is not None:
+        services.appointment_save(
+            household=martin,
+            by=actis,
+            data={
+                "kind": "office",
+                "on": today + timedelta(days=9),
+                "at": time(14, 30),
+                "place": "Agence Actis",
+                "notes": "Plan d'apurement de la dette de loyer.",
+                "reminder_days_before": 2,
+            },
+            participants=[actis],
+        )
+        cancelled = services.appointment_save(
+            household=martin,
+            by=actis,
+            data={"kind": "phone", "on": today - timedelta(days=5), "at": time(9, 30)},
+        )
+        services.appointment_cancel(
+            appointment=cancelled, by=actis, reason="Le ménage a demandé à décaler."
+        )
+    if benali is not None:
+        services.appointment_save(
+            household=benali,
+            by=users["coordinator.lt"],
+            data={
+                "kind": "committee",
+                "on": today + timedelta(days=12),
+                "at": time(9, 0),
+                "place": "Salle du comité",
+            },
+        )
 
 
 def _first_cases(users: dict[str, User], today) -> None:

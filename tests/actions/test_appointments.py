@@ -295,3 +295,87 @@ def test_a_dated_next_step_is_checked(client, flow, data, field, message):
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
     assert not FollowUp.objects.filter(household=household).exists()
+
+
+def test_a_dated_next_step_is_reminded_once_the_day_before_to_author_and_referent(flow):
+    """The sweep reminds a dated next step once, REMINDER_NEXT_STEP_DAYS before its date,
+    to the follow-up's author and the measure's referent, without the typed step; the
+    agenda flags it on the same days (FollowUpQuerySet.with_next_step_due)."""
+    from cases.agenda import agenda
+
+    measure = start_measure(flow, date(2026, 1, 5))
+    household = measure.action.household
+    with at(TODAY):
+        follow_up = services.follow_up_create(
+            household=household,
+            by=flow.cesf,
+            measure=measure,
+            data={
+                "happened_on": TODAY,
+                "kind": "phone",
+                "summary": "Appel.",
+                "next_step": "Rappeler Mme Lefèvre-Nguyễn 🏠",
+                "next_step_on": date(2026, 2, 20),
+            },
+        )
+
+    def flagged(day):
+        return next(
+            item
+            for item in agenda(flow.coordinator, day)
+            if item.object_type == "follow_up" and item.object_id == follow_up.pk
+        ).attention
+
+    assert not flagged(date(2026, 2, 18))
+    sweep(date(2026, 2, 18))
+    assert not Notification.objects.filter(kind="next_step").exists()
+    for day in (date(2026, 2, 19), date(2026, 2, 20)):
+        assert flagged(day)
+        sweep(day)
+    notices = Notification.objects.filter(kind="next_step")
+    assert {n.recipient for n in notices} == {flow.cesf, measure.referent}
+    assert len(notices) == 2  # once each, though two sweeps found it due
+    text = notices[0].text
+    assert text == (
+        f"{household.reference} : prochaine étape (suivi du 16/02/2026) prévue le 20/02/2026."
+    )
+    assert "Lefèvre" not in text
+    sweep(date(2026, 2, 21))
+    assert not flagged(date(2026, 2, 21))
+    assert Notification.objects.filter(kind="next_step").count() == 2
+
+
+def test_a_next_step_followed_by_a_later_follow_up_is_not_reminded(flow):
+    household = household_create(by=flow.cesf)
+    with at(TODAY):
+        for happened_on, step_on in ((date(2026, 2, 10), date(2026, 2, 17)), (TODAY, None)):
+            services.follow_up_create(
+                household=household,
+                by=flow.cesf,
+                data={
+                    "happened_on": happened_on,
+                    "kind": "phone",
+                    "summary": "Appel.",
+                    "next_step": "Relancer la CAF",
+                    "next_step_on": step_on,
+                },
+            )
+    sweep(date(2026, 2, 17))
+    assert not Notification.objects.filter(kind="next_step").exists()
+
+
+def test_the_demo_has_appointments_and_its_first_sweep_reminds_none(demo):
+    from django.utils import timezone
+
+    from cases.agenda import agenda
+
+    planned = Appointment.objects.filter(status=AppointmentStatus.PLANNED)
+    assert planned.count() == 4
+    assert Appointment.objects.filter(status=AppointmentStatus.CANCELLED).count() == 1
+    mine = [item for item in agenda(demo["caseworker.oiseaubleu"]) if item.kind == "appointment"]
+    assert [item.label for item in mine] == [
+        "Rendez-vous : entretien au bureau (à noter comme tenu ou à annuler)",
+        "Rendez-vous : visite à domicile",
+    ]
+    sweep(timezone.localdate())
+    assert not Notification.objects.filter(kind__in=["appointment", "next_step"]).exists()

@@ -1,10 +1,13 @@
 """Every demo user against every API endpoint and method; expectations written out."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from actions.models import Dwelling, EvictionProcedure, SupportMeasure
+from actions import services
+from actions.models import Appointment, Dwelling, EvictionProcedure, SupportMeasure
 from codecision.models import CoDecision
 from funding.models import LedgerEntry
 from households.models import Household
@@ -108,6 +111,11 @@ def expected(username: str) -> dict[str, int]:
         "POST codecision reject": (
             400 if username == "coordinator.lt" else within(username, SEES_BENALI, SEES_BENALI, 200)
         ),
+        "GET appointments": caseload,
+        "POST appointments": within(username, SEES_MARTIN, EDITS_MARTIN, 201),
+        "GET appointment": within(username, SEES_MARTIN, SEES_MARTIN, 200),
+        "PATCH appointment": within(username, SEES_MARTIN, EDITS_MARTIN, 200),
+        "POST appointment cancel": within(username, SEES_MARTIN, EDITS_MARTIN, 200),
         "GET notifications": 200,
         "GET notification of cesf.actis": 200 if username == "cesf.actis" else 404,
         "POST notification of cesf.actis read": 200 if username == "cesf.actis" else 404,
@@ -133,6 +141,11 @@ def test_api_access_matrix(demo, username):
     benali = CoDecision.objects.get(household__name="Benali", purpose="start")
     today = timezone.localdate().isoformat()
     opac38_entry = LedgerEntry.objects.filter(year=2016, partner__short_name="opac38").first()
+    appointment = services.appointment_save(
+        household=martin,
+        by=demo["coordinator.lt"],
+        data={"kind": "office", "on": timezone.localdate() + timedelta(days=3)},
+    )
     [note] = notify(recipients=[demo["cesf.actis"]], kind="codecision_opened", text="Essai.")
     rousseau = Household.objects.get(name="Rousseau")
     procedure = EvictionProcedure.objects.get(household=rousseau)
@@ -229,6 +242,26 @@ def test_api_access_matrix(demo, username):
         "POST codecision reject": lambda: api.post(
             f"/api/codecisions/{benali.pk}/reject/", {"comment": "Non."}, format="json"
         ),
+        "GET appointments": lambda: api.get("/api/appointments/"),
+        "POST appointments": lambda: api.post(
+            "/api/appointments/",
+            {"household": martin.pk, "kind": "home_visit", "on": today, "at": "14:30"},
+            format="json",
+        ),
+        "GET appointment": lambda: api.get(f"/api/appointments/{appointment.pk}/"),
+        "PATCH appointment": lambda: api.patch(
+            f"/api/appointments/{appointment.pk}/",
+            {
+                "place": "Agence de Vif",
+                "version": Appointment.objects.get(pk=appointment.pk).version,
+            },
+            format="json",
+        ),
+        "POST appointment cancel": lambda: api.post(
+            f"/api/appointments/{appointment.pk}/cancel/",
+            {"version": Appointment.objects.get(pk=appointment.pk).version},
+            format="json",
+        ),
         "GET notifications": lambda: api.get("/api/notifications/"),
         "GET notification of cesf.actis": lambda: api.get(f"/api/notifications/{note.pk}/"),
         "POST notification of cesf.actis read": lambda: api.post(
@@ -258,6 +291,7 @@ def test_every_endpoint_asks_who_is_calling(db):
         "/api/measures/",
         "/api/follow-ups/",
         "/api/dwellings/",
+        "/api/appointments/",
         "/api/notifications/",
         "/api/ledger/",
         "/api/ledger/figures/",

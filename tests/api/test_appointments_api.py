@@ -1,0 +1,156 @@
+"""Appointments through the API: the same services and checks as the household page, 400
+with French field errors, nothing saved on bad input, constant queries."""
+
+from datetime import date, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from actions import services
+from actions.models import Appointment, AppointmentStatus
+from tests.api.test_api import api_for
+from tests.factories import household_create, user_create
+
+PLACE = "Chez Mme Lefèvre-Nguyễn 🏠, bâtiment « Les Érables »"
+
+
+def soon(days: int = 3) -> str:
+    return (timezone.localdate() + timedelta(days=days)).isoformat()
+
+
+def test_plan_change_and_cancel_an_appointment_through_the_api(flow):
+    household = household_create(by=flow.cesf)
+    api = api_for(flow.cesf)
+    response = api.post(
+        "/api/appointments/",
+        {
+            "household": household.pk,
+            "kind": "home_visit",
+            "on": soon(),
+            "at": "14:30",
+            "duration_minutes": 90,
+            "place": PLACE,
+            "notes": "Point budget — dossier FSL ✨",
+            "reminder_days_before": 1,
+            "participants": [flow.cesf.pk],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.data
+    body = response.json()
+    assert body["status"] == "planned" and body["place"] == PLACE
+    assert body["participants"] == [flow.cesf.pk] and body["version"] == 1
+    appointment = Appointment.objects.get(pk=body["id"])
+    assert appointment.created_by == flow.cesf and appointment.at == time(14, 30)
+
+    listed = api.get("/api/appointments/", {"household": household.pk}).json()
+    assert [row["id"] for row in listed["results"]] == [appointment.pk]
+    assert api.get("/api/appointments/", {"status": "cancelled"}).json()["count"] == 0
+
+    url = f"/api/appointments/{appointment.pk}/"
+    response = api.patch(url, {"place": "Agence de Vif"}, format="json")
+    assert response.status_code == 400 and "version" in response.json()
+    response = api.patch(url, {"place": "Agence de Vif", "version": 1}, format="json")
+    assert response.status_code == 200, response.data
+    assert response.json()["place"] == "Agence de Vif" and response.json()["version"] == 2
+    # The participants stay when the change does not name them.
+    assert response.json()["participants"] == [flow.cesf.pk]
+    # A second change made on the version read before: refused, nothing lost.
+    stale = api.patch(url, {"place": "Ailleurs", "version": 1}, format="json")
+    assert stale.status_code == 400
+    assert "modifiée par quelqu'un d'autre" in str(stale.json())
+    assert Appointment.objects.get(pk=appointment.pk).place == "Agence de Vif"
+
+    response = api.post(
+        f"{url}cancel/", {"version": 2, "reason": "Le ménage est hospitalisé 🏥"}, format="json"
+    )
+    assert response.status_code == 200, response.data
+    assert response.json()["status"] == "cancelled"
+    assert Appointment.objects.get(pk=appointment.pk).status == AppointmentStatus.CANCELLED
+    again = api.patch(url, {"place": "Vif", "version": 3}, format="json")
+    assert again.status_code == 400 and "plus modifiable" in str(again.json())
+
+
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"on": "2031-01-01"}, "on", "plausible"),
+        ({"on": "31/02/2026"}, "on", "date"),
+        ({"kind": "dinner"}, "kind", "valide"),
+        ({"notes": "é" * 10_001}, "notes", "10"),
+        ({"place": "x" * 201}, "place", "200"),
+        ({"duration_minutes": 5000}, "duration_minutes", "1440"),
+        ({"reminder_days_before": 3}, "reminder_days_before", "valide"),
+        ({"at": "25:00"}, "at", "heure"),
+    ],
+)
+def test_bad_input_is_a_400_with_french_field_errors_and_nothing_saved(flow, data, field, message):
+    household = household_create(by=flow.cesf)
+    body = {"household": household.pk, "kind": "office", "on": soon(), **data}
+    response = api_for(flow.cesf).post("/api/appointments/", body, format="json")
+    assert response.status_code == 400
+    errors = response.json()
+    assert field in errors, errors
+    assert message.lower() in str(errors[field]).lower()
+    assert not Appointment.objects.filter(household=household).exists()
+
+
+def test_a_participant_who_does_not_see_the_household_is_a_field_error(flow, other_association):
+    household = household_create(by=flow.cesf)
+    stranger = user_create("caseworker", partner=other_association)
+    response = api_for(flow.cesf).post(
+        "/api/appointments/",
+        {"household": household.pk, "kind": "phone", "on": soon(), "participants": [stranger.pk]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "ne voit pas ce dossier" in str(response.json()["participants"])
+    assert not Appointment.objects.filter(household=household).exists()
+
+
+def test_appointments_of_households_out_of_sight_are_not_found(flow, other_association):
+    household = household_create(by=flow.cesf)
+    appointment = services.appointment_save(
+        household=household, by=flow.cesf, data={"kind": "office", "on": date.today()}
+    )
+    outsider = api_for(user_create("caseworker", partner=other_association))
+    assert outsider.get("/api/appointments/").json()["count"] == 0
+    assert outsider.get(f"/api/appointments/{appointment.pk}/").status_code == 404
+    response = outsider.post(
+        "/api/appointments/", {"household": household.pk, "kind": "office", "on": soon()}
+    )
+    assert response.status_code == 404
+    assert outsider.get("/api/appointments/99999999999999999999/").status_code == 404
+
+
+def test_the_appointments_are_in_the_schema(client, flow):
+    client.force_login(flow.cesf)
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert {"get", "post"} <= set(schema["paths"]["/api/appointments/"])
+    assert {"get", "patch", "put"} <= set(schema["paths"]["/api/appointments/{id}/"])
+    cancel = schema["paths"]["/api/appointments/{id}/cancel/"]["post"]
+    assert {"200", "400", "403", "404"} <= set(cancel["responses"])
+
+
+def test_the_list_takes_the_same_number_of_queries_at_two_sizes(
+    flow, django_assert_max_num_queries, django_assert_num_queries
+):
+    api = api_for(flow.cesf)
+
+    def grow():
+        household = household_create(by=flow.cesf)
+        services.appointment_save(
+            household=household,
+            by=flow.cesf,
+            data={"kind": "office", "on": date.today()},
+            participants=[flow.cesf],
+        )
+
+    grow()
+    api.get("/api/appointments/")
+    with django_assert_max_num_queries(12) as first:
+        assert api.get("/api/appointments/").status_code == 200
+    for _ in range(4):
+        grow()
+    with django_assert_num_queries(len(first.captured_queries)):
+        assert api.get("/api/appointments/").json()["count"] == 5
