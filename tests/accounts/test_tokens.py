@@ -41,7 +41,7 @@ def test_a_token_is_created_only_with_the_password_and_expires_by_default(client
     )
     token = ApiToken.objects.get(user=cesf)
     assert abs(token.expires_at - (timezone.now() + timedelta(days=90))) < timedelta(minutes=1)
-    assert token.expires_at.strftime("%d/%m/%Y") in created.content.decode()
+    assert timezone.localtime(token.expires_at).strftime("%d/%m/%Y") in created.content.decode()
 
 
 def test_an_expired_token_is_refused(demo):

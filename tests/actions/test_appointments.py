@@ -75,7 +75,7 @@ def test_bad_input_is_refused_in_french_and_nothing_saved(client, flow, data, fi
     response = plan(client, household, **data)
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
-    assert not Appointment.objects.exists()
+    assert not Appointment.objects.filter(household=household).exists()
 
 
 def test_a_participant_who_does_not_see_the_household_is_refused(client, flow):
@@ -91,7 +91,7 @@ def test_a_participant_who_does_not_see_the_household_is_refused(client, flow):
     client.force_login(flow.cesf)
     response = plan(client, household, participants=[outsider.pk])
     assert response.status_code == 200  # not among the choices
-    assert not Appointment.objects.exists()
+    assert not Appointment.objects.filter(household=household).exists()
 
 
 def test_two_people_changing_the_same_appointment(client, flow):
@@ -188,7 +188,7 @@ def test_held_before_any_measure_is_a_household_visit(client, flow):
         )
     follow_up = FollowUp.objects.get(household=household)
     assert follow_up.measure is None
-    assert Appointment.objects.get().follow_up == follow_up
+    assert Appointment.objects.get(household=household).follow_up == follow_up
 
 
 def test_an_appointment_to_come_cannot_be_held_yet_nor_twice(client, flow):
