@@ -710,7 +710,8 @@ def measure_overview(request: HttpRequest) -> HttpResponse:
         }
         for measure in page
     ]
-    # The pages' links keep the filters through Django's {% querystring %} (_pagination.html).
+    # The pages' links keep the filters through Django's {% querystring %}
+    # (_keyset_pagination.html).
     return render(
         request,
         "actions/measure_overview.html",

@@ -78,12 +78,11 @@ def household_list(request: HttpRequest) -> HttpResponse:
         )
         household.referent_name = referent_names.get(household.measure_referent, "")
     access_log_reads(request, (household.pk for household in page.households))
-    query = request.GET.copy()
-    query.pop("apres", None)
+    # The pages' links keep the filters through Django's {% querystring %}
+    # (_keyset_pagination.html).
     context = {
         "page": page,
         "households": page.households,
-        "querystring": query.urlencode(),
         "paged": bool(cursor),
         "filters": filters,
         "filter_values": {name: request.GET.get(name, "") for name in filters.fields},
