@@ -828,6 +828,7 @@ class OutreachCloseSerializer(serializers.Serializer):
     create=extend_schema(summary="Demander à une association d'aller vers un locataire"),
 )
 class OutreachRequestViewSet(
+    LogsHouseholdReads,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -851,6 +852,12 @@ class OutreachRequestViewSet(
 
     def get_object(self):
         return get_outreach_or_404(self.request.user, _pk(self.kwargs["pk"]))
+
+    def retrieve(self, request, *args, **kwargs):
+        outreach = self.get_object()
+        # A request names its household and says why: a read of the case, logged.
+        access_log_reads(request, [outreach.household_id], AccessAction.VIEW)
+        return Response(self.get_serializer(outreach).data)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -1046,6 +1053,11 @@ class AppointmentViewSet(
             raise Http404("Rendez-vous introuvable")
         self.check_object_permissions(self.request, appointment)
         return appointment
+
+    def retrieve(self, request, *args, **kwargs):
+        appointment = self.get_object()
+        access_log_reads(request, [appointment.household_id], AccessAction.VIEW)
+        return Response(self.get_serializer(appointment).data)
 
     def _household(self, household_id: int) -> Household:
         household = get_household_or_404(self.request, household_id, HouseholdAction.VIEW)

@@ -13,6 +13,7 @@ Every task sent this way is idempotent: a message sent twice (the relay and the 
 same moment) does its work once."""
 
 import logging
+import time as clock
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta
@@ -39,11 +40,36 @@ DAILY_RUN_GRACE = timedelta(minutes=15)
 KEEP_SENT = timedelta(days=7)
 
 
+# After the broker failed to take a page's message, this process leaves the next messages
+# to the relay for this long instead of waiting on the broker again: a step that queues
+# several tasks waits one broker timeout at most, not one per task.
+BROKER_PAUSE_SECONDS = 10.0
+_broker_paused_until = 0.0
+
+
 def enqueue(task, *args) -> OutboxMessage:
     """Write the message in the current transaction; send it once that commits."""
     message = OutboxMessage.objects.create(task=task.name, args=list(args))
-    transaction.on_commit(lambda: publish(message))
+    transaction.on_commit(lambda: publish_soon(message))
     return message
+
+
+def publish_soon(message: OutboxMessage) -> bool:
+    """A page's message, once its transaction committed: sent now, unless the broker just
+    failed this process (then the relay sends it)."""
+    global _broker_paused_until
+    if clock.monotonic() < _broker_paused_until:
+        return False
+    if publish(message):
+        return True
+    _broker_paused_until = clock.monotonic() + BROKER_PAUSE_SECONDS
+    return False
+
+
+def resume_publishing() -> None:
+    """Forget a broker failure: the next page's message is sent at once (tests, relay)."""
+    global _broker_paused_until
+    _broker_paused_until = 0.0
 
 
 def publish(message: OutboxMessage) -> bool:
@@ -68,6 +94,7 @@ def relay() -> int:
     """Send what is left in the outbox and re-run unfinished daily jobs; return how many
     messages were sent. Stops at the first broker failure (the next run goes on)."""
     now = timezone.now()
+    global _broker_paused_until
     sent = 0
     while True:
         with transaction.atomic():
@@ -79,6 +106,7 @@ def relay() -> int:
             for message in batch:
                 if not publish(message):
                     return sent
+                _broker_paused_until = 0.0  # the broker answers again: pages send at once
                 sent += 1
         if len(batch) < RELAY_BATCH:
             break

@@ -54,6 +54,15 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def broker_not_paused():
+    """A broker failure in one test does not leave the next test's messages to the relay
+    (core.outbox.publish_soon)."""
+    from core import outbox
+
+    outbox.resume_publishing()
+
+
 @pytest.fixture
 def demo(db):
     """The demo world (partners, users, households): loaded once, reloaded after a flush.

@@ -11,12 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Dwelling, SupportMeasure
-from actions.services import procedure_open
+from actions.models import Appointment, Dwelling, SupportMeasure
+from actions.services import outreach_request_create, procedure_open
 from codecision.models import CoDecision
 from documents import services as document_services
 from households.models import AccessAction, AccessLogEntry, Household
-from partners.models import Role
+from partners.models import Partner, Role
 from tests.api.test_api import api_for
 from tests.documents import samples
 from tests.factories import household_create, orientation_create, user_create
@@ -44,6 +44,11 @@ CASE_READS = {
     # The associations' register: an occupied dwelling names its household.
     "/api/dwellings/": "list",
     "/api/dwellings/{id}/": "view",
+    "/api/appointments/": "list",
+    "/api/appointments/{id}/": "view",
+    # A request names its household and says why the landlord asks.
+    "/api/outreach-requests/": "list",
+    "/api/outreach-requests/{id}/": "view",
 }
 NO_CASE_CONTENT = {
     "/api/partners/": "the programme's organisations",
@@ -101,6 +106,13 @@ def test_every_api_read_of_case_content_is_written_to_the_access_log(client, dem
             dated_on=date(2026, 1, 2),
         )[0].pk,
         "/api/dwellings/": occupied.pk,
+        "/api/appointments/": Appointment.objects.filter(household=nguyen).first().pk,
+        "/api/outreach-requests/": outreach_request_create(
+            household=nguyen,
+            by=demo["cesf.opac38"],
+            association=Partner.objects.get(name="Relais Ozanam"),
+            reason="Le locataire ne répond plus aux courriers depuis l'été.",
+        ).pk,
     }
     api = api_for(coordinator)
     for path, kind in CASE_READS.items():
@@ -127,7 +139,7 @@ def test_every_api_read_of_case_content_is_written_to_the_access_log(client, dem
                     CoDecision.objects.get(pk=household).household_id
                     if base == "/api/codecisions/"
                     else nguyen.pk
-                    if base == "/api/documents/"
+                    if base in ("/api/documents/", "/api/appointments/", "/api/outreach-requests/")
                     else occupied.occupant_id
                     if base == "/api/dwellings/"
                     else SupportMeasure.objects.get(pk=household).action.household_id
