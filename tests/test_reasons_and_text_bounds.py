@@ -21,7 +21,7 @@ from tests.api.test_api import api_for
 from tests.factories import both_approve, orientation_create
 
 # Written by the application, never typed: no limit is needed.
-APPLICATION_TEXTS = {"notifications.notification.text"}
+APPLICATION_TEXTS = {"notifications.notification.text", "notifications.pendingnotice.text"}
 PROJECT_APPS = {"actions", "codecision", "households", "partners", "cases", "funding"}
 PROJECT_APPS |= {"notifications"}
 

@@ -72,6 +72,7 @@ def test_every_app_registers_its_reminder_rules_once():
         "measures_ending",
         "measures_overdue",
         "measures_without_follow_up",
+        "next_step_reminders",
     ]
 
 

@@ -114,6 +114,11 @@ def submit_and_wait(browser, selector: str) -> None:
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, selector).click()
     WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+    # The next page whole before anything is looked up in it: an element found while it
+    # still loads may belong to a document about to be replaced.
+    WebDriverWait(browser, 10).until(
+        lambda b: b.execute_script("return document.readyState") == "complete"
+    )
 
 
 def log_out(browser):
