@@ -754,6 +754,7 @@ SPECTACULAR_SETTINGS = {
         "SchemeStatusEnum": "households.models.SchemeStatus",
         "ActionKindEnum": "households.models.ActionKind",
         "FollowUpKindEnum": "actions.models.FollowUpKind",
+        "AppointmentKindEnum": "actions.models.AppointmentKind",
         "DocumentKindEnum": "documents.models.DocumentKind",
         "PartnerKindEnum": "partners.models.PartnerKind",
         "EnergyLabelEnum": "households.models.EnergyLabel",
