@@ -24,3 +24,6 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
 max_requests_jitter = 200
 backlog = 512
 accesslog = "-"
+# The longest request line (method, address, version) accepted; past it gunicorn answers
+# 414 itself, with an HTML page (documented on every operation of the API's schema).
+limit_request_line = 4094

@@ -138,6 +138,13 @@ ERROR_RESPONSES = {
     "429": ("Erreur", "Trop d'accès refusés en une minute : réessayez plus tard"),
 }
 
+# An address past the HTTP server's limit (gunicorn's `limit_request_line`, 4 094
+# characters; a proxy in front has one too) never reaches the application: the server
+# answers itself, with its own HTML page.
+URI_TOO_LONG = {
+    "description": "Adresse trop longue (plus de 4 094 caractères), refusée par le serveur HTTP",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
 
 IDEMPOTENCY_PARAMETER = {
     "in": "header",
@@ -155,8 +162,9 @@ IDEMPOTENCY_PARAMETER = {
 def document_errors(result, generator, request, public):
     """Every operation answers with the errors the exception handler gives, documented once:
     400 for a write, 401 and 403 everywhere, 404 where an id or a body names an object, and
-    429 there too (a refused attempt beyond the limit of households.permissions). Every POST
-    takes an Idempotency-Key header (core.idempotency)."""
+    429 there too (a refused attempt beyond the limit of households.permissions), 414 (an
+    address too long for the HTTP server) everywhere. Every POST takes an Idempotency-Key
+    header (core.idempotency)."""
     result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
     for route, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
@@ -173,6 +181,7 @@ def document_errors(result, generator, request, public):
             if method == "post":
                 operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
             responses = operation.setdefault("responses", {})
+            responses.setdefault("414", URI_TOO_LONG)
             for code in codes:
                 name, description = ERROR_RESPONSES[code]
                 responses.setdefault(

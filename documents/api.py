@@ -55,6 +55,14 @@ class VersionSerializer(serializers.ModelSerializer):
 class DocumentSerializer(serializers.ModelSerializer):
     versions = VersionSerializer(many=True, read_only=True)
     download_url = serializers.SerializerMethodField()
+    # Declared: a read-only field built from the model loses `allow_blank`, and the schema
+    # then left out the blank value a document without a stage has.
+    procedure_step = serializers.ChoiceField(
+        choices=PROCEDURE_STEPS,
+        allow_blank=True,
+        read_only=True,
+        help_text="Étape de la procédure d'expulsion ; vide si le document n'en concerne aucune.",
+    )
 
     class Meta:
         model = Document
@@ -127,7 +135,9 @@ def _of_household(objects, pk, field):
     create=extend_schema(
         summary="Déposer un ou plusieurs documents (multipart/form-data)",
         request={"multipart/form-data": DocumentUploadSerializer},
-        responses={201: DocumentSerializer(many=True)},
+        # The documents made, as a plain list: given as a schema, since a list serializer on
+        # a list route would be documented paginated, which this answer is not.
+        responses={201: {"type": "array", "items": {"$ref": "#/components/schemas/Document"}}},
     ),
 )
 class DocumentViewSet(

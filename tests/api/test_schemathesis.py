@@ -9,6 +9,7 @@ each kind of role, so that every endpoint answers with data for at least one of 
 
 import json
 import os
+from contextlib import contextmanager
 
 import pytest
 import schemathesis
@@ -24,8 +25,11 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from households.models import Household
 from logement_toujours.wsgi import application
 from partners.models import ApiToken, User
+from tests.api.test_api import api_for
+from tests.documents.test_procedure_stage import upload
 
 # /api/schema/ is for signed-in users only: the schema it serves is generated here, the same
 # way, without a database; the requests then go through the WSGI application.
@@ -36,16 +40,24 @@ schema.app = application
 schema.location = "/api/schema/"
 
 
-@pytest.fixture
-def keep_test_connection():
+@contextmanager
+def connection_kept():
     """Requests go through the WSGI handler, which closes the database connection at the end
     of each request; keep the test's connection (and transaction), as Django's test client
-    does."""
+    does (and undoes after each of its requests: no test client request inside)."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def keep_test_connection():
+    with connection_kept():
+        yield
 
 
 @pytest.fixture(params=["coordinator.lt", "manager.actis", "cesf.opac38", "caseworker.oiseaubleu"])
@@ -72,3 +84,56 @@ def test_api_conforms_to_its_schema(case, token_header):
             response_schema_conformance,
         ],
     )
+
+
+def _validate(path, token, **path_parameters):
+    case = schema[path]["GET"].Case(path_parameters=path_parameters, headers=token)
+    response = case.call()
+    assert response.status_code == 200, response.text
+    case.validate_response(response, checks=[response_schema_conformance])
+    return response.json()
+
+
+def test_documents_with_and_without_a_stage_match_their_schema(demo):
+    """The suite's demo has no documents: one about no stage of the procedure (blank) and one
+    about the summons, read back through the list and the detail, match the schema."""
+    rousseau = Household.objects.get(name="Rousseau")
+    api = api_for(demo["cesf.opac38"])
+    for step in ("", "summons"):
+        response = upload(api, rousseau, procedure_step=step)
+        assert response.status_code == 201, response.content
+        # The documents made, a plain list (not a page of a list), as documented.
+        [made] = response.json()
+        assert made["procedure_step"] == step
+    _, secret = ApiToken.objects.create_for(user=demo["cesf.opac38"], name="schemathesis")
+    token = {"Authorization": f"Token {secret}"}
+    with connection_kept():
+        listed = _validate("/api/documents/", token)["results"]
+        assert {d["procedure_step"] for d in listed} >= {"", "summons"}
+        for document in listed:
+            detail = _validate("/api/documents/{id}/", token, id=document["id"])
+            assert detail["procedure_step"] == document["procedure_step"]
+
+
+def test_an_address_too_long_for_the_http_server_is_documented():
+    """gunicorn answers a request line past 4 094 characters itself, with an HTML 414: every
+    operation documents it."""
+    generated = SchemaGenerator().get_schema(public=True)
+    for operations in generated["paths"].values():
+        for operation in operations.values():
+            assert "text/html" in operation["responses"]["414"]["content"]
+
+
+def test_only_lists_are_documented_paginated():
+    """An upload answers the list of the documents made, not a page: only a GET of a list
+    route is documented as a page (Paginated…)."""
+    generated = SchemaGenerator().get_schema(public=True)
+    created = generated["paths"]["/api/documents/"]["post"]["responses"]["201"]
+    assert created["content"]["application/json"]["schema"] == {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/Document"},
+    }
+    for path, operations in generated["paths"].items():
+        for method, operation in operations.items():
+            if method != "get" or "{id}" in path:
+                assert "Paginated" not in json.dumps(operation["responses"]), (method, path)
