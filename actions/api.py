@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from actions import services
 from actions.deadlines import procedure_deadlines, procedure_warnings
+from actions.forms import ProcedureForm
 from actions.models import (
     ActionKind,
     ActionStatus,
@@ -478,36 +479,8 @@ class FollowUpViewSet(
 
 # --- The household's eviction procedure --------------------------------------------------------
 
-# The stages the procedure page records (actions.forms.ProcedureForm; a test keeps them equal).
-PROCEDURE_FIELDS = [
-    "lease_signed_on",
-    "ccapex_referred_on",
-    "payment_order_on",
-    "payment_order_delay",
-    "summons_on",
-    "dsf_requested_on",
-    "dsf_diagnostic",
-    "dsf_interview_on",
-    "dsf_tenant_observations",
-    "dsf_landlord_observations",
-    "dsf_rehousing_need",
-    "dsf_sent_to_ccapex_on",
-    "dsf_sent_on",
-    "hearing_on",
-    "judgement_on",
-    "judgement_kind",
-    "judgement_outcome",
-    "judgement_served_on",
-    "payment_plan_months",
-    "payment_plan_monthly",
-    "grace_period_months",
-    "grace_period_from",
-    "cohesion_protocol_on",
-    "order_to_leave_on",
-    "order_to_leave_extra_months",
-    "police_assistance_requested_on",
-    "court",
-]
+# The stages the procedure page records: the API reads and writes the same ones.
+PROCEDURE_FIELDS = ProcedureForm.Meta.fields
 
 
 class DeadlineSerializer(serializers.Serializer):
