@@ -105,15 +105,36 @@ def log_in(browser, live_server, username: str, password: str = "", *, totp_secr
         submit_and_wait(browser, "main form button[type=submit]")
 
 
+def page_replaced(page):
+    """A wait condition: the page that held `page` (its root element) has been replaced.
+
+    While Chromium swaps documents, asking about the old root may answer "stale element"
+    or, for a moment, an inspector error saying the node no longer belongs to the
+    document: both mean the old page is gone."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def replaced(_driver) -> bool:
+        try:
+            page.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in (error.msg or ""):
+                return True
+            raise
+        return False
+
+    return replaced
+
+
 def submit_and_wait(browser, selector: str) -> None:
     """Click and wait for the next page to replace this one."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, selector).click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, 10).until(page_replaced(page))
     # The next page whole before anything is looked up in it: an element found while it
     # still loads may belong to a document about to be replaced.
     WebDriverWait(browser, 10).until(

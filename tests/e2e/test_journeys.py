@@ -18,7 +18,7 @@ from django.utils import timezone
 from actions.models import Action, SupportMeasure
 from households.models import Household
 from partners.models import User
-from tests.e2e.conftest import csp_violations, totp_code
+from tests.e2e.conftest import csp_violations, page_replaced, totp_code
 
 pytestmark = pytest.mark.e2e
 
@@ -213,12 +213,11 @@ class Journey:
         assert csp == []
 
     def _and_wait(self, action) -> None:
-        from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.ui import WebDriverWait
 
         page = self.driver.find_element("tag name", "html")
         action()
-        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(page))
+        WebDriverWait(self.driver, 15).until(page_replaced(page))
 
 
 @pytest.fixture
