@@ -54,6 +54,7 @@ from actions.permissions import (
     ensure_can_request_outreach,
     ensure_can_request_renewal,
     ensure_can_track_procedure,
+    ensure_can_withdraw_outreach,
     get_dwelling_or_404,
     get_measure_or_404,
     get_outreach_or_404,
@@ -792,6 +793,17 @@ class OutreachCloseSerializer(serializers.Serializer):
     reason = text.serializer_field(text.REASON, required=False, allow_blank=True)
 
 
+class OutreachWithdrawSerializer(serializers.Serializer):
+    reason = text.serializer_field(
+        text.REASON,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "Pourquoi la demande est retirée (gardé à l'historique ; l'association ne le lit pas)."
+        ),
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Demandes d'aller-vers faites ou reçues par votre structure",
@@ -808,7 +820,8 @@ class OutreachRequestViewSet(
     viewsets.GenericViewSet,
 ):
     """A landlord asks an association to reach its tenant; the association accepts or
-    declines (with a reason); either ends an accepted one. The same services and checks as
+    declines (with a reason); either ends an accepted one; the landlord withdraws one still
+    waiting. The same services and checks as
     the pages (actions.outreach_views)."""
 
     queryset = OutreachRequest.objects.none()  # for the schema; get_queryset filters
@@ -877,6 +890,22 @@ class OutreachRequestViewSet(
         serializer = OutreachCloseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         outreach = services.outreach_close(
+            request=outreach, by=request.user, reason=serializer.validated_data.get("reason", "")
+        )
+        return Response(OutreachRequestSerializer(outreach).data)
+
+    @extend_schema(
+        summary="Retirer une demande encore sans réponse (bailleur demandeur)",
+        request=OutreachWithdrawSerializer,
+        responses=OutreachRequestSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def withdraw(self, request, pk=None):
+        outreach = self.get_object()
+        ensure_can_withdraw_outreach(request.user, outreach)
+        serializer = OutreachWithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        outreach = services.outreach_withdraw(
             request=outreach, by=request.user, reason=serializer.validated_data.get("reason", "")
         )
         return Response(OutreachRequestSerializer(outreach).data)

@@ -59,6 +59,15 @@ class OutreachAnswered:
 
 
 @dataclass(frozen=True)
+class OutreachWithdrawn:
+    """The landlord withdrew a request the association had not answered yet (the
+    association's task is done, and it is told)."""
+
+    request: OutreachRequest
+    by: User
+
+
+@dataclass(frozen=True)
 class FollowUpLogged:
     """A contact was logged (the « no follow-up » reminders of its measure are done)."""
 

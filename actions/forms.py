@@ -425,3 +425,12 @@ class OutreachCloseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class OutreachWithdrawForm(forms.Form):
+    reason = text.form_field(
+        text.REASON,
+        label="Pourquoi retirer la demande (facultatif, l'association ne le lit pas)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

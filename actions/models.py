@@ -1204,13 +1204,17 @@ class OutreachStatus(models.TextChoices):
     ACCEPTED = "accepted", "Acceptée : l'association va vers le ménage"
     DECLINED = "declined", "Déclinée"
     CLOSED = "closed", "Terminée"
+    WITHDRAWN = "withdrawn", "Retirée par le bailleur"
 
 
 # A request waits for the association's answer; accepted, it runs until the association
-# (or the landlord) ends it; declined, it is over at once (actions.services.outreach_*).
+# (or the landlord) ends it; declined, it is over at once; the landlord withdraws it while
+# it waits, never once answered (actions.services.outreach_*).
 OUTREACH_TRANSITIONS = {
     None: frozenset({OutreachStatus.PENDING}),
-    OutreachStatus.PENDING: frozenset({OutreachStatus.ACCEPTED, OutreachStatus.DECLINED}),
+    OutreachStatus.PENDING: frozenset(
+        {OutreachStatus.ACCEPTED, OutreachStatus.DECLINED, OutreachStatus.WITHDRAWN}
+    ),
     OutreachStatus.ACCEPTED: frozenset({OutreachStatus.CLOSED}),
 }
 OPEN_OUTREACH = [OutreachStatus.PENDING, OutreachStatus.ACCEPTED]
@@ -1256,6 +1260,7 @@ class OutreachRequest(models.Model):
     answer_reason = BoundedTextField(
         "motif de la réponse", limit=text.REASON, blank=True, help_text=PRIVACY_HELP
     )
+    # When it ended: closed by either partner, or withdrawn by the landlord while it waited.
     closed_at = models.DateTimeField("terminée le", null=True, blank=True)
 
     history = HistoricalRecords()

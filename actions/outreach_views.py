@@ -16,9 +16,11 @@ from actions.permissions import (
     can_answer_outreach,
     can_close_outreach,
     can_log_follow_up,
+    can_withdraw_outreach,
     ensure_can_answer_outreach,
     ensure_can_close_outreach,
     ensure_can_request_outreach,
+    ensure_can_withdraw_outreach,
     get_outreach_or_404,
     visible_outreach_requests,
 )
@@ -109,6 +111,8 @@ def outreach_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and user.partner is not None
             and user.partner.pk == outreach.association_id
             and can_log_follow_up(user, household),
+            "can_withdraw": outreach.status == OutreachStatus.PENDING
+            and can_withdraw_outreach(user, outreach),
             "close_form": forms.OutreachCloseForm(),
         },
     )
@@ -131,3 +135,31 @@ def outreach_close(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Le bilan est trop long.")
     return redirect("actions:outreach_detail", pk=outreach.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def outreach_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """« Retirer la demande »: a confirmation page, then the withdrawal (the landlord that
+    asked, while the association has not answered)."""
+    outreach = get_outreach_or_404(request.user, pk)
+    ensure_can_withdraw_outreach(request.user, outreach)
+    form = forms.OutreachWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.outreach_withdraw(
+                request=outreach, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, f"La demande est retirée ; {outreach.association} en est informée."
+            )
+        return redirect("actions:outreach_detail", pk=outreach.pk)
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "actions/outreach_withdraw.html",
+        {"outreach": outreach, "form": form},
+        status=status,
+    )

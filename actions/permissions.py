@@ -283,3 +283,19 @@ def ensure_can_close_outreach(user: User, request: OutreachRequest) -> None:
         can_close_outreach(user, request),
         "L'association sollicitée ou le bailleur demandeur termine l'aller-vers.",
     )
+
+
+def can_withdraw_outreach(user: User, request: OutreachRequest) -> bool:
+    """The landlord that asked (its CESF or its manager, the roles that ask)."""
+    return (
+        (user.is_cesf or user.is_manager)
+        and user.partner is not None
+        and user.partner.pk == request.landlord_id
+    )
+
+
+def ensure_can_withdraw_outreach(user: User, request: OutreachRequest) -> None:
+    refuse_unless(
+        can_withdraw_outreach(user, request),
+        "Le bailleur qui a fait la demande (sa CESF ou son responsable) la retire.",
+    )

@@ -29,6 +29,7 @@ from actions.events import (
     MeasureRenewed,
     OutreachAnswered,
     OutreachRequested,
+    OutreachWithdrawn,
     RentReductionCreated,
 )
 from actions.models import (
@@ -1205,5 +1206,37 @@ def outreach_close(*, request: OutreachRequest, by: User, reason: str = "") -> O
         by=by,
         reason="Aller-vers terminé" + (f" — {reason}" if reason.strip() else ""),
     )
+    involvement_sync(household=request.household, by=by)
+    return request
+
+
+@transaction.atomic
+def outreach_withdraw(*, request: OutreachRequest, by: User, reason: str = "") -> OutreachRequest:
+    """The landlord that asked withdraws its request while the association has not answered
+    (the tenant answered again, the request went to the wrong association). Answered, it
+    stays as it is: an accepted one is ended (outreach_close), a declined one is over.
+    A waiting request involves no one (actions.involvement.outreach_source): the involvement
+    is derived again all the same, so that nothing else is taken away with it."""
+    request = locked(OutreachRequest, request.pk)
+    if by.partner is None or by.partner.pk != request.landlord_id:
+        raise DomainError("Seul le bailleur qui a fait la demande la retire.")
+    if request.status != OutreachStatus.PENDING:
+        raise DomainError(
+            f"Cette demande a déjà reçu sa réponse ({request.get_status_display().lower()}) : "
+            "elle ne se retire plus."
+            + (
+                " Terminez l'aller-vers à la place."
+                if request.status == OutreachStatus.ACCEPTED
+                else ""
+            )
+        )
+    request.closed_at = timezone.now()
+    transition(
+        request,
+        OutreachStatus.WITHDRAWN,
+        by=by,
+        reason="Demande d'aller-vers retirée" + (f" — {reason}" if reason.strip() else ""),
+    )
+    events.publish(OutreachWithdrawn(request=request, by=by))
     involvement_sync(household=request.household, by=by)
     return request

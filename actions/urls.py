@@ -53,4 +53,5 @@ urlpatterns = [
     path("aller-vers/", outreach_views.outreach_list, name="outreach_list"),
     path("aller-vers/<id:pk>/", outreach_views.outreach_detail, name="outreach_detail"),
     path("aller-vers/<id:pk>/terminer/", outreach_views.outreach_close, name="outreach_close"),
+    path("aller-vers/<id:pk>/retirer/", outreach_views.outreach_withdraw, name="outreach_withdraw"),
 ]

@@ -16,6 +16,7 @@ from actions.events import (
     MeasureRenewed,
     OutreachAnswered,
     OutreachRequested,
+    OutreachWithdrawn,
 )
 from actions.models import OutreachStatus, SupportMeasure
 from codecision.events import (
@@ -264,6 +265,24 @@ def outreach_answered(event: OutreachAnswered) -> None:
         "d'aller-vers.",
         recipients=members([request.landlord_id]),
         household=request.household,
+        link=reverse("actions:outreach_detail", args=[request.pk]),
+        object_type=OUTREACH,
+        object_id=request.pk,
+    )
+
+
+def outreach_withdrawn(event: OutreachWithdrawn) -> None:
+    """The association has nothing left to answer (its task is done, for all its people),
+    and is told the landlord withdrew the request. No household: it never read the file."""
+    request = event.request
+    tasks_done(object_type=OUTREACH, object_id=request.pk, partner_ids=[request.association_id])
+    queue_notice(
+        kind="outreach_withdrawn",
+        text=(
+            f"{request.household.reference} : {request.landlord} retire sa demande "
+            "d'aller-vers ; votre réponse n'est plus attendue."
+        ),
+        recipients=members([request.association_id]),
         link=reverse("actions:outreach_detail", args=[request.pk]),
         object_type=OUTREACH,
         object_id=request.pk,

@@ -1,9 +1,9 @@
 """What the notification centre hears from the apps below it (called once, from
 notifications.apps): a co-decision opened is told to both sides; the outcomes of the
 workflow (orientation decided, measure started, renewed or closed, disagreement, committee
-answer, arbitration, household shared, outreach request) are told to whom they concern, and
-the tasks they end are marked done; the daily sweep is re-run by the outbox relay when it
-did not finish."""
+answer, arbitration, household shared, outreach request and its withdrawal) are told to
+whom they concern, and the tasks they end are marked done; the daily sweep is re-run by the
+outbox relay when it did not finish."""
 
 from django.conf import settings
 
@@ -15,6 +15,7 @@ from actions.events import (
     MeasureRenewed,
     OutreachAnswered,
     OutreachRequested,
+    OutreachWithdrawn,
 )
 from codecision.events import (
     CoDecisionAnswered,
@@ -42,6 +43,7 @@ def connect() -> None:
     events.subscribe(HouseholdAccessChanged, handlers.household_shared)
     events.subscribe(OutreachRequested, handlers.outreach_requested)
     events.subscribe(OutreachAnswered, handlers.outreach_answered)
+    events.subscribe(OutreachWithdrawn, handlers.outreach_withdrawn)
     events.subscribe(FollowUpLogged, handlers.follow_up_logged)
     events.subscribe(LeaseReviewed, handlers.lease_reviewed)
     # The sweep runs to the end every day: the outbox relay runs it again if it did not.

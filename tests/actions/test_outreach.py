@@ -20,7 +20,7 @@ from notifications.models import Notification
 from notifications.services import to_do_count
 from partners.models import Role
 from tests.demo_access import FUNDERS, USERS
-from tests.factories import household_create, user_create
+from tests.factories import household_create, orientation_create, user_create
 
 REASON = "Ne répond plus depuis mars ; courrier revenu « NPAI » 📭."
 
@@ -225,6 +225,126 @@ def test_the_api_asks_answers_and_closes(client, flow):
     assert client.get("/api/outreach-requests/").json()["count"] == 0
 
 
+def test_the_landlord_withdraws_a_request_still_waiting(flow, django_capture_on_commit_callbacks):
+    household = household_create(by=flow.cesf)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.outreach_request_create(
+            household=household, by=flow.cesf, association=flow.association, reason=REASON
+        )
+    assert to_do_count(flow.caseworker) == 1
+    with pytest.raises(DomainError, match="Seul le bailleur qui a fait la demande"):
+        services.outreach_withdraw(request=request, by=flow.caseworker)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.outreach_withdraw(request=request, by=flow.cesf, reason="Le locataire a rappelé.")
+    request.refresh_from_db()
+    assert request.status == OutreachStatus.WITHDRAWN and request.closed_at
+    assert request.history.first().history_change_reason == (
+        "Demande d'aller-vers retirée — Le locataire a rappelé."
+    )
+    # The association's task is done and it is told, without a word of the file.
+    assert to_do_count(flow.caseworker) == 0
+    task = Notification.objects.get(recipient=flow.caseworker, kind="outreach_requested")
+    assert task.done_at is not None
+    told = Notification.objects.get(recipient=flow.caseworker, kind="outreach_withdrawn")
+    assert household.reference in told.text and "retire sa demande" in told.text
+    assert told.household is None
+    assert not sees(flow.caseworker, household)
+    assert access_of(household, flow.association) == Access.NONE
+    with pytest.raises(DomainError, match="déjà reçu sa réponse"):
+        services.outreach_answer(request=request, by=flow.caseworker, decision="accept")
+    # Withdrawn, the landlord may ask the same association again.
+    again = services.outreach_request_create(
+        household=household, by=flow.cesf, association=flow.association, reason=REASON
+    )
+    assert again.status == OutreachStatus.PENDING
+
+
+@pytest.mark.parametrize("decision", ["accept", "decline"])
+def test_an_answered_request_is_not_withdrawn(flow, decision):
+    household = household_create(by=flow.cesf)
+    request = services.outreach_request_create(
+        household=household, by=flow.cesf, association=flow.association, reason=REASON
+    )
+    services.outreach_answer(
+        request=request, by=flow.caseworker, decision=decision, reason="Équipe complète."
+    )
+    with pytest.raises(DomainError, match=r"déjà reçu sa réponse.*ne se retire plus"):
+        services.outreach_withdraw(request=request, by=flow.cesf)
+    request.refresh_from_db()
+    assert request.status != OutreachStatus.WITHDRAWN
+    if decision == "accept":
+        assert access_of(household, flow.association) == Access.CHANGE
+
+
+def test_withdrawing_takes_away_no_involvement_the_association_has_otherwise(flow):
+    """The association already works on the household (an orientation to it): a request to
+    it withdrawn leaves it that access; a request to another association leaves it too."""
+    orientation = orientation_create(cesf=flow.cesf, association=flow.association)
+    household = orientation.household
+    before = access_of(household, flow.association)
+    assert before != Access.NONE
+    request = services.outreach_request_create(
+        household=household, by=flow.cesf, association=flow.association, reason=REASON
+    )
+    services.outreach_withdraw(request=request, by=flow.cesf)
+    assert access_of(household, flow.association) == before
+    assert sees(flow.caseworker, household)
+
+
+def test_the_page_withdraws_after_a_confirmation(client, flow):
+    household = household_create(by=flow.cesf)
+    request = services.outreach_request_create(
+        household=household, by=flow.cesf, association=flow.association, reason=REASON
+    )
+    detail_url = reverse("actions:outreach_detail", args=[request.pk])
+    withdraw_url = reverse("actions:outreach_withdraw", args=[request.pk])
+    client.force_login(flow.caseworker)
+    assert withdraw_url not in client.get(detail_url).content.decode()
+    assert client.post(withdraw_url, {}).status_code == 403
+    client.force_login(flow.cesf)
+    assert withdraw_url in client.get(detail_url).content.decode()
+    confirmation = client.get(withdraw_url)
+    assert confirmation.status_code == 200
+    assert "Confirmer le retrait de la demande" in confirmation.content.decode()
+    request.refresh_from_db()
+    assert request.status == OutreachStatus.PENDING  # nothing done before the confirmation
+    response = client.post(withdraw_url, {"reason": ""}, follow=True)
+    assert response.redirect_chain[-1][0] == detail_url
+    page = response.content.decode()
+    assert "La demande est retirée" in page and "Retirée par le bailleur" in page
+    assert withdraw_url not in page
+    request.refresh_from_db()
+    assert request.status == OutreachStatus.WITHDRAWN
+    # Twice (a second tab): the page says why, nothing changes.
+    again = client.post(withdraw_url, {"reason": ""}, follow=True).content.decode()
+    assert "ne se retire plus" in again
+
+
+def test_the_api_withdraws_a_waiting_request_and_refuses_an_answered_one(client, flow):
+    household = household_create(by=flow.cesf)
+    request = services.outreach_request_create(
+        household=household, by=flow.cesf, association=flow.association, reason=REASON
+    )
+    url = f"/api/outreach-requests/{request.pk}/withdraw/"
+    client.force_login(flow.caseworker)
+    assert client.post(url, {}, content_type="application/json").status_code == 403
+    client.force_login(flow.cesf)
+    too_long = client.post(url, {"reason": "é" * 10_001}, content_type="application/json")
+    assert too_long.status_code == 400 and "reason" in too_long.json()
+    withdrawn = client.post(url, {}, content_type="application/json")
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    again = client.post(url, {}, content_type="application/json")
+    assert again.status_code == 400 and "ne se retire plus" in str(again.json())
+    answered = services.outreach_request_create(
+        household=household, by=flow.cesf, association=flow.association, reason=REASON
+    )
+    services.outreach_answer(request=answered, by=flow.caseworker, decision="accept")
+    refused = client.post(
+        f"/api/outreach-requests/{answered.pk}/withdraw/", {}, content_type="application/json"
+    )
+    assert refused.status_code == 400 and "Terminez l'aller-vers" in str(refused.json())
+
+
 @pytest.mark.parametrize("username", USERS)
 def test_access_matrix_of_an_outreach_request(client, demo, username):
     """Martin (tenant of Actis) asked to Ozanam: Actis and Ozanam and the coordination read
@@ -258,6 +378,16 @@ def test_access_matrix_of_an_outreach_request(client, demo, username):
     assert request.status == OutreachStatus.PENDING
     api = client.get(f"/api/outreach-requests/{request.pk}/")
     assert api.status_code == (200 if username in readers else unseen)
+    # Withdrawn by Actis, the landlord that asked (its CESF or manager), page and API.
+    withdrawers = {"cesf.actis", "manager.actis"}
+    page = client.get(reverse("actions:outreach_withdraw", args=[request.pk]))
+    expected = 200 if username in withdrawers else (403 if username in readers else unseen)
+    assert page.status_code == expected
+    withdrawn = client.post(f"/api/outreach-requests/{request.pk}/withdraw/")
+    assert withdrawn.status_code == expected
+    request.refresh_from_db()
+    now = OutreachStatus.WITHDRAWN if username in withdrawers else OutreachStatus.PENDING
+    assert request.status == now
 
 
 def test_the_request_list_shows_what_a_partner_asked_or_received(client, flow):

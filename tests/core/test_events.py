@@ -12,6 +12,7 @@ from actions.events import (
     MeasureRenewed,
     OutreachAnswered,
     OutreachRequested,
+    OutreachWithdrawn,
     RentReductionCreated,
 )
 from codecision.events import (
@@ -57,6 +58,7 @@ def test_each_event_reaches_the_app_that_acts_on_it():
     assert events.handlers(HouseholdAccessChanged) == [notification_handlers.household_shared]
     assert events.handlers(OutreachRequested) == [notification_handlers.outreach_requested]
     assert events.handlers(OutreachAnswered) == [notification_handlers.outreach_answered]
+    assert events.handlers(OutreachWithdrawn) == [notification_handlers.outreach_withdrawn]
     assert events.handlers(FollowUpLogged) == [notification_handlers.follow_up_logged]
     assert events.handlers(LeaseReviewed) == [notification_handlers.lease_reviewed]
 
