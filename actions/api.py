@@ -992,6 +992,42 @@ class AppointmentCancelSerializer(serializers.Serializer):
     reason = text.serializer_field(text.REASON, required=False, allow_blank=True, default="")
 
 
+class AppointmentHeldSerializer(FollowUpSerializer):
+    """The follow-up a held appointment becomes: what is left out is taken from the
+    appointment (its day, the kind of contact, its duration, its notes as the summary)."""
+
+    household = None  # the appointment's
+    measure = id_field(
+        source="measure_id",
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Une mesure en cours du ménage ; sans elle, la seule mesure en cours s'il y en a "
+            "une, comme sur la page."
+        ),
+    )
+    kind = serializers.ChoiceField(choices=FollowUpKind.choices, required=False)
+    version = serializers.IntegerField(help_text="Version lue du rendez-vous.")
+
+    class Meta(FollowUpSerializer.Meta):
+        fields = [
+            "measure",
+            "happened_on",
+            "kind",
+            "duration_minutes",
+            "summary",
+            "next_step",
+            "next_step_on",
+            "confidential",
+            "version",
+        ]
+        read_only_fields = []
+        extra_kwargs = {
+            "happened_on": {"required": False},
+            "summary": {"required": False, "allow_blank": True},
+        }
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Rendez-vous des ménages visibles",
@@ -1020,8 +1056,8 @@ class AppointmentViewSet(
     viewsets.GenericViewSet,
 ):
     """The same services and checks as the household page's appointment forms
-    (actions.views.appointment_edit, appointment_cancel). « Tenu » is a follow-up: POST
-    /api/follow-ups/ is not tied to an appointment; the page does that in one click."""
+    (actions.views.appointment_edit, appointment_cancel); « Tenu » (`held`) makes the
+    appointment a follow-up, as the page's follow-up form does (services.appointment_hold)."""
 
     queryset = Appointment.objects.none()  # for the schema; get_queryset filters
     lookup_value_regex = ROW_ID
@@ -1123,5 +1159,36 @@ class AppointmentViewSet(
             by=request.user,
             expected_version=serializer.validated_data["version"],
             reason=serializer.validated_data["reason"],
+        )
+        return Response(AppointmentSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Rendez-vous tenu : il devient un suivi",
+        request=AppointmentHeldSerializer,
+        responses=AppointmentSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def held(self, request, pk=None):
+        appointment = self.get_object()
+        household = appointment.household
+        ensure_can_log_follow_up(request.user, household)
+        serializer = AppointmentHeldSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version")
+        active = SupportMeasure.objects.filter(
+            action__household=household, status=MeasureStatus.ACTIVE
+        ).select_related("action")
+        if "measure_id" in data:
+            measure = _of_household(active, data.pop("measure_id"), "measure")
+        else:
+            # As the page: the household's one measure in progress, if it has exactly one.
+            measure = active[0] if len(active) == 1 else None
+        services.appointment_hold(
+            appointment=appointment,
+            by=request.user,
+            data=data,
+            measure=measure,
+            expected_version=version,
         )
         return Response(AppointmentSerializer(self.get_object()).data)

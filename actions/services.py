@@ -34,6 +34,7 @@ from actions.events import (
 )
 from actions.models import (
     ASSOCIATION_ACTION_KINDS,
+    FOLLOW_UP_KIND_OF_APPOINTMENT,
     LANDLORD_ACTION_KINDS,
     OPEN_OUTREACH,
     OUTCOMES_BY_KIND,
@@ -663,12 +664,51 @@ def appointment_check_holdable(appointment: Appointment, today: date | None = No
     """A planned appointment is held on or after its day, once."""
     today = today or timezone.localdate()
     if appointment.status != AppointmentStatus.PLANNED:
-        raise DomainError(f"Ce rendez-vous est déjà {appointment.get_status_display().lower()}.")
+        raise DomainError(
+            f"Ce rendez-vous est déjà {appointment.get_status_display().lower()}.", field="status"
+        )
     if appointment.on > today:
         raise DomainError(
             f"Ce rendez-vous est prévu le {appointment.on:%d/%m/%Y} : il sera noté comme tenu "
-            "à partir de ce jour."
+            "à partir de ce jour.",
+            field="on",
         )
+
+
+def appointment_follow_up_initial(appointment: Appointment) -> dict[str, Any]:
+    """What the follow-up of a held appointment says unless the user says otherwise: the
+    page's form is prefilled with it, the API takes it for what the call leaves out."""
+    return {
+        "happened_on": appointment.on,
+        "kind": FOLLOW_UP_KIND_OF_APPOINTMENT[appointment.kind],
+        "duration_minutes": appointment.duration_minutes,
+        "summary": appointment.notes,
+    }
+
+
+@transaction.atomic
+def appointment_hold(
+    *,
+    appointment: Appointment,
+    by: User,
+    data: dict[str, Any],
+    measure: SupportMeasure | None = None,
+    expected_version: int | None = None,
+) -> FollowUp:
+    """« Tenu » in one step: the appointment read at `expected_version` becomes a follow-up
+    (follow_up_create with the appointment, as the page does), what `data` leaves out taken
+    from the appointment."""
+    current = locked(Appointment, appointment.pk, expected_version)
+    appointment_check_holdable(current)
+    data = {**appointment_follow_up_initial(current), **data}
+    if not (data.get("summary") or "").strip():
+        raise DomainError(
+            "Résumez ce qui s'est dit au rendez-vous (le rendez-vous n'a pas de notes).",
+            field="summary",
+        )
+    return follow_up_create(
+        household=current.household, by=by, data=data, measure=measure, appointment=current
+    )
 
 
 def appointment_held(*, appointment: Appointment, follow_up: FollowUp, by: User) -> Appointment:

@@ -25,7 +25,6 @@ from actions.deadlines import (
     winter_truce_around,
 )
 from actions.models import (
-    FOLLOW_UP_KIND_OF_APPOINTMENT,
     ActionKind,
     ActionStatus,
     Appointment,
@@ -553,12 +552,7 @@ def follow_up_create(request: HttpRequest, household_pk: int) -> HttpResponse:
         except DomainError as error:
             messages.error(request, error.message)
             return redirect(f"{household_url(household)}#rendez-vous")
-        initial = {
-            "happened_on": appointment.on,
-            "kind": FOLLOW_UP_KIND_OF_APPOINTMENT[appointment.kind],
-            "duration_minutes": appointment.duration_minutes,
-            "summary": appointment.notes,
-        }
+        initial = services.appointment_follow_up_initial(appointment)
     # From an outreach request's page: the contact is an « aller-vers » follow-up.
     if appointment is None and request.GET.get("type") == "aller-vers":
         initial = {"kind": FollowUpKind.OUTREACH}

@@ -379,3 +379,44 @@ def test_the_demo_has_appointments_and_its_first_sweep_reminds_none(demo):
     ]
     sweep(timezone.localdate())
     assert not Notification.objects.filter(kind__in=["appointment", "next_step"]).exists()
+
+
+def test_holding_takes_what_the_appointment_says_unless_told_otherwise(flow):
+    measure = start_measure(flow, date(2026, 1, 5))
+    household = measure.action.household
+    with at(TODAY):
+        appointment = services.appointment_save(
+            household=household,
+            by=flow.caseworker,
+            data={"kind": "hearing", "on": TODAY, "duration_minutes": 120, "notes": "Audience"},
+        )
+        follow_up = services.appointment_hold(
+            appointment=appointment, by=flow.caseworker, data={}, measure=measure
+        )
+    assert (follow_up.happened_on, follow_up.kind) == (TODAY, "accompaniment")
+    assert (follow_up.duration_minutes, follow_up.summary) == (120, "Audience")
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.HELD and appointment.follow_up == follow_up
+
+
+def test_holding_refuses_a_stale_version_a_blank_summary_and_every_state_but_planned(flow):
+    household = household_create(by=flow.cesf)
+    with at(TODAY):
+        silent = services.appointment_save(
+            household=household, by=flow.cesf, data={"kind": "phone", "on": TODAY}
+        )
+        with pytest.raises(DomainError) as blank:
+            services.appointment_hold(appointment=silent, by=flow.cesf, data={})
+        assert blank.value.field == "summary"
+        with pytest.raises(DomainError, match="modifiée par quelqu'un d'autre"):
+            services.appointment_hold(
+                appointment=silent, by=flow.cesf, data={"summary": "Appel."}, expected_version=9
+            )
+        cancelled = services.appointment_save(
+            household=household, by=flow.cesf, data={"kind": "office", "on": TODAY}
+        )
+        services.appointment_cancel(appointment=cancelled, by=flow.cesf)
+        with pytest.raises(DomainError, match="déjà annulé") as refused:
+            services.appointment_hold(appointment=cancelled, by=flow.cesf, data={"summary": "x"})
+        assert refused.value.field == "status"
+    assert not FollowUp.objects.filter(household=household).exists()

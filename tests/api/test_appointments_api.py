@@ -154,3 +154,72 @@ def test_the_list_takes_the_same_number_of_queries_at_two_sizes(
         grow()
     with django_assert_num_queries(len(first.captured_queries)):
         assert api.get("/api/appointments/").json()["count"] == 5
+
+
+def test_held_through_the_api_becomes_a_follow_up_as_on_the_page(flow):
+    from tests.cases.test_agenda import TODAY, at
+    from tests.notifications.test_reminders import start_measure
+
+    measure = start_measure(flow, date(2026, 1, 5))
+    household = measure.action.household
+    with at(TODAY):
+        appointment = services.appointment_save(
+            household=household,
+            by=flow.caseworker,
+            data={"kind": "office", "on": TODAY, "duration_minutes": 45, "notes": "Budget"},
+        )
+        url = f"/api/appointments/{appointment.pk}/held/"
+        assert api_for(flow.cesf).post(url, {"version": 1}, format="json").status_code == 200
+    appointment.refresh_from_db()
+    follow_up = appointment.follow_up
+    assert appointment.status == AppointmentStatus.HELD
+    # As the page: the household's one measure in progress, the appointment's day and kind.
+    assert follow_up.measure == measure and follow_up.author == flow.cesf
+    assert (follow_up.happened_on, follow_up.kind, follow_up.summary) == (TODAY, "office", "Budget")
+
+
+@pytest.mark.parametrize(
+    ("state", "body", "field", "message"),
+    [
+        ("held", {}, "status", "déjà tenu"),
+        ("cancelled", {}, "status", "déjà annulé"),
+        ("future", {}, "on", "il sera noté comme tenu à partir de ce jour"),
+        ("planned", {"version": 7}, "non_field_errors", "modifiée par quelqu'un d'autre"),
+        ("planned", {"version": None}, "version", "nul"),
+        ("planned", {"summary": ""}, "summary", "Résumez ce qui s'est dit"),
+        ("planned", {"summary": "Vu.", "happened_on": "2026-02-20"}, "happened_on", "futur"),
+        ("planned", {"summary": "Vu.", "kind": "séance"}, "kind", "choix valide"),
+        ("planned", {"summary": "Vu.", "measure": 99999}, "measure", "Introuvable pour ce ménage"),
+        (
+            "planned",
+            {"summary": "Vu.", "next_step_on": "2026-03-02"},
+            "next_step",
+            "Décrivez la prochaine étape",
+        ),
+    ],
+)
+def test_held_on_a_bad_state_or_bad_input_is_a_400_in_french(flow, state, body, field, message):
+    from tests.cases.test_agenda import TODAY, at
+
+    household = household_create(by=flow.cesf)
+    with at(TODAY):
+        on = TODAY + timedelta(days=2) if state == "future" else TODAY
+        appointment = services.appointment_save(
+            household=household, by=flow.cesf, data={"kind": "phone", "on": on}
+        )
+        if state == "cancelled":
+            services.appointment_cancel(appointment=appointment, by=flow.cesf)
+        if state == "held":
+            services.appointment_hold(appointment=appointment, by=flow.cesf, data={"summary": "x"})
+        version = Appointment.objects.get(pk=appointment.pk).version
+        response = api_for(flow.cesf).post(
+            f"/api/appointments/{appointment.pk}/held/",
+            {"version": version, **body},
+            format="json",
+        )
+    assert response.status_code == 400, response.content
+    errors = response.json()
+    assert field in errors and message in str(errors[field])
+    if state == "planned":
+        assert Appointment.objects.get(pk=appointment.pk).status == AppointmentStatus.PLANNED
+        assert not household.follow_ups.exists()
