@@ -7,6 +7,7 @@ page, in one insert); the workflow's and the co-decisions' lists use it too."""
 
 from operator import attrgetter
 
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -32,6 +33,7 @@ from households.permissions import (
     HouseholdAction,
     access_log_reads,
     ensure_can_change_landlord,
+    ensure_can_correct_diagnostic,
     ensure_can_create_household,
     ensure_can_open_caseload,
     get_household_or_404,
@@ -213,6 +215,15 @@ class DiagnosticSerializer(serializers.ModelSerializer):
         model = Diagnostic
         exclude = ["author", "author_partner", "household"]
         read_only_fields = ["id", "created_at"]
+
+
+class DiagnosticChangeSerializer(DiagnosticSerializer):
+    version = serializers.IntegerField(
+        help_text=(
+            "Version lue du diagnostic, obligatoire : une correction sur une version dépassée "
+            "est refusée."
+        )
+    )
 
 
 class LandlordChangeSerializer(serializers.Serializer):
@@ -433,3 +444,38 @@ class HouseholdViewSet(
             household=household, by=request.user, data=serializer.validated_data
         )
         return Response(DiagnosticSerializer(diagnostic).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Corriger un diagnostic (tant qu'aucune décision ne s'appuie sur lui)",
+        request=DiagnosticChangeSerializer,
+        responses=DiagnosticSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["patch"],
+        url_path=rf"diagnostics/(?P<diagnostic_pk>{ROW_ID})",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def diagnostic_update(self, request, pk=None, diagnostic_pk=None):
+        """The page's « Corriger le diagnostic » (households.views.diagnostic_edit): the same
+        checks, the same service, and the version read."""
+        household = get_household_or_404(request, object_pk(pk), HouseholdAction.WRITE_DIAGNOSTIC)
+        diagnostic = household.diagnostics.filter(pk=object_pk(diagnostic_pk)).first()
+        if diagnostic is None:
+            raise Http404("Diagnostic introuvable")
+        ensure_can_correct_diagnostic(request.user, diagnostic)
+        serializer = DiagnosticChangeSerializer(diagnostic, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if version is None:
+            raise DomainError(
+                "Indiquez la version lue du diagnostic : une correction ne doit pas en écraser "
+                "une autre.",
+                field="version",
+            )
+        diagnostic = services.diagnostic_update(
+            diagnostic=diagnostic, by=request.user, data=data, expected_version=version
+        )
+        return Response(DiagnosticSerializer(diagnostic).data)

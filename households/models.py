@@ -542,8 +542,10 @@ class Diagnostic(models.Model):
         "action proposée", max_length=30, choices=ActionKind.choices, blank=True
     )
     created_at = models.DateTimeField("saisi le", auto_now_add=True)
+    # Optimistic lock: a correction based on an older version is refused (diagnostic_update).
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = "diagnostic"

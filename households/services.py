@@ -301,15 +301,31 @@ def diagnostic_used_in(diagnostic: Diagnostic) -> str | None:
     return diagnostics_used_in([diagnostic]).get(diagnostic.pk)
 
 
+STALE_DIAGNOSTIC_MESSAGE = (
+    "Ce diagnostic a été corrigé par quelqu'un d'autre pendant que vous le corrigiez. Vos "
+    "changements n'ont pas été enregistrés : relisez-le, puis refaites vos corrections."
+)
+
+
 @transaction.atomic
-def diagnostic_update(*, diagnostic: Diagnostic, by: User, data: dict[str, Any]) -> Diagnostic:
+def diagnostic_update(
+    *,
+    diagnostic: Diagnostic,
+    by: User,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+) -> Diagnostic:
     """Correct a diagnostic, unless a decision rests on it (diagnostic_used_in); the previous
-    figures stay in its history (who, when, what changed)."""
+    figures stay in its history (who, when, what changed). `expected_version`: the version
+    read (the API); a correction saved since is not overwritten (core.locking)."""
     locked = Diagnostic.objects.select_for_update(of=("self",)).get(pk=diagnostic.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise DomainError(STALE_DIAGNOSTIC_MESSAGE)
     if reason := diagnostic_used_in(locked):
         raise DomainError(reason)
     for field, value in data.items():
         setattr(locked, field, value)
+    locked.version += 1
     _diagnostic_check(locked)
     locked._history_user = by
     locked._change_reason = "Correction du diagnostic"

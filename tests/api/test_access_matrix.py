@@ -54,6 +54,8 @@ def expected(username: str) -> dict[str, int]:
         "PATCH household": within(username, SEES_MARTIN, EDITS_MARTIN, 200),
         "GET diagnostics": within(username, SEES_MARTIN, SEES_MARTIN, 200),
         "POST diagnostics": within(username, SEES_MARTIN, {"cesf.actis"}, 201),
+        # Corrected by the partner that wrote it (Actis), through its CESF.
+        "PATCH diagnostic": within(username, SEES_MARTIN, {"cesf.actis"}, 200),
         "GET summary pdf": within(username, SEES_MARTIN, SEES_MARTIN, 200),
         "GET orientations": caseload,
         "POST orientations": within(username, SEES_MARTIN, {"cesf.actis"}, 201),
@@ -116,6 +118,8 @@ def expected(username: str) -> dict[str, int]:
         "GET appointment": within(username, SEES_MARTIN, SEES_MARTIN, 200),
         "PATCH appointment": within(username, SEES_MARTIN, EDITS_MARTIN, 200),
         "POST appointment cancel": within(username, SEES_MARTIN, EDITS_MARTIN, 200),
+        # Held, it becomes a follow-up: the social workers who change the file.
+        "POST appointment held": within(username, SEES_MARTIN, {"cesf.actis"}, 200),
         "GET notifications": 200,
         "GET notification of cesf.actis": 200 if username == "cesf.actis" else 404,
         "POST notification of cesf.actis read": 200 if username == "cesf.actis" else 404,
@@ -146,6 +150,12 @@ def test_api_access_matrix(demo, username):
         by=demo["coordinator.lt"],
         data={"kind": "office", "on": timezone.localdate() + timedelta(days=3)},
     )
+    held = services.appointment_save(
+        household=martin,
+        by=demo["coordinator.lt"],
+        data={"kind": "phone", "on": timezone.localdate(), "notes": "Appel prévu."},
+    )
+    diagnostic = martin.diagnostics.first()
     [note] = notify(recipients=[demo["cesf.actis"]], kind="codecision_opened", text="Essai.")
     rousseau = Household.objects.get(name="Rousseau")
     procedure = EvictionProcedure.objects.get(household=rousseau)
@@ -175,6 +185,11 @@ def test_api_access_matrix(demo, username):
         "POST diagnostics": lambda: api.post(
             f"/api/households/{martin.pk}/diagnostics/",
             {"made_on": today, "persons": 2, "rent": "500.00", "conclusion": "À suivre."},
+            format="json",
+        ),
+        "PATCH diagnostic": lambda: api.patch(
+            f"/api/households/{martin.pk}/diagnostics/{diagnostic.pk}/",
+            {"persons": 3, "version": diagnostic.version},
             format="json",
         ),
         "GET summary pdf": lambda: api.get(f"/api/households/{martin.pk}/resume-pdf/"),
@@ -261,6 +276,9 @@ def test_api_access_matrix(demo, username):
             f"/api/appointments/{appointment.pk}/cancel/",
             {"version": Appointment.objects.get(pk=appointment.pk).version},
             format="json",
+        ),
+        "POST appointment held": lambda: api.post(
+            f"/api/appointments/{held.pk}/held/", {"version": held.version}, format="json"
         ),
         "GET notifications": lambda: api.get("/api/notifications/"),
         "GET notification of cesf.actis": lambda: api.get(f"/api/notifications/{note.pk}/"),

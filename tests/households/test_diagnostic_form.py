@@ -193,3 +193,70 @@ def test_only_the_author_s_partner_corrects_a_diagnostic(flow):
     assert not can_correct_diagnostic(flow.coordinator, diagnostic)
     with pytest.raises(AccessRefused):
         ensure_can_correct_diagnostic(flow.caseworker, diagnostic)
+
+
+def test_a_correction_on_a_version_read_before_another_is_refused(flow):
+    household = household_create(by=flow.cesf)
+    diagnostic = diagnostic_create(household=household, by=flow.cesf)
+    assert diagnostic.version == 1
+    services.diagnostic_update(
+        diagnostic=diagnostic, by=flow.cesf, data={"persons": 3}, expected_version=1
+    )
+    with pytest.raises(DomainError, match="corrigé par quelqu'un d'autre"):
+        services.diagnostic_update(
+            diagnostic=diagnostic, by=flow.cesf, data={"persons": 4}, expected_version=1
+        )
+    diagnostic.refresh_from_db()
+    assert (diagnostic.persons, diagnostic.version) == (3, 2)
+
+
+def test_the_api_corrects_a_diagnostic_with_its_version_and_history(flow):
+    from tests.api.test_api import api_for
+
+    household = household_create(by=flow.cesf)
+    diagnostic = diagnostic_create(household=household, by=flow.cesf)
+    api = api_for(flow.cesf)
+    url = f"/api/households/{household.pk}/diagnostics/{diagnostic.pk}/"
+    listed = api.get(f"/api/households/{household.pk}/diagnostics/").json()
+    assert listed[0]["version"] == 1
+    missing = api.patch(url, {"persons": 3}, format="json")
+    assert missing.status_code == 400 and "version" in missing.json()
+    response = api.patch(
+        url,
+        {"persons": 3, "conclusion": "Ré-évalué « à la hausse » 🙂", "version": 1},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["persons"] == 3 and response.json()["version"] == 2
+    diagnostic.refresh_from_db()
+    assert diagnostic.conclusion == "Ré-évalué « à la hausse » 🙂"
+    assert diagnostic.history.first().history_change_reason == "Correction du diagnostic"
+    assert diagnostic.history.first().history_user == flow.cesf
+    stale = api.patch(url, {"persons": 5, "version": 1}, format="json")
+    assert stale.status_code == 400 and "quelqu'un d'autre" in str(stale.json())
+    future = api.patch(url, {"made_on": "2099-01-01", "version": 2}, format="json")
+    assert future.status_code == 400 and "made_on" in future.json()
+    negative = api.patch(url, {"rent": "-5", "version": 2}, format="json")
+    assert negative.status_code == 400 and "rent" in negative.json()
+    diagnostic.refresh_from_db()
+    assert (diagnostic.persons, diagnostic.version) == (3, 2)
+    # Another household's diagnostic under this one's address: unknown.
+    other = diagnostic_create(household=household_create(by=flow.cesf), by=flow.cesf)
+    wrong = f"/api/households/{household.pk}/diagnostics/{other.pk}/"
+    assert api.patch(wrong, {"version": 1}, format="json").status_code == 404
+
+
+def test_the_api_refuses_to_correct_a_diagnostic_a_decision_rests_on(flow):
+    from tests.api.test_api import api_for
+
+    orientation = orientation_create(cesf=flow.cesf, association=flow.association)
+    household, diagnostic = orientation.household, orientation.diagnostic
+    url = f"/api/households/{household.pk}/diagnostics/{diagnostic.pk}/"
+    response = api_for(flow.cesf).patch(url, {"persons": 5, "version": 1}, format="json")
+    assert response.status_code == 400
+    assert "il ne se corrige plus" in str(response.json()["non_field_errors"])
+    diagnostic.refresh_from_db()
+    assert (diagnostic.persons, diagnostic.version) == (2, 1)
+    # The association involved through the orientation reads it and corrects nothing.
+    refused = api_for(flow.caseworker).patch(url, {"persons": 5, "version": 1}, format="json")
+    assert refused.status_code == 403
