@@ -40,6 +40,7 @@ from core.errors import DomainError
 from core.pdf import render_pdf
 from households.models import AccessAction, Household
 from households.permissions import access_log_reads
+from partners.models import with_memberships
 
 
 def pending_for(user):
@@ -265,7 +266,7 @@ def _session_context(request: HttpRequest, session: CommitteeSession, form=None)
         "session": session,
         "rows": rows,
         "others": examined - len(rows),
-        "participants": session.participants.all(),
+        "participants": with_memberships(session.participants.all()),
         "can_sign_off": can_manage_committees(request.user) and not session.is_signed,
         "sign_off_form": form or SignOffForm(initial={"notes": session.notes}, session=session),
     }
@@ -339,7 +340,7 @@ def session_answers(request: HttpRequest, pk: int) -> HttpResponse:
         "session": session,
         "forms": forms,
         "absent": [row for row in rows if not row.represented],
-        "participants": session.participants.all(),
+        "participants": with_memberships(session.participants.all()),
     }
     status = 400 if data is not None else 200
     return render(request, "codecision/session_answers.html", context, status=status)

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
@@ -152,6 +153,21 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.partner})"
+
+
+def with_memberships(users: Iterable[User]) -> list[User]:
+    """`users` with their partner and role read in one query: a page that names several
+    people with their organisation (a committee's participants) reads `user.partner` for
+    each without one query per person."""
+    users = list(users)
+    memberships = Membership.objects.filter(user__in=[user.pk for user in users]).select_related(
+        "partner__group"
+    )
+    found = {membership.user_id: membership for membership in memberships}
+    for user in users:
+        # What User.membership would read, kept where its cached_property keeps it.
+        user.__dict__["membership"] = found.get(user.pk)
+    return users
 
 
 class ApiTokenQuerySet(models.QuerySet):
