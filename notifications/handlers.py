@@ -7,6 +7,7 @@ go out by e-mail. A notice that asks for something is a task: it is done when an
 recipient's partner does the thing (services.tasks_done)."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.events import (
     FollowUpLogged,
@@ -28,9 +29,22 @@ from codecision.events import (
 )
 from codecision.models import Answer, CoDecision, CoDecisionStatus, Purpose
 from core.queue import enqueue_on_commit
-from households.events import HouseholdAccessChanged, HouseholdOpenedDespiteDuplicates
+from households.events import (
+    HouseholdAccessChanged,
+    HouseholdOpenedDespiteDuplicates,
+    HouseholdsMerged,
+)
+from households.involvement import Access, involvement_of
 from households.models import ActionKind, Household
-from notifications.services import coordinators, members, notify, queue_notice, tasks_done
+from notifications.models import Notification
+from notifications.services import (
+    coordinators,
+    members,
+    notices_follow_merge,
+    notify,
+    queue_notice,
+    tasks_done,
+)
 from notifications.tasks import notify_codecision_opened
 
 DUPLICATE_KIND = "duplicate_suspected"
@@ -66,6 +80,32 @@ def household_opened_despite_duplicates(event: HouseholdOpenedDespiteDuplicates)
         text=text,
         household=event.household,
         link=reverse("households:merge", args=[event.household.pk]),
+    )
+
+
+def households_merged(event: HouseholdsMerged) -> None:
+    """Two files merged by the coordination: the notices that pointed to the merged file
+    point to the file kept, the coordination's notices of this possible duplicate are read
+    (it is settled), and the partners now involved in the file kept (those of both files)
+    are told where to follow the household. Texts carry both references, no name."""
+    kept, merged = event.kept, event.merged
+    notices_follow_merge(kept_id=kept.pk, merged_id=merged.pk)
+    Notification.objects.filter(
+        kind=DUPLICATE_KIND, household=kept, read_at=None, text__contains=merged.reference
+    ).update(read_at=timezone.now())
+    involved = [row.partner.pk for row in involvement_of(kept) if row.access != Access.NONE]
+    queue_notice(
+        kind="households_merged",
+        text=(
+            f"{merged.reference} et {kept.reference} sont le même ménage : la coordination a "
+            f"fusionné {merged.reference} dans {kept.reference}. Suivez désormais ce ménage "
+            f"dans {kept.reference}."
+        ),
+        recipients=members(involved),
+        household=kept,
+        link=reverse("households:detail", args=[kept.pk]),
+        object_type="household",
+        object_id=kept.pk,
     )
 
 

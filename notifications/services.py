@@ -9,7 +9,8 @@ from itertools import islice
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -400,6 +401,25 @@ def tasks_done(
     now = timezone.now()
     count = tasks.filter(read_at=None).update(done_at=now, read_at=now)
     return count + tasks.update(done_at=now)
+
+
+def notices_follow_merge(*, kept_id: int, merged_id: int) -> int:
+    """Notices about a household merged into another (households.merge moved their foreign
+    key already) point to the file kept: their link to a page of the merged file, and what
+    they are about when it is the household itself. The merged file's own tasks are done:
+    what they asked is asked of the file kept. Returns how many notices changed."""
+    old = reverse("households:detail", args=[merged_id])
+    new = reverse("households:detail", args=[kept_id])
+    changed = 0
+    for model in (Notification, PendingNotice):
+        changed += model.objects.filter(link__startswith=old).update(
+            link=Concat(Value(new), Substr("link", len(old) + 1))
+        )
+        about = model.objects.filter(object_type="household", object_id=merged_id)
+        if model is Notification:
+            tasks_done(object_type="household", object_id=merged_id)
+        changed += about.update(object_id=kept_id)
+    return changed
 
 
 def to_do_count(user) -> int:

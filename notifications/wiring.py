@@ -25,7 +25,11 @@ from codecision.events import (
     CoDecisionOpened,
 )
 from core import events, outbox
-from households.events import HouseholdAccessChanged, HouseholdOpenedDespiteDuplicates
+from households.events import (
+    HouseholdAccessChanged,
+    HouseholdOpenedDespiteDuplicates,
+    HouseholdsMerged,
+)
 from notifications import handlers
 from notifications.tasks import DAILY_SWEEP
 
@@ -41,6 +45,7 @@ def connect() -> None:
     events.subscribe(MeasureRenewed, handlers.measure_renewed)
     events.subscribe(MeasureClosed, handlers.measure_closed)
     events.subscribe(HouseholdAccessChanged, handlers.household_shared)
+    events.subscribe(HouseholdsMerged, handlers.households_merged)
     events.subscribe(OutreachRequested, handlers.outreach_requested)
     events.subscribe(OutreachAnswered, handlers.outreach_answered)
     events.subscribe(OutreachWithdrawn, handlers.outreach_withdrawn)

@@ -25,7 +25,7 @@ from codecision.events import (
 from core import events, reminders
 from funding import handlers as funding_handlers
 from funding.models import LedgerEntry
-from households.events import HouseholdAccessChanged
+from households.events import HouseholdAccessChanged, HouseholdsMerged
 from notifications import handlers as notification_handlers
 from tests.factories import both_approve, orientation_create
 
@@ -56,6 +56,7 @@ def test_each_event_reaches_the_app_that_acts_on_it():
     }
     assert events.handlers(RentReductionCreated) == [funding_handlers.rent_reduction_created]
     assert events.handlers(HouseholdAccessChanged) == [notification_handlers.household_shared]
+    assert events.handlers(HouseholdsMerged) == [notification_handlers.households_merged]
     assert events.handlers(OutreachRequested) == [notification_handlers.outreach_requested]
     assert events.handlers(OutreachAnswered) == [notification_handlers.outreach_answered]
     assert events.handlers(OutreachWithdrawn) == [notification_handlers.outreach_withdrawn]
