@@ -19,7 +19,7 @@ fi
 export DATABASE_URL="$url"
 .venv/bin/python manage.py migrate --noinput -v0 >&2
 if ! .venv/bin/python manage.py shell -c \
-    "from partners.models import Partner; exit(0 if Partner.objects.filter(short_name='bench-a01').exists() else 1)"; then
+    "from partners.models import Partner; exit(0 if Partner.objects.filter(short_name='bench-a01').exists() else 1)" >&2; then
     .venv/bin/python manage.py bench_data --scale "${BENCH_SCALE:-1}" \
         ${BENCH_CASELOAD:+--caseload "$BENCH_CASELOAD"} >&2
 fi
