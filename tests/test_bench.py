@@ -79,6 +79,7 @@ def test_bench_data_builds_the_named_fixtures_and_bench_prints_figures(db):
         "households_search_name",
         "households_search_reference",
         "api_households",
+        "coordinator_active_measures",
     ):
         assert figures["lists"][name]["floor_same_rows_as_page"] is True, name
     assert figures["lists"]["households_search_reference"]["floor"]["rows"] == 1
@@ -90,6 +91,8 @@ def test_bench_data_builds_the_named_fixtures_and_bench_prints_figures(db):
     notifications = figures["notifications"]
     assert notifications["notifications"] == 4800
     assert notifications["header_counts_alone"]["queries"] == 2
+    assert notifications["centre_first_page"]["floor_same_rows_as_page"] is True
+    assert notifications["api_first_page"]["floor_same_rows_as_page"] is True
     for name in ("centre_first_page", "centre_deep_page", "api_first_page", "api_deep_page"):
         assert notifications[name]["page"]["status"] == [200], name
         assert notifications[name]["floor"]["rows"] == 51, name
