@@ -113,8 +113,22 @@ class Command(BaseCommand):
             action="store_true",
             help="Seulement les listes et le coût d'une requête (la mesure de croissance).",
         )
+        parser.add_argument(
+            "--show-queries",
+            action="store_true",
+            help="Ajoute à chaque page le SQL de ses requêtes (pour écrire son plancher).",
+        )
 
-    def handle(self, *args, repeat: int, skip_sweep: bool, pages_only: bool = False, **options):
+    def handle(
+        self,
+        *args,
+        repeat: int,
+        skip_sweep: bool,
+        pages_only: bool = False,
+        show_queries: bool = False,
+        **options,
+    ):
+        self.show_queries = show_queries
         try:
             self.caseworker = User.objects.get(username="bench.caseworker")
             self.coordinator = User.objects.get(username="bench.coordinator")
@@ -558,9 +572,13 @@ class Command(BaseCommand):
         session.save()
 
     def client_for(self, user) -> Client:
+        from partners import second_factor
+
         client = Client()
         client.force_login(user)
-        if user.is_coordinator:
+        # Coordinators give a second factor, and so does anyone with a device (the load
+        # run gives the caseworker one): the session is verified as after a login.
+        if second_factor.required_for(user) or second_factor.has_device(user):
             self.give_second_factor(client, user)
         return client
 
@@ -590,7 +608,11 @@ class Command(BaseCommand):
                 samples.append(elapsed)
         with CaptureQueriesContext(connection) as queries:
             client.get(url, **headers)
-        return {**percentiles(samples), "status": sorted(statuses), "queries": len(queries)}
+        timed = {**percentiles(samples), "status": sorted(statuses), "queries": len(queries)}
+        if self.show_queries:
+            # What the page really runs, to write and check its floor against.
+            timed["sql"] = [query["sql"] for query in queries.captured_queries]
+        return timed
 
     def time_call(self, call) -> dict:
         samples = []
