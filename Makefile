@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
 .PHONY: install run test lint format migrate demo system-test-deps bench bench-pdf bench-report \
-	bench-lockout bench-load backup restore faults fuzz proptest npm-deps
+	bench-lockout bench-load bench-growth backup restore faults fuzz proptest npm-deps
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -74,6 +74,10 @@ test: install system-test-deps npm-deps lint
 # the data once into its own database, then prints one JSON object of figures.
 bench: install
 	@bash scripts/bench.sh
+
+# The growth run: the pages at scale 0.1 and 1 (two databases, generated once), the ratio per page.
+bench-growth: install
+	@bash scripts/bench_growth.sh
 
 # The concurrency run alone (gunicorn + 1, 4, 16, 50 users), on the benchmark's database.
 bench-load: install

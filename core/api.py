@@ -13,11 +13,15 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers
+from rest_framework.pagination import BasePagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.converters import MAX_ID
 from core.errors import DomainError, TooManyAttempts
+from core.keyset import after, cursor_of, parse_cursor
 
 ROW_ID = "[0-9]{1,18}"  # an id in a URL: longer ones are simply not found
 # The dates every list filters on: ?since= and ?until=, both inclusive (filter_dates).
@@ -86,6 +90,71 @@ def filter_partner(queryset, params, *paths: str):
     for path in paths:
         either |= Q(**{path: partner})
     return queryset.filter(either)
+
+
+# --- Keyset paging ---------------------------------------------------------------------------
+
+
+class KeysetPagination(BasePagination):
+    """A list paged by keyset (core.keyset), newest first on (`field`, id): `?apres=<cursor>`
+    gives the rows after the last one shown, never an OFFSET, and no count of all the rows,
+    so the hundredth page costs what the first does. The answer is
+    `{"next": <address of the next page or null>, "results": [...]}`; a cursor that does
+    not parse is the first page."""
+
+    field = "created_at"
+    page_size = 50
+    cursor_query_param = "apres"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        position = parse_cursor(request.query_params.get(self.cursor_query_param, ""))
+        if position is not None:
+            queryset = queryset.filter(after(self.field, *position, descending=True))
+        rows = list(queryset.order_by(f"-{self.field}", "-pk")[: self.page_size + 1])
+        self.next_cursor = None
+        if len(rows) > self.page_size:
+            rows = rows[: self.page_size]
+            last = rows[-1]
+            self.next_cursor = cursor_of(getattr(last, self.field), last.pk)
+        return rows
+
+    def get_next_link(self) -> str | None:
+        if self.next_cursor is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, self.next_cursor)
+
+    def get_paginated_response(self, data):
+        return Response({"next": self.get_next_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "results"],
+            "properties": {
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "La page suivante (curseur « apres »), null à la fin.",
+                    "example": "https://exemple.invalid/api/notifications/"
+                    "?apres=2026-12-01T10:00:00%2B00:00.4321",
+                },
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Curseur de la page suivante (lien « next » de la réponse).",
+                "schema": {"type": "string"},
+            }
+        ]
 
 
 # --- Errors --------------------------------------------------------------------------------

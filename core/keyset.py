@@ -29,6 +29,11 @@ def parse_cursor(cursor: str, *, kind: type = datetime) -> tuple | None:
 
 
 def after(field: str, value, pk: int, *, descending: bool) -> Q:
-    """The rows after (value, pk) in the order (field, pk), both descending or ascending."""
+    """The rows after (value, pk) in the order (field, pk), both descending or ascending.
+
+    The bound on `field` alone (<= or >=) says the same as the OR below it, but PostgreSQL
+    reads only it as an index condition: without it, an index scan starts at the first row
+    and filters out every row before the cursor, and a deep page costs its depth."""
     op = "lt" if descending else "gt"
-    return Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk})
+    bound = Q(**{f"{field}__{op}e": value})
+    return bound & (Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk}))

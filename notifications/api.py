@@ -5,7 +5,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ROW_ID
+from core.api import ROW_ID, KeysetPagination
 from notifications.models import Notification
 
 
@@ -30,6 +30,11 @@ class NotificationSerializer(serializers.ModelSerializer):
 @extend_schema_view(
     list=extend_schema(
         summary="Mes notifications",
+        description=(
+            "Les plus récentes d'abord, 50 par page. Les pages se suivent par curseur : "
+            "« next » donne l'adresse de la page suivante (null à la fin) ; pas de numéro "
+            "de page ni de total."
+        ),
         parameters=[
             OpenApiParameter("unread", bool, description="Seulement les non lues"),
             OpenApiParameter("todo", bool, description="Seulement les demandes à faire"),
@@ -43,8 +48,10 @@ class NotificationViewSet(
     queryset = Notification.objects.none()  # for the schema; get_queryset filters
     lookup_value_regex = ROW_ID
     serializer_class = NotificationSerializer
-    ordering_fields = ["created_at"]
-    ordering = ["-created_at", "-id"]
+    # Newest first, paged by keyset on (created_at, id): the thousandth page of a user with
+    # a million notifications costs what the first does (notification_by_recipient index).
+    pagination_class = KeysetPagination
+    filter_backends = []
 
     def get_queryset(self):
         notifications = Notification.objects.filter(recipient=self.request.user)

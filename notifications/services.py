@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from core.keyset import after as keyset_after
 from core.queue import enqueue_on_commit
 from core.reminders import Due
 from notifications.models import (
@@ -247,7 +248,7 @@ def notification_page(user: User, cursor: str = "") -> NotificationPage:
         if after and after[0] == half:
             _, when, pk = after
             notifications = notifications.filter(
-                Q(created_at__lt=when) | Q(created_at=when, pk__lt=pk)
+                keyset_after("created_at", when, pk, descending=True)
             )
         need = PAGE_SIZE + 1 - len(rows)
         rows += list(notifications.order_by("-created_at", "-pk")[:need])

@@ -3,15 +3,23 @@ production (gunicorn.conf.py) on 127.0.0.1, against the benchmark's database, an
 load generator (threads, one HTTP session each) at 1, 4, 16 and 50 concurrent users on a
 mixed load of pages and API calls; then the same while 3 users keep asking for the long
 (200 follow-ups) PDF summary. Prints one JSON object: req/s, p50, p95, p99 and errors per
-level.
+level, how many samples the percentiles come from, and the machine with its load average at
+the start and at the end.
 
-    DATABASE_URL         the benchmark's database (filled by `manage.py bench_data`)
-    BENCH_LOAD_SECONDS   seconds per level (default 10)
-    BENCH_LOAD_USERS     levels, comma-separated (default 1,4,16,50)
+Each level runs until it has lasted BENCH_LOAD_SECONDS and made BENCH_LOAD_MIN_SAMPLES
+requests (so that p95 and p99 come from 100 samples at least), or until
+BENCH_LOAD_MAX_SECONDS, whichever comes first.
+
+    DATABASE_URL            the benchmark's database (filled by `manage.py bench_data`)
+    BENCH_LOAD_SECONDS      minimum seconds per level (default 10)
+    BENCH_LOAD_MIN_SAMPLES  minimum requests per level (default 100)
+    BENCH_LOAD_MAX_SECONDS  the cap on a level's duration (default 180)
+    BENCH_LOAD_USERS        levels, comma-separated (default 1,4,16,50)
 """
 
 import contextlib
 import json
+import math
 import os
 import socket
 import statistics
@@ -100,17 +108,45 @@ def session_for(who: str, fx: dict) -> requests.Session:
     return session
 
 
-def run_level(base: str, fx: dict, users: int, seconds: float, pdf_users: int = 0) -> dict:
+def nearest_rank(ordered: list[float], p: float) -> tuple[float, int]:
+    """The p-th percentile by the nearest rank, and that rank (1-based)."""
+    rank = min(len(ordered), max(1, math.ceil(p * len(ordered))))
+    return round(ordered[rank - 1], 1), rank
+
+
+def run_level(
+    base: str,
+    fx: dict,
+    users: int,
+    seconds: float,
+    pdf_users: int = 0,
+    *,
+    min_samples: int = 0,
+    max_seconds: float | None = None,
+) -> dict:
+    """`users` users in turn over the mixed load until the level has lasted `seconds` and
+    made `min_samples` requests, or until `max_seconds`."""
     latencies: list[float] = []
     errors = [0]
     pdfs: list[float] = []
     lock = threading.Lock()
-    stop = time.perf_counter() + seconds
+    began = time.perf_counter()
+    at_least = began + seconds
+    cap = began + max(seconds, max_seconds or seconds)
+    done = threading.Event()
+
+    def over() -> bool:
+        if done.is_set():
+            return True
+        now = time.perf_counter()
+        if now >= cap or (now >= at_least and len(latencies) >= min_samples):
+            done.set()
+        return done.is_set()
 
     def user(index: int) -> None:
         sessions = {who: session_for(who, fx) for who in ("caseworker", "coordinator", "token")}
         step = index
-        while time.perf_counter() < stop:
+        while not over():
             who, path = fx["mixed"][step % len(fx["mixed"])]
             step += 1
             started = time.perf_counter()
@@ -125,32 +161,36 @@ def run_level(base: str, fx: dict, users: int, seconds: float, pdf_users: int = 
 
     def pdf_user() -> None:
         session = session_for(fx["pdf"][0], fx)
-        while time.perf_counter() < stop:
+        while not done.is_set():
             started = time.perf_counter()
             with contextlib.suppress(requests.RequestException):
                 session.get(base + fx["pdf"][1], params={"version": "interne"}, timeout=60)
-            pdfs.append((time.perf_counter() - started) * 1000)
+            with lock:
+                pdfs.append((time.perf_counter() - started) * 1000)
 
     threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
     threads += [threading.Thread(target=pdf_user) for _ in range(pdf_users)]
-    began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
     ordered = sorted(latencies) or [0.0]
-
-    def pct(p: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 1)
-
+    p95, p95_rank = nearest_rank(ordered, 0.95)
+    p99, p99_rank = nearest_rank(ordered, 0.99)
     result = {
         "users": users,
+        "seconds": round(wall, 1),
         "requests": len(latencies),
         "req_per_s": round(len(latencies) / wall, 1),
         "p50_ms": round(statistics.median(ordered), 1),
-        "p95_ms": pct(0.95),
-        "p99_ms": pct(0.99),
+        "p95_ms": p95,
+        "p99_ms": p99,
+        # The percentiles' samples: p95 is the p95_rank-th of `samples` latencies, sorted.
+        "samples": len(latencies),
+        "p95_rank": p95_rank,
+        "p99_rank": p99_rank,
+        "enough_samples": len(latencies) >= max(min_samples, 100),
         "errors": errors[0],
     }
     if pdf_users:
@@ -162,15 +202,21 @@ def run_level(base: str, fx: dict, users: int, seconds: float, pdf_users: int = 
 
 def main() -> None:
     fx = fixtures()
+    from logement_toujours.management.commands.bench import load_average, machine
+
+    at_start = machine()
     seconds = float(os.environ.get("BENCH_LOAD_SECONDS", 10))
+    min_samples = int(os.environ.get("BENCH_LOAD_MIN_SAMPLES", 100))
+    max_seconds = float(os.environ.get("BENCH_LOAD_MAX_SECONDS", 180))
     levels = [int(n) for n in os.environ.get("BENCH_LOAD_USERS", "1,4,16,50").split(",")]
+    bounds = {"min_samples": min_samples, "max_seconds": max_seconds}
     port = free_port()
     server = start_gunicorn(port)
     base = f"http://127.0.0.1:{port}"
     try:
         run_level(base, fx, 2, 2)  # warm-up: every process has its connection and templates
-        plain = [run_level(base, fx, users, seconds) for users in levels]
-        with_pdfs = [run_level(base, fx, users, seconds, pdf_users=3) for users in levels]
+        plain = [run_level(base, fx, users, seconds, **bounds) for users in levels]
+        with_pdfs = [run_level(base, fx, users, seconds, pdf_users=3, **bounds) for users in levels]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -178,13 +224,18 @@ def main() -> None:
         json.dumps(
             {
                 "gunicorn": "gunicorn.conf.py (gthread), bound to 127.0.0.1",
-                "seconds_per_level": seconds,
-                "load_average": os.getloadavg(),
+                "machine": at_start,
+                "load_average_at_start": at_start["load_average"],
+                "load_average_at_end": load_average(),
+                "min_seconds_per_level": seconds,
+                "min_samples_per_level": min_samples,
+                "max_seconds_per_level": max_seconds,
                 "mixed": [path for _, path in fx["mixed"]],
                 "levels": plain,
                 "levels_with_3_long_pdfs": with_pdfs,
             },
             indent=2,
+            ensure_ascii=False,
         )
     )
 

@@ -224,7 +224,8 @@ def test_list_query_counts_do_not_grow_with_the_data(
     for _ in range(4):
         grow()
     with django_assert_num_queries(len(first.captured_queries)):
-        assert api.get(url).data["count"] >= 5
+        body = api.get(url).data
+        assert body.get("count", len(body["results"])) >= 5
 
 
 def test_docs_are_served_without_a_cdn(client, flow):

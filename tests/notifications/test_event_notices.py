@@ -187,7 +187,7 @@ def test_the_header_counts_what_waits_for_the_user(
     assert "en attente</span>" not in page and "badge tasks" not in page
     assert "Fait le" in page
     # The API says the same.
-    assert client.get("/api/notifications/?todo=true").json()["count"] == 0
+    assert client.get("/api/notifications/?todo=true").json()["results"] == []
 
 
 def test_a_follow_up_logged_ends_the_no_follow_up_reminder(flow):

@@ -11,10 +11,18 @@ Named fixtures the benchmark uses:
 - `bench.caseworker` works for the association `bench-a01`, which sees exactly 2,000 households
   (at scale 1);
 - `bench.coordinator` is a coordinator;
-- the household `LT-2026-BENCH` has 200 follow-ups in an active measure of `bench-a01`.
+- the household `LT-2026-BENCH` has 200 follow-ups in an active measure of `bench-a01`, 6
+  diagnostics and 60 edits in its history;
+- `bench.oldest` works for the association `bench-aold`, the worst case: it sees as many
+  households as `bench.caseworker` (2,000 at scale 1), the ones changed longest ago;
+- `bench.notified`, a caseworker of `bench-a01`, has 1,600,000 notifications (at scale 1),
+  mostly read, some unread, some tasks.
 
-Rows are written with bulk inserts; no history rows are written (the data did not go through
-the forms). The command refuses to run on a database that already holds bench data.
+Rows are written with bulk inserts (COPY, or INSERT … SELECT over generate_series). The
+history is written as the forms would have left it (django-simple-history's tables): the
+creation of every household of a tenth of them and 1 to 3 edits each, and 60 edits of
+`LT-2026-BENCH` (address, telephone, now and then its landlord, by four caseworkers). The
+command refuses to run on a database that already holds bench data.
 """
 
 import random
@@ -110,12 +118,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=1.0)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--caseload",
+            type=int,
+            default=None,
+            help="Ménages vus par bench.caseworker et bench.oldest (défaut : 2 000 × échelle), "
+            "le même à toutes les échelles pour la mesure de croissance.",
+        )
 
-    def handle(self, *args, scale: float, seed: int, **options):
+    def handle(self, *args, scale: float, seed: int, caseload: int | None = None, **options):
         if Partner.objects.filter(short_name="bench-a01").exists():
             raise CommandError("Cette base contient déjà les données de mesure.")
         self.rng = random.Random(seed)
         self.scale = scale
+        self.caseload = caseload
         self.today = timezone.localdate()
         self.now = timezone.now()
         started = time.perf_counter()
@@ -129,6 +145,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.follow_ups()
             self.ledger()
+        if connection.vendor == "postgresql":
+            with transaction.atomic():
+                self.history()
+            with transaction.atomic():
+                self.notifications()
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # Statistics for the planner and the visibility map for index-only scans, as
             # autovacuum would leave them on a database in service.
@@ -167,6 +188,13 @@ class Command(BaseCommand):
         funder = partner_create(
             name="Financeur (mesure)", short_name="bench-funder", kind=PartnerKind.FUNDER
         )
+        # The worst case of « Mes ménages »: an association whose households are the ones
+        # changed longest ago (households()).
+        self.oldest_association = partner_create(
+            name="Association (dossiers anciens)",
+            short_name="bench-aold",
+            kind=PartnerKind.ASSOCIATION,
+        )
         hasher_user = User()
         hasher_user.set_password(settings.DEMO_PASSWORD)
         users, memberships = [], []
@@ -199,6 +227,11 @@ class Command(BaseCommand):
             add(f"bench.coordinator{i:02d}", coordination, Role.COORDINATOR)
         for i in range(60):
             add(f"bench.funder{i:02d}", funder, Role.FUNDER_VIEWER)
+        # Added last, out of the lists the data draws authors from: the seed's draws stay
+        # those of the data set without them.
+        drawn = len(memberships)
+        add("bench.oldest", self.oldest_association, Role.CASEWORKER)
+        add("bench.notified", self.associations[0], Role.CASEWORKER)
         User.objects.bulk_create(users, batch_size=BATCH)
         Membership.objects.bulk_create(
             [Membership(user=u, partner=p, role=r) for u, p, r in memberships], batch_size=BATCH
@@ -208,6 +241,7 @@ class Command(BaseCommand):
             [through(user_id=u.pk, group_id=p.group_id) for u, p, _ in memberships],
             batch_size=BATCH,
         )
+        memberships = memberships[:drawn]
         self.cesf_by_landlord = {
             p.pk: [u for u, q, r in memberships if q == p and r == Role.CESF]
             for p in self.landlords
@@ -222,7 +256,7 @@ class Command(BaseCommand):
 
     def households(self) -> None:
         total = self.n(100_000)
-        bench_share = self.n(2_000)
+        bench_share = min(self.caseload or self.n(2_000), total // 2)
         rng = self.rng
         # The association of each household: bench-a01 gets exactly `bench_share`, the
         # others share the rest evenly.
@@ -306,6 +340,19 @@ class Command(BaseCommand):
                             group_id=group_id, permission=permission, content_object=household
                         )
                     )
+        # The worst-case association sees as many households as bench-a01, the oldest ones
+        # (smallest updated_at): a plan walking updated_at from the newest would probe
+        # every other household before reaching its first page.
+        oldest = sorted(households, key=lambda h: (h.updated_at, h.pk))[:bench_share]
+        for household in oldest:
+            for permission in (view, change):
+                perms.append(
+                    HouseholdGroupObjectPermission(
+                        group_id=self.oldest_association.group_id,
+                        permission=permission,
+                        content_object=household,
+                    )
+                )
         copy_rows(HouseholdGroupObjectPermission, perms)
         self.log(f"{total} ménages, {len(members)} membres, {len(perms)} permissions")
 
@@ -337,6 +384,24 @@ class Command(BaseCommand):
                     energy_costs=Decimal(rng.randrange(40, 200)),
                     rent_arrears=Decimal(rng.randrange(0, 5000)),
                     conclusion="Accompagnement proposé.",
+                )
+            )
+        # LT-2026-BENCH has 6 diagnostics, a long case's, whatever the scale.
+        bench = households[0]
+        for extra in range(6 - sum(1 for d in rows if d.household is bench)):
+            rows.append(
+                Diagnostic(
+                    household=bench,
+                    author=self.bench_referent(),
+                    author_partner=self.associations[0],
+                    made_on=self.created_on[0] + timedelta(days=400 + 60 * extra),
+                    persons=3,
+                    income_minimum=Decimal(900 + 10 * extra),
+                    rent=Decimal(520),
+                    housing_aid=Decimal(180),
+                    energy_costs=Decimal(90),
+                    rent_arrears=Decimal(2400 - 300 * extra),
+                    conclusion="Point d'étape : le plan d'apurement est tenu.",
                 )
             )
         Diagnostic.objects.bulk_create(rows, batch_size=BATCH)
@@ -524,6 +589,162 @@ class Command(BaseCommand):
         copy_rows(FollowUp, rows)
         written += len(rows)
         self.log(f"{written} suivis")
+
+    def history(self) -> None:
+        """History rows as saving with history (core.history) would have left them: the
+        creation and 1 to 3 edits of a tenth of the households (telephone, address), and
+        60 edits of LT-2026-BENCH (telephone, address, its landlord every twelfth, four
+        authors in turn), with the creation and two corrections of each of its
+        diagnostics and the creation of its members. One INSERT … SELECT each."""
+        bench = self.households_list[0]
+        authors = [u.pk for u in self.caseworkers_by_association[self.associations[0].pk][:4]]
+        all_caseworkers = [
+            u.pk for users in self.caseworkers_by_association.values() for u in users
+        ]
+        landlords = [p.pk for p in self.landlords]
+        written = 0
+        # Every tenth household: its creation and 1 to 3 edits.
+        written += self.history_insert(
+            Household,
+            series="0, 1 + mod(h.id, 3)",
+            where="mod(h.id, 10) = 0 AND h.id <> %s",
+            params=[bench.pk],
+            user=f"(%s::bigint[])[1 + mod(h.id, {len(all_caseworkers)})]",
+            user_params=[all_caseworkers],
+            overrides={
+                "contact_phone": "CASE WHEN g = 0 THEN h.contact_phone "
+                "ELSE '06 ' || lpad(mod(h.id * 7919 + g * 104729, 100000000)::text, 8, '0') END",
+            },
+            reason="CASE WHEN g = 0 THEN '' ELSE 'Nouveau numéro de téléphone.' END",
+            step="interval '41 days'",
+        )
+        # LT-2026-BENCH: its creation and 60 edits.
+        written += self.history_insert(
+            Household,
+            series="0, 60",
+            where="h.id = %s",
+            params=[bench.pk],
+            user="(%s::bigint[])[1 + mod(g, 4)]",
+            user_params=[authors],
+            overrides={
+                "contact_phone": "CASE WHEN g = 0 THEN h.contact_phone "
+                "ELSE '06 ' || lpad((g * 1234567)::text, 8, '0') END",
+                "address": "CASE WHEN mod(g, 5) = 1 THEN (mod(g, 40) + 1) || ' rue des Alpes' "
+                "ELSE h.address END",
+                "landlord_id": "CASE WHEN g > 0 AND mod(g, 12) = 0 "
+                f"THEN (%s::bigint[])[1 + mod(g / 12, {len(landlords)})] ELSE h.landlord_id END",
+            },
+            override_params=[landlords],
+            reason="CASE mod(g, 3) WHEN 0 THEN 'Nouveau numéro de téléphone.' "
+            "WHEN 1 THEN 'Déménagement signalé par le ménage.' ELSE 'Mise à jour.' END",
+            step="interval '5 days'",
+        )
+        written += self.history_insert(
+            Diagnostic,
+            series="0, 2",
+            where="h.household_id = %s",
+            params=[bench.pk],
+            user="h.author_id",
+            overrides={
+                "rent_arrears": "h.rent_arrears + g * 50",
+                "conclusion": "CASE WHEN g = 0 THEN h.conclusion "
+                "ELSE h.conclusion || ' (corrigé)' END",
+            },
+            reason="CASE WHEN g = 0 THEN '' ELSE 'Correction de la dette locative.' END",
+            step="interval '2 days'",
+            created="h.created_at",
+        )
+        written += self.history_insert(
+            HouseholdMember,
+            series="0, 0",
+            where="h.household_id = %s",
+            params=[bench.pk],
+            user="%s",
+            user_params=[authors[0]],
+            created=f"(SELECT created_at FROM {Household._meta.db_table} WHERE id = %s)",
+            created_params=[bench.pk],
+        )
+        self.log(f"{written} lignes d'historique")
+
+    def history_insert(
+        self,
+        model,
+        *,
+        series: str,
+        where: str,
+        params: list,
+        user: str,
+        user_params: list | None = None,
+        overrides: dict | None = None,
+        override_params: list | None = None,
+        reason: str = "''",
+        step: str = "interval '1 day'",
+        created: str = "h.created_at",
+        created_params: list | None = None,
+    ) -> int:
+        """INSERT … SELECT into `model`'s history table: one row per g of
+        generate_series(`series`) for each row of `model` matching `where` (aliased h), a
+        creation at g = 0 and edits after, `step` apart."""
+        history = model.history.model
+        columns = [
+            f.column for f in history._meta.concrete_fields if not f.column.startswith("history_")
+        ]
+        overrides = overrides or {}
+        values = [overrides.get(column, f"h.{column}") for column in columns]
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        sql = (
+            f"INSERT INTO {history._meta.db_table} ({names}, history_date, history_type, "
+            "history_user_id, history_change_reason) "
+            f"SELECT {', '.join(values)}, {created} + g * {step}, "
+            f"CASE WHEN g = 0 THEN '+' ELSE '~' END, {user}, {reason} "
+            f"FROM {model._meta.db_table} h CROSS JOIN LATERAL generate_series({series}) g "
+            f"WHERE {where}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                (override_params or []) + (created_params or []) + (user_params or []) + params,
+            )
+            return cursor.rowcount
+
+    def notifications(self) -> None:
+        """`bench.notified`'s 1,600,000 notifications (at scale 1), one every 20 seconds
+        back from now, in one INSERT … SELECT: the newest 150 unread, the rest read (and
+        e-mailed); one in 500 a task, the 30 newest of them not done yet."""
+        from notifications.models import Notification
+
+        user = User.objects.get(username="bench.notified")
+        ids = list(
+            HouseholdGroupObjectPermission.objects.filter(
+                group_id=self.associations[0].group_id, permission__codename="view_household"
+            ).values_list("content_object_id", flat=True)
+        )
+        total = self.n(1_600_000)
+        table = Notification._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (recipient_id, kind, text, household_id, link, "
+                "created_at, read_at, emailed_at, email_claimed_at, digest_on, digest_counts, "
+                "object_type, object_id, task, done_at) "
+                "SELECT %s, k.kind, h.reference || k.text, h.id, '/menages/' || h.id || '/', "
+                "t.at, CASE WHEN i > 150 THEN t.at + interval '2 hours' END, t.at, t.at, "
+                "NULL, '{}'::jsonb, CASE WHEN mod(i, 500) = 0 THEN 'codecision' ELSE '' END, "
+                "CASE WHEN mod(i, 500) = 0 THEN h.id END, mod(i, 500) = 0, "
+                "CASE WHEN mod(i, 500) = 0 AND i > 15000 THEN t.at + interval '1 day' END "
+                "FROM generate_series(1, %s) i "
+                "CROSS JOIN LATERAL (SELECT now() - i * interval '20 seconds' AS at) t "
+                "JOIN households_household h ON h.id = (%s::bigint[])[1 + mod(i, %s)] "
+                "CROSS JOIN LATERAL (SELECT CASE mod(i, 4) "
+                "WHEN 0 THEN 'measure_end_30' WHEN 1 THEN 'follow_up_logged' "
+                "WHEN 2 THEN 'codecision_opened' ELSE 'appointment' END AS kind, "
+                "CASE mod(i, 4) WHEN 0 THEN ' : la mesure prend fin dans 30 jours.' "
+                "WHEN 1 THEN ' : un suivi a été saisi.' "
+                "WHEN 2 THEN ' : une co-décision vous attend.' "
+                "ELSE ' : rendez-vous fixé.' END AS text) k",
+                [user.pk, total, ids, len(ids)],
+            )
+            written = cursor.rowcount
+        self.log(f"{written} notifications pour {user.username}")
 
     def ledger(self) -> None:
         """The funding ledger the workflow would have booked, in bulk."""
