@@ -1182,7 +1182,7 @@ class Appointment(models.Model):
             models.Index(
                 fields=["household", "on"],
                 name="appointment_planned_on",
-                condition=models.Q(status="planned"),
+                condition=models.Q(status=AppointmentStatus.PLANNED),
             )
         ]
         constraints = [

@@ -2,12 +2,14 @@
 kept as a file keyed by (household, its last change, version, exporter's partner, exporter),
 so that a second download of an unchanged case is a file read.
 
-The key moves with every recorded change of the case (each history row of the household,
-its members, diagnostics, orientations, actions, co-decisions, measures, procedure,
-follow-ups and documents, and each document version), with the summary's layout
-(SUMMARY_LAYOUT_VERSION) and with whoever exports it: the PDF names its exporter and shows
-what that partner may see. Files older than SUMMARY_CACHE_HOURS are removed when the same
-household's summary is rendered again, and nightly."""
+The key moves with every recorded change of what the summary shows (each history row of the
+household, its members, diagnostics, orientations, actions, co-decisions, measures and their
+objectives, sliding leases and their reviews, procedure, outreach requests, appointments,
+follow-ups and documents, and each document version), with the day (the summary lists what
+is planned and due from today), with the summary's layout (SUMMARY_LAYOUT_VERSION) and with
+whoever exports it: the PDF names its exporter and shows what that partner may see. Files
+older than SUMMARY_CACHE_HOURS are removed when the same household's summary is rendered
+again, and nightly."""
 
 import hashlib
 import os
@@ -17,8 +19,20 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
-from actions.models import Action, EvictionProcedure, FollowUp, Orientation, SupportMeasure
+from actions.models import (
+    Action,
+    Appointment,
+    EvictionProcedure,
+    FollowUp,
+    LeaseReview,
+    MeasureObjective,
+    Orientation,
+    OutreachRequest,
+    SlidingLease,
+    SupportMeasure,
+)
 from cases.summary import case_summary
 from codecision.models import CoDecision
 from core.pdf import render_pdf
@@ -40,6 +54,10 @@ def last_change(household: Household) -> str:
     """Where the case stands, in one query: the newest history row of each of its records."""
     here = OuterRef("pk")
     actions = Action.objects.filter(household_id=OuterRef(OuterRef("pk"))).values("pk")
+    measures = SupportMeasure.objects.filter(action__household_id=OuterRef(OuterRef("pk"))).values(
+        "pk"
+    )
+    leases = SlidingLease.objects.filter(action__household_id=OuterRef(OuterRef("pk"))).values("pk")
     marks = (
         Household.objects.filter(pk=household.pk)
         .annotate(
@@ -50,6 +68,11 @@ def last_change(household: Household) -> str:
             mark_actions=_last_history(Action, household_id=here),
             mark_codecisions=_last_history(CoDecision, household_id=here),
             mark_measures=_last_history(SupportMeasure, action_id__in=actions),
+            mark_objectives=_last_history(MeasureObjective, measure_id__in=measures),
+            mark_leases=_last_history(SlidingLease, action_id__in=actions),
+            mark_reviews=_last_history(LeaseReview, lease_id__in=leases),
+            mark_outreach=_last_history(OutreachRequest, household_id=here),
+            mark_appointments=_last_history(Appointment, household_id=here),
             mark_procedure=_last_history(EvictionProcedure, household_id=here),
             mark_follow_ups=_last_history(FollowUp, household_id=here),
             mark_documents=_last_history(Document, household_id=here),
@@ -68,6 +91,11 @@ def last_change(household: Household) -> str:
             "mark_actions",
             "mark_codecisions",
             "mark_measures",
+            "mark_objectives",
+            "mark_leases",
+            "mark_reviews",
+            "mark_outreach",
+            "mark_appointments",
             "mark_procedure",
             "mark_follow_ups",
             "mark_documents",
@@ -82,6 +110,7 @@ def summary_key(household: Household, user, version: str) -> str:
     parts = [
         household.pk,
         last_change(household),
+        timezone.localdate(),
         version,
         user.partner.pk if user.partner else 0,
         user.pk,

@@ -1,4 +1,5 @@
 import logging
+from contextlib import nullcontext
 
 from celery import shared_task
 
@@ -30,15 +31,23 @@ def nightly_privacy() -> dict:
 @task
 def render_summary(household_pk: int, user_pk: int, version: str) -> str:
     """Render a case summary for its exporter (queue `exports`): kept as a file the page's
-    download link serves. Nothing to do if the household or the user is gone."""
-    from cases.exports import summary_render
+    download link serves. Nothing to do if the household or the user is gone.
+
+    The contents are read from the replica (core.replica) once it has caught up with the
+    case as the primary sees it (the same key); a replica still behind would file old
+    contents under the new key, or new ones under a key the page never asks for: then the
+    primary is read."""
+    from cases.exports import summary_key, summary_render
 
     household = Household.objects.filter(pk=household_pk).first()
     user = User.objects.filter(pk=user_pk, is_active=True).first()
     if household is None or user is None:
         return ""
-    with replica_reads():  # the summary's contents read from the replica (core.replica)
-        return str(summary_render(household, user, version))
+    key = summary_key(household, user, version)
+    with replica_reads():
+        caught_up = summary_key(household, user, version) == key
+    with replica_reads() if caught_up else nullcontext():
+        return str(summary_render(household, user, version, key=key))
 
 
 @task

@@ -30,10 +30,11 @@ from cases.caseload import caseload_page, referents_of
 from cases.feed import calendar_of, feed_items
 from cases.forms import AgendaFilterForm, CaseloadFilterForm, SubjectAccessRequestForm
 from cases.history import case_history
+from cases.permissions import can_answer_right_of_access, ensure_can_answer_right_of_access
 from cases.privacy import subject_access_archive
 from cases.summary import SummaryVersion
 from cases.timeline import case_workflow
-from core.errors import DomainError, refuse_unless
+from core.errors import DomainError
 from core.spreadsheets import safe_text
 from documents.permissions import can_add_document
 from households.involvement import involvement_of
@@ -42,13 +43,12 @@ from households.permissions import (
     HouseholdAction,
     access_log_reads,
     can,
-    can_answer_right_of_access,
     can_change_landlord,
     can_create_household,
     can_merge_households,
     can_open_caseload,
     correctable_diagnostics,
-    ensure_can_answer_right_of_access,
+    ensure_can,
     ensure_can_open_caseload,
     get_household_or_404,
     visible_household_ids,
@@ -200,10 +200,7 @@ def summary_export(request: HttpRequest, pk: int) -> HttpResponse:
     is ready; the download itself is what the access log records as an export."""
     version = summary_version(request)
     household = get_household_or_404(request, pk, HouseholdAction.VIEW)
-    refuse_unless(
-        can(request.user, HouseholdAction.EXPORT, household),
-        "Votre rôle ne permet pas cette action sur ce ménage.",
-    )
+    ensure_can(request.user, HouseholdAction.EXPORT, household)
     _, ready = exports.summary_request(household, request.user, version)
     context = {
         "household": household,

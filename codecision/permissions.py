@@ -26,10 +26,16 @@ def visible_codecisions(user: User):
     return CoDecision.objects.filter(household__in=Household.objects.visible_to(user).values("pk"))
 
 
+def can_record_committee_answers(user: User) -> bool:
+    """The coordination records the answers the parties give in a committee, for either
+    side: it therefore follows every open co-decision (« Décisions en attente »)."""
+    return user.is_coordinator
+
+
 def can_answer(user: User, codecision: CoDecision) -> bool:
     if not codecision.is_open:
         return False
-    if user.is_coordinator:
+    if can_record_committee_answers(user):
         return True
     partner = user.partner
     if partner == codecision.landlord:

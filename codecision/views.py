@@ -29,6 +29,7 @@ from codecision.permissions import (
     can_arbitrate,
     can_manage_committees,
     can_read_minutes,
+    can_record_committee_answers,
     ensure_can_answer,
     ensure_can_arbitrate,
     ensure_can_manage_committees,
@@ -46,7 +47,7 @@ from partners.models import with_memberships
 def pending_for(user):
     """The co-decisions waiting for `user`'s partner (all open ones for coordinators)."""
     codecisions = visible_codecisions(user)
-    if user.is_coordinator:
+    if can_record_committee_answers(user):
         return codecisions.open()
     return codecisions.waiting_for(user.partner)
 
@@ -70,7 +71,7 @@ def _still_to_answer(user, codecision: CoDecision) -> bool:
     """A partner's form is shown while the co-decision waits for its side's answer
     (CoDecision.sides_waiting, the one rule of « en attente »); once it answered, the page
     shows its answer instead. The coordination records answers given in committee."""
-    if user.is_coordinator:
+    if can_record_committee_answers(user):
         return True
     return codecision.side_of(user.partner) in codecision.sides_waiting()
 

@@ -90,6 +90,11 @@ def publish(message: OutboxMessage) -> bool:
     return True
 
 
+def unsent_since(when: datetime) -> int:
+    """How many messages written since `when` the broker has not taken yet."""
+    return OutboxMessage.objects.filter(created_at__gte=when, published_at=None).count()
+
+
 def relay() -> int:
     """Send what is left in the outbox and re-run unfinished daily jobs; return how many
     messages were sent. Stops at the first broker failure (the next run goes on)."""

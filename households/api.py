@@ -37,6 +37,7 @@ from households.permissions import (
     ensure_can_create_household,
     ensure_can_open_caseload,
     get_household_or_404,
+    visible_household_ids,
 )
 from partners.models import Partner
 
@@ -309,7 +310,11 @@ class HouseholdViewSet(
         )
         params = self.request.query_params
         if params.get("q"):
-            households = households.search(params["q"])
+            # The members searched are the caseload's first (as on « Mes ménages »), not
+            # the programme's; the coordination's caseload is the programme.
+            mine = visible_household_ids(user)
+            within = None if mine is None else [pk for _, pk in mine]
+            households = households.search(params["q"], within=within)
         if params.get("housing_status") in HousingStatus.values:
             households = households.filter(housing_status=params["housing_status"])
         landlord = query_id(params.get("landlord"))

@@ -218,7 +218,8 @@ class Household(models.Model):
         ordering = ["-updated_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(housing_status="tenant") | models.Q(landlord__isnull=False),
+                condition=~models.Q(housing_status=HousingStatus.TENANT)
+                | models.Q(landlord__isnull=False),
                 name="tenant_household_has_landlord",
                 violation_error_message="Un ménage locataire a un bailleur.",
             ),

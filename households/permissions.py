@@ -137,18 +137,6 @@ def ensure_can_read_access_log(user: User) -> None:
     refuse_unless(can_read_access_log(user), "Le journal d'accès est réservé à la coordination.")
 
 
-def can_answer_right_of_access(user: User) -> bool:
-    """The coordination answers a household's request for everything held about it."""
-    return user.is_coordinator
-
-
-def ensure_can_answer_right_of_access(user: User) -> None:
-    refuse_unless(
-        can_answer_right_of_access(user),
-        "La demande d'accès d'un ménage est traitée par la coordination.",
-    )
-
-
 def can_merge_households(user: User) -> bool:
     """Two files of the same household are merged by the coordination (households.merge)."""
     return user.is_coordinator
@@ -173,6 +161,12 @@ def can(user: User, action: HouseholdAction, household: Household) -> bool:
     if action in CHANGE_ACTIONS and not user.is_coordinator:
         return _partner_may_change(user, household)
     return True
+
+
+def ensure_can(user: User, action: HouseholdAction, household: Household) -> None:
+    refuse_unless(
+        can(user, action, household), "Votre rôle ne permet pas cette action sur ce ménage."
+    )
 
 
 def correctable_diagnostics(user: User, household: Household, diagnostics) -> set[int]:
@@ -252,9 +246,7 @@ def get_household_or_404(
     if household is None:
         access_log_refusal(user=user, household_pk=pk, path=request.path)
         raise Http404("Ménage introuvable")
-    refuse_unless(
-        can(user, action, household), "Votre rôle ne permet pas cette action sur ce ménage."
-    )
+    ensure_can(user, action, household)
     if action == HouseholdAction.EXPORT:
         access_log_record(user=user, household_pk=pk, action=export_as, path=request.path)
     elif request.method == "GET":

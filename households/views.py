@@ -1,11 +1,14 @@
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.keyset import after, cursor_of, parse_cursor
 from households import services
 from households.duplicates import SIMILAR_ELSEWHERE, DuplicateSuspected, find_similar
 from households.forms import (
@@ -208,21 +211,50 @@ def diagnostic_figures(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+ACCESS_LOG_PAGE = 100
+
+
+@dataclass
+class AccessLogPage:
+    object_list: list[AccessLogEntry]
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+
 def access_log(request: HttpRequest) -> HttpResponse:
     """The access log, readable by coordinators only, filtered by user, partner, household,
-    action and period."""
+    action and period. It grows with every page read (one entry per household shown), so it
+    is counted up to CASELOAD_COUNT_CAP only (« plus de … ») and paged by keyset on
+    (at, id), newest first: no OFFSET, the hundredth page costs what the first does."""
     ensure_can_read_access_log(request.user)
     filters = AccessLogFilterForm(request.GET or None)
-    entries = AccessLogEntry.objects.select_related("user", "partner", "household")
+    entries = AccessLogEntry.objects.all()
     if filters.is_bound:
         # Filters that do not make sense show their error, and no entry rather than all.
         entries = filters.filter(entries) if filters.is_valid() else entries.none()
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    cap = settings.CASELOAD_COUNT_CAP
+    count = entries.order_by()[: cap + 1].count()
+    position = parse_cursor(request.GET.get("apres", ""), kind=datetime)
+    if position is not None:
+        entries = entries.filter(after("at", *position, descending=True))
+    window = list(
+        entries.select_related("user", "partner", "household").order_by("-at", "-pk")[
+            : ACCESS_LOG_PAGE + 1
+        ]
+    )
+    shown = window[:ACCESS_LOG_PAGE]
     return render(
         request,
         "households/access_log.html",
         {
-            "page": page,
+            "page": AccessLogPage(shown),
+            "count": min(count, cap),
+            "count_exceeds": count > cap,
+            "next_cursor": (
+                cursor_of(shown[-1].at, shown[-1].pk) if len(window) > ACCESS_LOG_PAGE else ""
+            ),
+            "paged": position is not None,
             "filters": filters,
             "refusals_per_minute": settings.ACCESS_REFUSALS_PER_MINUTE,
         },

@@ -8,10 +8,14 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 from actions.permissions import can_read_dwellings, can_see_outreach
-from codecision.permissions import can_arbitrate, can_manage_committees
+from cases.permissions import can_answer_right_of_access
+from codecision.permissions import (
+    can_arbitrate,
+    can_manage_committees,
+    can_record_committee_answers,
+)
 from funding.permissions import can_enter, can_see_budget
 from households.permissions import (
-    can_answer_right_of_access,
     can_create_household,
     can_open_caseload,
     can_read_access_log,
@@ -55,6 +59,11 @@ class Can:
     @cached_property
     def arbitrate(self) -> bool:
         return self.signed_in and can_arbitrate(self.user)
+
+    @cached_property
+    def record_committee_answers(self) -> bool:
+        """Answers given in a committee, for either side; every open co-decision followed."""
+        return self.signed_in and can_record_committee_answers(self.user)
 
     @cached_property
     def manage_committees(self) -> bool:

@@ -411,14 +411,16 @@ CELERY_TASK_IGNORE_RESULT = True
 # Queues by kind, each served by its own worker pool (docker-compose.yml: worker-notices,
 # worker-emails, worker-exports, worker-nightly), so that a long PDF or the nightly purge
 # never holds up a notice: `notices` the interactive notices and the outbox relay, `emails`
-# every e-mail, `exports` PDFs and reports, `nightly` the daily sweep and the purges. A task
-# not listed goes to `celery` (the default queue, served by worker-notices too).
+# every e-mail, `exports` PDFs and reports, `nightly` the daily sweep and the purges. Every
+# task of the applications is listed (tests/test_task_queues.py); one that was not would go
+# to `celery` (the default queue, served by worker-notices too).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Every queue declared: a worker started without --queues (`make run`, the embedded mode)
 # serves them all; the production pools each name theirs.
 CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "notices", "emails", "exports", "nightly")]
 CELERY_TASK_ROUTES = {
     "notifications.tasks.notify_codecision_opened": {"queue": "notices"},
+    "notifications.tasks.deliver_notices": {"queue": "notices"},
     "core.tasks.outbox_relay": {"queue": "notices"},
     "notifications.tasks.send_immediate_emails": {"queue": "emails"},
     "notifications.tasks.send_daily_digests": {"queue": "emails"},

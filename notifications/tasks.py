@@ -1,7 +1,10 @@
+import logging
 from datetime import timedelta
 
+from django.utils import timezone
+
 from codecision.reminders import codecision_opened_notice
-from core.outbox import daily_run
+from core.outbox import daily_run, unsent_since
 from core.queue import task
 from notifications import services, sweep
 from partners.recipients import Recipients
@@ -9,6 +12,8 @@ from partners.recipients import Recipients
 DAILY_SWEEP = "notifications.tasks.daily_sweep"
 # E-mails are caught up once their own task had this long to send them.
 CATCH_UP_AFTER = timedelta(minutes=2)
+
+logger = logging.getLogger(__name__)
 
 
 @task
@@ -39,12 +44,25 @@ def purge_read_notifications() -> int:
 def daily_sweep() -> dict:
     """Find every reminder due today and send the ones not sent yet; then catch up the
     single e-mails a lost task did not send. A run that does not finish (worker killed,
-    database down) is run again: by Celery's retry, or by the outbox relay."""
+    database down) is run again: by Celery's retry, or by the outbox relay.
+
+    A broker that takes none of the tasks the sweep queued (missing, down) is said loudly:
+    an error in the log, and `tasks_unsent` in the result; the tasks wait in the outbox for
+    the relay."""
+    started = timezone.now()
     with daily_run(DAILY_SWEEP):
         sent = sweep.sweep()
         sent["notices_caught_up"] = services.deliver_lost_notices()
         sent["emails_caught_up"] = services.send_pending_emails(
             older_than=CATCH_UP_AFTER, within=timedelta(days=7)
+        )
+        sent["tasks_unsent"] = unsent_since(started)
+    if sent["tasks_unsent"]:
+        logger.error(
+            "Daily sweep: the broker (%s) took none of %s task(s) queued since the sweep "
+            "started; they wait in the outbox for the relay",
+            daily_sweep.app.conf.broker_url.split("@")[-1],
+            sent["tasks_unsent"],
         )
     return sent
 

@@ -14,15 +14,36 @@ through the helpers below, so another partner's account is a 404."""
 from django.db.models import QuerySet
 from django.http import Http404
 
+from core.errors import refuse_unless
 from partners.models import ROLES_BY_PARTNER_KIND, Partner, Role, User
 
 
+def can_manage_partners(user: User) -> bool:
+    """Every partner, the accounts' history and the security log: the coordination (and
+    superusers)."""
+    return user.is_superuser or user.is_coordinator
+
+
+def ensure_can_manage_partners(user: User) -> None:
+    refuse_unless(
+        can_manage_partners(user),
+        "Les partenaires, l'historique des comptes et le journal de sécurité sont réservés à "
+        "la coordination.",
+    )
+
+
 def is_account_manager(user: User) -> bool:
-    return user.is_superuser or user.is_coordinator or user.is_manager
+    return can_manage_partners(user) or user.is_manager
+
+
+def ensure_can_manage_accounts(user: User) -> None:
+    refuse_unless(
+        is_account_manager(user), "Seuls les responsables et la coordination gèrent les comptes."
+    )
 
 
 def partners_managed_by(user: User) -> QuerySet[Partner]:
-    if user.is_superuser or user.is_coordinator:
+    if can_manage_partners(user):
         return Partner.objects.all()
     if user.is_manager:
         return Partner.objects.filter(pk=user.partner.pk)
@@ -31,7 +52,7 @@ def partners_managed_by(user: User) -> QuerySet[Partner]:
 
 def users_visible_to(user: User) -> QuerySet[User]:
     """The accounts whose page this user may open (the partners it manages)."""
-    if user.is_superuser or user.is_coordinator:
+    if can_manage_partners(user):
         return User.objects.all()
     if user.is_manager:
         return User.objects.filter(groups=user.partner.group)

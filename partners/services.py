@@ -54,7 +54,7 @@ def partner_create(
 ) -> Partner:
     """Create a partner with its own Django group, which object permissions are granted to.
     Coordinators (and the command line) create partners."""
-    if by is not None and not (by.is_superuser or by.is_coordinator):
+    if by is not None and not permissions.can_manage_partners(by):
         raise DomainError("Seule la coordination crée des partenaires.")
     if Partner.objects.filter(name__iexact=name).exists():
         raise DomainError("Un partenaire porte déjà ce nom.", field="name")
@@ -77,7 +77,7 @@ def partner_update(*, partner: Partner, by: User | None, data: dict) -> Partner:
     """Change a partner's name, kind, or whether it takes part in the programme. A partner
     that leaves (`active` False) loses its access to every household at once, and gets back
     what the rule of involvement gives when it comes back (PartnerActivityChanged)."""
-    if by is not None and not (by.is_superuser or by.is_coordinator):
+    if by is not None and not permissions.can_manage_partners(by):
         raise DomainError("Seule la coordination modifie les partenaires.")
     unknown = set(data) - PARTNER_FIELDS
     if unknown:

@@ -3,7 +3,6 @@ coordinators for every partner (partners/permissions.py says who manages whom)."
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -17,21 +16,11 @@ from partners.forms import InvitationForm, PartnerForm, RoleForm, SecurityLogFil
 from partners.models import Membership, SecurityEvent, User
 
 
-def _require_manager(user: User) -> None:
-    if not permissions.is_account_manager(user):
-        raise PermissionDenied("Seuls les responsables et la coordination gèrent les comptes.")
-
-
-def _require_coordination(user: User) -> None:
-    if not (user.is_superuser or user.is_coordinator):
-        raise PermissionDenied("Réservé à la coordination.")
-
-
 @require_http_methods(["GET", "POST"])
 def partner_list(request: HttpRequest) -> HttpResponse:
     """Coordinators: every partner, and a new one. A manager goes to its own partner."""
-    _require_manager(request.user)
-    if not (request.user.is_superuser or request.user.is_coordinator):
+    permissions.ensure_can_manage_accounts(request.user)
+    if not permissions.can_manage_partners(request.user):
         return redirect("partners:partner_users", pk=request.user.partner.pk)
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -49,7 +38,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def partner_users(request: HttpRequest, pk: int) -> HttpResponse:
     """A partner's accounts: role, state, last login, second factor; the invitation form."""
-    _require_manager(request.user)
+    permissions.ensure_can_manage_accounts(request.user)
     partner = permissions.get_partner_or_404(request.user, pk)
     roles = permissions.roles_assignable(request.user, partner)
     form = InvitationForm(request.POST or None, roles=roles)
@@ -77,7 +66,7 @@ def partner_users(request: HttpRequest, pk: int) -> HttpResponse:
         "partner": partner,
         "members": members,
         "form": form,
-        "can_list_partners": request.user.is_superuser or request.user.is_coordinator,
+        "can_list_partners": permissions.can_manage_partners(request.user),
     }
     return render(request, "partners/partner_users.html", context)
 
@@ -96,13 +85,13 @@ def _user_context(request: HttpRequest, user: User, role_form=None) -> dict:
 
 
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manager(request.user)
+    permissions.ensure_can_manage_accounts(request.user)
     user = permissions.get_user_or_404(request.user, pk)
     return render(request, "partners/user_detail.html", _user_context(request, user))
 
 
 def _act(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
-    _require_manager(request.user)
+    permissions.ensure_can_manage_accounts(request.user)
     user = permissions.get_user_or_404(request.user, pk)
     try:
         action(user=user, by=request.user)
@@ -115,7 +104,7 @@ def _act(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
 
 @require_POST
 def user_role(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manager(request.user)
+    permissions.ensure_can_manage_accounts(request.user)
     user = permissions.get_user_or_404(request.user, pk)
     roles = permissions.roles_assignable(request.user, user.partner) if user.partner else []
     form = RoleForm(request.POST, roles=roles)
@@ -190,13 +179,13 @@ def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 def account_history(request: HttpRequest) -> HttpResponse:
     """Coordinators: the latest changes to partners, users and memberships."""
-    _require_coordination(request.user)
+    permissions.ensure_can_manage_partners(request.user)
     return render(request, "partners/account_history.html", {"rows": history.recent()})
 
 
 def security_log(request: HttpRequest) -> HttpResponse:
     """Coordinators: logins, failures, lockouts, second factor, passwords and tokens."""
-    _require_coordination(request.user)
+    permissions.ensure_can_manage_partners(request.user)
     filters = SecurityLogFilterForm(request.GET or None)
     events = SecurityEvent.objects.select_related("user")
     if filters.is_valid():
