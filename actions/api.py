@@ -821,8 +821,7 @@ class OutreachRequestViewSet(
 ):
     """A landlord asks an association to reach its tenant; the association accepts or
     declines (with a reason); either ends an accepted one; the landlord withdraws one still
-    waiting. The same services and checks as
-    the pages (actions.outreach_views)."""
+    waiting. The same services and checks as the pages (actions.outreach_views)."""
 
     queryset = OutreachRequest.objects.none()  # for the schema; get_queryset filters
     lookup_value_regex = ROW_ID

@@ -13,6 +13,7 @@ again, and nightly."""
 
 import hashlib
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -186,3 +187,10 @@ def forget_old_summaries() -> int:
     if not root.exists():
         return 0
     return sum(_forget_old(directory) for directory in root.iterdir() if directory.is_dir())
+
+
+def summaries_forget(household_pk: int) -> None:
+    """The summaries kept of a household that is no more followed as such (merged into
+    another file: its rows are the file kept's now, whose own summaries are keyed on its
+    changes). They hold personal data: removed at once rather than at the nightly purge."""
+    shutil.rmtree(_directory(household_pk), ignore_errors=True)

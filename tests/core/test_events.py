@@ -15,6 +15,7 @@ from actions.events import (
     OutreachWithdrawn,
     RentReductionCreated,
 )
+from cases import wiring as cases_wiring
 from codecision.events import (
     CoDecisionAnswered,
     CoDecisionArbitrated,
@@ -56,7 +57,10 @@ def test_each_event_reaches_the_app_that_acts_on_it():
     }
     assert events.handlers(RentReductionCreated) == [funding_handlers.rent_reduction_created]
     assert events.handlers(HouseholdAccessChanged) == [notification_handlers.household_shared]
-    assert events.handlers(HouseholdsMerged) == [notification_handlers.households_merged]
+    assert set(events.handlers(HouseholdsMerged)) == {
+        cases_wiring.households_merged,
+        notification_handlers.households_merged,
+    }
     assert events.handlers(OutreachRequested) == [notification_handlers.outreach_requested]
     assert events.handlers(OutreachAnswered) == [notification_handlers.outreach_answered]
     assert events.handlers(OutreachWithdrawn) == [notification_handlers.outreach_withdrawn]

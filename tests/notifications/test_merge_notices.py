@@ -94,3 +94,18 @@ def test_the_people_of_a_partner_involved_in_both_files_are_told_once(flow):
     household_merge(kept=kept, merged=duplicate, by=flow.coordinator, reason="Doublon.")
     [notice] = PendingNotice.objects.filter(kind="households_merged")
     assert notice.recipients == [flow.cesf.pk] and notice.household == kept
+
+
+def test_the_summaries_kept_of_the_merged_file_are_removed(flow, settings, tmp_path):
+    from pathlib import Path
+
+    settings.SUMMARY_CACHE_DIR = str(tmp_path)
+    kept = household_create(by=flow.cesf, name="Roux")
+    duplicate = household_create(by=flow.cesf, name="Roux")
+    for household in (kept, duplicate):
+        directory = Path(tmp_path) / str(household.pk)
+        directory.mkdir()
+        (directory / "résumé.pdf").write_bytes(b"%PDF-1.7")
+    household_merge(kept=kept, merged=duplicate, by=flow.coordinator, reason="Doublon.")
+    assert not (Path(tmp_path) / str(duplicate.pk)).exists()
+    assert (Path(tmp_path) / str(kept.pk) / "résumé.pdf").exists()
