@@ -201,6 +201,9 @@ class DiagnosticForm(forms.ModelForm):
     """The diagnostic in the sections of a social and financial diagnostic (DSF), as
     docs/DOMAIN_RULES.md lists what it records."""
 
+    # The version read, when correcting: a correction saved meanwhile is not overwritten.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     SECTIONS = (
         ("Le ménage", ("made_on", "household_met", "persons", "composition")),
         (
@@ -286,6 +289,8 @@ class DiagnosticForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             self.fields["made_on"].initial = timezone.localdate()
+        else:
+            self.fields["version"].initial = self.instance.version
 
     def sections(self):
         """(heading, its bound fields) in the order of a DSF."""

@@ -167,7 +167,8 @@ def diagnostic_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = DiagnosticForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.diagnostic_create(household=household, by=request.user, data=form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            services.diagnostic_create(household=household, by=request.user, data=data)
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
@@ -187,8 +188,10 @@ def diagnostic_edit(request: HttpRequest, pk: int, diagnostic_pk: int) -> HttpRe
     form = DiagnosticForm(request.POST or None, instance=diagnostic)
     if request.method == "POST" and not refusal and form.is_valid():
         try:
+            data = dict(form.cleaned_data)
+            version = data.pop("version", None)
             services.diagnostic_update(
-                diagnostic=diagnostic, by=request.user, data=form.cleaned_data
+                diagnostic=diagnostic, by=request.user, data=data, expected_version=version
             )
         except DomainError as error:
             form.add_error(error.field, error.message)

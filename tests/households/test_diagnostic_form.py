@@ -260,3 +260,28 @@ def test_the_api_refuses_to_correct_a_diagnostic_a_decision_rests_on(flow):
     # The association involved through the orientation reads it and corrects nothing.
     refused = api_for(flow.caseworker).patch(url, {"persons": 5, "version": 1}, format="json")
     assert refused.status_code == 403
+
+
+def test_two_people_correcting_the_same_diagnostic_on_the_page_do_not_overwrite(client, cesf):
+    from tests.conftest import SecondFactorClient
+
+    colleague = user_create(Role.CESF, partner=cesf.partner)
+    household = household_create(by=cesf)
+    diagnostic = diagnostic_create(household=household, by=cesf)
+    url = reverse("households:diagnostic_edit", args=[household.pk, diagnostic.pk])
+    first, second = client, SecondFactorClient()
+    first.force_login(cesf)
+    second.force_login(colleague)
+    read_by = {}
+    for name, browser in (("first", first), ("second", second)):
+        page = browser.get(url).content.decode()
+        read_by[name] = re.search(r'name="version" value="(\d+)"', page).group(1)
+
+    saved = first.post(url, {**DIAGNOSTIC_FORM, "version": read_by["first"], "rent": "510"})
+    assert saved.status_code == 302
+    refused = second.post(url, {**DIAGNOSTIC_FORM, "version": read_by["second"], "rent": "650"})
+
+    assert refused.status_code == 200
+    assert "corrigé par quelqu'un d'autre" in unescape(refused.content.decode())
+    diagnostic.refresh_from_db()
+    assert diagnostic.rent == Decimal("510")
