@@ -64,7 +64,15 @@ from actions.permissions import (
 )
 from codecision import api as codecision_api
 from core import text
-from core.api import DATE_RANGE, ROW_ID, filter_dates, filter_partner, id_field, query_id
+from core.api import (
+    DATE_RANGE,
+    ROW_ID,
+    filter_dates,
+    filter_partner,
+    id_field,
+    of_household,
+    query_id,
+)
 from core.api import object_pk as _pk
 from core.api import query_date as _date
 from core.dates import plausible_date
@@ -78,17 +86,6 @@ from households.permissions import (
     get_household_or_404,
 )
 from partners.models import Partner, User
-
-
-def _of_household(objects, pk: int | None, field: str):
-    """An object named in a request body, looked up among the household's own: any other id
-    is unknown, whether it exists elsewhere or not."""
-    if pk is None:
-        return None
-    found = objects.filter(pk=pk).first()
-    if found is None:
-        raise DomainError("Introuvable pour ce ménage.", field=field)
-    return found
 
 
 def _visible_households(user):
@@ -186,7 +183,7 @@ class OrientationViewSet(
             kind=data["kind"],
             association=data["association"],
             landlord=data.get("landlord"),
-            diagnostic=_of_household(
+            diagnostic=of_household(
                 household.diagnostics.all(), data.get("diagnostic_id"), "diagnostic"
             ),
             reason=data["reason"],
@@ -467,7 +464,7 @@ class FollowUpViewSet(
         data = dict(serializer.validated_data)
         household = get_household_or_404(request, data.pop("household_id"), HouseholdAction.VIEW)
         ensure_can_log_follow_up(request.user, household)
-        measure = _of_household(
+        measure = of_household(
             SupportMeasure.objects.filter(action__household=household).select_related("action"),
             data.pop("measure_id", None),
             "measure",
@@ -596,7 +593,7 @@ class ProcedureViewSet(viewsets.GenericViewSet):
                 field="version",
             )
         if "dsf_diagnostic_id" in data:
-            data["dsf_diagnostic"] = _of_household(
+            data["dsf_diagnostic"] = of_household(
                 Diagnostic.objects.filter(household=household),
                 data.pop("dsf_diagnostic_id"),
                 "dsf_diagnostic",

@@ -63,6 +63,17 @@ def id_field(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
+def of_household(objects, pk: int | None, field: str):
+    """An object named in a request body, looked up among the household's own (`objects`):
+    any other id is unknown, whether it exists elsewhere or not (400 on `field`)."""
+    if pk is None:
+        return None
+    found = objects.filter(pk=pk).first()
+    if found is None:
+        raise DomainError("Introuvable pour ce ménage.", field=field)
+    return found
+
+
 def query_date(value: str | None) -> date | None:
     """A date from the query string (AAAA-MM-JJ); anything else filters nothing."""
     try:

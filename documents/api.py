@@ -11,7 +11,15 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from actions.models import Action, FollowUp, SupportMeasure
-from core.api import DATE_RANGE, ROW_ID, filter_dates, filter_partner, id_field, query_id
+from core.api import (
+    DATE_RANGE,
+    ROW_ID,
+    filter_dates,
+    filter_partner,
+    id_field,
+    of_household,
+    query_id,
+)
 from core.api import object_pk as _pk
 from core.errors import DomainError
 from documents import files, services
@@ -110,15 +118,6 @@ class DocumentUploadSerializer(serializers.Serializer):
     )
 
 
-def _of_household(objects, pk, field):
-    if pk is None:
-        return None
-    found = objects.filter(pk=pk).first()
-    if found is None:
-        raise DomainError("Introuvable pour ce ménage.", field=field)
-    return found
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="Documents des ménages visibles (les confidentiels d'une autre structure exclus)",
@@ -192,17 +191,17 @@ class DocumentViewSet(
         data = upload.validated_data
         household = get_household_or_404(request, data["household"], HouseholdAction.VIEW)
         ensure_can_add_document(request.user, household)
-        action_ = _of_household(
+        action_ = of_household(
             Action.objects.filter(household=household), data.get("action"), "action"
         )
         links = {
             "action": action_,
-            "measure": _of_household(
+            "measure": of_household(
                 SupportMeasure.objects.filter(action__household=household).select_related("action"),
                 data.get("measure"),
                 "measure",
             ),
-            "follow_up": _of_household(
+            "follow_up": of_household(
                 FollowUp.objects.filter(household=household).visible_to(request.user),
                 data.get("follow_up"),
                 "follow_up",

@@ -263,7 +263,7 @@ def _write_data(serializer, household: Household | None = None) -> tuple[dict, l
             continue
         found = household.members.filter(pk=member["id"]).first() if household else None
         if found is None:
-            raise DomainError("Ce membre n'appartient pas à ce ménage.", field="members")
+            raise DomainError(services.NOT_A_MEMBER, field="members")
         member["id"] = found
     return data, members
 

@@ -232,11 +232,14 @@ def _check_landlord_change(household: Household, *, by: User, kind: str, landlor
         )
 
 
+NOT_A_MEMBER = "Ce membre n'appartient pas à ce ménage."
+
+
 def _member_save(*, household: Household, data: dict[str, Any], by: User) -> HouseholdMember:
     data = dict(data)
     member = data.pop("id", None) or HouseholdMember(household=household)
     if member.household_id != household.pk:
-        raise DomainError("Ce membre n'appartient pas à ce ménage.")
+        raise DomainError(NOT_A_MEMBER)
     changed = member.pk is None
     for field, value in data.items():
         if getattr(member, field) != value:
