@@ -1176,7 +1176,7 @@ class AppointmentViewSet(
             action__household=household, status=MeasureStatus.ACTIVE
         ).select_related("action")
         if "measure_id" in data:
-            measure = _of_household(active, data.pop("measure_id"), "measure")
+            measure = of_household(active, data.pop("measure_id"), "measure")
         else:
             # As the page: the household's one measure in progress, if it has exactly one.
             measure = active[0] if len(active) == 1 else None

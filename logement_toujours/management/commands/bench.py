@@ -29,11 +29,17 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from actions.models import Action, FollowUp, MeasureStatus, SupportMeasure
+from actions.permissions import visible_measures
+from cases.caseload import caseload_page
 from core.keyset import cursor_of
 from funding.models import LedgerEntry
 from households.models import Diagnostic, Household, HouseholdGroupObjectPermission
+from notifications import services as notices
+from notifications.models import Notification
+from partners import second_factor
 from partners.models import ApiToken, Partner, User
 
 TARGET_P95_MS = 50
@@ -282,7 +288,6 @@ class Command(BaseCommand):
     def caseload_rows(self, user, criteria: dict) -> dict:
         """What the page shows, read through the application's own service: the ids of
         the first page and the count of its pager."""
-        from cases.caseload import caseload_page
 
         page = caseload_page(user, **criteria)
         return {"ids": [h.pk for h in page.households], "count": page.count}
@@ -392,7 +397,6 @@ class Command(BaseCommand):
 
     def measure_rows(self, user) -> dict:
         """The measures page's first rows and its capped count, as the view reads them."""
-        from actions.permissions import visible_measures
 
         active = visible_measures(user).filter(status=MeasureStatus.ACTIVE)
         cap, size = settings.CASELOAD_COUNT_CAP, settings.HOUSEHOLDS_PER_PAGE
@@ -470,8 +474,6 @@ class Command(BaseCommand):
         counts alone (the context processor's two queries), a small page with its header
         against the same page for a user with few notifications, the centre's first and a
         deep keyset page, and the API list's first and a deep page."""
-        from notifications import services
-        from notifications.models import Notification
 
         try:
             user = User.objects.get(username="bench.notified")
@@ -485,7 +487,7 @@ class Command(BaseCommand):
             "unread": mine.filter(read_at=None).count(),
             "tasks_to_do": mine.filter(task=True, done_at=None).count(),
             "header_counts_alone": self.time_call(
-                lambda: (services.unread_count(user), services.to_do_count(user))
+                lambda: (notices.unread_count(user), notices.to_do_count(user))
             ),
         }
         client = self.client_for(user)
@@ -515,7 +517,7 @@ class Command(BaseCommand):
                 [user.pk],
             ),
         ]
-        first_page = [n.pk for n in services.notification_page(user).notifications]
+        first_page = [n.pk for n in notices.notification_page(user).notifications]
         results["centre_first_page"] = self.compare(
             client, centre, centre_floor, expected={"ids": first_page}
         )
@@ -566,17 +568,11 @@ class Command(BaseCommand):
 
     def give_second_factor(self, client: Client, user) -> None:
         """Coordinators give a second factor: the session is verified as after a login."""
-        from django_otp import DEVICE_ID_SESSION_KEY
-
-        from partners import second_factor
-
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = second_factor.demo_device(user).persistent_id
         session.save()
 
     def client_for(self, user) -> Client:
-        from partners import second_factor
-
         client = Client()
         client.force_login(user)
         # Coordinators give a second factor, and so does anyone with a device (the load
@@ -771,7 +767,6 @@ class Command(BaseCommand):
         return json.loads(process.stdout.strip().splitlines()[-1])
 
     def data_sizes(self) -> dict:
-        from notifications.models import Notification
 
         history = Household.history.model
         return {

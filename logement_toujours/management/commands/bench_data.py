@@ -58,6 +58,7 @@ from households.models import (
     ReferenceCounter,
 )
 from logement_toujours import bench_ledger
+from notifications.models import Notification
 from partners.models import Membership, Partner, PartnerKind, Role, User
 from partners.services import partner_create
 
@@ -711,7 +712,6 @@ class Command(BaseCommand):
         """`bench.notified`'s 1,600,000 notifications (at scale 1), one every 20 seconds
         back from now, in one INSERT … SELECT: the newest 150 unread, the rest read (and
         e-mailed); one in 500 a task, the 30 newest of them not done yet."""
-        from notifications.models import Notification
 
         user = User.objects.get(username="bench.notified")
         ids = list(
