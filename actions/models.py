@@ -256,7 +256,7 @@ class RentReduction(models.Model):
                 name="rent_reduction_dates_plausible",
             ),
             # No two reductions of an action on the same month: on PostgreSQL also an
-            # exclusion constraint (migration 0007_rent_reductions_never_overlap).
+            # exclusion constraint (actions migration 0001_initial, written by hand).
         ]
 
     def __str__(self) -> str:

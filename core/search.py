@@ -3,8 +3,9 @@
 
 `searchable(expression)` is the expression in upper case without its accents. On PostgreSQL
 it calls `lt_unaccent`, the `unaccent` extension's function declared immutable so that a
-trigram index can be built on it (households migration 0009 creates both); on SQLite (the
-embedded mode) `lt_unaccent` is the Python function below, registered on each connection."""
+trigram index can be built on it (households migration 0001_initial creates both); on SQLite
+(the embedded mode) `lt_unaccent` is the Python function below, registered on each
+connection."""
 
 import unicodedata
 

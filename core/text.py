@@ -18,6 +18,7 @@ its own column.
 import hashlib
 
 from django import forms
+from django.apps import apps as global_apps
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
@@ -56,16 +57,19 @@ class BoundedTextField(models.TextField):
         super().contribute_to_class(cls, name, *args, **kwargs)
         if cls._meta.abstract or hasattr(cls, "instance_type"):
             return  # a history (django-simple-history) copies rows already checked
+        if cls._meta.apps is not global_apps:
+            # A model that a migration builds (from its state, or SQLite's copy of a table it
+            # rebuilds) has the constraints the migrations list, no more: otherwise a
+            # CreateModel then its AddConstraint would create the CHECK twice.
+            return
         name = _constraint_name(cls._meta.db_table, self.attname)
-        if any(c.name == name for c in cls._meta.constraints):
-            return  # a model built by a migration's CreateModel, which lists it already
         constraint = models.CheckConstraint(
             condition=LessThanOrEqual(Length(self.attname), self.max_length),
             name=name,
             violation_error_message=too_long_message(self.max_length, self.max_length + 1),
         )
         if any(known.name == constraint.name for known in cls._meta.constraints):
-            return  # a model rebuilt by a migration already lists it (CreateModel's options)
+            return  # its Meta declares it already
         cls._meta.constraints = [*cls._meta.constraints, constraint]
         # Migrations read a model's options from what its Meta declared.
         cls._meta.original_attrs["constraints"] = cls._meta.constraints

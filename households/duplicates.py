@@ -4,9 +4,9 @@ A file is *similar* to the one being opened when its name is close AND one more 
 
 - the name: the household's name or a member's last name, against the new household's name
   and its members' last names, accents and case aside. On PostgreSQL, pg_trgm's
-  `similarity` of the unaccented upper-case names (`lt_unaccent`, households migration 0009)
-  reaches DUPLICATE_NAME_SIMILARITY (« Martin » / « Martins », « Dupont » / « Dupond »); on
-  SQLite (the embedded mode) the unaccented names are equal.
+  `similarity` of the unaccented upper-case names (`lt_unaccent`, households migration
+  0001_initial) reaches DUPLICATE_NAME_SIMILARITY (« Martin » / « Martins », « Dupont » /
+  « Dupond »); on SQLite (the embedded mode) the unaccented names are equal.
 - and one of: a member born the same day as a member given; the same tenant number (spaces
   and case aside) with the same landlord; or a close address (similarity of at least
   DUPLICATE_ADDRESS_SIMILARITY on PostgreSQL, equal on SQLite, the same street numbers)
@@ -124,8 +124,8 @@ def _name_candidates(names: list[str], exclude: int | None):
             .values("score")[:1]
         )
         # pg_trgm's `%` (similarity above pg_trgm.similarity_threshold, 0.3, below ours)
-        # lets the trigram indexes of migration 0009 find the few candidates; the score then
-        # keeps those at DUPLICATE_NAME_SIMILARITY.
+        # lets the trigram indexes (households migration 0001_initial) find the few
+        # candidates; the score then keeps those at DUPLICATE_NAME_SIMILARITY.
         near = models.Q()
         for name in names:
             near |= models.Q(_TrigramNear(searchable(models.F("name")), models.Value(name)))

@@ -1,4 +1,16 @@
+"""The cases app's whole schema in one migration, made from its models.
+
+It replaces every former migration of the app, from
+0001_subject_access_request to 0002_text_bounds_and_dates (`replaces` below): a database
+that applied them all records this one as applied, and `migrate` does nothing there.
+A database must be on the last release before this squash (every former migration
+applied) before it upgrades: docs/architecture.md, « Migrations ».
+"""
+
+import core.text
 import django.db.models.deletion
+import django.db.models.functions.text
+import django.db.models.lookups
 import django.utils.timezone
 import simple_history.models
 from django.conf import settings
@@ -9,8 +21,13 @@ class Migration(migrations.Migration):
 
     initial = True
 
+    replaces = [
+        ('cases', '0001_subject_access_request'),
+        ('cases', '0002_text_bounds_and_dates'),
+    ]
+
     dependencies = [
-        ('households', '0008_access_log_partner_and_count'),
+        ('households', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -21,13 +38,13 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('requester', models.CharField(help_text='La personne qui demande : un membre du ménage, son représentant…', max_length=120, verbose_name='demandeur')),
                 ('basis', models.CharField(choices=[('household', 'Le ménage lui-même (identité vérifiée)'), ('representative', 'Son représentant légal ou un mandataire (justificatif)')], max_length=20, verbose_name='au titre de')),
-                ('basis_detail', models.TextField(blank=True, help_text="La pièce vérifiée (sans recopier son numéro), le mandat… Données sensibles : n'écrivez que ce qui est nécessaire à l'accompagnement, sans jugement ni détail médical inutile.", verbose_name='justificatif et précisions')),
+                ('basis_detail', core.text.BoundedTextField(blank=True, help_text="La pièce vérifiée (sans recopier son numéro), le mandat… Données sensibles : n'écrivez que ce qui est nécessaire à l'accompagnement, sans jugement ni détail médical inutile.", max_length=10000, verbose_name='justificatif et précisions')),
                 ('received_on', models.DateField(verbose_name='demande reçue le')),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='enregistrée le')),
                 ('exported_at', models.DateTimeField(blank=True, null=True, verbose_name='données remises le')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_change_reason', models.TextField(null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('exported_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='données remises par')),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -48,7 +65,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('requester', models.CharField(help_text='La personne qui demande : un membre du ménage, son représentant…', max_length=120, verbose_name='demandeur')),
                 ('basis', models.CharField(choices=[('household', 'Le ménage lui-même (identité vérifiée)'), ('representative', 'Son représentant légal ou un mandataire (justificatif)')], max_length=20, verbose_name='au titre de')),
-                ('basis_detail', models.TextField(blank=True, help_text="La pièce vérifiée (sans recopier son numéro), le mandat… Données sensibles : n'écrivez que ce qui est nécessaire à l'accompagnement, sans jugement ni détail médical inutile.", verbose_name='justificatif et précisions')),
+                ('basis_detail', core.text.BoundedTextField(blank=True, help_text="La pièce vérifiée (sans recopier son numéro), le mandat… Données sensibles : n'écrivez que ce qui est nécessaire à l'accompagnement, sans jugement ni détail médical inutile.", max_length=10000, verbose_name='justificatif et précisions')),
                 ('received_on', models.DateField(verbose_name='demande reçue le')),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='enregistrée le')),
                 ('exported_at', models.DateTimeField(blank=True, null=True, verbose_name='données remises le')),
@@ -60,6 +77,7 @@ class Migration(migrations.Migration):
                 'verbose_name': "demande d'accès du ménage",
                 'verbose_name_plural': "demandes d'accès du ménage",
                 'ordering': ['-received_on', '-pk'],
+                'constraints': [models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('basis_detail'), 10000), name='cases_subjectaccessrequest_basis_detail_length', violation_error_message='Ce texte compte 10\u202f001 caractères ; la limite est de 10\u202f000 caractères. Raccourcissez-le ou répartissez-le en plusieurs notes.')],
             },
         ),
     ]
