@@ -1,7 +1,7 @@
 """The actions app's whole schema in one migration, made from its models.
 
 It replaces every former migration of the app, from
-0001_initial to 0015_outreach_requests (`replaces` below): a database
+0001_initial to 0016_outreach_withdrawn (`replaces` below): a database
 that applied them all records this one as applied, and `migrate` does nothing there.
 The former 0001_initial bears the same name, and so is not listed.
 A database must be on the last release before this squash (every former migration
@@ -73,6 +73,7 @@ class Migration(migrations.Migration):
         ('actions', '0013_confidential_records_share_their_fields'),
         ('actions', '0014_appointments_and_dated_next_steps'),
         ('actions', '0015_outreach_requests'),
+        ('actions', '0016_outreach_withdrawn'),
     ]
 
     dependencies = [
@@ -345,7 +346,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('reason', core.text.BoundedTextField(help_text="Données sensibles : n'écrivez que ce qui est nécessaire à l'accompagnement, sans jugement ni détail médical inutile.", max_length=10000, verbose_name='motif de la demande')),
                 ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='demandée le')),
-                ('status', models.CharField(choices=[('pending', "En attente de la réponse de l'association"), ('accepted', "Acceptée : l'association va vers le ménage"), ('declined', 'Déclinée'), ('closed', 'Terminée')], default='pending', max_length=20, verbose_name='état')),
+                ('status', models.CharField(choices=[('pending', "En attente de la réponse de l'association"), ('accepted', "Acceptée : l'association va vers le ménage"), ('declined', 'Déclinée'), ('closed', 'Terminée'), ('withdrawn', 'Retirée par le bailleur')], default='pending', max_length=20, verbose_name='état')),
                 ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='répondu le')),
                 ('answer_reason', core.text.BoundedTextField(blank=True, help_text="Données sensibles : n'écrivez que ce qui est nécessaire à l'accompagnement, sans jugement ni détail médical inutile.", max_length=10000, verbose_name='motif de la réponse')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='terminée le')),
@@ -524,7 +525,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reason', core.text.BoundedTextField(help_text="Données sensibles : n'écrivez que ce qui est nécessaire à l'accompagnement, sans jugement ni détail médical inutile.", max_length=10000, verbose_name='motif de la demande')),
                 ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='demandée le')),
-                ('status', models.CharField(choices=[('pending', "En attente de la réponse de l'association"), ('accepted', "Acceptée : l'association va vers le ménage"), ('declined', 'Déclinée'), ('closed', 'Terminée')], default='pending', max_length=20, verbose_name='état')),
+                ('status', models.CharField(choices=[('pending', "En attente de la réponse de l'association"), ('accepted', "Acceptée : l'association va vers le ménage"), ('declined', 'Déclinée'), ('closed', 'Terminée'), ('withdrawn', 'Retirée par le bailleur')], default='pending', max_length=20, verbose_name='état')),
                 ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='répondu le')),
                 ('answer_reason', core.text.BoundedTextField(blank=True, help_text="Données sensibles : n'écrivez que ce qui est nécessaire à l'accompagnement, sans jugement ni détail médical inutile.", max_length=10000, verbose_name='motif de la réponse')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='terminée le')),

@@ -1,7 +1,7 @@
 """The households app's whole schema in one migration, made from its models.
 
 It replaces every former migration of the app, from
-0001_initial to 0017_consent_and_birth_dates_bounded (`replaces` below): a database
+0001_initial to 0018_diagnostic_version (`replaces` below): a database
 that applied them all records this one as applied, and `migrate` does nothing there.
 The former 0001_initial bears the same name, and so is not listed.
 A database must be on the last release before this squash (every former migration
@@ -92,6 +92,7 @@ class Migration(migrations.Migration):
         ('households', '0015_access_log_calendar_feed'),
         ('households', '0016_household_merge'),
         ('households', '0017_consent_and_birth_dates_bounded'),
+        ('households', '0018_diagnostic_version'),
     ]
 
     dependencies = [
@@ -319,6 +320,7 @@ class Migration(migrations.Migration):
                 ('conclusion', core.text.BoundedTextField(help_text="Données sensibles : n'écrivez que ce qui est nécessaire à l'accompagnement, sans jugement ni détail médical inutile.", max_length=50000, verbose_name='conclusion et préconisation')),
                 ('proposed_action', models.CharField(blank=True, choices=[('energy', 'Action 1 — mutation « énergie »'), ('solvency', 'Action 2 — mutation « solvabilisation »'), ('sliding_lease_eviction', "Action 3 — bail glissant à l'assignation"), ('scattered_housing', 'Action 4 — hébergement / bail glissant en diffus')], max_length=30, verbose_name='action proposée')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='saisi le')),
+                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
                 ('author', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur')),
                 ('author_partner', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.partner', verbose_name="structure de l'auteur")),
                 ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='diagnostics', to='households.household', verbose_name='ménage')),
