@@ -12,8 +12,8 @@ import documents.models
 from documents.forms import DocumentUploadForm
 from documents.models import Document
 from households.models import Household, ProcedureStage
-from tests.api.test_api import api_for
 from tests.documents import samples
+from tests.helpers import api_for
 
 STAGES_OF_A_DOCUMENT = [c for c in ProcedureStage.choices if c[0] != ProcedureStage.NONE]
 
