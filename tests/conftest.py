@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test import Client
 
 from logement_toujours.demo import load_all
@@ -63,21 +64,44 @@ def broker_not_paused():
     outbox.resume_publishing()
 
 
-@pytest.fixture
-def demo(db):
-    """The demo world (partners, users, households): loaded once, reloaded after a flush.
-
-    Returns the demo users by username."""
-    users, _ = load_all(documents=False)
-    return users
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker):
+    """The demo world (partners, users, households, workflow, money, without the papers),
+    loaded once for a module inside a transaction rolled back when the module ends: each
+    test's own transaction is a savepoint inside it (as Django's `setUpTestData`)."""
     with django_db_blocker.unblock():
-        # Without the demo's papers: each test has a documents storage of its own
-        # (documents_storage); tests/test_demo_documents.py adds them where it needs them.
-        load_all(documents=False)
+        outer = transaction.atomic()
+        outer.__enter__()
+        users, _ = load_all(documents=False)
+    try:
+        yield users
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(demo_world, db):
+    """The demo users by username, for the tests about the demo and the access matrix (the
+    other tests build what they need with tests.factories). Transactional tests override it
+    (tests/e2e/conftest.py) and load the demo themselves."""
+    return demo_world
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Within a module, the tests without the demo run before those with it: the demo's
+    transaction stays open until the module ends, and no test sees the demo unless it asks."""
+    start = 0
+    while start < len(items):
+        end = start
+        while end < len(items) and items[end].module is items[start].module:
+            end += 1
+        run = items[start:end]
+        run.sort(key=lambda item: "demo_world" in getattr(item, "fixturenames", ()))
+        items[start:end] = run
+        start = end
 
 
 @dataclass
