@@ -104,10 +104,10 @@ def test_a_new_password_by_e_mail_lifts_the_lock(client, landlord):
     from partners import services
 
     for _ in range(LIMIT):
-        attempt(client, "manager.actis", "mauvais", address="198.51.100.1")
-    assert attempt(client, "manager.actis", "mauvais", address="198.51.100.2").status_code == 429
+        attempt(client, "manager.alpes", "mauvais", address="198.51.100.1")
+    assert attempt(client, "manager.alpes", "mauvais", address="198.51.100.2").status_code == 429
     services.user_password_set(user=landlord["manager"], password="Une toute nouvelle phrase")
-    response = attempt(client, "manager.actis", "Une toute nouvelle phrase", address="198.51.100.3")
+    response = attempt(client, "manager.alpes", "Une toute nouvelle phrase", address="198.51.100.3")
     assert response.status_code == 302
 
 
