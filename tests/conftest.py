@@ -64,21 +64,59 @@ def broker_not_paused():
     outbox.resume_publishing()
 
 
-@pytest.fixture(scope="module")
-def demo_world(django_db_setup, django_db_blocker):
+class DemoWorld:
     """The demo world (partners, users, households, workflow, money, without the papers),
-    loaded once for a module inside a transaction rolled back when the module ends: each
-    test's own transaction is a savepoint inside it (as Django's `setUpTestData`)."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        users, _ = load_all(documents=False)
-    try:
-        yield users
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    loaded once inside a transaction that stays open while the tests asking for it run, one
+    after the other (pytest_collection_modifyitems), and rolled back before any other test:
+    each test's own transaction is a savepoint inside it (as Django's `setUpTestData`)."""
+
+    def __init__(self):
+        self.outer = None
+        self.users = None
+
+    def open(self, blocker):
+        if self.outer is None:
+            with blocker.unblock():
+                self.outer = transaction.atomic()
+                self.outer.__enter__()
+                self.users, _ = load_all(documents=False)
+        return self.users
+
+    def close(self, blocker):
+        if self.outer is not None:
+            with blocker.unblock():
+                transaction.set_rollback(True)
+                self.outer.__exit__(None, None, None)
+            self.outer = self.users = None
+
+
+WORLD = DemoWorld()
+
+
+def uses_demo_world(item) -> bool:
+    return "demo_world" in getattr(item, "fixturenames", ())
+
+
+@pytest.fixture(scope="session")
+def demo_world_closed(django_db_blocker):
+    yield
+    WORLD.close(django_db_blocker)
+
+
+@pytest.fixture(autouse=True)
+def demo_world_guard(request, django_db_blocker, demo_world_closed):
+    """Opens the demo world before a test that asks for it (before its own transaction);
+    closes it before a test that does not, so that no test sees the demo unless it asks."""
+    if uses_demo_world(request.node):
+        request.getfixturevalue("django_db_setup")
+        WORLD.open(django_db_blocker)
+    else:
+        WORLD.close(django_db_blocker)
+
+
+@pytest.fixture
+def demo_world(demo_world_guard):
+    return WORLD.users
 
 
 @pytest.fixture
@@ -89,19 +127,21 @@ def demo(demo_world, db):
     return demo_world
 
 
+def transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or "transactional_db" in names
+        or "live_server" in names
+    )
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Within a module, the tests without the demo run before those with it: the demo's
-    transaction stays open until the module ends, and no test sees the demo unless it asks."""
-    start = 0
-    while start < len(items):
-        end = start
-        while end < len(items) and items[end].module is items[start].module:
-            end += 1
-        run = items[start:end]
-        run.sort(key=lambda item: "demo_world" in getattr(item, "fixturenames", ()))
-        items[start:end] = run
-        start = end
+    """The tests without the demo first, then those with it, one after the other (the demo
+    is loaded once for them), then the transactional tests (which empty the database)."""
+    items.sort(key=lambda item: (transactional(item), uses_demo_world(item)))
 
 
 @dataclass
