@@ -1,3 +1,4 @@
+import copy
 from dataclasses import dataclass
 
 import pytest
@@ -123,8 +124,9 @@ def demo_world(demo_world_guard):
 def demo(demo_world, db):
     """The demo users by username, for the tests about the demo and the access matrix (the
     other tests build what they need with tests.factories). Transactional tests override it
-    (tests/e2e/conftest.py) and load the demo themselves."""
-    return demo_world
+    (tests/e2e/conftest.py) and load the demo themselves. A copy for each test, as Django's
+    `setUpTestData` gives: a user a test changes in memory is not the next test's."""
+    return copy.deepcopy(demo_world)
 
 
 def transactional(item) -> bool:
