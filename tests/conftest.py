@@ -1,7 +1,9 @@
+import copy
 from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test import Client
 
 from logement_toujours.demo import load_all
@@ -63,21 +65,85 @@ def broker_not_paused():
     outbox.resume_publishing()
 
 
-@pytest.fixture
-def demo(db):
-    """The demo world (partners, users, households): loaded once, reloaded after a flush.
+class DemoWorld:
+    """The demo world (partners, users, households, workflow, money, without the papers),
+    loaded once inside a transaction that stays open while the tests asking for it run, one
+    after the other (pytest_collection_modifyitems), and rolled back before any other test:
+    each test's own transaction is a savepoint inside it (as Django's `setUpTestData`)."""
 
-    Returns the demo users by username."""
-    users, _ = load_all(documents=False)
-    return users
+    def __init__(self):
+        self.outer = None
+        self.users = None
+
+    def open(self, blocker):
+        if self.outer is None:
+            with blocker.unblock():
+                self.outer = transaction.atomic()
+                self.outer.__enter__()
+                self.users, _ = load_all(documents=False)
+        return self.users
+
+    def close(self, blocker):
+        if self.outer is not None:
+            with blocker.unblock():
+                transaction.set_rollback(True)
+                self.outer.__exit__(None, None, None)
+            self.outer = self.users = None
+
+
+WORLD = DemoWorld()
+
+
+def uses_demo_world(item) -> bool:
+    return "demo_world" in getattr(item, "fixturenames", ())
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        # Without the demo's papers: each test has a documents storage of its own
-        # (documents_storage); tests/test_demo_documents.py adds them where it needs them.
-        load_all(documents=False)
+def demo_world_closed(django_db_blocker):
+    yield
+    WORLD.close(django_db_blocker)
+
+
+@pytest.fixture(autouse=True)
+def demo_world_guard(request, django_db_blocker, demo_world_closed):
+    """Opens the demo world before a test that asks for it (before its own transaction);
+    closes it before a test that does not, so that no test sees the demo unless it asks."""
+    if uses_demo_world(request.node):
+        request.getfixturevalue("django_db_setup")
+        WORLD.open(django_db_blocker)
+    else:
+        WORLD.close(django_db_blocker)
+
+
+@pytest.fixture
+def demo_world(demo_world_guard):
+    return WORLD.users
+
+
+@pytest.fixture
+def demo(demo_world, db):
+    """The demo users by username, for the tests about the demo and the access matrix (the
+    other tests build what they need with tests.factories). Transactional tests override it
+    (tests/e2e/conftest.py) and load the demo themselves. A copy for each test, as Django's
+    `setUpTestData` gives: a user a test changes in memory is not the next test's."""
+    return copy.deepcopy(demo_world)
+
+
+def transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or "transactional_db" in names
+        or "live_server" in names
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The tests without the demo first, then those with it, one after the other (the demo
+    is loaded once for them), then the transactional tests (which empty the database)."""
+    items.sort(key=lambda item: (transactional(item), uses_demo_world(item)))
 
 
 @dataclass

@@ -11,23 +11,15 @@ import re
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from households.duplicates import SIMILAR_ELSEWHERE
 from households.models import AccessLogEntry, Household
 from notifications.models import Notification
-from partners.models import ApiToken
+from tests.helpers import api_for
 from tests.test_access_matrix import SEES, SOCIAL_WORKERS
 
 SOCIAL_WORKERS = sorted(SOCIAL_WORKERS)
 SEE_MARTIN = SEES["Martin"] & set(SOCIAL_WORKERS)
-
-
-def api_for(user) -> APIClient:
-    _, secret = ApiToken.objects.create_for(user=user, name="test")
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
-    return api
 
 
 def martin_again(name="Martin", born="1981-03-01") -> dict:

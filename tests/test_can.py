@@ -11,7 +11,7 @@ from django.urls import reverse
 from households.models import Household
 from logement_toujours.context_processors import Can
 from partners.models import Partner
-from tests.api.test_api import api_for
+from tests.helpers import api_for
 
 DECISIONS = [
     "open_caseload",

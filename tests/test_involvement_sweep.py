@@ -14,8 +14,8 @@ from actions.models import Action, SupportMeasure
 from codecision.models import CoDecision
 from households.involvement import involvement_repair
 from households.models import Household
-from tests.api.test_api import api_for
 from tests.demo_access import USERS
+from tests.helpers import api_for
 from tests.households.test_involvement_property import rule
 
 

@@ -1,9 +1,6 @@
 """Reasons are required where a decision needs one, kept whole wherever the user wrote them,
 and every typed text has one limit (core.text) that the form, the API and the database share."""
 
-import html
-from datetime import timedelta
-
 import pytest
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
@@ -17,8 +14,8 @@ from codecision.models import CoDecision, CoDecisionStatus
 from core import text
 from core.errors import DomainError
 from core.text import BoundedTextField
-from tests.api.test_api import api_for
-from tests.factories import both_approve, orientation_create
+from tests.factories import CoDecisionFactory, MeasureFactory, orientation_create
+from tests.helpers import api_for, page_text
 
 # Written by the application, never typed: no limit is needed.
 APPLICATION_TEXTS = {"notifications.notification.text", "notifications.pendingnotice.text"}
@@ -33,32 +30,14 @@ def typed(length: int) -> str:
     return (SENTENCE * (length // len(SENTENCE) + 1))[:length]
 
 
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
 @pytest.fixture
 def disagreement(flow):
-    codecision = orientation_create(cesf=flow.cesf, association=flow.association)
-    codecision = codecision.action.codecisions.get()
-    codecision_services.codecision_answer(codecision=codecision, by=flow.cesf, answer="approve")
-    codecision_services.codecision_answer(
-        codecision=codecision, by=flow.caseworker, answer="reject", comment="Pas de place."
-    )
-    return codecision
+    return CoDecisionFactory(cesf=flow.cesf, caseworker=flow.caseworker, disagreement=True)
 
 
 @pytest.fixture
 def measure(flow):
-    codecision = orientation_create(cesf=flow.cesf, association=flow.association)
-    codecision = codecision.action.codecisions.get()
-    both_approve(
-        codecision,
-        landlord_user=flow.cesf,
-        caseworker=flow.caseworker,
-        starts_on=timezone.localdate() - timedelta(days=20),
-    )
-    return codecision.action_link.action.measures.get()
+    return MeasureFactory(cesf=flow.cesf, caseworker=flow.caseworker)
 
 
 # --- One limit, declared once ------------------------------------------------------------

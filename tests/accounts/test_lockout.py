@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from partners.models import ApiToken, SecurityEvent, SecurityEventKind
+from partners.models import ApiToken, Role, SecurityEvent, SecurityEventKind
 from partners.security import client_ip
+from tests.factories import PartnerFactory, user_create
 
 LIMIT = settings.AXES_FAILURE_LIMIT
 
@@ -23,6 +24,16 @@ def attempt(client, username: str, password: str, address: str = "127.0.0.1"):
     return client.post(
         reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
     )
+
+
+@pytest.fixture
+def landlord(db):
+    """A landlord's CESF and manager, as they log in (the suite's passwords are the demo's)."""
+    partner = PartnerFactory(name="Bailleur Alpes", short_name="alpes")
+    return {
+        "cesf": user_create(Role.CESF, partner=partner, username="cesf.alpes"),
+        "manager": user_create(Role.MANAGER, partner=partner, username="manager.alpes"),
+    }
 
 
 @pytest.fixture
@@ -47,61 +58,61 @@ def hashing():
 
 
 def test_an_identifiant_is_locked_after_the_limit_and_a_locked_try_hashes_nothing(
-    client, demo, hashing
+    client, landlord, hashing
 ):
     for index in range(LIMIT - 1):
-        response = attempt(client, "cesf.actis", "mauvais", address=f"10.0.0.{index + 1}")
+        response = attempt(client, "cesf.alpes", "mauvais", address=f"10.0.0.{index + 1}")
         assert response.status_code == 200
         assert "Identifiant ou mot de passe incorrect" in response.content.decode()
-    locking = attempt(client, "cesf.actis", "mauvais", address="10.0.1.1")
+    locking = attempt(client, "cesf.alpes", "mauvais", address="10.0.1.1")
     assert locking.status_code == 429
     assert "échecs de connexion" in locking.content.decode()
     hashed_before = len(hashing)
     assert hashed_before >= LIMIT  # each failure checked a password
 
-    refused = attempt(client, "cesf.actis", settings.DEMO_PASSWORD, address="10.0.2.2")
+    refused = attempt(client, "cesf.alpes", settings.DEMO_PASSWORD, address="10.0.2.2")
     assert refused.status_code == 429
     assert "bloqué pendant 15 minutes" in refused.content.decode()
     assert len(hashing) == hashed_before  # refused before hashing
     assert "_auth_user_id" not in client.session
     # Another identifiant from another address is not concerned.
-    other = attempt(client, "cesf.opac38", settings.DEMO_PASSWORD, address="10.0.3.3")
+    other = attempt(client, "manager.alpes", settings.DEMO_PASSWORD, address="10.0.3.3")
     assert other.status_code == 302
 
-    events = SecurityEvent.objects.filter(username="cesf.actis")
+    events = SecurityEvent.objects.filter(username="cesf.alpes")
     assert events.filter(kind=SecurityEventKind.LOGIN_FAILED).count() == LIMIT
     assert events.filter(kind=SecurityEventKind.LOCKED_OUT).count() == 1
     assert events.get(kind=SecurityEventKind.LOCKED_OUT).detail == f"après {LIMIT} échecs"
 
     later = timezone.now() + timedelta(minutes=settings.AXES_COOLOFF_TIME.seconds // 60 + 1)
     with time_machine.travel(later):
-        assert attempt(client, "cesf.actis", settings.DEMO_PASSWORD).status_code == 302
+        assert attempt(client, "cesf.alpes", settings.DEMO_PASSWORD).status_code == 302
 
 
-def test_an_address_is_locked_after_the_limit_whatever_the_identifiant(client, demo, hashing):
+def test_an_address_is_locked_after_the_limit_whatever_the_identifiant(client, landlord, hashing):
     for index in range(LIMIT):
         attempt(client, f"inconnu{index}", "mauvais", address="192.0.2.7")
-    refused = attempt(client, "caseworker.ozanam", settings.DEMO_PASSWORD, address="192.0.2.7")
+    refused = attempt(client, "manager.alpes", settings.DEMO_PASSWORD, address="192.0.2.7")
     assert refused.status_code == 429
     hashed = len(hashing)
-    attempt(client, "caseworker.ozanam", settings.DEMO_PASSWORD, address="192.0.2.7")
+    attempt(client, "manager.alpes", settings.DEMO_PASSWORD, address="192.0.2.7")
     assert len(hashing) == hashed
-    assert attempt(client, "caseworker.ozanam", settings.DEMO_PASSWORD).status_code == 302
+    assert attempt(client, "manager.alpes", settings.DEMO_PASSWORD).status_code == 302
 
 
-def test_a_new_password_by_e_mail_lifts_the_lock(client, demo):
+def test_a_new_password_by_e_mail_lifts_the_lock(client, landlord):
     from partners import services
 
     for _ in range(LIMIT):
-        attempt(client, "manager.actis", "mauvais", address="198.51.100.1")
-    assert attempt(client, "manager.actis", "mauvais", address="198.51.100.2").status_code == 429
-    services.user_password_set(user=demo["manager.actis"], password="Une toute nouvelle phrase")
-    response = attempt(client, "manager.actis", "Une toute nouvelle phrase", address="198.51.100.3")
+        attempt(client, "manager.alpes", "mauvais", address="198.51.100.1")
+    assert attempt(client, "manager.alpes", "mauvais", address="198.51.100.2").status_code == 429
+    services.user_password_set(user=landlord["manager"], password="Une toute nouvelle phrase")
+    response = attempt(client, "manager.alpes", "Une toute nouvelle phrase", address="198.51.100.3")
     assert response.status_code == 302
 
 
-def test_bad_api_tokens_lock_the_address_before_any_lookup(demo, django_assert_max_num_queries):
-    _, secret = ApiToken.objects.create_for(user=demo["cesf.actis"], name="logiciel")
+def test_bad_api_tokens_lock_the_address_before_any_lookup(landlord, django_assert_max_num_queries):
+    _, secret = ApiToken.objects.create_for(user=landlord["cesf"], name="logiciel")
     api = APIClient(REMOTE_ADDR="203.0.113.9")
     for _ in range(LIMIT - 1):
         response = api.get("/api/households/", HTTP_AUTHORIZATION="Token lt_devine")
@@ -125,16 +136,16 @@ def test_the_admin_logs_in_through_the_application_login_page(client, db):
     assert response.url == reverse("login") + "?next=%2Fadmin%2Fpartners%2F"
 
 
-def test_the_current_password_typed_on_the_profile_counts_as_a_failure(client, demo):
-    client.force_login(demo["cesf.pluralis"])
+def test_the_current_password_typed_on_the_profile_counts_as_a_failure(client, landlord):
+    client.force_login(landlord["cesf"])
     for _ in range(LIMIT - 1):
         response = client.post(
             reverse("profile"), {"name": "Outil", "expires_in_days": "30", "password": "faux"}
         )
         assert "Mot de passe incorrect." in response.content.decode()
-    assert not ApiToken.objects.filter(user=demo["cesf.pluralis"]).exists()
+    assert not ApiToken.objects.filter(user=landlord["cesf"]).exists()
     assert SecurityEvent.objects.filter(
-        username="cesf.pluralis", kind=SecurityEventKind.LOGIN_FAILED
+        username="cesf.alpes", kind=SecurityEventKind.LOGIN_FAILED
     ).count() == (LIMIT - 1)
 
 
@@ -178,34 +189,32 @@ def lock(client, username: str) -> None:
     assert attempt(client, username, settings.DEMO_PASSWORD, "198.18.1.1").status_code == 429
 
 
-def test_a_manager_sees_the_lock_and_lifts_it_before_its_time(client, demo):
+def test_a_manager_sees_the_lock_and_lifts_it_before_its_time(client, landlord):
     from django.test import Client
 
-    lock(Client(), "cesf.actis")
-    client.force_login(demo["manager.actis"])
-    page = client.get(reverse("partners:user_detail", args=[demo["cesf.actis"].pk]))
+    lock(Client(), "cesf.alpes")
+    client.force_login(landlord["manager"])
+    page = client.get(reverse("partners:user_detail", args=[landlord["cesf"].pk]))
     assert "bloqué après des échecs de connexion" in page.content.decode()
     assert "Lever le blocage" in page.content.decode()
 
-    response = client.post(reverse("partners:user_unlock", args=[demo["cesf.actis"].pk]))
+    response = client.post(reverse("partners:user_unlock", args=[landlord["cesf"].pk]))
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
     assert "Le blocage de" in page and "est levé" in page
     assert "bloqué après des échecs de connexion" not in page
     assert "Blocage après des échecs de connexion levé" in page  # the account's history
     event = SecurityEvent.objects.get(kind=SecurityEventKind.UNLOCKED)
-    assert (event.user, event.detail) == (demo["cesf.actis"], "par manager.actis")
+    assert (event.user, event.detail) == (landlord["cesf"], "par manager.alpes")
     # Its next try is not refused, from an address that was never locked.
-    assert attempt(Client(), "cesf.actis", settings.DEMO_PASSWORD, "198.18.2.1").status_code == 302
+    assert attempt(Client(), "cesf.alpes", settings.DEMO_PASSWORD, "198.18.2.1").status_code == 302
 
 
-def test_an_account_that_is_not_locked_has_nothing_to_lift(client, demo):
-    client.force_login(demo["manager.actis"])
-    page = client.get(reverse("partners:user_detail", args=[demo["cesf.actis"].pk]))
+def test_an_account_that_is_not_locked_has_nothing_to_lift(client, landlord):
+    client.force_login(landlord["manager"])
+    page = client.get(reverse("partners:user_detail", args=[landlord["cesf"].pk]))
     assert "Lever le blocage" not in page.content.decode()
-    response = client.post(
-        reverse("partners:user_unlock", args=[demo["cesf.actis"].pk]), follow=True
-    )
+    response = client.post(reverse("partners:user_unlock", args=[landlord["cesf"].pk]), follow=True)
     assert "Ce compte n&#x27;est pas bloqué." in response.content.decode()
     assert not SecurityEvent.objects.filter(kind=SecurityEventKind.UNLOCKED).exists()
 

@@ -84,7 +84,7 @@ def test_the_docker_image_leaves_out_secrets_data_and_history():
 
 
 def test_the_demo_refuses_production_unless_forced_and_never_with_the_published_password(
-    db, settings
+    demo, settings
 ):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="--force-production"):

@@ -14,8 +14,7 @@ from notifications.models import Notification
 from notifications.sweep import sweep
 from partners.models import Role
 from tests.cases.test_agenda import TODAY, at
-from tests.factories import household_create, user_create
-from tests.notifications.test_reminders import start_measure
+from tests.factories import household_create, start_measure, user_create
 
 PLACE = "Chez Mme Lefèvre-Nguyễn 🏠, bâtiment « Les Érables »"
 

@@ -2,7 +2,6 @@
 closures. Each abuse is refused with a French message by the service, the page and the API,
 and nothing already saved is lost."""
 
-import html
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -20,34 +19,19 @@ from codecision import services as codecision_services
 from codecision.models import CoDecisionStatus
 from core.dates import add_months
 from core.errors import DomainError
-from tests.api.test_api import api_for
-from tests.factories import both_approve, orientation_create
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
+from tests.factories import CoDecisionFactory, MeasureFactory, both_approve, orientation_create
+from tests.helpers import api_for, page_text
 
 
 @pytest.fixture
 def start(flow):
     """A start co-decision the landlord approved: the association's answer opens the measure."""
-    codecision = orientation_create(cesf=flow.cesf, association=flow.association)
-    codecision = codecision.action.codecisions.get()
-    codecision_services.codecision_answer(codecision=codecision, by=flow.cesf, answer="approve")
-    return codecision
+    return CoDecisionFactory(cesf=flow.cesf, caseworker=flow.caseworker, landlord_approved=True)
 
 
 @pytest.fixture
 def measure(flow):
-    codecision = orientation_create(cesf=flow.cesf, association=flow.association)
-    codecision = codecision.action.codecisions.get()
-    both_approve(
-        codecision,
-        landlord_user=flow.cesf,
-        caseworker=flow.caseworker,
-        starts_on=timezone.localdate() - timedelta(days=20),
-    )
-    return codecision.action_link.action.measures.get()
+    return MeasureFactory(cesf=flow.cesf, caseworker=flow.caseworker)
 
 
 def approve(flow, codecision, starts_on):

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from actions.models import Dwelling
-from tests.actions.test_pages import text_of
 from tests.demo_access import USERS
+from tests.helpers import page_text
 
 # Addresses of the demo register (logement_toujours/demo/workflow.py, DWELLINGS), by holder.
 OISEAU_BLEU = {"3 place Notre-Dame", "18 avenue Jean Jaurès"}
@@ -30,9 +30,9 @@ def test_who_reads_and_keeps_the_register(client, demo, username):
     response = client.get(reverse("actions:dwelling_list"))
     if username not in READS:
         assert response.status_code == 403
-        assert "Notre-Dame" not in text_of(response)
+        assert "Notre-Dame" not in page_text(response)
     else:
-        page = text_of(response)
+        page = page_text(response)
         every = OISEAU_BLEU | OZANAM | ULISSE
         assert {a for a in every if a in page} == READS[username]
     notre_dame = Dwelling.objects.get(address="3 place Notre-Dame")
@@ -85,4 +85,4 @@ def test_a_missing_address_is_refused_in_french(client, demo):
     client.force_login(demo["caseworker.ozanam"])
     response = client.post(reverse("actions:dwelling_create"), {"dwelling_type": "t1"})
     assert response.status_code == 400
-    assert "Ce champ est obligatoire" in text_of(response)
+    assert "Ce champ est obligatoire" in page_text(response)

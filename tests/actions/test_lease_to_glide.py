@@ -16,8 +16,8 @@ from households.permissions import HouseholdAction, can
 from notifications.models import Notification
 from notifications.sweep import sweep
 from partners.models import Role
-from tests.actions.test_pages import text_of
 from tests.factories import both_approve, household_create, user_create
+from tests.helpers import page_text
 
 SIGNED = date(2026, 1, 5)
 
@@ -131,7 +131,7 @@ def test_a_sliding_lease_glides_after_two_years_with_reviews_after_the_measure_c
                 response = client.post(
                     reverse("actions:action_section", args=[action.pk, "review"]), data
                 )
-                assert response.status_code == 302, text_of(response)
+                assert response.status_code == 302, page_text(response)
             if day == date(2028, 1, 3):
                 lease.refresh_from_db()
                 client.force_login(flow.caseworker)
@@ -144,7 +144,7 @@ def test_a_sliding_lease_glides_after_two_years_with_reviews_after_the_measure_c
                         "version": lease.version,
                     },
                 )
-                assert response.status_code == 302, text_of(response)
+                assert response.status_code == 302, page_text(response)
             sweep(day)
             for notice in Notification.objects.filter(
                 kind__startswith="lease_", household=household
@@ -196,7 +196,7 @@ def test_a_sliding_lease_glides_after_two_years_with_reviews_after_the_measure_c
     with time_machine.travel(date(2028, 1, 4), tick=False):
         client.force_login(flow.cesf)
         page = client.get(reverse("households:detail", args=[household.pk]))
-        assert page.status_code == 200 and "LOC-55" in text_of(page)
+        assert page.status_code == 200 and "LOC-55" in page_text(page)
 
 
 def test_a_glide_needs_a_review_with_the_landlords_offer(flow, dwelling):
@@ -241,7 +241,7 @@ def test_a_recorded_failure_ends_the_lease_and_its_reminders(client, flow, dwell
             url, {"ended_on": "2026-08-31", "end_reason": "failure", "version": lease.version}
         )
         assert empty.status_code == 400
-        assert "Dites ce qui a fait échouer" in text_of(empty)
+        assert "Dites ce qui a fait échouer" in page_text(empty)
         done = client.post(
             url,
             {
@@ -338,7 +338,7 @@ def test_action_3_lease_outlives_its_measure_and_keeps_its_forms(client, flow):
             measure=action.measures.get(), by=flow.caseworker, outcome="eviction_avoided"
         )
         client.force_login(flow.caseworker)
-        page = text_of(client.get(reverse("actions:action_detail", args=[action.pk])))
+        page = page_text(client.get(reverse("actions:action_detail", args=[action.pk])))
     assert "Enregistrer un point d'étape" in page
     assert "Enregistrer le glissement du bail" in page
     assert "01/01/2027" not in page and "05/01/2027" in page  # the next review

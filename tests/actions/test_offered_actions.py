@@ -2,7 +2,6 @@
 diagnostic, the answer forms, the closure of a measure (a confirmation, no outcome chosen in
 advance, the real end date, objectives left « À engager »)."""
 
-import html
 import re
 from datetime import timedelta
 
@@ -14,33 +13,35 @@ from actions import services
 from actions.models import MeasureObjective
 from codecision.models import CoDecision
 from core.errors import DomainError
-from tests.factories import both_approve, diagnostic_create, household_create, orientation_create
-
-
-def text_of(response) -> str:
-    return html.unescape(response.content.decode())
+from tests.factories import (
+    MeasureFactory,
+    diagnostic_create,
+    household_create,
+    orientation_create,
+)
+from tests.helpers import page_text
 
 
 def test_orienter_waits_for_a_diagnostic_and_says_so(client, flow):
     household = household_create(by=flow.cesf)
     client.force_login(flow.cesf)
-    page = text_of(client.get(reverse("households:detail", args=[household.pk])))
+    page = page_text(client.get(reverse("households:detail", args=[household.pk])))
     orient_url = reverse("actions:orientation_create", args=[household.pk])
     assert orient_url not in page
     button = re.search(r"<button[^>]*disabled[^>]*>Orienter</button>", page)
     assert button and 'aria-describedby="orientation-refusal"' in button.group(0)
     assert services.NEEDS_DIAGNOSTIC in page
-    form_page = text_of(client.get(orient_url))
+    form_page = page_text(client.get(orient_url))
     assert services.NEEDS_DIAGNOSTIC in form_page and 'name="kind"' not in form_page
     diagnostic_create(household=household, by=flow.cesf)
-    page = text_of(client.get(reverse("households:detail", args=[household.pk])))
+    page = page_text(client.get(reverse("households:detail", args=[household.pk])))
     assert orient_url in page and services.NEEDS_DIAGNOSTIC not in page
 
 
 def test_an_association_orients_an_applicant_without_a_diagnostic(client, flow):
     household = household_create(by=flow.caseworker)
     client.force_login(flow.caseworker)
-    page = text_of(client.get(reverse("households:detail", args=[household.pk])))
+    page = page_text(client.get(reverse("households:detail", args=[household.pk])))
     assert reverse("actions:orientation_create", args=[household.pk]) in page
     assert services.orientation_refusal(flow.caseworker, household) is None
 
@@ -65,18 +66,18 @@ def test_the_landlord_answers_without_referent_nor_start_and_the_form_goes_once_
     codecision = codecision.action.codecisions.get()
     url = reverse("codecision:detail", args=[codecision.pk])
     client.force_login(flow.cesf)
-    page = text_of(client.get(url))
+    page = page_text(client.get(url))
     assert 'name="answer"' in page
     assert 'name="referent"' not in page and 'name="starts_on"' not in page
     response = client.post(
         reverse("codecision:answer", args=[codecision.pk]), {"answer": "approve"}
     )
     assert response.status_code == 302
-    page = text_of(client.get(url))
+    page = page_text(client.get(url))
     assert 'name="answer"' not in page
     assert "Votre structure a répondu : <strong>approuve</strong>" in page
     client.force_login(flow.caseworker)
-    page = text_of(client.get(url))
+    page = page_text(client.get(url))
     assert 'name="referent"' in page and 'name="starts_on"' in page
 
 
@@ -100,15 +101,11 @@ def test_the_arbitration_page_has_unique_ids_and_no_empty_label(client, flow):
 
 
 def active_measure(flow):
-    orientation = orientation_create(cesf=flow.cesf, association=flow.association)
-    codecision = orientation.action.codecisions.get()
-    both_approve(
-        codecision,
-        landlord_user=flow.cesf,
+    return MeasureFactory(
+        cesf=flow.cesf,
         caseworker=flow.caseworker,
         starts_on=timezone.localdate() - timedelta(days=40),
     )
-    return orientation.action.measures.get()
 
 
 def test_closing_a_measure_asks_for_a_confirmation_and_warns(client, flow):
@@ -116,17 +113,19 @@ def test_closing_a_measure_asks_for_a_confirmation_and_warns(client, flow):
     services.objective_add(measure=measure, by=flow.caseworker, text="Constituer le dossier FSL")
     client.force_login(flow.caseworker)
     measure_url = reverse("actions:measure_detail", args=[measure.pk])
-    page = text_of(client.get(measure_url))
+    page = page_text(client.get(measure_url))
     select = re.search(r'<select name="outcome".*?</select>', page, re.S).group(0)
     assert re.search(r'<option value="" selected>Choisir l\'issue</option>', select)
     assert "Bail glissé" not in select  # not an outcome of action 1
     assert "encore « À engager »" in page
     close_url = reverse("actions:measure_close", args=[measure.pk])
     response = client.post(close_url, {"version": measure.version})
-    assert response.status_code == 400 and "Issue : Ce champ est obligatoire." in text_of(response)
+    assert response.status_code == 400 and "Issue : Ce champ est obligatoire." in page_text(
+        response
+    )
     today = timezone.localdate()
     response = client.post(close_url, {"outcome": "stayed", "version": measure.version})
-    confirm = text_of(response)
+    confirm = page_text(response)
     assert response.status_code == 200 and "Confirmer la clôture" in confirm
     assert "Constituer le dossier FSL" in confirm and "encore « À engager »" in confirm
     assert f"avant son terme prévu le {measure.ends_on:%d/%m/%Y}" in confirm
@@ -138,11 +137,11 @@ def test_closing_a_measure_asks_for_a_confirmation_and_warns(client, flow):
     assert response.status_code == 302
     measure.refresh_from_db()
     assert measure.status == "closed" and measure.closed_on == today
-    page = text_of(client.get(measure_url))
+    page = page_text(client.get(measure_url))
     assert (
         f"au {today:%d/%m/%Y}, clôturée avant son terme prévu le {measure.ends_on:%d/%m/%Y}" in page
     )
-    household_page = text_of(
+    household_page = page_text(
         client.get(reverse("households:detail", args=[measure.action.household_id]))
     )
     assert f"au {today:%d/%m/%Y} (terme prévu le {measure.ends_on:%d/%m/%Y})" in household_page

@@ -20,7 +20,6 @@ from core.errors import DomainError
 from notifications.models import Notification
 from notifications.sweep import sweep
 from partners.models import Role
-from tests.api.test_api import api_for
 from tests.factories import (
     both_approve,
     diagnostic_create,
@@ -28,6 +27,7 @@ from tests.factories import (
     orientation_create,
     user_create,
 )
+from tests.helpers import api_for
 
 # --- The referent is an active caseworker of the association --------------------------------
 

@@ -21,12 +21,9 @@ from notifications.services import to_do_count
 from partners.models import Role
 from tests.demo_access import FUNDERS, USERS
 from tests.factories import household_create, orientation_create, user_create
+from tests.helpers import sees
 
 REASON = "Ne répond plus depuis mars ; courrier revenu « NPAI » 📭."
-
-
-def sees(user, household) -> bool:
-    return Household.objects.visible_to(user).filter(pk=household.pk).exists()
 
 
 def access_of(household, partner) -> Access:

@@ -13,10 +13,7 @@ from codecision.models import CoDecision
 from households.models import Household
 from tests.demo_access import FUNDERS, SEES_MARTIN, SEES_NGUYEN, USERS
 from tests.factories import diagnostic_create, household_create, user_create
-
-
-def text_of(response) -> str:
-    return html.unescape(response.content.decode())
+from tests.helpers import page_text
 
 
 def answer(client, user, codecision, **data):
@@ -71,10 +68,10 @@ def test_the_whole_case_through_the_pages(client, flow):
         )
         assert response.url == measure_url
     client.post(reverse("actions:objective_add", args=[measure.pk]), {"text": "Mutation"})
-    page = text_of(client.get(measure_url))
+    page = page_text(client.get(measure_url))
     assert "Visite au domicile." in page and "Note interne." in page and "Mutation" in page
     client.force_login(flow.cesf)
-    page = text_of(client.get(measure_url))
+    page = page_text(client.get(measure_url))
     assert "Visite au domicile." in page and "Note interne." not in page
 
     # Renewal asked from the measure page, approved by both sides.
@@ -88,14 +85,14 @@ def test_the_whole_case_through_the_pages(client, flow):
     answer(client, flow.caseworker, renewal, answer="approve")
     measure.refresh_from_db()
     assert measure.renewal_count == 1
-    page = text_of(client.get(measure_url))
+    page = page_text(client.get(measure_url))
     assert "déjà renouvelée une fois : pas de second renouvellement" in page
     assert "Demander le renouvellement" not in page
     response = client.post(
         reverse("actions:renewal_request", args=[measure.pk]), {"comment": "Encore six mois."}
     )
     assert response.status_code == 400
-    assert SECOND_RENEWAL_MESSAGE in text_of(response)
+    assert SECOND_RENEWAL_MESSAGE in page_text(response)
 
     # Closure with an outcome; the measure and action stay readable.
     response = client.post(
@@ -103,16 +100,16 @@ def test_the_whole_case_through_the_pages(client, flow):
         {"outcome": "other", "outcome_detail": "", "version": measure.version, "confirm": "1"},
     )
     assert response.status_code == 400
-    assert "Précisez l'issue « autre »" in text_of(response)
+    assert "Précisez l'issue « autre »" in page_text(response)
     response = client.post(
         reverse("actions:measure_close", args=[measure.pk]),
         {"outcome": "stayed", "version": measure.version, "confirm": "1"},
     )
     assert response.url == measure_url
-    page = text_of(client.get(measure_url))
+    page = page_text(client.get(measure_url))
     assert "Maintien dans le logement" in page and "Visite au domicile." in page
     assert Action.objects.get(household=household).status == "closed"
-    household_page = text_of(client.get(reverse("households:detail", args=[household.pk])))
+    household_page = page_text(client.get(reverse("households:detail", args=[household.pk])))
     assert "accompagnement clôturé" in household_page
 
 
@@ -135,7 +132,7 @@ def test_a_follow_up_in_the_future_is_refused_and_nothing_is_saved(client, flow)
         },
     )
     assert response.status_code == 200
-    assert "ne peut pas être daté dans le futur" in text_of(response)
+    assert "ne peut pas être daté dans le futur" in page_text(response)
     assert not FollowUp.objects.filter(summary="Appel prévu.").exists()
 
 
@@ -147,7 +144,7 @@ def test_orientation_form_errors_are_in_french(client, flow):
         reverse("actions:orientation_create", args=[household.pk]),
         {"kind": "energy", "association": flow.association.pk, "reason": "Motif"},
     )
-    assert "Ce champ est obligatoire" in text_of(response)
+    assert "Ce champ est obligatoire" in page_text(response)
     assert not Action.objects.filter(household=household).exists()
 
 
@@ -168,7 +165,7 @@ def test_two_people_editing_the_procedure_do_not_overwrite_each_other(client, fl
     client.force_login(flow.caseworker)
     stale = client.post(url, {"court": "Tribunal de Vienne", "version": procedure.version})
     assert stale.status_code == 400
-    assert "modifiée par quelqu'un d'autre" in text_of(stale)
+    assert "modifiée par quelqu'un d'autre" in page_text(stale)
     procedure.refresh_from_db()
     assert procedure.court == "Tribunal de Grenoble"
 
@@ -194,10 +191,10 @@ def test_action_page_shows_the_next_legal_deadlines(client, flow):
         },
     )
     household_id = orientation.action.household_id
-    page = text_of(client.get(reverse("actions:procedure_detail", args=[household_id])))
+    page = page_text(client.get(reverse("actions:procedure_detail", args=[household_id])))
     assert hearing.strftime("%d/%m/%Y") in page
     assert "Audience" in page
-    page = text_of(client.get(reverse("actions:action_detail", args=[orientation.action.pk])))
+    page = page_text(client.get(reverse("actions:action_detail", args=[orientation.action.pk])))
     assert "Prochaine échéance" in page
 
     procedure = orientation.action.household.procedure
@@ -212,7 +209,7 @@ def test_action_page_shows_the_next_legal_deadlines(client, flow):
             "version": procedure.version,
         },
     )
-    assert "au plus 3 mois de délai supplémentaire" in text_of(response)
+    assert "au plus 3 mois de délai supplémentaire" in page_text(response)
     procedure.refresh_from_db()
     assert procedure.court == "" and procedure.order_to_leave_extra_months == 0
 
@@ -240,14 +237,14 @@ def test_overview_puts_overdue_measures_first_with_constant_queries(
     url = reverse("actions:measure_overview") + f"?association={flow.association.pk}"
     client.get(url)
     with django_assert_max_num_queries(12) as first:
-        page = text_of(client.get(url))
+        page = page_text(client.get(url))
     assert "2 mesures en cours" in page
     first_row = page.split("<tbody>")[1].split("</tr>")[0]
     assert late.reference in first_row and "échéance dépassée" in first_row
     for days in (20, 30, 40):
         start(days)
     with django_assert_num_queries(len(first.captured_queries)):
-        page = text_of(client.get(url))
+        page = page_text(client.get(url))
     assert "5 mesures en cours" in page
 
 
@@ -279,7 +276,7 @@ def test_overview_pages_by_keyset_and_caps_its_count(client, flow, settings):
     url, seen = first, []
     while url:
         with CaptureQueriesContext(connection) as queries:
-            page = text_of(client.get(url))
+            page = page_text(client.get(url))
         assert not any("OFFSET" in q["sql"] for q in queries.captured_queries)
         assert "5 mesures en cours" in page
         seen += re.findall(r"(LT-\d{4}-\d{4}) — ", page)
@@ -287,7 +284,7 @@ def test_overview_pages_by_keyset_and_caps_its_count(client, flow, settings):
         url = reverse("actions:measure_overview") + html.unescape(more[1]) if more else ""
     assert seen == urgent_first
     settings.CASELOAD_COUNT_CAP = 3
-    assert "Plus de 3 mesures en cours" in text_of(client.get(first))
+    assert "Plus de 3 mesures en cours" in page_text(client.get(first))
 
 
 # --- Access matrix of the action and measure pages (demo cases) -----------------------------
@@ -359,7 +356,7 @@ def test_grants_follow_the_workflow(client, flow, other_association):
 
     def caseload(user) -> str:
         client.force_login(user)
-        return text_of(client.get(reverse("households:list")))
+        return page_text(client.get(reverse("households:list")))
 
     assert household.reference not in caseload(flow.caseworker)
     assert client.get(detail).status_code == 404
@@ -401,7 +398,7 @@ def test_both_sides_answering_from_pages_opened_at_once_keep_both_answers(client
     codecision.refresh_from_db()
     assert (codecision.landlord_answer, codecision.association_answer) == ("approve", "approve")
     assert codecision.status == "approved"
-    page = text_of(client.get(url))
+    page = page_text(client.get(url))
     assert "Accord bailleur" in page and "Accord association" in page
 
 
@@ -434,7 +431,7 @@ def test_the_household_page_shows_a_confidential_follow_up_to_its_authors_partne
         ("coordinator.lt", False),
     ):
         client.force_login(demo[username])
-        page = text_of(client.get(url))
+        page = page_text(client.get(url))
         assert ("Situation familiale difficile" in page) is shown, username
         assert "relevé des consommations" in page
 
@@ -537,7 +534,7 @@ def test_the_overview_lists_only_the_measures_of_households_one_may_see(
     client, demo, username, listed
 ):
     client.force_login(demo[username])
-    page = text_of(client.get(reverse("actions:measure_overview")))
+    page = page_text(client.get(reverse("actions:measure_overview")))
     shown = {name for name in ACTIVE if name.upper() in page.upper()}
     assert shown == listed
 

@@ -14,6 +14,7 @@ from tests.factories import (
     both_approve,
     household_create,
     orientation_create,
+    start_measure,
     user_create,
 )
 
@@ -172,10 +173,7 @@ def test_measure_dates_are_computed_across_month_ends_and_leap_years(
 
 @pytest.fixture
 def measure(flow):
-    with time_machine.travel(date(2026, 1, 15)):
-        action = orientation_create(cesf=flow.cesf, association=flow.association).action
-        both_approve(action.codecisions.get(), landlord_user=flow.cesf, caseworker=flow.caseworker)
-    return SupportMeasure.objects.get(action=action)
+    return start_measure(flow, date(2026, 1, 15))
 
 
 def test_a_measure_is_renewed_once_for_six_more_months(flow, measure):

@@ -13,8 +13,8 @@ from funding.models import LedgerEntry
 from households.models import Household
 from notifications.services import notify
 from partners.models import Partner
-from tests.api.test_api import api_for
 from tests.demo_access import FUNDERS, SEES_BENALI, SEES_MARTIN, SEES_NGUYEN, USERS
+from tests.helpers import api_for
 from tests.test_access_matrix import INVOLVEMENT_STATES, involvement_state
 
 SOCIAL_WORKERS = {u for u in USERS if u.startswith(("cesf.", "caseworker."))}

@@ -14,13 +14,7 @@ from codecision.models import CoDecision
 from households.models import Household
 from partners.models import ApiToken, Partner
 from tests.factories import household_create
-
-
-def api_for(user) -> APIClient:
-    _, secret = ApiToken.objects.create_for(user=user, name="test")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
-    return client
+from tests.helpers import api_for
 
 
 def test_tokens_are_stored_hashed_and_revocation_shuts_the_door(client, flow):

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from actions import services
 from actions.models import Appointment, AppointmentStatus
-from tests.api.test_api import api_for
 from tests.factories import household_create, user_create
+from tests.helpers import api_for
 
 PLACE = "Chez Mme Lefèvre-Nguyễn 🏠, bâtiment « Les Érables »"
 

@@ -28,8 +28,8 @@ from schemathesis.checks import (
 from households.models import Household
 from logement_toujours.wsgi import application
 from partners.models import ApiToken, User
-from tests.api.test_api import api_for
 from tests.documents.test_procedure_stage import upload
+from tests.helpers import api_for
 
 # /api/schema/ is for signed-in users only: the schema it serves is generated here, the same
 # way, without a database; the requests then go through the WSGI application.

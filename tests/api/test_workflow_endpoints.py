@@ -11,7 +11,7 @@ from core.dates import add_months
 from funding.models import LedgerEntry
 from households.models import Household
 from partners.models import Partner
-from tests.api.test_api import api_for
+from tests.helpers import api_for
 
 
 @pytest.fixture

@@ -16,8 +16,7 @@ from core import reminders
 from households.models import AccessAction, AccessLogEntry
 from partners.models import Role
 from partners.recipients import Recipients
-from tests.factories import household_create, orientation_create, user_create
-from tests.notifications.test_reminders import start_measure
+from tests.factories import household_create, orientation_create, start_measure, user_create
 
 TODAY = date(2026, 2, 16)  # a Monday
 NAME = "Dupont-Éléonore"

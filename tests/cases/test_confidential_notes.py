@@ -15,9 +15,8 @@ from cases import services as case_services
 from codecision.models import CoDecision, CommitteeSession
 from households.models import Household
 from notifications.tasks import daily_sweep, send_daily_digests
-from tests.api.test_api import api_for
 from tests.demo_access import USERS
-from tests.helpers import exported_data, pdf_text
+from tests.helpers import api_for, exported_data, pdf_text
 
 MARKER = "NOTESECRETEOISEAU"
 AUTHORS_PARTNER = {"caseworker.oiseaubleu", "manager.oiseaubleu"}

@@ -1,7 +1,6 @@
 """The committee's answers in one form: one row per co-decision of its agenda and per side
 represented; all recorded or none; participants shown with their organisation."""
 
-import html
 import re
 
 from django.urls import reverse
@@ -10,10 +9,7 @@ from django.utils import timezone
 from codecision import services
 from codecision.models import CoDecisionStatus
 from tests.factories import orientation_create
-
-
-def text_of(response) -> str:
-    return html.unescape(response.content.decode())
+from tests.helpers import page_text
 
 
 def agenda(flow, count=2, participants=None):
@@ -34,7 +30,7 @@ def test_the_coordinator_records_every_answer_of_the_committee_at_once(client, f
     session, (first, second) = agenda(flow)
     client.force_login(flow.coordinator)
     url = reverse("codecision:session_answers", args=[session.pk])
-    page = text_of(client.get(url))
+    page = page_text(client.get(url))
     for codecision in (first, second):
         for side in ("landlord", "association"):
             assert f'name="cd{codecision.pk}-{side}-answer"' in page
@@ -60,7 +56,7 @@ def test_the_coordinator_records_every_answer_of_the_committee_at_once(client, f
     assert first.status == CoDecisionStatus.APPROVED and first.session == session
     assert second.landlord_answer == "reject" and second.association_answer == ""
     assert second.answers.get().comment == "Le ménage a déménagé 🙂"
-    page = text_of(client.get(url))
+    page = page_text(client.get(url))
     assert f'name="cd{first.pk}-landlord-answer"' not in page  # decided: no row left
     assert f'name="cd{second.pk}-landlord-answer"' not in page  # answered: waits for the other
     assert f'name="cd{second.pk}-association-answer"' in page
@@ -77,7 +73,7 @@ def test_one_refused_answer_records_none_and_says_which_row(client, flow):
             f"cd{second.pk}-landlord-answer": "reject",  # a refusal needs its reason
         },
     )
-    page = text_of(response)
+    page = page_text(response)
     assert response.status_code == 400
     assert "Motivez le refus" in page and "data-error-summary" in page
     assert f'href="#id_cd{second.pk}-landlord-comment"' in page
@@ -88,7 +84,7 @@ def test_one_refused_answer_records_none_and_says_which_row(client, flow):
 def test_a_side_not_represented_has_no_row(client, flow):
     session, (codecision,) = agenda(flow, count=1, participants=[flow.cesf])
     client.force_login(flow.coordinator)
-    page = text_of(client.get(reverse("codecision:session_answers", args=[session.pk])))
+    page = page_text(client.get(reverse("codecision:session_answers", args=[session.pk])))
     assert f'name="cd{codecision.pk}-landlord-answer"' in page
     assert f'name="cd{codecision.pk}-association-answer"' not in page
     assert f"{flow.association} n'est pas représenté au comité" in page
@@ -105,18 +101,18 @@ def test_only_the_coordination_records_a_committee_s_answers(client, flow):
 def test_the_committee_page_leads_to_the_answers_page(client, flow):
     session, _ = agenda(flow, count=1)
     client.force_login(flow.coordinator)
-    page = text_of(client.get(reverse("codecision:session_detail", args=[session.pk])))
+    page = page_text(client.get(reverse("codecision:session_detail", args=[session.pk])))
     assert reverse("codecision:session_answers", args=[session.pk]) in page
 
 
 def test_the_participant_picker_names_each_organisation(client, flow):
     client.force_login(flow.coordinator)
-    page = text_of(client.get(reverse("codecision:session_create")))
+    page = page_text(client.get(reverse("codecision:session_create")))
     assert f"{flow.caseworker} — {flow.association} (" in page
 
 
 def test_on_a_co_decision_of_the_agenda_the_committee_is_already_named(client, flow):
     session, (codecision,) = agenda(flow, count=1)
     client.force_login(flow.coordinator)
-    page = text_of(client.get(reverse("codecision:detail", args=[codecision.pk])))
+    page = page_text(client.get(reverse("codecision:detail", args=[codecision.pk])))
     assert f'<option value="{session.pk}" selected>' in page

@@ -14,9 +14,8 @@ from codecision import services
 from codecision.models import Answer, CoDecisionAnswer, CoDecisionStatus, CommitteeItem
 from core.errors import DomainError
 from partners.models import Role
-from tests.api.test_api import api_for
 from tests.factories import orientation_create, user_create
-from tests.helpers import pdf_text
+from tests.helpers import api_for, pdf_text
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Co-decision pages as the partners use them: waiting decisions, answers, arbitration,
 committees, and the household page's workflow section."""
 
-import html
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from codecision.models import CoDecision, CoDecisionAnswer, CommitteeSession
 from households.models import Household
 from tests.demo_access import FUNDERS, READS_DEMO_MINUTES, SEES_BENALI, USERS
 from tests.factories import orientation_create
+from tests.helpers import page_text
 
 
 def codecision_of(name: str) -> CoDecision:
@@ -22,10 +22,6 @@ def codecision_of(name: str) -> CoDecision:
 def page(client, user, url_name, *args, **kwargs):
     client.force_login(user)
     return client.get(reverse(url_name, args=args), **kwargs)
-
-
-def text_of(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def test_pending_decisions_show_what_waits_for_my_partner(client, demo):
@@ -78,7 +74,7 @@ def test_association_approves_with_a_referent_and_the_measure_starts(client, dem
     measure = SupportMeasure.objects.get(action__household__name="Benali")
     assert measure.referent == caseworker and measure.starts_on == starts_on
     household_page = page(client, caseworker, "households:detail", measure.action.household_id)
-    text = text_of(household_page)
+    text = page_text(household_page)
     assert f"mesure en cours jusqu'au {measure.ends_on:%d/%m/%Y}" in text
     assert "renouvelable une fois" in text
     assert "Prochaine échéance" in text
@@ -199,7 +195,7 @@ def test_household_page_shows_timeline_and_constant_queries(
     url = reverse("households:detail", args=[household.pk])
     client.get(url)
     with django_assert_max_num_queries(40) as first:
-        text = text_of(client.get(url))
+        text = page_text(client.get(url))
     assert "co-décision (démarrage de l'action)" in text and "approuvée" in text
     assert "Accompagnement" in text or "mesure d'accompagnement" in text
     measure = orientation.action.measures.get()
@@ -268,13 +264,13 @@ def test_a_renewal_codecision_shows_who_asked_for_it_and_why(client, demo):
     """The renewal of Dupont's measure was asked by Ozanam's caseworker, with its reason;
     the start co-decision keeps the CESF's orientation."""
     renewal = CoDecision.objects.get(household__name="Dupont", purpose="renewal")
-    text = text_of(page(client, demo["cesf.opac38"], "codecision:detail", renewal.pk))
+    text = page_text(page(client, demo["cesf.opac38"], "codecision:detail", renewal.pk))
     asked = text.split("Proposée par")[1].split("Motif")[0]
     assert str(demo["caseworker.ozanam"]) in asked and "Relais Ozanam" in asked
     assert "Audience à venir : accompagnement à poursuivre." in text
     assert "Assignation reçue" not in text  # the orientation's reason is the start's
     assert "Mesure" in text and "Suivi de l'action" in text
     start = codecision_of("Dupont")
-    text = text_of(page(client, demo["cesf.opac38"], "codecision:detail", start.pk))
+    text = page_text(page(client, demo["cesf.opac38"], "codecision:detail", start.pk))
     assert str(demo["cesf.opac38"]) in text.split("Proposée par")[1].split("Motif")[0]
     assert "Assignation reçue ; le ménage a repris le paiement du loyer." in text

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from documents import services
 from households.models import Household
-from tests.api.test_api import api_for
 from tests.demo_access import SEES_MARTIN, USERS
 from tests.documents import samples
+from tests.helpers import api_for
 
 SEES_FONTAINE = {
     "coordinator.lt",

@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from documents.models import Document
 from households.models import AccessLogEntry, Household
-from tests.api.test_api import api_for
 from tests.documents import samples
+from tests.helpers import api_for
 
 
 @pytest.fixture

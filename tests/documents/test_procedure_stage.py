@@ -4,7 +4,6 @@ household's one procedure, whatever its action."""
 
 import importlib
 
-import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -12,8 +11,8 @@ import documents.models
 from documents.forms import DocumentUploadForm
 from documents.models import Document
 from households.models import Household, ProcedureStage
-from tests.api.test_api import api_for
 from tests.documents import samples
+from tests.helpers import api_for
 
 STAGES_OF_A_DOCUMENT = [c for c in ProcedureStage.choices if c[0] != ProcedureStage.NONE]
 
@@ -51,7 +50,6 @@ def test_a_stage_without_a_procedure_is_a_400_in_french(demo):
     assert not Document.objects.filter(household=nguyen).exists()
 
 
-@pytest.mark.django_db
 def test_the_migration_moves_the_dsf_stage_to_the_assignation(demo):
     rousseau = Household.objects.get(name="Rousseau")
     api = api_for(demo["cesf.opac38"])

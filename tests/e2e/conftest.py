@@ -8,6 +8,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from logement_toujours.demo import load_all
+
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
 
@@ -51,6 +53,14 @@ def csp_violations(driver) -> list[str]:
     console = driver.console + driver.get_log("browser")
     driver.console = []
     return [entry["message"] for entry in console if "Content Security Policy" in entry["message"]]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo users by username: the browser's server reads committed rows, so each test
+    loads the demo itself (the database is emptied after each)."""
+    users, _ = load_all(documents=False)
+    return users
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,8 @@ import psycopg
 import pytest
 from django.db import connection
 
+from logement_toujours.demo import load_all
+
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = [
     "funding_ledgerentry",
@@ -61,8 +63,11 @@ def recreate(database: str) -> None:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump is for PostgreSQL")
-def test_a_dump_dropped_and_restored_gives_back_the_ledger_history_and_access_log(db, tmp_path):
-    source = connection.settings_dict["NAME"]  # the demo, committed by the session
+def test_a_dump_dropped_and_restored_gives_back_the_ledger_history_and_access_log(
+    transactional_db, tmp_path
+):
+    load_all(documents=False)  # committed: pg_dump reads it from another connection
+    source = connection.settings_dict["NAME"]
     scratch = f"{source}_backup"
     try:
         # A copy of the demo, where the pages were read (the access log) as in production.

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import FollowUp
-from tests.api.test_api import api_for
-from tests.notifications.test_reminders import start_measure
+from tests.factories import start_measure
+from tests.helpers import api_for
 
 SUMMARY = "Visite à domicile : « le chauffe-eau est réparé » 👍 — prochain rendez-vous fixé."
 

@@ -12,8 +12,8 @@ from django.urls.converters import IntConverter
 from core.errors import DomainError
 from core.parsers import MAX_JSON_DEPTH
 from households.models import Diagnostic
-from tests.api.test_api import api_for
 from tests.factories import diagnostic_create, diagnostic_data, household_create
+from tests.helpers import api_for
 
 HUGE_RENT = {"rent": Decimal("99999999.99"), "income_work": Decimal("0.01"), "income_family": 0}
 
@@ -277,8 +277,8 @@ def test_a_ledger_entry_dated_year_1_or_9999_is_refused(client, flow, day):
 
 def test_a_rent_reduction_to_year_9999_is_a_french_form_error(client, flow):
     from actions.models import RentReduction
-    from tests.actions.test_dates_and_money import page_text
     from tests.factories import both_approve, orientation_create
+    from tests.helpers import page_text
 
     codecision = orientation_create(cesf=flow.cesf, association=flow.association)
     codecision = codecision.action.codecisions.get()
@@ -303,7 +303,7 @@ def test_a_follow_up_of_one_100_000_character_word_is_refused_by_the_page_and_th
     from django.utils import timezone
 
     from actions.models import FollowUp
-    from tests.notifications.test_reminders import start_measure
+    from tests.factories import start_measure
 
     measure = start_measure(flow, date(2026, 1, 5))
     household = measure.action.household
@@ -342,8 +342,8 @@ def test_the_pdf_of_a_follow_up_of_one_word_at_the_limit_renders_in_bounded_time
     from django.utils import timezone
 
     from actions import services
+    from tests.factories import start_measure
     from tests.helpers import pdf_text
-    from tests.notifications.test_reminders import start_measure
 
     measure = start_measure(flow, date(2026, 1, 5))
     household = measure.action.household

@@ -16,7 +16,7 @@ from core.models import DailyRun
 from notifications.models import Notification
 from notifications.sweep import sweep
 from notifications.tasks import DAILY_SWEEP, daily_sweep
-from tests.notifications.test_reminders import start_measure
+from tests.factories import start_measure
 
 
 def test_a_procedure_dated_at_the_calendars_end_is_skipped_and_logged_the_rest_is_sent(

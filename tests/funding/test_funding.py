@@ -279,7 +279,7 @@ def test_dashboard_ledger_and_api_query_counts_are_constant(
 
 
 def test_the_ledger_through_the_api_matches_the_dashboard(demo):
-    from tests.api.test_api import api_for
+    from tests.helpers import api_for
 
     funder = api_for(demo["funder.fondation"])
     figures = funder.get("/api/ledger/figures/", {"year": 2016}).json()

@@ -17,9 +17,9 @@ from codecision.models import CoDecision
 from documents import services as document_services
 from households.models import AccessAction, AccessLogEntry, Household
 from partners.models import Partner, Role
-from tests.api.test_api import api_for
 from tests.documents import samples
 from tests.factories import household_create, orientation_create, user_create
+from tests.helpers import api_for
 
 # Every GET operation of the API, and how its answer reaches case content: "list" (the
 # households of the page's rows), "view" or "export" (one household), or why it holds none.

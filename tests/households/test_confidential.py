@@ -12,6 +12,7 @@ from documents.models import Document, DocumentQuerySet
 from households.confidential import Confidential, ConfidentialQuerySet
 from households.models import Household
 from tests.documents import samples
+from tests.factories import MeasureFactory
 
 
 def test_follow_ups_and_documents_share_one_rule():
@@ -24,9 +25,10 @@ def test_follow_ups_and_documents_share_one_rule():
 
 
 @pytest.mark.parametrize("model", [FollowUp, Document])
-def test_a_confidential_record_stays_with_its_partner(demo, model):
-    nguyen = Household.objects.get(name="Nguyen")
-    author = demo["caseworker.oiseaubleu"]
+def test_a_confidential_record_stays_with_its_partner(flow, model):
+    measure = MeasureFactory(cesf=flow.cesf, caseworker=flow.caseworker)
+    nguyen = measure.action.household
+    author = flow.caseworker
     if model is FollowUp:
         record = FollowUp.objects.create(
             household=nguyen,
@@ -49,5 +51,6 @@ def test_a_confidential_record_stays_with_its_partner(demo, model):
         )
     records = model.objects.filter(pk=record.pk)
     assert records.visible_to(author).exists()
-    assert not records.visible_to(demo["coordinator.lt"]).exists()
-    assert not records.visible_to(demo["cesf.opac38"]).exists()
+    assert nguyen in Household.objects.visible_to(flow.cesf)
+    assert not records.visible_to(flow.coordinator).exists()
+    assert not records.visible_to(flow.cesf).exists()

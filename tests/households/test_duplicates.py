@@ -8,7 +8,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from core.errors import DomainError
 from households import services
@@ -20,8 +19,9 @@ from households.duplicates import (
 )
 from households.models import AccessAction, AccessLogEntry, Household
 from notifications.models import Notification
-from partners.models import ApiToken, Role
+from partners.models import Role
 from tests.factories import PartnerFactory, household_create, user_create
+from tests.helpers import api_for
 
 BORN = date(1977, 6, 14)
 
@@ -265,13 +265,6 @@ def test_the_form_keeps_what_was_typed_on_the_confirmation_step(client, flow):
 
 
 # --- The API ------------------------------------------------------------------------------
-
-
-def api_for(user) -> APIClient:
-    _, secret = ApiToken.objects.create_for(user=user, name="test")
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
-    return api
 
 
 def api_data(**overrides):

@@ -26,7 +26,6 @@ from households.models import Household, LandlordChange
 from households.permissions import HouseholdAction, can
 from partners import services as partner_services
 from partners.models import Role
-from tests.api.test_api import api_for
 from tests.factories import (
     PartnerFactory,
     both_approve,
@@ -34,15 +33,12 @@ from tests.factories import (
     orientation_create,
     user_create,
 )
+from tests.helpers import api_for, sees
 
 LONG_REASON = (
     "Le ménage a emménagé le 3 mars dans un T3 « moins énergivore » 🏠 chez Pluralis ; "
     "l'ancien bail est résilié. " * 12
 ).strip()
-
-
-def sees(user, household) -> bool:
-    return Household.objects.visible_to(user).filter(pk=household.pk).exists()
 
 
 def access_of(user, household) -> str:

@@ -98,7 +98,7 @@ def test_the_sweep_runs_through_a_real_redis_broker_and_worker(flow):
     from django.utils import timezone
 
     from notifications.tasks import daily_sweep
-    from tests.notifications.test_reminders import start_measure
+    from tests.factories import start_measure
 
     measure = start_measure(flow, timezone.localdate() - timedelta(days=200))
     broker = redis_url.rsplit("/", 1)[0] + "/5"

@@ -11,25 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions import services
-from actions.models import SupportMeasure
 from codecision import services as codecision_services
 from notifications import services as notification_services
 from notifications.models import EmailMode, Notification, NotificationPreference, Reminder
 from notifications.sweep import sweep
 from partners.models import Membership, Role
-from tests.factories import both_approve, orientation_create, user_create
-
-
-def start_measure(flow, starts_on: date, kind: str = "energy") -> SupportMeasure:
-    with time_machine.travel(starts_on):
-        orientation = orientation_create(cesf=flow.cesf, association=flow.association, kind=kind)
-        both_approve(
-            orientation.action.codecisions.get(),
-            landlord_user=flow.cesf,
-            caseworker=flow.caseworker,
-            starts_on=starts_on,
-        )
-    return orientation.action.measures.get()
+from tests.factories import both_approve, orientation_create, start_measure, user_create
 
 
 def received(user, kind_prefix: str = "", household=None) -> list[Notification]:

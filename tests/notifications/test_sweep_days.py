@@ -12,8 +12,7 @@ from codecision import services as codecision_services
 from notifications.models import Notification
 from notifications.sweep import sweep
 from partners.models import Role
-from tests.factories import orientation_create, user_create
-from tests.notifications.test_reminders import start_measure
+from tests.factories import orientation_create, start_measure, user_create
 
 
 def sweep_every_day(first: date, last: date) -> None:
