@@ -547,6 +547,6 @@ class WorkflowMachine(RuleBasedStateMachine):
                 assert seen == expected, (user.username, seen ^ expected)
 
 
-def test_the_workflow_keeps_its_invariants_under_random_use(db):
+def test_the_workflow_keeps_its_invariants_under_random_use(demo):
     profile = os.environ.get("WORKFLOW_PROPTEST_PROFILE", "ci")
     run_state_machine_as_test(WorkflowMachine, settings=PROFILES[profile])

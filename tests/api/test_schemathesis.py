@@ -27,7 +27,7 @@ from schemathesis.checks import (
 
 from households.models import Household
 from logement_toujours.wsgi import application
-from partners.models import ApiToken, User
+from partners.models import ApiToken
 from tests.documents.test_procedure_stage import upload
 from tests.helpers import api_for
 
@@ -61,8 +61,8 @@ def keep_test_connection():
 
 
 @pytest.fixture(params=["coordinator.lt", "manager.actis", "cesf.opac38", "caseworker.oiseaubleu"])
-def token_header(request, db, keep_test_connection):
-    user = User.objects.get(username=request.param)
+def token_header(request, demo, keep_test_connection):
+    user = demo[request.param]
     _, secret = ApiToken.objects.create_for(user=user, name="schemathesis")
     return {"Authorization": f"Token {secret}"}
 

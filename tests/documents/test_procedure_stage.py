@@ -2,9 +2,6 @@
 (households.models.ProcedureStage, one list for the whole application) and is tied to the
 household's one procedure, whatever its action."""
 
-import importlib
-
-from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 import documents.models
@@ -48,15 +45,3 @@ def test_a_stage_without_a_procedure_is_a_400_in_french(demo):
     assert response.status_code == 400
     assert "pas de procédure d'expulsion" in str(response.json()["procedure_step"])
     assert not Document.objects.filter(household=nguyen).exists()
-
-
-def test_the_migration_moves_the_dsf_stage_to_the_assignation(demo):
-    rousseau = Household.objects.get(name="Rousseau")
-    api = api_for(demo["cesf.opac38"])
-    made = upload(api, rousseau, procedure_step="summons").json()[0]
-    Document.objects.filter(pk=made["id"]).update(procedure_step="dsf")
-    migration = importlib.import_module(
-        "documents.migrations.0003_document_stage_and_confidential_fields"
-    )
-    migration.forwards(apps, None)
-    assert Document.objects.get(pk=made["id"]).procedure_step == ProcedureStage.SUMMONS
