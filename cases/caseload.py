@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from actions.models import Action, ActionStatus, MeasureStatus, SupportMeasure
-from core.keyset import after, cursor_of, parse_cursor
-from households.models import Diagnostic, Household
+from core.keyset import Stamp, after, cursor_of, datetime_of, parse_cursor, rows_of, stamp_of
+from households.models import Diagnostic, Household, Ids
 from households.permissions import visible_household_ids
 from partners.models import User
 
@@ -103,32 +103,30 @@ def caseload_page(user: User, *, cursor: str = "", mine=False, **criteria) -> Ca
     ids = None if mine is None else [pk for _, pk in mine]
     households = Household.objects.filter(merged_into=None)
     if ids is not None:
-        households = households.filter(pk__in=ids)
+        households = households.filter(pk__any_of=Ids(ids))
     households = _filtered(households, within=ids, **criteria)
     order = ("-updated_at", "-pk")
-    if mine is not None and not criteria:
-        matches = mine  # the caseload is the match: counted exactly, for free
-    else:
-        matches = list(households.order_by(*order).values_list("updated_at", "pk")[: cap + 1])
+    # (stamp, id) pairs: the change time as an integer (core.keyset.Stamp), as `mine` has it.
+    pairs = households.order_by(*order).values_list(Stamp("updated_at"), "pk")
+    # Unfiltered, the caseload is the match: counted exactly, for free.
+    matches = mine if mine is not None and not criteria else rows_of(pairs[: cap + 1])
     complete = matches is mine or len(matches) <= cap
     position = parse_cursor(cursor, kind=datetime)
     if position is None:
         window = matches[: size + 1]
     else:
-        window = [match for match in matches if match < position][: size + 1]
+        at = (stamp_of(position[0]), position[1])
+        window = [match for match in matches if match < at][: size + 1]
     if not complete and len(window) <= size:  # beyond the capped matches: keyset in SQL
-        window = list(
-            households.filter(after("updated_at", *position, descending=True))
-            .order_by(*order)
-            .values_list("updated_at", "pk")[: size + 1]
-        )
+        window = rows_of(pairs.filter(after("updated_at", *position, descending=True))[: size + 1])
     shown = window[:size]
     rows = with_standing(Household.objects.filter(pk__in=[pk for _, pk in shown]))
+    last = shown[-1] if shown else None
     return CaseloadPage(
         households=list(rows.order_by(*order)),
         count=len(matches) if complete else cap,
         count_exceeds=not complete,
-        next_cursor=cursor_of(*shown[-1]) if len(window) > size else "",
+        next_cursor=cursor_of(datetime_of(last[0]), last[1]) if len(window) > size else "",
         ids=ids,
     )
 
@@ -136,11 +134,11 @@ def caseload_page(user: User, *, cursor: str = "", mine=False, **criteria) -> Ca
 def referents_of(households: QuerySet | list[int]) -> QuerySet:
     """The referents of the active measures among `households` (a queryset or ids): the
     referent filter's choices."""
-    if not isinstance(households, list):
-        households = households.values("pk")
-    measures = SupportMeasure.objects.filter(
-        action__household__in=households, status=MeasureStatus.ACTIVE
-    )
+    if isinstance(households, list):
+        of_households = Q(action__household__pk__any_of=Ids(households))
+    else:
+        of_households = Q(action__household__in=households.values("pk"))
+    measures = SupportMeasure.objects.filter(of_households, status=MeasureStatus.ACTIVE)
     return User.objects.filter(Q(pk__in=measures.values("referent"))).order_by(
         "last_name", "first_name"
     )

@@ -3,12 +3,58 @@ that the hundredth page costs what the first does. A cursor is « <value>.<id> �
 value is an ISO date or date-time; a cursor typed by hand that does not parse is the first
 page."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import BigIntegerField, Func, Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 
 MAX_ID = 2**63 - 1
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+class Stamp(Func):
+    """A date-time as whole microseconds since 1970 (a bigint), exactly: what a list that
+    materialises thousands of (date-time, id) pairs to page them in Python reads, because
+    the database driver turns integers into Python values many times faster than it turns
+    date-times (households.permissions.visible_household_ids)."""
+
+    output_field = BigIntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # SQLite keeps « YYYY-MM-DD HH:MM:SS[.ffffff] » in UTC: the whole seconds (rounded
+        # from the Julian day, a float), then the fraction's digits.
+        template = (
+            "(CAST(ROUND((julianday(substr(%(expressions)s, 1, 19)) - 2440587.5) * 86400)"
+            " AS INTEGER) * 1000000"
+            " + CAST(substr(%(expressions)s || '.000000', 21, 6) AS INTEGER))"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def rows_of(queryset: QuerySet) -> list[tuple]:
+    """The rows of a `values_list` queryset read straight from the database cursor: for a
+    list of thousands of plain values (ids, stamps), without the ORM's work on each row."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def stamp_of(value: datetime) -> int:
+    """The `Stamp` of a date-time, in Python (a naive one is taken as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return (value - EPOCH) // MICROSECOND
+
+
+def datetime_of(stamp: int) -> datetime:
+    return EPOCH + stamp * MICROSECOND
 
 
 def cursor_of(value: date | datetime, pk: int) -> str:

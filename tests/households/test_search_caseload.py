@@ -14,11 +14,14 @@ def search(client, text: str) -> tuple[list[str], list[set[int]]]:
     """The names found, and the household ids each query restricted the members to."""
     with CaptureQueriesContext(connection) as queries:
         answer = client.get("/api/households/", {"q": text}).json()
+    # `IN (1, 2)` on SQLite, `= ANY('{1,2}')` (one array) on PostgreSQL.
     restricted = [
-        {int(pk) for pk in found.split(", ")}
+        {int(pk) for pk in re.split(r",\s*", listed or array)}
         for q in queries.captured_queries
         if "households_householdmember" in q["sql"]
-        for found in re.findall(r'"household_id" IN \(([\d, ]+)\)', q["sql"])
+        for listed, array in re.findall(
+            r'"household_id" (?:IN \(([\d, ]+)\)|= ANY\(\'\{([\d,]+)\}\')', q["sql"]
+        )
     ]
     return [row["name"] for row in answer["results"]], restricted
 
