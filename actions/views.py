@@ -62,6 +62,7 @@ from actions.permissions import (
 )
 from core.errors import DomainError
 from core.keyset import after, cursor_of, parse_cursor
+from core.lists import latest
 from households.permissions import (
     HouseholdAction,
     access_log_reads,
@@ -386,18 +387,20 @@ def _measure_context(request: HttpRequest, measure, bound: dict | None = None) -
     bound = bound or {}
     active = measure.status == MeasureStatus.ACTIVE
     manage = can_manage_measure(user, measure) and active
-    follow_ups = (
+    journal = latest(
         FollowUp.objects.journal_of(measure)
         .visible_to(user)
         .select_related("author", "author_partner")
-        .order_by("-happened_on", "-pk")
+        .order_by("-happened_on", "-pk"),
+        settings.FOLLOW_UPS_SHOWN,
+        everything=request.GET.get("suivis") == "tous",
     )
     context = {
         "measure": measure,
         "action": measure.action,
         "household": measure.action.household,
         "objectives": measure.objectives.all(),
-        "follow_ups": follow_ups,
+        "journal": journal,
         "renewal_codecisions": measure.renewal_codecisions.order_by("opened_at"),
         "can_manage": manage,
         "can_close": can_close_measure(user, measure) and active,

@@ -35,6 +35,7 @@ from cases.privacy import subject_access_archive
 from cases.summary import SummaryVersion
 from cases.timeline import case_workflow
 from core.errors import DomainError
+from core.lists import latest
 from core.spreadsheets import safe_text
 from documents.permissions import can_add_document
 from households.involvement import involvement_of
@@ -129,9 +130,13 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "involved": involvement_of(household),
         "grace_days": settings.INVOLVEMENT_GRACE_DAYS,
         "workflow": case_workflow(household),
-        "follow_ups": household.follow_ups.visible_to(request.user)
-        .select_related("author", "author_partner")
-        .order_by("-happened_on", "-pk"),
+        "journal": latest(
+            household.follow_ups.visible_to(request.user)
+            .select_related("author", "author_partner")
+            .order_by("-happened_on", "-pk"),
+            settings.FOLLOW_UPS_SHOWN,
+            everything=request.GET.get("suivis") == "tous",
+        ),
         "can_edit": can(request.user, HouseholdAction.EDIT, household),
         "can_diagnose": can(request.user, HouseholdAction.WRITE_DIAGNOSTIC, household),
         "can_orient": can_orient(request.user, household),

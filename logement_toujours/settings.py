@@ -621,6 +621,9 @@ AGENDA_FEED_PAST_DAYS = 90
 # An appointment without a planned duration lasts this long in the calendar feed.
 AGENDA_APPOINTMENT_DEFAULT_MINUTES = 60
 HOUSEHOLD_APPOINTMENTS_SHOWN = 50
+# The household and measure pages show the latest follow-ups, the whole journal one link away
+# (« Afficher les N suivis », and the journal as a spreadsheet).
+FOLLOW_UPS_SHOWN = env_int("FOLLOW_UPS_SHOWN", 30)
 # A notification read this many days ago is deleted by the nightly purge
 # (notifications.tasks.purge_read_notifications); unread ones are kept.
 NOTIFICATIONS_READ_RETENTION_DAYS = env_int("NOTIFICATIONS_READ_RETENTION_DAYS", 90)

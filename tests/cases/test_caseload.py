@@ -125,9 +125,7 @@ def test_the_search_stays_inside_the_caseload(client, flow, settings):
     member_search = [q["sql"] for q in queries.captured_queries if "householdmember" in q["sql"]]
     assert len(member_search) == 1  # searched and counted once
     # The members searched are the caseload's, by its ids (one array on PostgreSQL).
-    assert re.search(
-        r'householdmember" U0 WHERE \(U0."household_id" (IN|= ANY)', member_search[0]
-    )
+    assert re.search(r'householdmember" U0 WHERE \(U0."household_id" (IN|= ANY)', member_search[0])
 
 
 def test_the_worst_case_partner_costs_the_queries_of_an_ordinary_one(client, flow, settings):
