@@ -72,11 +72,11 @@ from core.api import (
     id_field,
     of_household,
     query_id,
+    read_version,
 )
 from core.api import object_pk as _pk
 from core.api import query_date as _date
 from core.dates import plausible_date
-from core.errors import DomainError
 from households.api import LogsHouseholdReads
 from households.models import AccessAction, Diagnostic, Household
 from households.permissions import (
@@ -585,13 +585,7 @@ class ProcedureViewSet(viewsets.GenericViewSet):
         serializer = ProcedureSerializer(procedure, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        version = data.pop("version", None)
-        if version is None:
-            raise DomainError(
-                "Indiquez la version lue de la procédure : une modification ne doit pas en "
-                "écraser une autre.",
-                field="version",
-            )
+        version = read_version(data, "de la procédure")
         if "dsf_diagnostic_id" in data:
             data["dsf_diagnostic"] = of_household(
                 Diagnostic.objects.filter(household=household),
@@ -721,13 +715,7 @@ class DwellingViewSet(
         serializer = self.get_serializer(dwelling, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        version = data.pop("version", None)
-        if version is None:
-            raise DomainError(
-                "Indiquez la version lue du logement : une modification ne doit pas en écraser "
-                "une autre.",
-                field="version",
-            )
+        version = read_version(data, "du logement")
         services.dwelling_save(
             association=dwelling.association,
             by=request.user,
@@ -1116,13 +1104,7 @@ class AppointmentViewSet(
         serializer = AppointmentChangeSerializer(appointment, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        version = data.pop("version", None)
-        if version is None:
-            raise DomainError(
-                "Indiquez la version lue du rendez-vous : une modification ne doit pas en "
-                "écraser une autre.",
-                field="version",
-            )
+        version = read_version(data, "du rendez-vous")
         participants = data.pop("participants", None)
         if participants is None:
             participants = list(appointment.participants.all())

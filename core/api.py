@@ -74,6 +74,19 @@ def of_household(objects, pk: int | None, field: str):
     return found
 
 
+def read_version(data: dict, of: str, *, change: str = "une modification") -> int:
+    """The version the client read, popped from a change's data (`of`: « du dossier », « de
+    la procédure »…): without it, a 400 on `version`, because a change that does not say
+    what it changes could overwrite a colleague's saved in the meantime."""
+    version = data.pop("version", None)
+    if version is None:
+        raise DomainError(
+            f"Indiquez la version lue {of} : {change} ne doit pas en écraser une autre.",
+            field="version",
+        )
+    return version
+
+
 def query_date(value: str | None) -> date | None:
     """A date from the query string (AAAA-MM-JJ); anything else filters nothing."""
     try:

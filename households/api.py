@@ -13,7 +13,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import DATE_RANGE, MAX_ID, ROW_ID, filter_dates, object_pk, query_id
+from core.api import DATE_RANGE, MAX_ID, ROW_ID, filter_dates, object_pk, query_id, read_version
 from core.errors import DomainError
 from households import services
 from households.duplicates import (
@@ -382,13 +382,7 @@ class HouseholdViewSet(
         serializer = HouseholdSerializer(household, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data, members = _write_data(serializer, household)
-        version = serializer.validated_data.get("version")
-        if version is None:
-            raise DomainError(
-                "Indiquez la version lue du dossier : une modification ne doit pas en écraser "
-                "une autre.",
-                field="version",
-            )
+        version = read_version(dict(serializer.validated_data), "du dossier")
         household = services.household_update(
             household=household,
             by=request.user,
@@ -473,13 +467,7 @@ class HouseholdViewSet(
         serializer = DiagnosticChangeSerializer(diagnostic, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        version = data.pop("version", None)
-        if version is None:
-            raise DomainError(
-                "Indiquez la version lue du diagnostic : une correction ne doit pas en écraser "
-                "une autre.",
-                field="version",
-            )
+        version = read_version(data, "du diagnostic", change="une correction")
         diagnostic = services.diagnostic_update(
             diagnostic=diagnostic, by=request.user, data=data, expected_version=version
         )
