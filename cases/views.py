@@ -35,7 +35,7 @@ from cases.privacy import subject_access_archive
 from cases.summary import SummaryVersion
 from cases.timeline import case_workflow
 from core.errors import DomainError
-from core.lists import latest
+from core.lists import first_of, latest
 from core.spreadsheets import safe_text
 from documents.permissions import can_add_document
 from households.involvement import involvement_of
@@ -126,7 +126,11 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "household": household,
         "members": household.members.all(),
         "diagnostics": _diagnostics(request.user, household),
-        "history": case_history(household, request.user),
+        "history": first_of(
+            case_history(household, request.user),
+            settings.HISTORY_SHOWN,
+            everything=request.GET.get("historique") == "tout",
+        ),
         "involved": involvement_of(household),
         "grace_days": settings.INVOLVEMENT_GRACE_DAYS,
         "workflow": case_workflow(household),

@@ -16,6 +16,11 @@ class Latest:
         return len(self.rows) == self.total
 
 
+def first_of(rows: list, shown: int, *, everything: bool = False) -> Latest:
+    """The first `shown` of rows already read (a history built in Python)."""
+    return Latest(rows if everything else rows[:shown], len(rows))
+
+
 def latest(queryset: QuerySet, shown: int, *, everything: bool = False) -> Latest:
     """The first `shown` rows of an ordered queryset and how many there are in all: one query
     when they all fit, a count more when they do not; every row when `everything`."""

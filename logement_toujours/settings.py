@@ -624,6 +624,8 @@ HOUSEHOLD_APPOINTMENTS_SHOWN = 50
 # The household and measure pages show the latest follow-ups, the whole journal one link away
 # (« Afficher les N suivis », and the journal as a spreadsheet).
 FOLLOW_UPS_SHOWN = env_int("FOLLOW_UPS_SHOWN", 30)
+# The household page shows the latest events of the case's history, the rest one link away.
+HISTORY_SHOWN = env_int("HISTORY_SHOWN", 40)
 # A notification read this many days ago is deleted by the nightly purge
 # (notifications.tasks.purge_read_notifications); unread ones are kept.
 NOTIFICATIONS_READ_RETENTION_DAYS = env_int("NOTIFICATIONS_READ_RETENTION_DAYS", 90)

@@ -2,10 +2,18 @@
 schema documents: its status (404 for page=0 or an unknown id included), its content type
 (application/pdf without a charset) and its body.
 
-A bounded, seeded profile (SCHEMATHESIS_MAX_EXAMPLES examples per operation, 8 by default);
-`make fuzz` runs a longer one against a live gunicorn. Requests go through the WSGI
-application in this process (the test's database), with the personal token of a demo user of
-each kind of role, so that every endpoint answers with data for at least one of them."""
+A bounded, seeded profile; `make fuzz` runs a longer one against a live gunicorn. Requests
+go through the WSGI application in this process (the test's database), in two parts:
+
+- the schema's examples and SCHEMATHESIS_MAX_EXAMPLES random cases per operation (8 by
+  default), with the personal token of a demo user of each kind of role, so that every
+  endpoint answers with data for at least one of them;
+- the coverage phase, every boundary the schema defines (empty, longest, smallest, largest,
+  each missing field: about 700 cases for a diagnostic), with the token of the two roles
+  that write: the landlord's CESF and the association's caseworker (and the coordination
+  for the arbitration, which only it gives). Past the access check, a boundary gives the
+  same answer whoever sends it: the other roles would repeat these cases at four times the
+  cost."""
 
 import json
 import os
@@ -33,11 +41,19 @@ from tests.helpers import api_for
 
 # /api/schema/ is for signed-in users only: the schema it serves is generated here, the same
 # way, without a database; the requests then go through the WSGI application.
-schema = schemathesis.openapi.from_dict(
-    json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(public=True)))
-)
-schema.app = application
-schema.location = "/api/schema/"
+PUBLISHED = OpenApiJsonRenderer().render(SchemaGenerator().get_schema(public=True))
+
+
+def loaded(*phases: str):
+    loaded = schemathesis.openapi.from_dict(json.loads(PUBLISHED))
+    loaded.app = application
+    loaded.location = "/api/schema/"
+    loaded.config.phases.update(phases=list(phases))
+    return loaded
+
+
+schema = loaded("examples", "fuzzing")
+boundaries = loaded("coverage")
 
 
 @contextmanager
@@ -60,30 +76,56 @@ def keep_test_connection():
         yield
 
 
-@pytest.fixture(params=["coordinator.lt", "manager.actis", "cesf.opac38", "caseworker.oiseaubleu"])
-def token_header(request, demo, keep_test_connection):
-    user = demo[request.param]
+def token_of(user) -> dict:
     _, secret = ApiToken.objects.create_for(user=user, name="schemathesis")
     return {"Authorization": f"Token {secret}"}
 
 
-@schema.parametrize()
-@settings(
+@pytest.fixture(params=["coordinator.lt", "manager.actis", "cesf.opac38", "caseworker.oiseaubleu"])
+def token_header(request, demo, keep_test_connection):
+    return token_of(demo[request.param])
+
+
+@pytest.fixture(params=["cesf.opac38", "caseworker.oiseaubleu"])
+def writer_token(request, demo, keep_test_connection):
+    return token_of(demo[request.param])
+
+
+@pytest.fixture
+def coordinator_token(demo, keep_test_connection):
+    return token_of(demo["coordinator.lt"])
+
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+SETTINGS = settings(
     max_examples=int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "8")),
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
+
+
+@schema.parametrize()
+@SETTINGS
 def test_api_conforms_to_its_schema(case, token_header):
-    case.call_and_validate(
-        headers=token_header,
-        checks=[
-            not_a_server_error,
-            status_code_conformance,
-            content_type_conformance,
-            response_schema_conformance,
-        ],
-    )
+    case.call_and_validate(headers=token_header, checks=CHECKS)
+
+
+@boundaries.parametrize()
+@SETTINGS
+def test_api_conforms_at_every_boundary(case, writer_token):
+    case.call_and_validate(headers=writer_token, checks=CHECKS)
+
+
+@boundaries.include(path_regex="/arbitrate/$").parametrize()
+@SETTINGS
+def test_the_arbitration_conforms_at_every_boundary(case, coordinator_token):
+    case.call_and_validate(headers=coordinator_token, checks=CHECKS)
 
 
 def _validate(path, token, **path_parameters):

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from tests.factories import FollowUpFactory, MeasureFactory
+from tests.factories import FollowUpFactory, MeasureFactory, household_create
 from tests.helpers import page_text
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +54,21 @@ def test_a_journal_that_fits_is_shown_whole_with_no_link(client, measure_with_jo
     client.force_login(measure.referent)
     text = page_text(client.get(reverse("households:detail", args=[measure.action.household_id])))
     assert len(shown(text)) == 5 and "Afficher les" not in text
+
+
+def test_the_history_shows_its_latest_events_and_everything_on_demand(logged_in, cesf, settings):
+    settings.HISTORY_SHOWN = 2
+    household = household_create(by=cesf, name="Morel")
+    for phone in ("06 11 11 11 11", "06 22 22 22 22", "06 33 33 33 33"):
+        household.contact_phone = phone
+        household.save()
+    url = reverse("households:detail", args=[household.pk])
+    history = page_text(logged_in.get(url)).split("Historique du dossier")[1]
+    # The newest first: the last two changes, not the first one.
+    assert "→ 06 33 33 33 33" in history and "→ 06 22 22 22 22" in history
+    assert "→ 06 11 11 11 11" not in history
+    assert "Les 2 événements les plus récents sur 5" in history  # creations and changes
+    everything = page_text(logged_in.get(url, {"historique": "tout"}))
+    everything = everything.split("Historique du dossier")[1]
+    assert "→ 06 11 11 11 11" in everything and "création" in everything
+    assert "Afficher tout l'historique" not in everything
