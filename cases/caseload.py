@@ -133,9 +133,12 @@ def caseload_page(user: User, *, cursor: str = "", mine=False, **criteria) -> Ca
 
 def referents_of(households: QuerySet | list[int]) -> QuerySet:
     """The referents of the active measures among `households` (a queryset or ids): the
-    referent filter's choices."""
+    referent filter's choices. From ids, the caseload's actions are read first, then their
+    measures by action (`= ANY(ARRAY(…))`): a few thousand index reads, where a join would
+    read every active measure of the programme."""
     if isinstance(households, list):
-        of_households = Q(action__household__pk__any_of=Ids(households))
+        actions = Action.objects.filter(household__pk__any_of=Ids(households)).order_by()
+        of_households = Q(action__pk__any_array=actions.values("pk"))
     else:
         of_households = Q(action__household__in=households.values("pk"))
     measures = SupportMeasure.objects.filter(of_households, status=MeasureStatus.ACTIVE)
