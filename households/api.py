@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from core.api import DATE_RANGE, MAX_ID, ROW_ID, filter_dates, object_pk, query_id, read_version
 from core.errors import DomainError
+from core.keyset import Stamp, rows_of
 from households import services
 from households.duplicates import (
     SIMILAR_ELSEWHERE,
@@ -27,6 +28,7 @@ from households.models import (
     Household,
     HouseholdMember,
     HousingStatus,
+    Ids,
     LandlordChangeKind,
 )
 from households.permissions import (
@@ -305,22 +307,51 @@ class HouseholdViewSet(
     def get_queryset(self):
         user = self.request.user
         ensure_can_open_caseload(user)
-        households = (
+        everything = (
             Household.objects.visible_to(user).filter(merged_into=None).select_related("landlord")
         )
+        # The caseload materialised first (as on « Mes ménages »): (stamp, id), newest first;
+        # None for the coordination, whose caseload is the programme.
+        self.caseload = visible_household_ids(user) if self.action == "list" else None
+        households = everything
         params = self.request.query_params
         if params.get("q"):
-            # The members searched are the caseload's first (as on « Mes ménages »), not
-            # the programme's; the coordination's caseload is the programme.
-            mine = visible_household_ids(user)
-            within = None if mine is None else [pk for _, pk in mine]
+            # The members searched are the caseload's first, not the programme's.
+            within = None if self.caseload is None else [pk for _, pk in self.caseload]
             households = households.search(params["q"], within=within)
         if params.get("housing_status") in HousingStatus.values:
             households = households.filter(housing_status=params["housing_status"])
         landlord = query_id(params.get("landlord"))
         if landlord:
             households = households.filter(landlord_id=landlord)
-        return filter_dates(households, params, "updated_at__date")
+        households = filter_dates(households, params, "updated_at__date")
+        self.filtered = households is not everything
+        return households
+
+    def paginate_queryset(self, queryset):
+        """A partner's list in its default order (newest change first) is paged over its
+        caseload's ids, materialised first: the page's rows are then read by id. Walking
+        the programme's households by change time would cost a partner whose cases are the
+        oldest a walk through almost all of them; this costs what its caseload costs."""
+        if self.caseload is None or self.request.query_params.get("ordering"):
+            return super().paginate_queryset(queryset)
+        matches = self.caseload
+        if self.filtered:
+            ids = Ids([pk for _, pk in self.caseload])
+            matches = sorted(
+                rows_of(
+                    queryset.filter(pk__any_of=ids)
+                    .order_by()
+                    .values_list(Stamp("updated_at"), "pk")
+                ),
+                reverse=True,
+            )
+        shown = self.paginator.paginate_queryset(matches, self.request, view=self)
+        wanted = [pk for _, pk in shown]
+        rows = {row.pk: row for row in queryset.filter(pk__any_of=Ids(wanted)).order_by()}
+        page = [rows[pk] for pk in wanted if pk in rows]
+        access_log_reads(self.request, (row.pk for row in page))
+        return page
 
     def get_object(self):
         household = get_household_or_404(
