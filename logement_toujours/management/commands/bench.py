@@ -432,9 +432,9 @@ class Command(BaseCommand):
     # --- the worst-case partner ---------------------------------------------------------
 
     def worst_case(self) -> dict:
-        """« Mes ménages » for the ordinary caseworker and for `bench.oldest`, whose
-        association sees as many households, the ones changed longest ago: the ratio
-        worst ÷ ordinary per page (target ≤ 1.5)."""
+        """« Mes ménages » and the API's list of households for the ordinary caseworker and
+        for `bench.oldest`, whose association sees as many households, the ones changed
+        longest ago: the ratio worst ÷ ordinary per page (target ≤ 1.5)."""
         try:
             oldest = User.objects.get(username="bench.oldest")
         except User.DoesNotExist:
@@ -462,6 +462,15 @@ class Command(BaseCommand):
                 )
             figures["ratio_p50"] = ratio(figures["worst"]["p50_ms"], figures["ordinary"]["p50_ms"])
             results[page] = figures
+        # The API's list of households, with each one's personal token.
+        figures = {}
+        for who, user in users.items():
+            secret = ApiToken.objects.create_for(user=user, name="mesure")[1]
+            figures[who] = {"url": "/api/households/"} | self.time_request(
+                Client(), "/api/households/", HTTP_AUTHORIZATION=f"Token {secret}"
+            )
+        figures["ratio_p50"] = ratio(figures["worst"]["p50_ms"], figures["ordinary"]["p50_ms"])
+        results["api_households"] = figures
         results["sees"] = {
             who: Household.objects.visible_to(user).count() for who, user in users.items()
         }
