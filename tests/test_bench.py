@@ -87,7 +87,8 @@ def test_bench_data_builds_the_named_fixtures_and_bench_prints_figures(db):
     worst = figures["worst_case_partner"]
     assert worst["sees"] == {"ordinary": 6, "worst": 6}
     assert worst["first_page"]["worst"]["status"] == [200]
-    for page in ("first_page", "filtered_page", "search_name"):
+    assert worst["api_households"]["worst"]["status"] == [200]
+    for page in ("first_page", "filtered_page", "search_name", "api_households"):
         assert worst[page]["worst"]["queries"] == worst[page]["ordinary"]["queries"], page
     notifications = figures["notifications"]
     assert notifications["notifications"] == 4800
