@@ -118,7 +118,9 @@ def caseload_page(user: User, *, cursor: str = "", mine=False, **criteria) -> Ca
         at = (stamp_of(position[0]), position[1])
         window = [match for match in matches if match < at][: size + 1]
     if not complete and len(window) <= size:  # beyond the capped matches: keyset in SQL
-        window = rows_of(pairs.filter(after("updated_at", *position, descending=True))[: size + 1])
+        if position is not None:
+            pairs = pairs.filter(after("updated_at", *position, descending=True))
+        window = rows_of(pairs[: size + 1])
     shown = window[:size]
     rows = with_standing(Household.objects.filter(pk__in=[pk for _, pk in shown]))
     last = shown[-1] if shown else None

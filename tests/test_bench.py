@@ -11,7 +11,9 @@ from notifications.models import Notification
 from partners.models import User
 
 
-def test_bench_data_builds_the_named_fixtures_and_bench_prints_figures(db):
+def test_bench_data_builds_the_named_fixtures_and_bench_prints_figures(db, settings):
+    # A cap the filtered page passes: its floor must then count as the page does.
+    settings.CASELOAD_COUNT_CAP = 1
     call_command("bench_data", scale=0.003, seed=7, stdout=StringIO())
     bench = Household.objects.filter(created_by_partner__short_name__startswith="bench-")
     assert bench.count() == 300

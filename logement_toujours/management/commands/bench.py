@@ -246,7 +246,11 @@ class Command(BaseCommand):
             )
             params = [criteria["q"]] * 6
         cap = settings.CASELOAD_COUNT_CAP
-        count = f"(SELECT count(*) FROM (SELECT 1 FROM mine LIMIT {cap + 1}) c)"
+        # Capped as the page caps it: past the cap, the pager says « plus de <cap> ».
+        count = (
+            f"(SELECT CASE WHEN count(*) > {cap} THEN {cap} ELSE count(*) END "
+            f"FROM (SELECT 1 FROM mine LIMIT {cap + 1}) c)"
+        )
         if not criteria:
             count = "(SELECT count(*) FROM mine)"
         size = settings.HOUSEHOLDS_PER_PAGE
