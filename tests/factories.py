@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 import factory
@@ -13,6 +13,7 @@ from households import services as household_services
 from households.models import Diagnostic, Household
 from partners import services as partner_services
 from partners.models import Partner, PartnerKind, Role, User
+from tests.helpers import NAME, TODAY, at
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):
@@ -413,3 +414,90 @@ def start_measure(flow, starts_on: date, kind: str = "energy") -> SupportMeasure
         return MeasureFactory(
             cesf=flow.cesf, caseworker=flow.caseworker, kind=kind, starts_on=starts_on
         )
+
+
+# --- The agenda's cases: every dated thing of a caseload, as of TODAY (tests.helpers) ------
+
+
+def busy_case(flow, *, household_name: str = "Lefèvre") -> dict:
+    """One household with a bit of everything, as of TODAY:
+
+    - action 3 in progress (measure from 5 January), summons on 10 January and a hearing on
+      Monday 2 March; the sublease signed on 31 January (review 31 July, landlord's answer
+      31 May);
+    - a follow-up on 10 February whose next step is due today;
+    - an appointment on Wednesday 18 February at 14:30 with a reminder two days before, and
+      one on 10 April without a reminder."""
+    from actions import services as action_services
+
+    measure = start_measure(flow, date(2026, 1, 5), kind="sliding_lease_eviction")
+    household = measure.action.household
+    household.name = household_name
+    household.save(update_fields=["name"])
+    procedure = household.procedure
+    with at(TODAY):
+        action_services.procedure_update(
+            procedure=procedure,
+            by=flow.cesf,
+            data={"summons_on": date(2026, 1, 10), "hearing_on": date(2026, 3, 2)},
+            expected_version=procedure.version,
+        )
+        lease = measure.action.sliding_lease
+        action_services.sliding_lease_update(
+            lease=lease,
+            by=flow.caseworker,
+            data={"sublease_signed_on": date(2026, 1, 31)},
+            expected_version=lease.version,
+        )
+        follow_up = action_services.follow_up_create(
+            household=household,
+            by=flow.caseworker,
+            measure=measure,
+            data={
+                "happened_on": date(2026, 2, 10),
+                "kind": "home_visit",
+                "summary": "Visite, budget revu.",
+                "next_step": f"Rappeler Mme {NAME} 🏠 pour le dossier FSL",
+                "next_step_on": TODAY,
+            },
+        )
+        soon = action_services.appointment_save(
+            household=household,
+            by=flow.caseworker,
+            data={
+                "kind": "home_visit",
+                "on": date(2026, 2, 18),
+                "at": time(14, 30),
+                "duration_minutes": 90,
+                "place": f"Chez Mme {NAME}, 3 rue des Lilas",
+                "notes": "Point sur le budget",
+                "reminder_days_before": 2,
+            },
+            participants=[flow.caseworker],
+        )
+        later = action_services.appointment_save(
+            household=household,
+            by=flow.caseworker,
+            data={"kind": "office", "on": date(2026, 4, 10)},
+        )
+    return {
+        "household": household,
+        "measure": measure,
+        "follow_up": follow_up,
+        "soon": soon,
+        "later": later,
+    }
+
+
+def waiting_codecision(flow):
+    """A co-decision opened on 2 February that neither side answered."""
+    with at(date(2026, 2, 2)):
+        orientation = orientation_create(cesf=flow.cesf, association=flow.association)
+    return orientation.action.codecisions.get()
+
+
+def add_cases(flow, count: int) -> None:
+    """`count` busy cases (« Ménage 0 », « Ménage 1 »…), each with a waiting co-decision."""
+    for number in range(count):
+        busy_case(flow, household_name=f"Ménage {number}")
+        waiting_codecision(flow)

@@ -9,24 +9,16 @@ import pytest
 from django.urls import reverse
 
 from households.models import Household
-from logement_toujours.demo.partners import demo_users
-from tests.demo_access import FUNDERS
+from tests.demo_access import (
+    FUNDERS,
+    INVOLVEMENT_STATES,
+    SEES,
+    SOCIAL_WORKERS,
+    USERS,
+    involvement_state,
+)
 
-USERS = [username for username, _, _ in demo_users()]
 ALL = set(USERS)
-SOCIAL_WORKERS = {u for u in USERS if u.startswith(("cesf.", "caseworker."))}
-
-SEES = {
-    "Martin": {"coordinator.lt", "cesf.actis", "manager.actis"},
-    "Petit": {"coordinator.lt", "caseworker.ozanam", "manager.ozanam"},
-    "Fontaine": {
-        "coordinator.lt",
-        "caseworker.ulisse",
-        "manager.ulisse",
-        "cesf.pluralis",
-        "manager.pluralis",
-    },
-}
 EDITS = {
     "Martin": {"coordinator.lt", "cesf.actis"},
     "Petit": {"coordinator.lt", "caseworker.ozanam"},
@@ -176,129 +168,8 @@ def test_no_form_offers_an_untranslated_empty_choice(client, demo):
             assert "---------" not in response.content.decode(), (username, url)
 
 
-# The states the rule of involvement adds (households.involvement; README, « Involvement »),
-# each made through the services on the demo, then every user against every page of the case.
-
-ACTIS = {"cesf.actis", "manager.actis"}
-ULISSE = {"caseworker.ulisse", "manager.ulisse"}
-PLURALIS = {"cesf.pluralis", "manager.pluralis"}
-COORDINATOR = {"coordinator.lt"}
-
-
-def refuse_benali(demo) -> None:
-    from codecision import services as codecision_services
-    from codecision.models import CoDecision
-
-    benali = CoDecision.objects.get(household__name="Benali", purpose="start")
-    for user in ("caseworker.ulisse", "cesf.actis"):
-        codecision_services.codecision_answer(
-            codecision=benali, by=demo[user], answer="reject", comment="Hors critères."
-        )
-
-
-def ulisse_leaves(demo) -> None:
-    from partners import services as partner_services
-    from partners.models import Partner
-
-    partner_services.partner_update(
-        partner=Partner.objects.get(short_name="ulisse"),
-        by=demo["coordinator.lt"],
-        data={"active": False},
-    )
-
-
-def martin_to_pluralis(by: str, kind: str):
-    def change(demo) -> None:
-        from households import services
-        from partners.models import Partner
-
-        services.household_landlord_change(
-            household=Household.objects.get(name="Martin"),
-            by=demo[by],
-            kind=kind,
-            landlord=Partner.objects.get(short_name="pluralis"),
-            reason="Le ménage habite un logement de Pluralis : « erreur » corrigée 🏠.",
-        )
-
-    return change
-
-
-# state → (steps, days later, household, who sees, edits, writes a diagnostic, changes the
-# landlord)
-INVOLVEMENT_STATES = {
-    "co-décision refusée, délai de grâce": (
-        refuse_benali,
-        0,
-        "Benali",
-        COORDINATOR | ACTIS | ULISSE,
-        COORDINATOR | {"cesf.actis"},
-        {"cesf.actis"},
-        COORDINATOR | {"cesf.actis"},
-    ),
-    "co-décision refusée, délai écoulé": (
-        refuse_benali,
-        31,
-        "Benali",
-        COORDINATOR | ACTIS,
-        COORDINATOR | {"cesf.actis"},
-        {"cesf.actis"},
-        COORDINATOR | {"cesf.actis"},
-    ),
-    "association sortie du dispositif": (
-        ulisse_leaves,
-        0,
-        "Benali",
-        COORDINATOR | ACTIS,
-        COORDINATOR | {"cesf.actis"},
-        {"cesf.actis"},
-        COORDINATOR | {"cesf.actis"},
-    ),
-    "bailleur corrigé par la coordination": (
-        martin_to_pluralis("coordinator.lt", "correction"),
-        0,
-        "Martin",
-        COORDINATOR | PLURALIS,
-        COORDINATOR | {"cesf.pluralis"},
-        {"cesf.pluralis"},
-        COORDINATOR | {"cesf.pluralis"},
-    ),
-    "mutation, ancien bailleur en lecture seule": (
-        martin_to_pluralis("cesf.actis", "transfer"),
-        0,
-        "Martin",
-        COORDINATOR | ACTIS | PLURALIS,
-        COORDINATOR | {"cesf.pluralis"},
-        {"cesf.pluralis"},
-        COORDINATOR | {"cesf.pluralis"},
-    ),
-    "mutation, délai écoulé": (
-        martin_to_pluralis("cesf.actis", "transfer"),
-        31,
-        "Martin",
-        COORDINATOR | PLURALIS,
-        COORDINATOR | {"cesf.pluralis"},
-        {"cesf.pluralis"},
-        COORDINATOR | {"cesf.pluralis"},
-    ),
-}
-
-
-def involvement_state(demo, state: str):
-    """Make the state, move the clock, run the nightly check; returns the household and the
-    expected sets, and leaves the clock moved (stop it with .stop())."""
-    from datetime import timedelta
-
-    import time_machine
-    from django.utils import timezone
-
-    from households.involvement import involvement_repair
-
-    steps, days, name, *expected = INVOLVEMENT_STATES[state]
-    steps(demo)
-    traveller = time_machine.travel(timezone.now() + timedelta(days=days), tick=False)
-    traveller.start()
-    involvement_repair()
-    return Household.objects.get(name=name), expected, traveller
+# The states the rule of involvement adds (INVOLVEMENT_STATES, made on the demo by
+# tests/demo_access.py), then every user against every page of the case.
 
 
 def within_state(username: str, sees: set, allowed: set) -> int:

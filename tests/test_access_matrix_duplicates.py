@@ -3,7 +3,7 @@ opening a file that looks like the demo's Martin (Sandrine, born 1 March 1981, a
 Actis opened by cesf.actis).
 
 The expected outcome is written out here: the users who see Martin (SEES in
-tests/test_access_matrix.py) get its reference and link; every other social worker gets the
+tests/demo_access.py) get its reference and link; every other social worker gets the
 very same answer, which says only that a similar file exists elsewhere — the same answer as
 a file with no match at all, apart from that sentence."""
 
@@ -15,8 +15,8 @@ from django.urls import reverse
 from households.duplicates import SIMILAR_ELSEWHERE
 from households.models import AccessLogEntry, Household
 from notifications.models import Notification
+from tests.demo_access import SEES, SOCIAL_WORKERS
 from tests.helpers import api_for
-from tests.test_access_matrix import SEES, SOCIAL_WORKERS
 
 SOCIAL_WORKERS = sorted(SOCIAL_WORKERS)
 SEE_MARTIN = SEES["Martin"] & set(SOCIAL_WORKERS)

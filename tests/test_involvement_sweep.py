@@ -1,7 +1,7 @@
 """Every demo user asks for every household, action, measure and co-decision by its id,
 through the pages and the API: what opens is exactly what the rule of involvement gives its
-partner (the rule as written again in tests/households/test_involvement_property.py), now
-and once the grace periods of the demo's refusals and closures are over."""
+partner (the rule as written again in tests/involvement_rule.py), now and once the grace
+periods of the demo's refusals and closures are over."""
 
 from datetime import timedelta
 
@@ -16,7 +16,7 @@ from households.involvement import involvement_repair
 from households.models import Household
 from tests.demo_access import USERS
 from tests.helpers import api_for
-from tests.households.test_involvement_property import rule
+from tests.involvement_rule import rule
 
 
 def allowed_households(user, ids: list[int]) -> set[int]:

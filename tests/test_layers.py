@@ -1,5 +1,6 @@
 """The one-way layers of docs/architecture.md: the import contract ignores nothing, it fails
-on an upward import written inside a function, and no function imports another app."""
+on an upward import written inside a function, and no function imports another app. And the
+tests' own rule: nothing under tests/ imports a test module."""
 
 import ast
 import shutil
@@ -78,3 +79,48 @@ def test_the_contract_fails_on_an_upward_import_inside_a_function(tmp_path):
     broken = run()
     assert broken.returncode != 0
     assert "households.probe -> cases.summary" in broken.stdout
+
+
+def imports_of_test_modules(source: str) -> list[str]:
+    """The `test_*` modules `source` imports, however written: `from tests.x.test_y import f`,
+    `import tests.test_y`, `from tests.x import test_y`, `from .test_y import f`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            prefix = module if module.endswith(".") else f"{module}."
+            modules = [module, *(prefix + alias.name for alias in node.names)]
+        else:
+            continue
+        for module in modules:
+            parts = module.split(".")
+            tests = [i for i, part in enumerate(parts) if part.startswith("test_")]
+            if tests:
+                found.append(".".join(parts[: tests[0] + 1]))
+    return sorted(set(found))
+
+
+def test_no_file_under_tests_imports_a_test_module():
+    """Shared helpers live in tests/helpers.py, tests/factories.py, tests/demo_access.py
+    (docs/architecture.md, « Tests »): a helper kept in a test module ties every module that
+    imports it to that one's tests, and breaks when they are moved or renamed."""
+    found = {
+        str(path.relative_to(ROOT)): imports_of_test_modules(path.read_text())
+        for path in (ROOT / "tests").rglob("*.py")
+    }
+    assert {path: modules for path, modules in found.items() if modules} == {}
+
+
+def test_an_import_of_a_test_module_is_found_however_written():
+    for source in (
+        "from tests.cases.test_agenda import at",
+        "import tests.test_access_matrix",
+        "from tests.households import test_pages",
+        "from .test_states import recorded_moves",
+        "from . import test_states",
+        "def f():\n    from tests.api.test_api import api_for\n",
+    ):
+        assert imports_of_test_modules(source) != [], source
+    assert imports_of_test_modules("from tests.helpers import at\nimport pytest\n") == []

@@ -72,8 +72,8 @@ from funding.services import flat_fee
 from households.models import Household
 from notifications.sweep import sweep
 from partners.models import Partner, Role, User
-from tests.core.test_states import assert_every_recorded_move_is_allowed
 from tests.factories import diagnostic_create, household_create
+from tests.helpers import assert_every_recorded_move_is_allowed
 
 PROFILES = {
     "ci": settings(

@@ -13,8 +13,8 @@ from core.errors import DomainError
 from notifications.models import Notification
 from notifications.sweep import sweep
 from partners.models import Role
-from tests.cases.test_agenda import TODAY, at
 from tests.factories import household_create, start_measure, user_create
+from tests.helpers import TODAY, at
 
 PLACE = "Chez Mme Lefèvre-Nguyễn 🏠, bâtiment « Les Érables »"
 

@@ -13,11 +13,18 @@ from funding.models import LedgerEntry
 from households.models import Household
 from notifications.services import notify
 from partners.models import Partner
-from tests.demo_access import FUNDERS, SEES_BENALI, SEES_MARTIN, SEES_NGUYEN, USERS
+from tests.demo_access import (
+    FUNDERS,
+    INVOLVEMENT_STATES,
+    SEES_BENALI,
+    SEES_MARTIN,
+    SEES_NGUYEN,
+    SOCIAL_WORKERS,
+    USERS,
+    involvement_state,
+)
 from tests.helpers import api_for
-from tests.test_access_matrix import INVOLVEMENT_STATES, involvement_state
 
-SOCIAL_WORKERS = {u for u in USERS if u.startswith(("cesf.", "caseworker."))}
 EDITS_MARTIN = {"coordinator.lt", "cesf.actis"}
 BUDGET = {"coordinator.lt", *FUNDERS} | {u for u in USERS if u.startswith("manager.")}
 # Ledger lines name a household's reference: funders read the totals only.
@@ -353,7 +360,7 @@ def involvement_calls(api, household, sees, edits, diagnoses, landlord) -> dict:
 @pytest.mark.parametrize("state", INVOLVEMENT_STATES)
 def test_api_access_matrix_follows_involvement(demo, state):
     """The states of the rule of involvement through the API: reading, changing, writing a
-    diagnostic, changing the landlord (tests/test_access_matrix.py makes the states)."""
+    diagnostic, changing the landlord (tests/demo_access.py makes the states)."""
     household, (sees, edits, diagnoses, landlord), traveller = involvement_state(demo, state)
     try:
         outcomes, expected = {}, {}

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from actions import services
 from actions.models import Appointment, AppointmentStatus
-from tests.factories import household_create, user_create
-from tests.helpers import api_for
+from tests.factories import household_create, start_measure, user_create
+from tests.helpers import TODAY, api_for, at
 
 PLACE = "Chez Mme Lefèvre-Nguyễn 🏠, bâtiment « Les Érables »"
 
@@ -157,9 +157,6 @@ def test_the_list_takes_the_same_number_of_queries_at_two_sizes(
 
 
 def test_held_through_the_api_becomes_a_follow_up_as_on_the_page(flow):
-    from tests.cases.test_agenda import TODAY, at
-    from tests.notifications.test_reminders import start_measure
-
     measure = start_measure(flow, date(2026, 1, 5))
     household = measure.action.household
     with at(TODAY):
@@ -199,8 +196,6 @@ def test_held_through_the_api_becomes_a_follow_up_as_on_the_page(flow):
     ],
 )
 def test_held_on_a_bad_state_or_bad_input_is_a_400_in_french(flow, state, body, field, message):
-    from tests.cases.test_agenda import TODAY, at
-
     household = household_create(by=flow.cesf)
     with at(TODAY):
         on = TODAY + timedelta(days=2) if state == "future" else TODAY

@@ -36,8 +36,7 @@ from schemathesis.checks import (
 from households.models import Household
 from logement_toujours.wsgi import application
 from partners.models import ApiToken
-from tests.documents.test_procedure_stage import upload
-from tests.helpers import api_for
+from tests.helpers import api_for, upload_judgement
 
 # /api/schema/ is for signed-in users only: the schema it serves is generated here, the same
 # way, without a database; the requests then go through the WSGI application.
@@ -142,7 +141,7 @@ def test_documents_with_and_without_a_stage_match_their_schema(demo):
     rousseau = Household.objects.get(name="Rousseau")
     api = api_for(demo["cesf.opac38"])
     for step in ("", "summons"):
-        response = upload(api, rousseau, procedure_step=step)
+        response = upload_judgement(api, rousseau, procedure_step=step)
         assert response.status_code == 201, response.content
         # The documents made, a plain list (not a page of a list), as documented.
         [made] = response.json()

@@ -1,14 +1,12 @@
 """« Mes échéances »: every dated thing of a caseload, grouped, filtered, flagged exactly as
 the daily sweep flags it, in a constant number of queries."""
 
-from datetime import date, datetime, time
+from datetime import date, time
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from actions import services
 from cases.agenda import AgendaKind, agenda
@@ -16,89 +14,15 @@ from core import reminders
 from households.models import AccessAction, AccessLogEntry
 from partners.models import Role
 from partners.recipients import Recipients
-from tests.factories import household_create, orientation_create, start_measure, user_create
-
-TODAY = date(2026, 2, 16)  # a Monday
-NAME = "Dupont-Éléonore"
-
-
-def at(day: date, hour: int = 10):
-    return time_machine.travel(timezone.make_aware(datetime.combine(day, time(hour))), tick=False)
-
-
-def busy_case(flow, *, household_name: str = "Lefèvre") -> dict:
-    """One household with a bit of everything, as of TODAY:
-
-    - action 3 in progress (measure from 5 January), summons on 10 January and a hearing on
-      Monday 2 March; the sublease signed on 31 January (review 31 July, landlord's answer
-      31 May);
-    - a follow-up on 10 February whose next step is due today;
-    - an appointment on Wednesday 18 February at 14:30 with a reminder two days before, and
-      one on 10 April without a reminder."""
-    measure = start_measure(flow, date(2026, 1, 5), kind="sliding_lease_eviction")
-    household = measure.action.household
-    household.name = household_name
-    household.save(update_fields=["name"])
-    procedure = household.procedure
-    with at(TODAY):
-        services.procedure_update(
-            procedure=procedure,
-            by=flow.cesf,
-            data={"summons_on": date(2026, 1, 10), "hearing_on": date(2026, 3, 2)},
-            expected_version=procedure.version,
-        )
-        lease = measure.action.sliding_lease
-        services.sliding_lease_update(
-            lease=lease,
-            by=flow.caseworker,
-            data={"sublease_signed_on": date(2026, 1, 31)},
-            expected_version=lease.version,
-        )
-        follow_up = services.follow_up_create(
-            household=household,
-            by=flow.caseworker,
-            measure=measure,
-            data={
-                "happened_on": date(2026, 2, 10),
-                "kind": "home_visit",
-                "summary": "Visite, budget revu.",
-                "next_step": f"Rappeler Mme {NAME} 🏠 pour le dossier FSL",
-                "next_step_on": TODAY,
-            },
-        )
-        soon = services.appointment_save(
-            household=household,
-            by=flow.caseworker,
-            data={
-                "kind": "home_visit",
-                "on": date(2026, 2, 18),
-                "at": time(14, 30),
-                "duration_minutes": 90,
-                "place": f"Chez Mme {NAME}, 3 rue des Lilas",
-                "notes": "Point sur le budget",
-                "reminder_days_before": 2,
-            },
-            participants=[flow.caseworker],
-        )
-        later = services.appointment_save(
-            household=household,
-            by=flow.caseworker,
-            data={"kind": "office", "on": date(2026, 4, 10)},
-        )
-    return {
-        "household": household,
-        "measure": measure,
-        "follow_up": follow_up,
-        "soon": soon,
-        "later": later,
-    }
-
-
-def waiting_codecision(flow):
-    """A co-decision opened on 2 February that neither side answered."""
-    with at(date(2026, 2, 2)):
-        orientation = orientation_create(cesf=flow.cesf, association=flow.association)
-    return orientation.action.codecisions.get()
+from tests.factories import (
+    add_cases,
+    busy_case,
+    household_create,
+    start_measure,
+    user_create,
+    waiting_codecision,
+)
+from tests.helpers import NAME, TODAY, at
 
 
 def sweep_flags(today: date) -> set[tuple]:
@@ -273,12 +197,6 @@ def test_a_next_step_leaves_the_agenda_once_a_later_follow_up_is_logged(flow):
 def test_a_funder_has_no_agenda(client, db):
     client.force_login(user_create(Role.FUNDER_VIEWER))
     assert client.get(reverse("agenda")).status_code == 403
-
-
-def add_cases(flow, count: int) -> None:
-    for number in range(count):
-        busy_case(flow, household_name=f"Ménage {number}")
-        waiting_codecision(flow)
 
 
 def page_queries(client, user) -> int:

@@ -8,9 +8,8 @@ from django.urls import reverse
 
 from actions import services
 from cases.history import case_history
-from tests.cases.test_pdf import summary
 from tests.factories import household_create
-from tests.helpers import pdf_text
+from tests.helpers import pdf_text, summary_pdf
 
 PLACE = "Chez Mme Lefèvre-Nguyễn 🏠, 3 rue des Lilas"
 
@@ -83,7 +82,7 @@ def test_the_summary_lists_appointments_to_come_and_held_never_their_place(clien
     )
     cancelled = plan(household, flow.cesf, today + timedelta(days=6), kind="phone")
     services.appointment_cancel(appointment=cancelled, by=flow.cesf)
-    _, text = pdf_text(summary(client, flow.cesf, household))
+    _, text = pdf_text(summary_pdf(client, flow.cesf, household))
     assert "Rendez-vous (2)" in text
     assert f"{coming.on:%d/%m/%Y} à 09:15 — Visite à domicile (prévu)" in text
     assert f"{today:%d/%m/%Y} — Entretien au bureau (tenu)" in text

@@ -13,8 +13,8 @@ from icalendar import Calendar
 from households.models import AccessAction, AccessLogEntry
 from partners import services as partner_services
 from partners.models import CalendarFeed, Role
-from tests.cases.test_agenda import NAME, TODAY, add_cases, at, busy_case, waiting_codecision
-from tests.factories import user_create
+from tests.factories import add_cases, busy_case, user_create, waiting_codecision
+from tests.helpers import NAME, TODAY, at
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -11,20 +11,14 @@ from core.templatetags.fr_format import euros
 from households.models import AccessLogEntry, Household
 from tests.demo_access import SEES_NGUYEN, USERS
 from tests.factories import both_approve, household_create, orientation_create
-from tests.helpers import pdf_text
+from tests.helpers import pdf_text, summary_pdf
 
 CONFIDENTIAL_NOTE = "Situation familiale difficile"
 
 
-def summary(client, user, household, version=None):
-    client.force_login(user)
-    params = {"version": version} if version else {}
-    return client.get(reverse("households:summary_pdf", args=[household.pk]), params)
-
-
 def test_case_summary_holds_the_case_in_french(client, demo):
     nguyen = Household.objects.get(name="Nguyen")
-    pages, text = pdf_text(summary(client, demo["caseworker.oiseaubleu"], nguyen))
+    pages, text = pdf_text(summary_pdf(client, demo["caseworker.oiseaubleu"], nguyen))
     assert nguyen.reference in text and "NGUYEN" in text
     assert "Confidentiel" in pages[0] and "Le logement toujours" in pages[0]
     assert f"page 1 / {len(pages)}" in pages[0]
@@ -78,7 +72,7 @@ def test_a_renewed_then_closed_case_shows_its_dates_outcome_and_figures(client, 
             outcome="stayed",
             closed_on=date(2026, 8, 31),
         )
-    _, text = pdf_text(summary(client, flow.caseworker, household))
+    _, text = pdf_text(summary_pdf(client, flow.caseworker, household))
     assert "Mesure du 12/01/2026 au 12/01/2027 (renouvelée une fois)" in text
     assert "clôturée le 31/08/2026, issue : maintien dans le logement" in text
     assert "Impayés de loyer depuis le 01/09/2025 1 250,00 €" in text
@@ -89,11 +83,11 @@ def test_a_renewed_then_closed_case_shows_its_dates_outcome_and_figures(client, 
 
 def test_confidential_follow_ups_only_in_the_authors_partners_internal_export(client, demo):
     nguyen = Household.objects.get(name="Nguyen")
-    _, own = pdf_text(summary(client, demo["manager.oiseaubleu"], nguyen, "interne"))
+    _, own = pdf_text(summary_pdf(client, demo["manager.oiseaubleu"], nguyen, "interne"))
     assert CONFIDENTIAL_NOTE in own
     assert "Version interne complète" in own
     for username in ("cesf.opac38", "coordinator.lt"):
-        _, other = pdf_text(summary(client, demo[username], nguyen, "interne"))
+        _, other = pdf_text(summary_pdf(client, demo[username], nguyen, "interne"))
         assert CONFIDENTIAL_NOTE not in other
         assert "Visite à domicile : relevé des consommations" in other
 
@@ -104,7 +98,7 @@ def test_the_partners_version_holds_no_confidential_note_even_the_exporters_own(
 ):
     """It goes to the CCAPEX or the judge: the author's own partner exports it clean."""
     nguyen = Household.objects.get(name="Nguyen")
-    _, text = pdf_text(summary(client, demo["caseworker.oiseaubleu"], nguyen, version))
+    _, text = pdf_text(summary_pdf(client, demo["caseworker.oiseaubleu"], nguyen, version))
     assert CONFIDENTIAL_NOTE not in text
     assert "Version pour les partenaires" in text
     assert "Visite à domicile : relevé des consommations" in text
@@ -113,8 +107,8 @@ def test_the_partners_version_holds_no_confidential_note_even_the_exporters_own(
 def test_the_version_taken_is_in_the_access_log_and_an_unknown_one_refused(client, demo):
     nguyen = Household.objects.get(name="Nguyen")
     user = demo["manager.oiseaubleu"]
-    summary(client, user, nguyen, "interne")
-    summary(client, user, nguyen, "partenaires")
+    summary_pdf(client, user, nguyen, "interne")
+    summary_pdf(client, user, nguyen, "partenaires")
     actions = list(
         AccessLogEntry.objects.filter(household=nguyen, user=user)
         .order_by("-pk")
@@ -122,7 +116,7 @@ def test_the_version_taken_is_in_the_access_log_and_an_unknown_one_refused(clien
     )
     assert actions == ["export", "export_internal"]
     before = AccessLogEntry.objects.count()
-    assert summary(client, user, nguyen, "tout").status_code == 400
+    assert summary_pdf(client, user, nguyen, "tout").status_code == 400
     assert AccessLogEntry.objects.count() == before
     api = client.get(f"/api/households/{nguyen.pk}/resume-pdf/", {"version": "interne"})
     assert api.status_code == 200
@@ -154,7 +148,7 @@ def test_the_summary_gives_the_procedure_its_deadlines_and_the_schemes(client, f
         data={"fsl_status": "requested", "overindebtedness_status": "none"},
         expected_version=action.version,
     )
-    _, text = pdf_text(summary(client, flow.caseworker, household))
+    _, text = pdf_text(summary_pdf(client, flow.caseworker, household))
     assert "Procédure d'expulsion" in text
     assert f"{today - timedelta(days=20):%d/%m/%Y} — Commandement de payer" in text
     assert "Tribunal : Tribunal de Grenoble" in text
@@ -168,7 +162,7 @@ def test_the_summary_gives_the_procedure_its_deadlines_and_the_schemes(client, f
 def test_every_export_is_written_to_the_access_log(client, demo):
     nguyen = Household.objects.get(name="Nguyen")
     before = AccessLogEntry.objects.filter(household=nguyen, action="export").count()
-    summary(client, demo["cesf.opac38"], nguyen)
+    summary_pdf(client, demo["cesf.opac38"], nguyen)
     entries = AccessLogEntry.objects.filter(household=nguyen, action="export")
     assert entries.count() == before + 1
     assert entries.first().user == demo["cesf.opac38"]
@@ -177,7 +171,7 @@ def test_every_export_is_written_to_the_access_log(client, demo):
 @pytest.mark.parametrize("username", USERS)
 def test_access_matrix_of_the_case_summary(client, demo, username):
     nguyen = Household.objects.get(name="Nguyen")
-    response = summary(client, demo[username], nguyen)
+    response = summary_pdf(client, demo[username], nguyen)
     assert response.status_code == (200 if username in SEES_NGUYEN else 404)
 
 
@@ -206,7 +200,7 @@ def test_a_long_case_runs_over_pages_with_repeated_headers_and_nothing_clipped(
                 "à venir avec le ménage, compte rendu volontairement long pour occuper la ligne.",
             },
         )
-    pages, text = pdf_text(summary(client, flow.caseworker, household))
+    pages, text = pdf_text(summary_pdf(client, flow.caseworker, household))
     assert len(pages) >= 5
     for number, page in enumerate(pages, start=1):
         assert f"page {number} / {len(pages)}" in page

@@ -27,8 +27,8 @@ from households import services as household_services
 from households.merge import household_merge
 from households.models import Household
 from tests.documents import samples
-from tests.documents.test_services import stored_files
 from tests.factories import PartnerFactory, diagnostic_data
+from tests.helpers import stored_files
 
 TYPED = "Zébulonne"  # typed by users in every free text of the case
 TYPED_FORMS = [TYPED, TYPED.upper(), "zebulonne", "06 98 76 54 32"]

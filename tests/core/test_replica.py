@@ -1,11 +1,15 @@
 """Statistics, reports and exports read from the `replica` alias; everything else, and every
 write, from `default`."""
 
+from pathlib import Path
+
 from django.conf import settings as django_settings
 from django.db import router
 
 from core.replica import replica_reads, replica_view
 from households.models import Household
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_reads_in_a_replica_block_go_to_the_replica_writes_never(settings):
@@ -30,8 +34,6 @@ def test_without_a_replica_named_the_same_database_answers(settings):
 
 def test_gunicorn_is_sized_for_two_cores(monkeypatch):
     import runpy
-
-    from tests.test_deployment import ROOT
 
     monkeypatch.setattr("multiprocessing.cpu_count", lambda: 2)
     for name in ("GUNICORN_WORKERS", "GUNICORN_THREADS"):

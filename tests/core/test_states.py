@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from actions.models import Action, MeasureObjective, MeasureStatus, SupportMeasure
-from codecision.models import CoDecision
+from actions.models import MeasureStatus, SupportMeasure
 from core.errors import DomainError
 from core.states import allowed, initial_status, transition
+from tests.helpers import STATEFUL, assert_every_recorded_move_is_allowed, recorded_moves
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = [
@@ -31,7 +31,6 @@ TRANSITION = ROOT / "core" / "states.py"
 # The benchmark builds its synthetic rows in bulk, statuses included, never through the
 # workflow: it reads as data, not as a step.
 BULK_FIXTURES = {ROOT / "logement_toujours" / "management" / "commands" / "bench_data.py"}
-STATEFUL = [Action, CoDecision, SupportMeasure, MeasureObjective]
 
 
 def _sources():
@@ -121,33 +120,6 @@ def test_a_move_outside_the_table_is_refused_in_french(demo):
         transition(measure, MeasureStatus.ACTIVE, by=demo["coordinator.lt"], reason="essai")
     measure.refresh_from_db()
     assert measure.status == MeasureStatus.CLOSED
-
-
-def recorded_moves(model, since: int = 0) -> list[tuple[int, str | None, str]]:
-    """Each status change in `model`'s history (rows whose id is above `since`): (row, from,
-    to), from None for the creation."""
-    moves, previous = [], {}
-    # In the order the rows were written (history dates follow the clock, which tests move).
-    rows = (
-        model.history.filter(id__gt=since)
-        .order_by("id", "history_id")
-        .values_list("id", "status", "history_type")
-    )
-    for pk, status, kind in rows:
-        if kind == "-":
-            continue
-        if pk not in previous or previous[pk] != status:
-            moves.append((pk, previous.get(pk), status))
-        previous[pk] = status
-    return moves
-
-
-def assert_every_recorded_move_is_allowed(since: dict | None = None) -> None:
-    """Every recorded move is in its table (of the rows created after `since[model]`)."""
-    for model in STATEFUL:
-        moves = recorded_moves(model, (since or {}).get(model, 0))
-        refused = [m for m in moves if not allowed(model, m[1], m[2])]
-        assert refused == [], f"{model.__name__}: moves outside the table {refused}"
 
 
 def test_every_move_recorded_in_the_demo_histories_is_in_the_tables(demo):

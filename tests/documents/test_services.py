@@ -19,14 +19,11 @@ from documents.models import Document, DocumentVersion
 from partners.models import Role
 from tests.documents import samples
 from tests.factories import household_create, orientation_create, user_create
+from tests.helpers import stored_files
 
 
 def upload(content: bytes, name: str = "bail.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content)
-
-
-def stored_files(location) -> list[Path]:
-    return [path for path in Path(location).rglob("*") if path.is_file()]
 
 
 def add(household, by, *uploads, **fields):

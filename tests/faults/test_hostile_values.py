@@ -13,7 +13,7 @@ from core.errors import DomainError
 from core.parsers import MAX_JSON_DEPTH
 from households.models import Diagnostic
 from tests.factories import diagnostic_create, diagnostic_data, household_create
-from tests.helpers import api_for
+from tests.helpers import api_for, household_form_data
 
 HUGE_RENT = {"rent": Decimal("99999999.99"), "income_work": Decimal("0.01"), "income_family": 0}
 
@@ -185,7 +185,6 @@ def test_page_zero_of_a_list_is_a_documented_404(flow):
 
 def test_a_consent_dated_9999_is_refused_by_the_page_and_the_api(client, flow):
     from households.models import Household
-    from tests.households.test_pages import household_form_data
 
     client.force_login(flow.cesf)
     data = household_form_data(name="Fontaine-Ézé", consent_given_on="9999-12-31")
@@ -207,7 +206,6 @@ def test_a_member_born_in_9999_or_before_1900_is_refused_by_the_page_and_the_api
     client, flow, born
 ):
     from households.models import Household
-    from tests.households.test_pages import household_form_data
 
     client.force_login(flow.cesf)
     data = household_form_data(name="Lefèvre 🏠", **{"members-0-birth_date": born})

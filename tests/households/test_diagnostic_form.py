@@ -14,6 +14,7 @@ from households import services
 from households.models import Diagnostic
 from partners.models import Role
 from tests.factories import diagnostic_create, household_create, orientation_create, user_create
+from tests.helpers import api_for
 
 DIAGNOSTIC_FORM = {
     "made_on": "2026-03-02",
@@ -211,8 +212,6 @@ def test_a_correction_on_a_version_read_before_another_is_refused(flow):
 
 
 def test_the_api_corrects_a_diagnostic_with_its_version_and_history(flow):
-    from tests.api.test_api import api_for
-
     household = household_create(by=flow.cesf)
     diagnostic = diagnostic_create(household=household, by=flow.cesf)
     api = api_for(flow.cesf)
@@ -247,8 +246,6 @@ def test_the_api_corrects_a_diagnostic_with_its_version_and_history(flow):
 
 
 def test_the_api_refuses_to_correct_a_diagnostic_a_decision_rests_on(flow):
-    from tests.api.test_api import api_for
-
     orientation = orientation_create(cesf=flow.cesf, association=flow.association)
     household, diagnostic = orientation.household, orientation.diagnostic
     url = f"/api/households/{household.pk}/diagnostics/{diagnostic.pk}/"

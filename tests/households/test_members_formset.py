@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from households.models import Household
 from tests.factories import household_create
-from tests.households.test_pages import household_form_data
+from tests.helpers import household_form_data
 
 
 def member(index: int, first: str, last: str, relationship: str) -> dict:

@@ -7,30 +7,7 @@ from django.urls import reverse
 from households.models import AccessLogEntry, Household
 from partners.models import Role
 from tests.factories import diagnostic_create, household_create, user_create
-
-
-def household_form_data(**overrides):
-    data = {
-        "name": "Lambert",
-        "housing_status": "tenant",
-        "landlord": "",
-        "address": "3 rue du Drac",
-        "postcode": "38000",
-        "city": "Grenoble",
-        "contact_phone": "06 11 22 33 44",
-        "contact_email": "",
-        "consent_given_on": "2026-02-01",
-        "members-TOTAL_FORMS": "1",
-        "members-INITIAL_FORMS": "0",
-        "members-0-first_name": "Alice",
-        "members-0-last_name": "LAMBERT",
-        "members-0-relationship": "head",
-        "members-0-birth_date": "1980-04-02",
-        "members-0-occupation": "",
-        "members-0-left_on": "",
-    }
-    data.update(overrides)
-    return data
+from tests.helpers import household_form_data
 
 
 def test_anonymous_users_are_sent_to_the_login_page(client, db):
