@@ -45,10 +45,12 @@ def project_models():
 
 
 def text_fields(model) -> list[models.Field]:
+    # JSON is stored as text on SQLite, as jsonb on PostgreSQL: not free text on either.
     return [
         field
         for field in model._meta.concrete_fields
         if (field.db_type(connection) or "").lower().startswith(("varchar", "text", "char"))
+        and not isinstance(field, models.JSONField)
     ]
 
 
