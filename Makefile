@@ -64,9 +64,14 @@ node_modules/.installed: package.json package-lock.json
 
 npm-deps: node_modules/.installed
 
-# The whole suite: on SQLite without DATABASE_URL, on that PostgreSQL with it.
+# The whole suite, on PostgreSQL with a real Redis: the local ones (127.0.0.1, started or
+# installed by scripts/ensure-services.sh where they do not answer) unless DATABASE_URL and
+# REDIS_URL name others. The suite needs PostgreSQL (constraints, replica, fault suite).
+test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/logement_toujours
+test: export REDIS_URL ?= redis://127.0.0.1:6379/0
 test: install system-test-deps npm-deps lint
 	@mkdir -p var/broker
+	@bash scripts/ensure-services.sh
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
