@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from actions.models import Action, ActionStatus, MeasureStatus, SupportMeasure
@@ -147,3 +148,17 @@ def referents_of(households: QuerySet | list[int]) -> QuerySet:
     return User.objects.filter(Q(pk__in=measures.values("referent"))).order_by(
         "last_name", "first_name"
     )
+
+
+def referent_choices(user: User, ids: list[int] | None) -> QuerySet:
+    """The referent filter's choices for `user`, whose caseload is `ids` (None: the whole
+    programme): referents_of it, read at most REFERENT_CHOICES_SECONDS ago for the same
+    partner (kept in the web process's memory), as a queryset of those users."""
+    cache = caches["pages"]
+    key = f"referents:{'all' if ids is None else user.partner.group_id}"
+    pks = cache.get(key)
+    if pks is None:
+        referents = referents_of(Household.objects.all() if ids is None else ids)
+        pks = list(referents.values_list("pk", flat=True))
+        cache.set(key, pks, settings.REFERENT_CHOICES_SECONDS)
+    return User.objects.filter(pk__in=pks).order_by("last_name", "first_name")

@@ -5,11 +5,13 @@ so that a second download of an unchanged case is a file read.
 The key moves with every recorded change of what the summary shows (each history row of the
 household, its members, diagnostics, orientations, actions, co-decisions, measures and their
 objectives, sliding leases and their reviews, procedure, outreach requests, appointments,
-follow-ups and documents, and each document version), with the day (the summary lists what
-is planned and due from today), with the summary's layout (SUMMARY_LAYOUT_VERSION) and with
-whoever exports it: the PDF names its exporter and shows what that partner may see. Files
-older than SUMMARY_CACHE_HOURS are removed when the same household's summary is rendered
-again, and nightly."""
+follow-ups and documents, landlord changes and the household's requests for its data, and
+each document version), with the day (the summary lists what is planned and due from
+today), with the summary's layout (SUMMARY_LAYOUT_VERSION) and with whoever exports it: the
+PDF names its exporter and shows what that partner may see. Files older than
+SUMMARY_CACHE_HOURS are removed when the same household's summary is rendered again, and
+nightly. The household page keys its history and workflow on the same change
+(cases.kept)."""
 
 import hashlib
 import os
@@ -34,12 +36,15 @@ from actions.models import (
     SlidingLease,
     SupportMeasure,
 )
+from cases.history import historical
+from cases.models import SubjectAccessRequest
 from cases.summary import case_summary
 from codecision.models import CoDecision
+from core.keyset import written_once
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
 from documents.models import Document, DocumentVersion
-from households.models import Diagnostic, Household, HouseholdMember
+from households.models import Diagnostic, Household, HouseholdMember, LandlordChange
 
 # Bumped when the summary's template or contents change: older files are not served.
 SUMMARY_LAYOUT_VERSION = 2
@@ -47,12 +52,16 @@ PENDING = ".pending"
 
 
 def _last_history(model, **lookup) -> Subquery:
-    rows = model.history.model.objects.filter(**lookup).order_by("-history_id")
+    rows = historical(model).objects.filter(**lookup).order_by("-history_id")
     return Subquery(rows.values("history_id")[:1])
 
 
 def last_change(household: Household) -> str:
     """Where the case stands, in one query: the newest history row of each of its records."""
+    return repr(_marks(household.pk))
+
+
+def _marks_of(pk: int):
     here = OuterRef("pk")
     actions = Action.objects.filter(household_id=OuterRef(OuterRef("pk"))).values("pk")
     measures = SupportMeasure.objects.filter(action__household_id=OuterRef(OuterRef("pk"))).values(
@@ -60,7 +69,7 @@ def last_change(household: Household) -> str:
     )
     leases = SlidingLease.objects.filter(action__household_id=OuterRef(OuterRef("pk"))).values("pk")
     marks = (
-        Household.objects.filter(pk=household.pk)
+        Household.objects.filter(pk=pk)
         .annotate(
             mark_household=_last_history(Household, id=here),
             mark_members=_last_history(HouseholdMember, household_id=here),
@@ -77,6 +86,8 @@ def last_change(household: Household) -> str:
             mark_procedure=_last_history(EvictionProcedure, household_id=here),
             mark_follow_ups=_last_history(FollowUp, household_id=here),
             mark_documents=_last_history(Document, household_id=here),
+            mark_landlord_changes=_last_history(LandlordChange, household_id=here),
+            mark_access_requests=_last_history(SubjectAccessRequest, household_id=here),
             mark_versions=Subquery(
                 DocumentVersion.objects.filter(document__household_id=here)
                 .order_by("-pk")
@@ -101,10 +112,16 @@ def last_change(household: Household) -> str:
             "mark_follow_ups",
             "mark_documents",
             "mark_versions",
+            "mark_landlord_changes",
+            "mark_access_requests",
         )
-        .first()
+        .order_by()[:1]
     )
-    return repr(marks)
+    return marks
+
+
+# Written by the ORM once per process (18 subqueries): it is read on every household page.
+_marks = written_once(Household, _marks_of)
 
 
 def summary_key(household: Household, user, version: str) -> str:

@@ -101,7 +101,7 @@ def _events(pending: list[_Pending]) -> list[HistoryEvent]:
 
 
 @cache
-def _historical(model):
+def historical(model):
     """The model's historical model, read once: each access to `Model.history` builds a
     manager class."""
     return model.history.model
@@ -114,7 +114,7 @@ def case_history(household: Household, user=None) -> list[HistoryEvent]:
     requests for its data, and each document (version) `user` may see, newest first."""
 
     def history(model):
-        return _historical(model).objects
+        return historical(model).objects
 
     # A file merged into this one (households.merge) brought its records here; their
     # history, written before, names the merged file: it is read too.
@@ -154,11 +154,11 @@ def case_history(household: Household, user=None) -> list[HistoryEvent]:
         pending += _pending_events(model, records, subject)
     events = _events(pending)
     if user is not None:
-        events += _document_events(household, user)
+        events += document_events(household, user)
     return sorted(events, key=lambda event: event.at, reverse=True)
 
 
-def _document_events(household: Household, user) -> list[HistoryEvent]:
+def document_events(household: Household, user) -> list[HistoryEvent]:
     """Each version of the documents `user` may see: confidential ones only for the author's
     partner (read from the documents, not their history, so that none leaks through it)."""
     versions = (

@@ -26,19 +26,17 @@ from actions.permissions import (
 from actions.services import orientation_refusal
 from cases import exports, services
 from cases.agenda import AgendaGroup, agenda, filter_items, grouped, week_end
-from cases.caseload import caseload_page, referents_of
+from cases.caseload import caseload_page, referent_choices
 from cases.feed import calendar_of, feed_items
 from cases.forms import AgendaFilterForm, CaseloadFilterForm, SubjectAccessRequestForm
-from cases.history import case_history
+from cases.kept import case_mark, kept_history, kept_involvement, kept_workflow
 from cases.permissions import can_answer_right_of_access, ensure_can_answer_right_of_access
 from cases.privacy import subject_access_archive
 from cases.summary import SummaryVersion
-from cases.timeline import case_workflow
 from core.errors import DomainError
 from core.lists import first_of, latest
 from core.spreadsheets import safe_text
 from documents.permissions import can_add_document
-from households.involvement import involvement_of
 from households.models import AccessAction, ActionKind, Household, HousingStatus
 from households.permissions import (
     HouseholdAction,
@@ -55,7 +53,7 @@ from households.permissions import (
     visible_household_ids,
 )
 from households.services import diagnostics_used_in
-from partners.models import CalendarFeed, Partner
+from partners.models import CalendarFeed, Partner, User
 
 
 def household_list(request: HttpRequest) -> HttpResponse:
@@ -64,12 +62,16 @@ def household_list(request: HttpRequest) -> HttpResponse:
     households of the page shown are written to the access log (one insert)."""
     ensure_can_open_caseload(request.user)
     ids = visible_household_ids(request.user)
-    referents = referents_of(Household.objects.all() if ids is None else [pk for _, pk in ids])
-    filters = CaseloadFilterForm(request.GET or None, referents=referents)
+    choices = referent_choices(request.user, None if ids is None else [pk for _, pk in ids])
+    filters = CaseloadFilterForm(request.GET or None, referents=choices)
+    referents = list(choices)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     cursor = request.GET.get("apres", "")
     page = caseload_page(request.user, cursor=cursor, mine=ids, **criteria)
+    # The rows' referents by name, those named since the filter's choices were read too.
     referent_names = {user.pk: str(user) for user in referents}
+    unnamed = {h.measure_referent for h in page.households} - referent_names.keys() - {None}
+    referent_names |= {pk: str(user) for pk, user in User.objects.in_bulk(unnamed).items()}
     for household in page.households:
         household.case_state = _case_state(household)
         household.current_action = (
@@ -122,18 +124,19 @@ def _diagnostics(user, household) -> list:
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_household_or_404(request, pk, HouseholdAction.VIEW)
     can_answer = can_answer_right_of_access(request.user)
+    mark = case_mark(household)
     context = {
         "household": household,
         "members": household.members.all(),
         "diagnostics": _diagnostics(request.user, household),
         "history": first_of(
-            case_history(household, request.user),
+            kept_history(household, request.user, mark),
             settings.HISTORY_SHOWN,
             everything=request.GET.get("historique") == "tout",
         ),
-        "involved": involvement_of(household),
+        "involved": kept_involvement(household, mark),
         "grace_days": settings.INVOLVEMENT_GRACE_DAYS,
-        "workflow": case_workflow(household),
+        "workflow": kept_workflow(household, mark),
         "journal": latest(
             household.follow_ups.visible_to(request.user)
             .select_related("author", "author_partner")

@@ -395,9 +395,19 @@ class PartnerInvolvement:
     through: list[tuple[str, date | None]]
 
 
-def involvement_of(household: Household, today: date | None = None) -> list[PartnerInvolvement]:
-    """Who is involved in the household, with what access and through what (its page)."""
+def involvements_of(household: Household) -> dict[int, list[Involvement]]:
+    """The household's involvements by partner, as plain values (kept by its page)."""
     found = involvements([household.pk]).get(household.pk, {})
+    return {partner_id: list(what) for partner_id, what in found.items()}
+
+
+def involvement_of(
+    household: Household, today: date | None = None, *, found: dict | None = None
+) -> list[PartnerInvolvement]:
+    """Who is involved in the household, with what access and through what (its page);
+    `found` is involvements_of(household) when the caller read it already."""
+    if found is None:
+        found = involvements_of(household)
     partners = Partner.objects.in_bulk(found.keys())
     rows = []
     for partner_id, what in found.items():

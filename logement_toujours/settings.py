@@ -446,6 +446,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # process otherwise. Like the broker, a Redis that is down or frozen costs a request at most
 # BROKER_TIMEOUT_SECONDS (connect, read and write), and the counters then let it through
 # (partners.authentication.TokenRateThrottle).
+# How many of the household page's kept pieces a web process holds (two per case read), and
+# for how long at most (cases.kept).
+CASE_PAGE_CACHE_ENTRIES = env_int("CASE_PAGE_CACHE_ENTRIES", 2000)
+CASE_PAGE_CACHE_SECONDS = env_int("CASE_PAGE_CACHE_SECONDS", 600)
+# « Mes ménages »' referent filter offers the referents of the caseload's active measures as
+# read at most this many seconds ago (a referent named since is offered after that time).
+REFERENT_CHOICES_SECONDS = env_int("REFERENT_CHOICES_SECONDS", 120)
+
 CACHES = {
     "default": (
         {
@@ -458,7 +466,15 @@ CACHES = {
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # Pieces of pages kept in each web process's memory, so that nothing of a case leaves the
+    # process: the household page's history, workflow and involvements per state of the case
+    # (cases.kept), « Mes ménages »' referent choices (cases.caseload.referent_choices).
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": CASE_PAGE_CACHE_ENTRIES},
+    },
 }
 
 LOGGING = {

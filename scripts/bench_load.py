@@ -10,17 +10,25 @@ Each level runs until it has lasted BENCH_LOAD_SECONDS and made BENCH_LOAD_MIN_S
 requests (so that p95 and p99 come from 100 samples at least), or until
 BENCH_LOAD_MAX_SECONDS, whichever comes first.
 
+Two kinds of users: « levels » ask for their next page as soon as the last one came (no
+pause: what the machine serves at most, a stress test), « levels_people » read each page
+before the next, a random BENCH_LOAD_THINK_SECONDS (default 1-5 s, as a load generator's
+users usually do) — social workers at work — at 4, 16 and 50 of them.
+
     DATABASE_URL            the benchmark's database (filled by `manage.py bench_data`)
     BENCH_LOAD_SECONDS      minimum seconds per level (default 10)
     BENCH_LOAD_MIN_SAMPLES  minimum requests per level (default 100)
     BENCH_LOAD_MAX_SECONDS  the cap on a level's duration (default 180)
     BENCH_LOAD_USERS        levels, comma-separated (default 1,4,16,50)
+    BENCH_LOAD_THINK_SECONDS  the people's pause between pages, « min-max » (default 1-5)
+    BENCH_LOAD_PEOPLE       the people's levels (default 4,16,50; empty: none)
 """
 
 import contextlib
 import json
 import math
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -123,9 +131,11 @@ def run_level(
     *,
     min_samples: int = 0,
     max_seconds: float | None = None,
+    think: tuple[float, float] | None = None,
 ) -> dict:
     """`users` users in turn over the mixed load until the level has lasted `seconds` and
-    made `min_samples` requests, or until `max_seconds`."""
+    made `min_samples` requests, or until `max_seconds`; with `think`, each pauses between
+    pages a random time within those seconds."""
     latencies: list[float] = []
     errors = [0]
     pdfs: list[float] = []
@@ -146,6 +156,9 @@ def run_level(
     def user(index: int) -> None:
         sessions = {who: session_for(who, fx) for who in ("caseworker", "coordinator", "token")}
         step = index
+        pauses = random.Random(index)
+        if think:  # people do not all arrive in the same second
+            done.wait(pauses.uniform(0, think[1]))
         while not over():
             who, path = fx["mixed"][step % len(fx["mixed"])]
             step += 1
@@ -158,6 +171,8 @@ def run_level(
             with lock:
                 latencies.append(elapsed)
                 errors[0] += not ok
+            if think:
+                done.wait(pauses.uniform(*think))
 
     def pdf_user() -> None:
         session = session_for(fx["pdf"][0], fx)
@@ -193,6 +208,8 @@ def run_level(
         "enough_samples": len(latencies) >= max(min_samples, 100),
         "errors": errors[0],
     }
+    if think:
+        result["think_seconds"] = list(think)
     if pdf_users:
         result["pdf_users"] = pdf_users
         result["pdfs"] = len(pdfs)
@@ -209,6 +226,8 @@ def main() -> None:
     min_samples = int(os.environ.get("BENCH_LOAD_MIN_SAMPLES", 100))
     max_seconds = float(os.environ.get("BENCH_LOAD_MAX_SECONDS", 180))
     levels = [int(n) for n in os.environ.get("BENCH_LOAD_USERS", "1,4,16,50").split(",")]
+    people = [int(n) for n in os.environ.get("BENCH_LOAD_PEOPLE", "4,16,50").split(",") if n]
+    low, high = (float(n) for n in os.environ.get("BENCH_LOAD_THINK_SECONDS", "1-5").split("-"))
     bounds = {"min_samples": min_samples, "max_seconds": max_seconds}
     port = free_port()
     server = start_gunicorn(port)
@@ -217,6 +236,11 @@ def main() -> None:
         run_level(base, fx, 2, 2)  # warm-up: every process has its connection and templates
         plain = [run_level(base, fx, users, seconds, **bounds) for users in levels]
         with_pdfs = [run_level(base, fx, users, seconds, pdf_users=3, **bounds) for users in levels]
+        reading = [run_level(base, fx, n, seconds, think=(low, high), **bounds) for n in people]
+        reading_with_pdfs = [
+            run_level(base, fx, n, seconds, pdf_users=3, think=(low, high), **bounds)
+            for n in people
+        ]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -233,6 +257,8 @@ def main() -> None:
                 "mixed": [path for _, path in fx["mixed"]],
                 "levels": plain,
                 "levels_with_3_long_pdfs": with_pdfs,
+                "levels_people": reading,
+                "levels_people_with_3_long_pdfs": reading_with_pdfs,
             },
             indent=2,
             ensure_ascii=False,

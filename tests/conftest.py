@@ -15,7 +15,10 @@ def pytest_configure(config):
     # Demo users are created with real passwords; a fast hasher keeps the suite quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The API's rate counters live in this process, emptied before each test.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
     # Tasks run in the test's process; the tests marked `broker` use a real worker.
     from logement_toujours.celery import app
 
@@ -51,9 +54,10 @@ def client():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

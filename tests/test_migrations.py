@@ -38,7 +38,8 @@ def test_every_app_has_one_initial_migration():
     assert set(LOCAL_APPS) >= {"core", "partners", "households", "codecision", "actions"}
     for label in LOCAL_APPS:
         names = sorted(name for app, name in loader.disk_migrations if app == label)
-        assert names == ["0001_initial"], label
+        # Changes after the squash come in new migrations on top of it (docs/architecture.md).
+        assert [name for name in names if name.startswith("0001_")] == ["0001_initial"], label
 
 
 @pytest.mark.django_db

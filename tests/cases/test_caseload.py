@@ -4,7 +4,10 @@ queries for 2 households as for 12."""
 
 import html
 import re
+import time
 
+import time_machine
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,6 +26,13 @@ def supported(flow, *, kind="energy", name="Suivi"):
         orientation.action.codecisions.get(), landlord_user=flow.cesf, caseworker=flow.caseworker
     )
     return household, orientation.action.measures.get()
+
+
+def afresh() -> CaptureQueriesContext:
+    """The queries of a page read afresh: the pieces pages keep (the referent filter's
+    choices) forgotten first, so that two pages compare alike."""
+    caches["pages"].clear()
+    return CaptureQueriesContext(connection)
 
 
 def rows(client, **params) -> str:
@@ -137,13 +147,13 @@ def test_the_worst_case_partner_costs_the_queries_of_an_ordinary_one(client, flo
     for index in range(30):
         household_create(by=other, name=f"Recent{index}")
     client.force_login(flow.cesf)
-    with CaptureQueriesContext(connection) as small:
+    with afresh() as small:
         page = rows(client)
     assert "Ancien" in page and "Recent" not in page and "1 ménage" in page
     for index in range(12):
         household_create(by=flow.cesf, name=f"Ancien{index}")
     type(oldest).objects.filter(pk=oldest.pk).update(updated_at=oldest.updated_at)
-    with CaptureQueriesContext(connection) as large:
+    with afresh() as large:
         page = rows(client)
     assert "13 ménages" in page and "Recent" not in page
     assert len(large) == len(small)
@@ -155,11 +165,30 @@ def test_the_same_number_of_queries_for_2_or_12_households(client, flow):
     for index in range(2):
         supported(flow, name=f"Petit{index}")
     rows(client)
-    with CaptureQueriesContext(connection) as few:
+    with afresh() as few:
         rows(client)
     for index in range(10):
         supported(flow, kind="solvency", name=f"Grand{index}")
-    with CaptureQueriesContext(connection) as many:
+    with afresh() as many:
         page = rows(client)
     assert "Grand9" in page
     assert len(many) == len(few)
+
+
+def test_a_referent_named_since_the_choices_were_read(client, flow, settings):
+    """The referent filter's choices are read at most REFERENT_CHOICES_SECONDS ago; a row
+    names its referent at once all the same, and the filter offers them after that time."""
+    client.force_login(flow.cesf)
+
+    def choices(page: str) -> list[str]:
+        select = page.split('<select name="referent">', 1)[1:] or [""]
+        return re.findall(r'<option value="(\d+)"', select[0].split("</select>")[0])
+
+    assert str(flow.caseworker.pk) not in choices(rows(client))
+    supported(flow, name="Nouveaureferent")
+    page = rows(client)
+    line = page[page.index("Nouveaureferent") :].split("</tr>")[0]
+    assert f"référent : {flow.caseworker}" in html.unescape(line)
+    later = time.time() + settings.REFERENT_CHOICES_SECONDS + 1
+    with time_machine.travel(later):
+        assert str(flow.caseworker.pk) in choices(rows(client))

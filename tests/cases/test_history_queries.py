@@ -3,6 +3,7 @@ case has had, and builds no manager class per request."""
 
 from unittest import mock
 
+from django.core.cache import caches
 from django.db import connection
 from django.db.models.manager import BaseManager
 from django.test.utils import CaptureQueriesContext
@@ -21,7 +22,11 @@ def edit(household, landlords: list[Partner], times: int) -> None:
         household.save()
 
 
-def page_queries(client, household) -> tuple[int, str]:
+def page_queries(client, household, *, kept: bool = False) -> tuple[int, str]:
+    """The page's queries; read afresh (the pieces kept per state of the case forgotten)
+    unless `kept`."""
+    if not kept:
+        caches["pages"].clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("households:detail", args=[household.pk]))
     assert response.status_code == 200
