@@ -42,3 +42,21 @@ def test_a_cursor_typed_without_offset_reads_as_utc():
     typed = cursor_of(moment.replace(tzinfo=None), 42)
     value, pk = parse_cursor(typed)
     assert (stamp_of(value), pk) == (stamp_of(moment), 42)
+
+
+def test_a_query_written_once_answers_for_each_id_as_the_orm_does(cesf):
+    from core.keyset import written_once
+
+    built = []
+
+    def names(pk):
+        built.append(pk)
+        return Household.objects.filter(pk=pk).values_list("name", "reference")
+
+    first = household_create(by=cesf, name="Premier")
+    second = household_create(by=cesf, name="Second")
+    read = written_once(Household, names)
+    assert read(first.pk) == ("Premier", first.reference)
+    assert read(second.pk) == ("Second", second.reference)
+    assert read(first.pk + second.pk + 1000) is None
+    assert len(built) == 1  # the queryset built, and its SQL written, once
