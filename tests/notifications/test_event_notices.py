@@ -19,6 +19,7 @@ from partners.models import Role
 from tests.factories import (
     MeasureFactory,
     both_approve,
+    household_create,
     orientation_create,
     start_measure,
     user_create,
@@ -359,3 +360,51 @@ def test_a_lease_review_recorded_ends_its_review_reminder_for_everyone(flow):
         )
     # Recorded by the association's referent: the landlord's CESF has nothing left to do.
     assert all(n.done_at is not None and n.read_at is not None for n in reminders.all())
+
+
+def test_a_disagreement_arbitrated_before_its_late_notice_arrives_waits_for_no_one(flow):
+    """No on-commit here: the notices' tasks were lost (a broker down). The coordination
+    arbitrated from the co-decision page before the catch-up delivered the disagreement: the
+    notice arrives, done, and the badge does not count it."""
+    orientation = orientation_create(cesf=flow.cesf, association=flow.association)
+    codecision = orientation.action.codecisions.get()
+    codecision_services.codecision_answer(codecision=codecision, by=flow.cesf, answer="approve")
+    codecision_services.codecision_answer(
+        codecision=codecision, by=flow.caseworker, answer="reject", comment="Pas de place."
+    )
+    codecision_services.codecision_arbitrate(
+        codecision=codecision, by=flow.coordinator, decision="reject", comment="Hors champ."
+    )
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        deliver_lost_notices()
+    disagreement = Notification.objects.get(
+        recipient=flow.coordinator, kind="codecision_disagreement"
+    )
+    assert disagreement.done_at is not None and disagreement.read_at is not None
+    assert to_do_count(flow.coordinator) == 0
+    assert "codecision_arbitrated" in kinds(flow.cesf)  # the news itself is delivered
+
+
+def test_an_outreach_request_withdrawn_before_its_late_notice_arrives_waits_for_no_one(flow):
+    household = household_create(by=flow.cesf)
+    request = action_services.outreach_request_create(
+        household=household, by=flow.cesf, association=flow.association, reason="Injoignable."
+    )
+    action_services.outreach_withdraw(request=request, by=flow.cesf)
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        deliver_lost_notices()
+    assert sorted(kinds(flow.caseworker)) == ["outreach_requested", "outreach_withdrawn"]
+    assert to_do_count(flow.caseworker) == 0
+
+
+def test_the_sweep_asks_no_answer_of_a_side_that_answered_before_the_late_notice(flow):
+    """The opening notice's task was lost; the landlord's side answered at once; the sweep
+    sends the lost notice to the association only, whose answer is still awaited."""
+    orientation = orientation_create(cesf=flow.cesf, association=flow.association)
+    codecision = orientation.action.codecisions.get()
+    codecision_services.codecision_answer(codecision=codecision, by=flow.cesf, answer="approve")
+    daily_sweep()
+    assert "codecision_opened" not in kinds(flow.cesf)
+    assert to_do_count(flow.cesf) == 0
+    assert kinds(flow.caseworker).count("codecision_opened") == 1
+    assert to_do_count(flow.caseworker) == 1
