@@ -24,8 +24,15 @@ from partners.recipients import Recipients
 
 def codecision_opened_due(row: dict, people: Recipients) -> Due:
     """The notice that a co-decision waits for both sides' answers, sent once: by the task
-    queued when it opens, or by the sweep if that task never ran (broker down)."""
+    queued when it opens, or by the sweep if that task never ran (broker down). A side that
+    answered before a late notice is not asked (CoDecision.sides_waiting): nothing waits for
+    it."""
     household = row["household__reference"]
+    waiting = CoDecision(
+        status=row["status"],
+        landlord_answer=row["landlord_answer"],
+        association_answer=row["association_answer"],
+    ).sides_waiting()
     purpose = Purpose(row["purpose"]).label.lower()
     kind = ActionKind(row["kind"]).label.lower()
     deciders_roles = (Role.CESF, Role.CASEWORKER, Role.MANAGER)
@@ -36,8 +43,7 @@ def codecision_opened_due(row: dict, people: Recipients) -> Due:
         due_on=timezone.localdate(row["opened_at"]),
         text=f"{household} : nouvelle co-décision ({purpose}, {kind}) en attente de votre réponse.",
         recipients=frozenset(
-            people.of(row["landlord_id"], *deciders_roles)
-            | people.of(row["association_id"], *deciders_roles)
+            user for side in waiting for user in people.of(row[f"{side}_id"], *deciders_roles)
         ),
         household_id=row["household_id"],
         link=reverse("codecision:detail", args=[row["pk"]]),
@@ -54,6 +60,9 @@ CODECISION_OPENED_FIELDS = [
     "kind",
     "household_id",
     "household__reference",
+    "status",
+    "landlord_answer",
+    "association_answer",
 ]
 
 

@@ -390,18 +390,61 @@ def tasks_done(
     *, object_type: str, object_id: int, partner_ids: Iterable[int] | None = None, kinds=None
 ) -> int:
     """The tasks about this object are done: for the users of these partners (None: for
-    everyone). Done tasks are read too: they no longer count in the header."""
+    everyone). Done tasks are read too: they no longer count in the header. A notice of
+    such a task not delivered yet (its task lost, the catch-up still to come) is delivered
+    now to these users, done (`_deliver_done`)."""
     tasks = Notification.objects.filter(
         task=True, done_at=None, object_type=object_type, object_id=object_id
     )
+    pending = PendingNotice.objects.filter(task=True, object_type=object_type, object_id=object_id)
+    users = None
     if partner_ids is not None:
         users = Membership.objects.filter(partner_id__in=list(partner_ids)).values("user_id")
         tasks = tasks.filter(recipient_id__in=users)
     if kinds is not None:
         tasks = tasks.filter(kind__in=list(kinds))
+        pending = pending.filter(kind__in=list(kinds))
+    # Before the tasks are marked: a delivery under way finishes first (the lock), and the
+    # notifications it made are then marked below.
+    _deliver_done(pending, None if users is None else {row["user_id"] for row in users})
     now = timezone.now()
     count = tasks.filter(read_at=None).update(done_at=now, read_at=now)
     return count + tasks.update(done_at=now)
+
+
+def _deliver_done(pending, users: set[int] | None) -> None:
+    """Deliver these pending task notices now to `users` (None: all their recipients),
+    done and read: the thing they ask was done before they arrived. The others still get
+    them, as tasks, from the notice's task or the catch-up; a notice left with no
+    recipient is gone."""
+    now = timezone.now()
+    made: list[Notification] = []
+    for notice in pending.select_for_update(of=("self",)):
+        done = [r for r in notice.recipients if users is None or r in users]
+        if not done:
+            continue
+        made += Notification.objects.bulk_create(
+            Notification(
+                recipient_id=recipient,
+                kind=notice.kind,
+                text=notice.text,
+                household_id=notice.household_id,
+                link=notice.link,
+                object_type=notice.object_type,
+                object_id=notice.object_id,
+                task=True,
+                created_at=notice.created_at,
+                done_at=now,
+                read_at=now,
+            )
+            for recipient in done
+        )
+        notice.recipients = [r for r in notice.recipients if r not in done]
+        if notice.recipients:
+            notice.save(update_fields=["recipients"])
+        else:
+            notice.delete()
+    _email_soon(made)
 
 
 def notices_follow_merge(*, kept_id: int, merged_id: int) -> int:

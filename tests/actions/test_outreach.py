@@ -21,7 +21,7 @@ from notifications.services import to_do_count
 from partners.models import Role
 from tests.demo_access import FUNDERS, USERS
 from tests.factories import household_create, orientation_create, user_create
-from tests.helpers import sees
+from tests.helpers import pdf_text, sees, summary_pdf
 
 REASON = "Ne répond plus depuis mars ; courrier revenu « NPAI » 📭."
 
@@ -173,6 +173,30 @@ def test_the_pages_ask_answer_and_log_a_contact(client, flow):
     # The case journal shows the request.
     journal = client.get(reverse("households:detail", args=[household.pk])).content.decode()
     assert "Demande d&#x27;aller-vers" in journal or "Demande d'aller-vers" in journal
+
+
+def test_the_pdf_summary_has_the_request_its_answer_and_the_contacts(client, flow):
+    household = household_create(by=flow.cesf)
+    request = services.outreach_request_create(
+        household=household, by=flow.cesf, association=flow.association, reason="Injoignable."
+    )
+    services.outreach_answer(request=request, by=flow.caseworker, decision="accept")
+    services.follow_up_create(
+        household=household,
+        by=flow.caseworker,
+        data={
+            "happened_on": timezone.localdate(),
+            "kind": FollowUpKind.OUTREACH,
+            "summary": "Porte close, mot laissé.",
+        },
+    )
+    _, text = pdf_text(summary_pdf(client, flow.cesf, household))
+    after = text.split("Demandes d'aller-vers", 1)[1].strip()
+    assert after.startswith(
+        f"{timezone.localdate():%d/%m/%Y} — {flow.landlord} demande à {flow.association} "
+        "d'aller vers le ménage : Injoignable. — acceptée : l'association va vers le ménage"
+    )
+    assert "Aller-vers (locataire qui ne répond plus au bailleur)" in after
 
 
 def test_the_api_asks_answers_and_closes(client, flow):
