@@ -187,8 +187,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _ids_of(section: str) -> dict:
-    """The action page holds several sections' forms at once, most with a `version`: each
-    form's ids carry its section (id_lease_version), so that no id is given twice."""
+    """The action and procedure pages hold several sections' forms at once, most with a
+    `version`: each form's ids carry its section (id_lease_version), so that no id is given
+    twice."""
     return {"auto_id": f"id_{section}_%s"}
 
 
@@ -304,7 +305,7 @@ def _procedure_context(request: HttpRequest, household, bound: dict | None = Non
     if context["can_edit"] and not procedure.ended_on:
         context["procedure_form"] = bound.get("update") or forms.ProcedureForm(instance=procedure)
         context["end_form"] = bound.get("end") or forms.ProcedureEndForm(
-            initial={"version": procedure.version}
+            initial={"version": procedure.version}, **_ids_of("end")
         )
     return context
 
@@ -334,7 +335,7 @@ def procedure_section(request: HttpRequest, household_pk: int, section: str) -> 
             expected_version=form.cleaned_data["version"] or 0,
         )
     else:
-        form = forms.ProcedureEndForm(request.POST)
+        form = forms.ProcedureEndForm(request.POST, **_ids_of("end"))
         save = lambda: services.procedure_end(  # noqa: E731
             procedure=procedure,
             by=request.user,

@@ -178,3 +178,21 @@ def test_the_action_page_s_forms_give_no_id_twice(client, flow, kind, fields):
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
     for target in re.findall(r'<label for="([^"]*)"', page):
         assert target in ids
+
+
+def test_the_procedure_page_s_two_forms_give_no_id_twice(client, flow):
+    from tests.factories import both_approve
+
+    orientation = orientation_create(
+        cesf=flow.cesf, association=flow.association, kind="sliding_lease_eviction"
+    )
+    action = orientation.action
+    both_approve(action.codecisions.get(), landlord_user=flow.cesf, caseworker=flow.caseworker)
+    client.force_login(flow.caseworker)
+    url = reverse("actions:procedure_detail", args=[action.household_id])
+    page = client.get(url).content.decode()
+    assert 'name="end_reason"' in page and page.count('name="version"') == 2
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    for target in re.findall(r'<label for="([^"]*)"', page):
+        assert target in ids
