@@ -477,7 +477,8 @@ def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
 def objective_status(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_measure_or_404(request, pk)
     ensure_can_set_objectives(request.user, measure)
-    form = forms.ObjectiveStatusForm(request.POST)
+    # No field of its own on the page (a select per objective): its errors are said, unlinked.
+    form = forms.ObjectiveStatusForm(request.POST, auto_id=False)
     if form.is_valid():
         objective = measure.objectives.filter(pk=form.cleaned_data["objective"]).first()
         if objective is None:

@@ -196,3 +196,21 @@ def test_the_procedure_page_s_two_forms_give_no_id_twice(client, flow):
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
     for target in re.findall(r'<label for="([^"]*)"', page):
         assert target in ids
+
+
+def test_an_objective_s_unreadable_state_is_said_in_the_error_summary(client, flow):
+    measure = active_measure(flow)
+    services.objective_add(measure=measure, by=flow.caseworker, text="Budget")
+    objective = MeasureObjective.objects.get(measure=measure)
+    client.force_login(flow.caseworker)
+    response = client.post(
+        reverse("actions:objective_status", args=[measure.pk]),
+        {"objective": objective.pk, "status": "fini"},
+    )
+    page = page_text(response)
+    assert response.status_code == 400
+    summary = page[page.index("data-error-summary") :]
+    assert "Sélectionnez un choix valide" in summary[: summary.index("</div>")]
+    assert "<li>status" not in page and "<li>objective" not in page
+    objective.refresh_from_db()
+    assert objective.status == "todo"
