@@ -151,19 +151,33 @@ def _action_context(request: HttpRequest, action, bound: dict | None = None) -> 
     if tracking:
         form_class = TRACKING_FORMS.get(action.kind)
         if form_class:
-            context["tracking_form"] = bound.get("tracking") or form_class(instance=action)
+            context["tracking_form"] = bound.get("tracking") or form_class(
+                instance=action, **_ids_of("tracking")
+            )
         if action.kind == ActionKind.SOLVENCY:
-            context["arrears_form"] = bound.get("arrears") or forms.ArrearsReadingForm()
+            context["arrears_form"] = bound.get("arrears") or forms.ArrearsReadingForm(
+                **_ids_of("arrears")
+            )
     # The sliding lease outlives the measure: its forms stay while it runs.
     if lease is not None and lease.is_running and can_track(user, action):
-        context["lease_form"] = bound.get("lease") or forms.SlidingLeaseForm(instance=lease)
+        context["lease_form"] = bound.get("lease") or forms.SlidingLeaseForm(
+            instance=lease, **_ids_of("lease")
+        )
         version = {"version": lease.version}
-        context["end_form"] = bound.get("end") or forms.LeaseEndForm(initial=version)
+        context["end_form"] = bound.get("end") or forms.LeaseEndForm(
+            initial=version, **_ids_of("end")
+        )
         if not lease.is_temporary_occupancy:
-            context["review_form"] = bound.get("review") or forms.LeaseReviewForm()
-            context["glide_form"] = bound.get("glide") or forms.LeaseGlideForm(initial=version)
+            context["review_form"] = bound.get("review") or forms.LeaseReviewForm(
+                **_ids_of("review")
+            )
+            context["glide_form"] = bound.get("glide") or forms.LeaseGlideForm(
+                initial=version, **_ids_of("glide")
+            )
     if context["can_reduce_rent"]:
-        context["reduction_form"] = bound.get("reduction") or forms.RentReductionForm()
+        context["reduction_form"] = bound.get("reduction") or forms.RentReductionForm(
+            **_ids_of("reduction")
+        )
     return context
 
 
@@ -172,12 +186,19 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "actions/action_detail.html", _action_context(request, action))
 
 
+def _ids_of(section: str) -> dict:
+    """The action and procedure pages hold several sections' forms at once, most with a
+    `version`: each form's ids carry its section (id_lease_version), so that no id is given
+    twice."""
+    return {"auto_id": f"id_{section}_%s"}
+
+
 def _section(action, section: str, request: HttpRequest):
     """(form, save) for one section of the action page, or 404 if it does not apply."""
     user, post = request.user, request.POST
     lease = getattr(action, "sliding_lease", None)
     if section == "tracking" and action.kind in TRACKING_FORMS:
-        form = TRACKING_FORMS[action.kind](post, instance=action)
+        form = TRACKING_FORMS[action.kind](post, instance=action, **_ids_of(section))
         return form, lambda: services.action_update_tracking(
             action=action,
             by=user,
@@ -185,7 +206,7 @@ def _section(action, section: str, request: HttpRequest):
             expected_version=form.cleaned_data["version"] or 0,
         )
     if section == "lease" and lease is not None:
-        form = forms.SlidingLeaseForm(post, instance=lease)
+        form = forms.SlidingLeaseForm(post, instance=lease, **_ids_of(section))
         return form, lambda: services.sliding_lease_update(
             lease=lease,
             by=user,
@@ -193,12 +214,12 @@ def _section(action, section: str, request: HttpRequest):
             expected_version=form.cleaned_data["version"] or 0,
         )
     if section == "review" and lease is not None:
-        form = forms.LeaseReviewForm(post)
+        form = forms.LeaseReviewForm(post, **_ids_of(section))
         return form, lambda: services.lease_review_create(
             lease=lease, by=user, data=form.cleaned_data
         )
     if section == "glide" and lease is not None:
-        form = forms.LeaseGlideForm(post)
+        form = forms.LeaseGlideForm(post, **_ids_of(section))
         return form, lambda: services.sliding_lease_glide(
             lease=lease,
             by=user,
@@ -208,7 +229,7 @@ def _section(action, section: str, request: HttpRequest):
             expected_version=form.cleaned_data["version"] or 0,
         )
     if section == "end" and lease is not None:
-        form = forms.LeaseEndForm(post)
+        form = forms.LeaseEndForm(post, **_ids_of(section))
         return form, lambda: services.sliding_lease_end(
             lease=lease,
             by=user,
@@ -218,12 +239,12 @@ def _section(action, section: str, request: HttpRequest):
             expected_version=form.cleaned_data["version"] or 0,
         )
     if section == "arrears" and action.kind == ActionKind.SOLVENCY:
-        form = forms.ArrearsReadingForm(post)
+        form = forms.ArrearsReadingForm(post, **_ids_of(section))
         return form, lambda: services.arrears_reading_create(
             action=action, by=user, **form.cleaned_data
         )
     if section == "reduction" and action.has_rent_reduction:
-        form = forms.RentReductionForm(post)
+        form = forms.RentReductionForm(post, **_ids_of(section))
         return form, lambda: services.rent_reduction_create(
             action=action, by=user, **form.cleaned_data
         )
@@ -284,7 +305,7 @@ def _procedure_context(request: HttpRequest, household, bound: dict | None = Non
     if context["can_edit"] and not procedure.ended_on:
         context["procedure_form"] = bound.get("update") or forms.ProcedureForm(instance=procedure)
         context["end_form"] = bound.get("end") or forms.ProcedureEndForm(
-            initial={"version": procedure.version}
+            initial={"version": procedure.version}, **_ids_of("end")
         )
     return context
 
@@ -314,7 +335,7 @@ def procedure_section(request: HttpRequest, household_pk: int, section: str) -> 
             expected_version=form.cleaned_data["version"] or 0,
         )
     else:
-        form = forms.ProcedureEndForm(request.POST)
+        form = forms.ProcedureEndForm(request.POST, **_ids_of("end"))
         save = lambda: services.procedure_end(  # noqa: E731
             procedure=procedure,
             by=request.user,
@@ -456,7 +477,8 @@ def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
 def objective_status(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_measure_or_404(request, pk)
     ensure_can_set_objectives(request.user, measure)
-    form = forms.ObjectiveStatusForm(request.POST)
+    # No field of its own on the page (a select per objective): its errors are said, unlinked.
+    form = forms.ObjectiveStatusForm(request.POST, auto_id=False)
     if form.is_valid():
         objective = measure.objectives.filter(pk=form.cleaned_data["objective"]).first()
         if objective is None:

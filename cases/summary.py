@@ -51,6 +51,31 @@ class CaseSummary:
     follow_ups_total: int = 0  # all the journal's follow-ups, shown or not
 
     @property
+    def diagnostic_schemes(self) -> list[str]:
+        """The support schemes the latest diagnostic records as asked for, before any action
+        tracks them (a case referred to the CCAPEX has no action yet)."""
+        diagnostic = self.diagnostic
+        if diagnostic is None:
+            return []
+        return [
+            f"{label} : {display().lower()}"
+            for label, value, display in (
+                ("FSL", diagnostic.fsl_status, diagnostic.get_fsl_status_display),
+                (
+                    "surendettement",
+                    diagnostic.overindebtedness_status,
+                    diagnostic.get_overindebtedness_status_display,
+                ),
+                (
+                    "plan d'apurement",
+                    diagnostic.repayment_plan_status,
+                    diagnostic.get_repayment_plan_status_display,
+                ),
+            )
+            if value != SchemeStatus.NONE
+        ]
+
+    @property
     def journal_truncated(self) -> bool:
         return self.follow_ups_total > len(self.follow_ups)
 

@@ -91,7 +91,6 @@ def page(request: HttpRequest, year: int) -> HttpResponse:
             "charts": {c["key"]: c for c in chart_list if c},
             "hidden": hidden_label(),
             "years": range(min(2016, year), this_year + 2),
-            "querystring": request.GET.urlencode(),
             "can_set_target": can_enter(request.user),
             "can_export_cases": can_export_cases(request.user),
             "can_write_report": can_write_report(request.user),

@@ -1,4 +1,5 @@
-"""French formatting for pages and PDFs: 1 234,56 € and 24 novembre 2026."""
+"""French formatting for pages and PDFs: 1 234,56 €, 24 novembre 2026, and a phone number
+as a link a phone dials (tel:0612345678)."""
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -39,3 +40,15 @@ def date_fr(value) -> str:
         return "—"
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+@register.filter
+def tel_uri(value) -> str:
+    """« 06 12 34 56 78 » or « +33 6.12.34.56.78 » → « tel:0612345678 », « tel:+33612345678 »:
+    the number as typed (spaces and dots, households.models) without what a phone cannot
+    dial; empty when there is no digit."""
+    text = str(value or "").strip()
+    digits = "".join(c for c in text if c.isdigit())
+    if not digits:
+        return ""
+    return f"tel:{'+' if text.startswith('+') else ''}{digits}"

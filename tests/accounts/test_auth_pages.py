@@ -43,7 +43,18 @@ def test_the_login_error_speaks_of_the_identifiant(client, demo):
     text = response.content.decode()
     assert "Identifiant ou mot de passe incorrect" in text
     assert "nom d’utilisateur" not in text and "nom d'utilisateur" not in text
-    assert '<label for="id_username">Identifiant</label>' in text
+    assert '<label for="id_username">Identifiant *</label>' in text
+
+
+def test_a_login_with_an_empty_field_says_which_in_the_error_summary(client, db):
+    response = client.post(reverse("login"), {"username": "cesf.actis", "password": ""})
+    text = response.content.decode()
+    summary = text[text.index("data-error-summary") :]
+    summary = summary[: summary.index("</div>")]
+    assert '<a href="#id_password">Mot de passe : Ce champ est obligatoire.</a>' in summary
+    password = re.search(r'<input[^>]*name="password"[^>]*>', text).group(0)
+    assert 'aria-describedby="id_password_error"' in password
+    assert 'id="id_password_error"' in text
 
 
 def test_the_funder_logs_in_and_lands_on_its_figures(demo):

@@ -313,3 +313,10 @@ def test_membership_is_what_the_history_shows(demo):
     before = Membership.history.filter(user_id=cesf.pk).count()
     services.membership_set(user=cesf, partner=cesf.partner, role=Role.CESF)
     assert Membership.history.filter(user_id=cesf.pk).count() == before
+
+
+def test_an_account_s_e_mail_is_a_link_to_write_to_it(client, demo):
+    caseworker = demo["caseworker.oiseaubleu"]
+    client.force_login(demo["manager.oiseaubleu"])
+    page = client.get(reverse("partners:user_detail", args=[caseworker.pk])).content.decode()
+    assert f'<a href="mailto:{caseworker.email}">{caseworker.email}</a>' in page

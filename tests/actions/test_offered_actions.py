@@ -154,3 +154,63 @@ def test_no_warning_when_every_objective_moved(flow):
     services.objective_set_status(objective=objective, by=flow.caseworker, status="achieved")
     assert services.measure_closure_warnings(measure, measure.ends_on) == []
     assert CoDecision.objects.filter(household=measure.action.household).exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields"),
+    [
+        ("solvency", ["repayment_plan_monthly", "read_on"]),
+        ("sliding_lease_eviction", ["address", "glide_on", "end_reason"]),
+    ],
+)
+def test_the_action_page_s_forms_give_no_id_twice(client, flow, kind, fields):
+    """Its sections' forms are all on the page, most with a `version`: each keeps its ids."""
+    from tests.factories import both_approve
+
+    orientation = orientation_create(cesf=flow.cesf, association=flow.association, kind=kind)
+    action = orientation.action
+    both_approve(action.codecisions.get(), landlord_user=flow.cesf, caseworker=flow.caseworker)
+    client.force_login(flow.caseworker)
+    page = client.get(reverse("actions:action_detail", args=[action.pk])).content.decode()
+    for field in fields:
+        assert f'name="{field}"' in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    for target in re.findall(r'<label for="([^"]*)"', page):
+        assert target in ids
+
+
+def test_the_procedure_page_s_two_forms_give_no_id_twice(client, flow):
+    from tests.factories import both_approve
+
+    orientation = orientation_create(
+        cesf=flow.cesf, association=flow.association, kind="sliding_lease_eviction"
+    )
+    action = orientation.action
+    both_approve(action.codecisions.get(), landlord_user=flow.cesf, caseworker=flow.caseworker)
+    client.force_login(flow.caseworker)
+    url = reverse("actions:procedure_detail", args=[action.household_id])
+    page = client.get(url).content.decode()
+    assert 'name="end_reason"' in page and page.count('name="version"') == 2
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    for target in re.findall(r'<label for="([^"]*)"', page):
+        assert target in ids
+
+
+def test_an_objective_s_unreadable_state_is_said_in_the_error_summary(client, flow):
+    measure = active_measure(flow)
+    services.objective_add(measure=measure, by=flow.caseworker, text="Budget")
+    objective = MeasureObjective.objects.get(measure=measure)
+    client.force_login(flow.caseworker)
+    response = client.post(
+        reverse("actions:objective_status", args=[measure.pk]),
+        {"objective": objective.pk, "status": "fini"},
+    )
+    page = page_text(response)
+    assert response.status_code == 400
+    summary = page[page.index("data-error-summary") :]
+    assert "Sélectionnez un choix valide" in summary[: summary.index("</div>")]
+    assert "<li>status" not in page and "<li>objective" not in page
+    objective.refresh_from_db()
+    assert objective.status == "todo"

@@ -550,3 +550,15 @@ def test_the_measure_overview_pages_keep_their_filters_without_a_context_of_thei
     response = client.get(reverse("actions:measure_overview"), {"kind": ""})
     assert "querystring" not in response.context
     assert 'href="?kind=&amp;apres=' in response.content.decode()
+
+
+def test_the_landlord_writes_to_the_measure_s_referent_from_the_measure_page(client, flow):
+    from tests.factories import MeasureFactory
+
+    flow.caseworker.email = email = "camille.referente@example.fr"
+    flow.caseworker.save(update_fields=["email"])
+    measure = MeasureFactory(cesf=flow.cesf, caseworker=flow.caseworker)
+    assert measure.referent == flow.caseworker
+    client.force_login(flow.cesf)
+    page = page_text(client.get(reverse("actions:measure_detail", args=[measure.pk])))
+    assert f'<a href="mailto:{email}">{email}</a>' in page

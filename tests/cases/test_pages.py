@@ -52,3 +52,12 @@ def test_the_history_shows_diagnostics_and_the_answers_of_a_codecision(client, f
     assert "Diagnostic du 03/11/2025" in history and "création" in history
     assert "Co-décision (démarrage de l&#x27;action)" in history
     assert "réponse du bailleur : — → Approuve" in history
+
+
+def test_the_contact_s_phone_and_e_mail_are_links_a_phone_follows(logged_in, cesf):
+    household = household_create(
+        by=cesf, contact_phone="06 12.34 56 78", contact_email="lea.perrin@example.fr"
+    )
+    page = logged_in.get(reverse("households:detail", args=[household.pk])).content.decode()
+    assert '<a href="tel:0612345678">06 12.34 56 78</a>' in page
+    assert '<a href="mailto:lea.perrin@example.fr">lea.perrin@example.fr</a>' in page

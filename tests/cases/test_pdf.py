@@ -73,7 +73,11 @@ def test_a_renewed_then_closed_case_shows_its_dates_outcome_and_figures(client, 
             closed_on=date(2026, 8, 31),
         )
     _, text = pdf_text(summary_pdf(client, flow.caseworker, household))
-    assert "Mesure du 12/01/2026 au 12/01/2027 (renouvelée une fois)" in text
+    # Closed before its term: the real end, then the term it had.
+    assert (
+        "Mesure du 12/01/2026 au 31/08/2026 (terme prévu le 12/01/2027, renouvelée une fois)"
+        in text
+    )
     assert "clôturée le 31/08/2026, issue : maintien dans le logement" in text
     assert "Impayés de loyer depuis le 01/09/2025 1 250,00 €" in text
     remaining = " ".join(euros(diagnostic.remaining_income_per_day).split())
@@ -157,6 +161,27 @@ def test_the_summary_gives_the_procedure_its_deadlines_and_the_schemes(client, f
     assert "surendettement" not in text
     # One date format throughout: no date in words.
     assert " janvier " not in text and " février " not in text and "1er " not in text
+
+
+def test_a_case_with_no_action_yet_gives_the_diagnostic_s_procedure_and_schemes(client, flow):
+    """Before any action (a CCAPEX referral), the diagnostic is all the PDF can tell."""
+    from tests.factories import diagnostic_create
+
+    household = household_create(by=flow.cesf, name="Avantaction")
+    diagnostic_create(
+        household=household,
+        by=flow.cesf,
+        made_on=date(2026, 3, 2),
+        procedure_stage="summons",
+        procedure_stage_on=date(2026, 2, 20),
+        hearing_on=date(2026, 4, 14),
+        fsl_status="requested",
+        repayment_plan_status="granted",
+    )
+    _, text = pdf_text(summary_pdf(client, flow.cesf, household))
+    assert "Procédure au diagnostic : Assignation le 20/02/2026 ; audience le 14/04/2026" in text
+    assert "FSL : demandé" in text and "plan d'apurement : accordé" in text
+    assert "Taux d'effort énergétique" in text
 
 
 def test_every_export_is_written_to_the_access_log(client, demo):

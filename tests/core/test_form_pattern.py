@@ -3,8 +3,10 @@
 import re
 from pathlib import Path
 
+import pytest
 from django import forms
 from django.template import Context, Template
+from django.urls import reverse
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -55,3 +57,28 @@ def test_errors_are_listed_at_the_top_linked_to_their_fields_and_described(db):
 
 def test_a_form_without_errors_has_no_summary(db):
     assert "data-error-summary" not in render(Sample())
+
+
+FILTERED_LISTS = [
+    ("households:access_log", [], {"since": "hier"}, "id_since"),
+    ("partners:security_log", [], {"since": "hier"}, "id_since"),
+    ("funding:ledger", [2026], {"kind": "inconnu"}, "id_kind"),
+    ("actions:measure_overview", [], {"association": "x"}, "id_association"),
+    ("stats:page", [2026], {"since": "hier"}, "id_since"),
+    ("agenda", [], {"menage": "x"}, "id_menage"),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "params", "field"), FILTERED_LISTS)
+def test_a_list_s_filters_in_error_follow_the_one_pattern(client, flow, name, args, params, field):
+    """A filter that cannot be read is in the summary at the top, linked to its field; every
+    id a field's aria-describedby names is on the page (its error, its help)."""
+    client.force_login(flow.coordinator)
+    page = client.get(reverse(name, args=args), params).content.decode()
+    summary = page[page.index("data-error-summary") :]
+    assert f'<a href="#{field}">' in summary[: summary.index("</div>")]
+    ids = set(re.findall(r'\sid="([^"]+)"', page))
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    assert f"{field}_error" in " ".join(described)
+    missing = [i for names in described for i in names.split() if i not in ids]
+    assert missing == []

@@ -83,6 +83,19 @@ def test_the_statistics_page_shows_the_year_the_previous_and_the_charts(client, 
     assert wrong.status_code == 200 and "Choisissez une date entre" in wrong.content.decode()
 
 
+def test_the_exports_keep_the_period_through_querystring(client, demo):
+    """The export links carry the period read (Django's {% querystring %}); the view
+    computes no query string of its own."""
+    client.force_login(demo["coordinator.lt"])
+    response = client.get(reverse("stats:page", args=[2016]), {"since": "2016-03-01"})
+    assert "querystring" not in response.context
+    page = response.content.decode()
+    export = reverse("stats:figures_export", args=[2016, "xlsx"])
+    assert f'href="{export}?since=2016-03-01"' in page
+    plain = client.get(reverse("stats:page", args=[2016])).content.decode()
+    assert f'href="{export}"' in plain  # no dangling "?"
+
+
 def test_a_missing_target_prompts_the_coordination(client, demo):
     client.force_login(demo["coordinator.lt"])
     page = client.get(reverse("stats:page", args=[2027])).content.decode()
