@@ -12,13 +12,22 @@ Read side: it reads the workflow's tables (actions, measures) through subqueries
 households the access layer lets the user see; it writes nothing."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
-from actions.models import Action, ActionStatus, MeasureStatus, SupportMeasure
+from actions.models import (
+    Action,
+    ActionStatus,
+    Appointment,
+    AppointmentKind,
+    EvictionProcedure,
+    MeasureStatus,
+    SupportMeasure,
+)
 from core.keyset import Stamp, after, cursor_of, datetime_of, parse_cursor, rows_of, stamp_of
 from households.models import Diagnostic, Household, Ids
 from households.permissions import visible_household_ids
@@ -54,18 +63,29 @@ def _filtered(
     return households
 
 
-def with_standing(households: QuerySet) -> QuerySet:
+def with_standing(households: QuerySet, today: date | None = None) -> QuerySet:
     """Each household annotated with:
 
     - `latest_diagnostic_on`, `latest_conclusion`;
     - `current_action_kind`, `current_action_status`: its latest open action (in co-decision or
       in progress), if any;
-    - `measure_ends_on`, `measure_referent`: its active measure's planned end and referent."""
+    - `measure_ends_on`, `measure_referent`: its active measure's planned end and referent;
+    - `hearing_on`: its procedure's hearing, from `today`;
+    - `appointment_on`, `appointment_kind`: its next planned appointment, from `today`."""
+    today = today or timezone.localdate()
     latest = Diagnostic.objects.filter(household=OuterRef("pk")).order_by("-made_on", "-pk")
     action = Action.objects.filter(household=OuterRef("pk"), status__in=OPEN_ACTION).order_by("-pk")
     measure = SupportMeasure.objects.filter(
         action__household=OuterRef("pk"), status=MeasureStatus.ACTIVE
     ).order_by("ends_on", "pk")
+    hearing = EvictionProcedure.objects.filter(
+        household=OuterRef("pk"), hearing_on__gte=today, ended_on=None
+    )
+    appointment = (
+        Appointment.objects.planned()
+        .filter(household=OuterRef("pk"), on__gte=today)
+        .order_by("on", "at", "pk")
+    )
     return households.select_related("landlord").annotate(
         latest_diagnostic_on=Subquery(latest.values("made_on")[:1]),
         latest_conclusion=Subquery(latest.values("conclusion")[:1]),
@@ -73,7 +93,30 @@ def with_standing(households: QuerySet) -> QuerySet:
         current_action_status=Subquery(action.values("status")[:1]),
         measure_ends_on=Subquery(measure.values("ends_on")[:1]),
         measure_referent=Subquery(measure.values("referent")[:1]),
+        hearing_on=Subquery(hearing.values("hearing_on")[:1]),
+        appointment_on=Subquery(appointment.values("on")[:1]),
+        appointment_kind=Subquery(appointment.values("kind")[:1]),
     )
+
+
+@dataclass(frozen=True)
+class Deadline:
+    on: date
+    label: str
+
+
+def next_deadline(household: Household) -> Deadline | None:
+    """The earliest of what `with_standing` read: the hearing, the next appointment, the
+    measure's planned end (« Prochaine échéance »; « Mes échéances » lists them all)."""
+    found = []
+    if household.hearing_on:
+        found.append(Deadline(household.hearing_on, "audience"))
+    if household.appointment_on:
+        kind = AppointmentKind(household.appointment_kind).label.lower()
+        found.append(Deadline(household.appointment_on, f"rendez-vous ({kind})"))
+    if household.measure_ends_on:
+        found.append(Deadline(household.measure_ends_on, "fin de mesure"))
+    return min(found, key=lambda deadline: deadline.on, default=None)
 
 
 def caseload(user: User, **criteria) -> QuerySet:

@@ -26,7 +26,7 @@ from actions.permissions import (
 from actions.services import orientation_refusal
 from cases import exports, services
 from cases.agenda import AgendaGroup, agenda, filter_items, grouped, week_end
-from cases.caseload import caseload_page, referent_choices
+from cases.caseload import caseload_page, next_deadline, referent_choices
 from cases.feed import calendar_of, feed_items
 from cases.forms import AgendaFilterForm, CaseloadFilterForm, SubjectAccessRequestForm
 from cases.kept import case_mark, kept_history, kept_involvement, kept_workflow
@@ -73,6 +73,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     unnamed = {h.measure_referent for h in page.households} - referent_names.keys() - {None}
     referent_names |= {pk: str(user) for pk, user in User.objects.in_bulk(unnamed).items()}
     for household in page.households:
+        household.next_deadline = next_deadline(household)
         household.case_state = _case_state(household)
         household.current_action = (
             ActionKind(household.current_action_kind).label.split(" — ")[0]

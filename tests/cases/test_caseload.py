@@ -5,15 +5,24 @@ queries for 2 households as for 12."""
 import html
 import re
 import time
+from datetime import timedelta
 
 import time_machine
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from actions import services as action_services
 from partners.models import Role
-from tests.factories import both_approve, household_create, orientation_create, user_create
+from tests.factories import (
+    AppointmentFactory,
+    both_approve,
+    household_create,
+    orientation_create,
+    user_create,
+)
 
 
 def supported(flow, *, kind="energy", name="Suivi"):
@@ -192,3 +201,31 @@ def test_a_referent_named_since_the_choices_were_read(client, flow, settings):
     later = time.time() + settings.REFERENT_CHOICES_SECONDS + 1
     with time_machine.travel(later):
         assert str(flow.caseworker.pk) in choices(rows(client))
+
+
+def test_the_next_deadline_is_the_earliest_hearing_appointment_or_measure_end(client, flow):
+    """« Prochaine échéance »: an appointment in 3 days comes before its measure's end,
+    which is still said; a hearing in 10 days before a measure's end; a cancelled
+    appointment is no deadline."""
+    _, measure = supported(flow, name="Avecrendezvous")
+    in_three_days = timezone.localdate() + timedelta(days=3)
+    AppointmentFactory(measure=measure, on=in_three_days, kind="home_visit")
+    heard, other = supported(flow, kind="solvency", name="Avecaudience")
+    in_ten_days = timezone.localdate() + timedelta(days=10)
+    procedure = action_services.procedure_open(household=heard, by=flow.cesf)
+    action_services.procedure_update(
+        procedure=procedure,
+        by=flow.cesf,
+        data={"summons_on": timezone.localdate(), "hearing_on": in_ten_days},
+        expected_version=procedure.version,
+    )
+    AppointmentFactory(measure=other, on=in_three_days, cancelled=True)
+    _, plain = supported(flow, kind="solvency", name="Sansrendezvous")
+    client.force_login(flow.cesf)
+    page = html.unescape(rows(client))
+    line = {n: page[page.index(n) :].split("</tr>")[0] for n in ("Avecr", "Avecau", "Sans")}
+    assert f"rendez-vous (visite à domicile) le {in_three_days:%d/%m/%Y}" in line["Avecr"]
+    assert f"fin de mesure le {measure.ends_on:%d/%m/%Y}" in line["Avecr"]
+    assert f"audience le {in_ten_days:%d/%m/%Y}" in line["Avecau"]
+    assert "rendez-vous" not in line["Avecau"]
+    assert f"fin de mesure le {plain.ends_on:%d/%m/%Y}" in line["Sans"]

@@ -183,7 +183,8 @@ class Command(BaseCommand):
     def lists(self, client: Client) -> dict:
         """Each list page against its floor: the plainest SQL doing the page's own work —
         the count its pager shows (capped where the page caps it), the rows, the subqueries
-        it shows for each row, and the filter choices it lists."""
+        it shows for each row (its next hearing and appointment included), and the filter
+        choices it lists."""
         lists = {}
         list_url = reverse("households:list")
         some = self.middle_household(self.caseworker)
@@ -278,7 +279,12 @@ class Command(BaseCommand):
             "ORDER BY a.id DESC LIMIT 1), "
             "(SELECT m.ends_on || ' ' || m.referent_id FROM actions_supportmeasure m "
             "JOIN actions_action a ON a.id = m.action_id WHERE a.household_id = h.id "
-            "AND m.status = 'active' ORDER BY m.ends_on, m.id LIMIT 1) "
+            "AND m.status = 'active' ORDER BY m.ends_on, m.id LIMIT 1), "
+            "(SELECT e.hearing_on FROM actions_evictionprocedure e WHERE e.household_id = h.id "
+            "AND e.hearing_on >= CURRENT_DATE AND e.ended_on IS NULL), "
+            "(SELECT r.\"on\" || ' ' || r.kind FROM actions_appointment r "
+            "WHERE r.household_id = h.id AND r.status = 'planned' AND r.\"on\" >= CURRENT_DATE "
+            'ORDER BY r."on", r.at, r.id LIMIT 1) '
             "FROM shown JOIN households_household h ON h.id = shown.id "
             "LEFT JOIN partners_partner l ON l.id = h.landlord_id "
             "ORDER BY shown.updated_at DESC, shown.id DESC"
