@@ -91,8 +91,18 @@ def test_ids_past_the_range_are_not_found_on_pages(client, flow, number):
 
 
 def test_the_largest_id_is_a_plain_refusal_written_to_the_access_log(client, flow):
+    from households.models import AccessAction, AccessLogEntry
+
+    largest = 2**63 - 1
+    largest_in_api = 10**18 - 1  # the API's routes take 18 digits (core.api.ROW_ID)
     client.force_login(flow.cesf)
-    assert client.get(f"/menages/{2**63 - 1}/").status_code == 404
+    assert client.get(f"/menages/{largest}/").status_code == 404
+    assert api_for(flow.cesf).get(f"/api/households/{largest_in_api}/").status_code == 404
+    denied = AccessLogEntry.objects.filter(user=flow.cesf, action=AccessAction.DENIED)
+    assert sorted(denied.values_list("household_pk", "path")) == [
+        (largest_in_api, f"/api/households/{largest_in_api}/"),
+        (largest, f"/menages/{largest}/"),
+    ]
 
 
 def test_a_year_past_the_calendar_is_not_found(client, flow):
@@ -141,6 +151,26 @@ def test_a_multipart_body_without_a_boundary_is_a_400_not_a_crash(client, flow):
         "POST", reverse("households:create"), b"--x--", content_type="multipart/form-data"
     )
     assert page.status_code == 400 and "Saisie refusée" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "&".join(f"champ{i}=x" for i in range(1_500)),  # past DATA_UPLOAD_MAX_NUMBER_FIELDS
+        "summary=" + "x" * 3_000_000,  # past DATA_UPLOAD_MAX_MEMORY_SIZE
+    ],
+    ids=["too-many-fields", "too-big"],
+)
+def test_a_body_refused_before_any_view_is_json_under_api_and_a_french_page_elsewhere(
+    client, flow, body
+):
+    form = "application/x-www-form-urlencoded"
+    answer = api_for(flow.cesf).generic("POST", "/api/follow-ups/", body, content_type=form)
+    assert answer.status_code == 400 and answer["Content-Type"] == "application/json"
+    assert "Requête refusée" in answer.json()["detail"]
+    client.force_login(flow.cesf)
+    page = client.generic("POST", reverse("households:create"), body, content_type=form)
+    assert page.status_code == 400 and "Requête refusée" in page.content.decode()
 
 
 # --- JSON nested past the limit ------------------------------------------------------------
