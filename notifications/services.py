@@ -444,16 +444,30 @@ def email_mode(user_id: int, modes: dict[int, str]) -> str:
     return modes.get(user_id, EmailMode.IMMEDIATE)
 
 
+def _claimable(notification_ids: list[int]):
+    stale = timezone.now() - timedelta(seconds=settings.EMAIL_CLAIM_SECONDS)
+    return Notification.objects.filter(pk__in=notification_ids, emailed_at=None).filter(
+        Q(email_claimed_at=None) | Q(email_claimed_at__lt=stale)
+    )
+
+
 def claim_email(notification_id: int) -> bool:
     """Take one notification's e-mail for sending: true for one sender only. A claim older
     than EMAIL_CLAIM_SECONDS (its sender died) may be taken again."""
-    now = timezone.now()
-    stale = now - timedelta(seconds=settings.EMAIL_CLAIM_SECONDS)
-    return bool(
-        Notification.objects.filter(pk=notification_id, emailed_at=None)
-        .filter(Q(email_claimed_at=None) | Q(email_claimed_at__lt=stale))
-        .update(email_claimed_at=now)
-    )
+    return bool(_claimable([notification_id]).update(email_claimed_at=timezone.now()))
+
+
+def claim_emails(notification_ids: list[int]) -> list[int]:
+    """Take the e-mail of these notifications (one digest) for sending: the ids this sender
+    took, none of which another sender holds."""
+    with transaction.atomic():
+        ids = list(
+            _claimable(notification_ids)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=ids).update(email_claimed_at=timezone.now())
+    return ids
 
 
 def send_immediate_emails(notification_ids: list[int]) -> int:
@@ -511,7 +525,9 @@ def send_pending_emails(*, older_than: timedelta, within: timedelta) -> int:
 
 
 def send_digests() -> int:
-    """One e-mail per user who chose the daily digest, with what was not e-mailed yet."""
+    """One e-mail per user who chose the daily digest, with what was not e-mailed yet:
+    claimed before and marked sent after, so that two senders at once (a task delivered
+    again) send it once, and a sender killed mid-run sends again only the one in flight."""
     users = NotificationPreference.objects.filter(email_mode=EmailMode.DIGEST).values_list(
         "user_id", flat=True
     )
@@ -524,8 +540,13 @@ def send_digests() -> int:
     by_user: dict[int, list[Notification]] = {}
     for notification in pending:
         by_user.setdefault(notification.recipient_id, []).append(notification)
+    sent = 0
     with get_connection() as smtp:
         for notifications in by_user.values():
+            claimed = set(claim_emails([n.pk for n in notifications]))
+            notifications = [n for n in notifications if n.pk in claimed]
+            if not notifications:
+                continue
             EmailMessage(
                 subject=f"[Le logement toujours] {len(notifications)} notification(s) du jour",
                 body=_body(notifications),
@@ -536,7 +557,8 @@ def send_digests() -> int:
             Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
                 emailed_at=timezone.now()
             )
-    return len(by_user)
+            sent += 1
+    return sent
 
 
 def _body(notifications: list[Notification]) -> str:
