@@ -389,3 +389,33 @@ def test_the_pdf_of_a_follow_up_of_one_word_at_the_limit_renders_in_bounded_time
     assert took < 30, f"{took:.1f} s"  # it took minutes: gunicorn killed the worker
     _pages, text = pdf_text(pdf)
     assert text.count("ℵ") == 50_000  # all of it, however it is cut across lines and pages
+
+
+# --- Procedure dates past the calendar -----------------------------------------------------
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-02"])
+def test_a_procedure_date_past_the_calendar_is_refused_by_the_page_and_the_api(client, flow, day):
+    from actions.models import EvictionProcedure
+    from actions.services import procedure_open
+    from tests.helpers import page_text
+
+    household = household_create(by=flow.cesf)
+    procedure = procedure_open(household=household, by=flow.cesf)
+    client.force_login(flow.cesf)
+    page = client.post(
+        reverse("actions:procedure_section", args=[household.pk, "update"]),
+        {"summons_on": day, "version": procedure.version},
+    )
+    assert page.status_code == 400 and "n'est pas plausible" in page_text(page)
+    answer = api_for(flow.cesf).patch(
+        f"/api/households/{household.pk}/procedure/",
+        {"hearing_on": day, "version": procedure.version},
+        format="json",
+    )
+    assert answer.status_code == 400 and "n'est pas plausible" in str(answer.json()["hearing_on"])
+    procedure = EvictionProcedure.objects.get(pk=procedure.pk)
+    assert (procedure.summons_on, procedure.hearing_on) == (None, None)
+    # The pages that show the procedure, and its PDF, still answer.
+    for name in ("actions:procedure_detail", "households:detail", "households:summary_pdf"):
+        assert client.get(reverse(name, args=[household.pk])).status_code == 200
