@@ -516,3 +516,25 @@ def test_every_typed_date_has_a_plausible_window():
         and not any(isinstance(v, PlausibleDate) for v in field.validators)
     ]  # fmt: skip
     assert set(unbounded) == DATES_WITHOUT_THE_SHARED_WINDOW
+
+
+def test_a_procedure_ended_in_year_1_is_refused_by_the_page_and_the_api(client, flow):
+    from actions.models import EvictionProcedure
+    from actions.services import procedure_open
+    from tests.helpers import page_text
+
+    household = household_create(by=flow.cesf)
+    procedure = procedure_open(household=household, by=flow.cesf)
+    client.force_login(flow.cesf)
+    page = client.post(
+        reverse("actions:procedure_section", args=[household.pk, "end"]),
+        {"ended_on": "0001-01-02", "end_reason": "paid", "version": procedure.version},
+    )
+    assert page.status_code == 400 and "n'est pas plausible" in page_text(page)
+    answer = api_for(flow.cesf).post(
+        f"/api/households/{household.pk}/procedure/end/",
+        {"ended_on": "0001-01-02", "end_reason": "paid", "version": procedure.version},
+        format="json",
+    )
+    assert answer.status_code == 400 and "n'est pas plausible" in str(answer.json()["ended_on"])
+    assert EvictionProcedure.objects.get(pk=procedure.pk).ended_on is None
