@@ -1,5 +1,7 @@
 """Notify users, once: in the application, and by e-mail as each user prefers."""
 
+import logging
+import smtplib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +28,8 @@ from notifications.models import (
     Reminder,
 )
 from partners.models import Membership, Role, User
+
+logger = logging.getLogger(__name__)
 
 DELIVERY_BATCH = 2000
 # E-mails sent through one SMTP connection by the catch-up.
@@ -493,13 +497,19 @@ def send_immediate_emails(notification_ids: list[int]) -> int:
         for notification in wanted:
             if not claim_email(notification.pk):
                 continue
-            EmailMessage(
-                subject=f"[Le logement toujours] {notification.text[:80]}",
-                body=_body([notification]),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[notification.recipient.email],
-                connection=smtp,
-            ).send()
+            try:
+                EmailMessage(
+                    subject=f"[Le logement toujours] {notification.text[:80]}",
+                    body=_body([notification]),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[notification.recipient.email],
+                    connection=smtp,
+                ).send()
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
+                # This e-mail alone is refused (its address, its content): the others go.
+                # It stays claimed, so the catch-up tries it again after EMAIL_CLAIM_SECONDS.
+                logger.error("E-mail of notification #%s refused: %s", notification.pk, error)
+                continue
             Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
             sent += 1
     return sent

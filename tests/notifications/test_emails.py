@@ -1,6 +1,7 @@
 """E-mails sent once in effect: each claimed before and marked sent after its own sending,
 a batch through one SMTP connection, what a dead sender left caught up every few minutes."""
 
+import smtplib
 from datetime import timedelta
 
 import pytest
@@ -20,6 +21,7 @@ class CountingBackend(locmem.EmailBackend):
     opened = 0
     sent = 0
     fail_at = 0
+    refused = ""
 
     def open(self):
         CountingBackend.opened += 1
@@ -29,6 +31,8 @@ class CountingBackend(locmem.EmailBackend):
         CountingBackend.sent += len(messages)
         if CountingBackend.sent == CountingBackend.fail_at:
             raise ConnectionResetError("the SMTP server dropped the line")
+        if any(m.subject.endswith(CountingBackend.refused or "\x00") for m in messages):
+            raise smtplib.SMTPRecipientsRefused({messages[0].to[0]: (550, b"No such user")})
         return super().send_messages(messages)
 
 
@@ -36,6 +40,7 @@ class CountingBackend(locmem.EmailBackend):
 def counting(settings):
     settings.EMAIL_BACKEND = f"{__name__}.CountingBackend"
     CountingBackend.opened = CountingBackend.sent = CountingBackend.fail_at = 0
+    CountingBackend.refused = ""
     mail.outbox = []
     return CountingBackend
 
@@ -110,3 +115,13 @@ def test_a_digest_another_sender_holds_is_not_sent_twice(flow, counting, setting
     assert services.send_digests() == 0
     assert [m.to for m in mail.outbox] == [["referent@example.org"]]
     assert "Rappel n° 2" in mail.outbox[0].body
+
+
+def test_an_email_the_server_refuses_is_logged_and_the_batch_goes_on(flow, counting, caplog):
+    made = notifications_for(flow.caseworker, 4)
+    counting.refused = "Rappel n° 1"  # an address the server no longer knows
+    assert services.send_immediate_emails([n.pk for n in made]) == 3
+    assert [m.subject[-11:] for m in mail.outbox] == ["Rappel n° 0", "Rappel n° 2", "Rappel n° 3"]
+    refused = Notification.objects.get(text="Rappel n° 1")
+    assert refused.emailed_at is None and refused.email_claimed_at is not None
+    assert f"notification #{refused.pk} refused" in caplog.text
