@@ -388,7 +388,7 @@ class EvictionProcedure(models.Model):
     )
     dsf_rehousing_need = models.BooleanField("besoin de relogement", null=True, blank=True)
     dsf_sent_to_ccapex_on = models.DateField(
-        "diagnostic envoyé à la CCAPEX le", null=True, blank=True
+        "diagnostic envoyé à la CCAPEX le", null=True, blank=True, validators=[plausible_date]
     )
     dsf_sent_on = models.DateField(
         "diagnostic envoyé au juge le", null=True, blank=True, validators=[plausible_date]
@@ -405,6 +405,7 @@ class EvictionProcedure(models.Model):
         "décision signifiée le",
         null=True,
         blank=True,
+        validators=[plausible_date],
         help_text="Le délai d'appel court de la signification.",
     )
     payment_plan_months = models.PositiveSmallIntegerField(
@@ -421,12 +422,17 @@ class EvictionProcedure(models.Model):
         "d'exécution) : de 1 mois à 1 an.",
     )
     grace_period_from = models.DateField(
-        "délais de grâce accordés le", null=True, blank=True, help_text="Par défaut, la décision."
+        "délais de grâce accordés le",
+        null=True,
+        blank=True,
+        validators=[plausible_date],
+        help_text="Par défaut, la décision.",
     )
     cohesion_protocol_on = models.DateField(
         "protocole de cohésion sociale signé le",
         null=True,
         blank=True,
+        validators=[plausible_date],
         help_text="Après la résiliation, le bailleur social peut proposer un protocole "
         "(article L442-6-5 du code de la construction et de l'habitation).",
     )

@@ -856,6 +856,7 @@ def procedure_end(
     procedure = locked(EvictionProcedure, procedure.pk, expected_version)
     if procedure.ended_on:
         raise DomainError("Cette procédure est déjà terminée.")
+    ensure_plausible(ended_on, field="ended_on")
     if ended_on > timezone.localdate():
         raise DomainError(
             "La fin de la procédure ne peut pas être dans le futur.", field="ended_on"
@@ -1034,6 +1035,7 @@ def sliding_lease_end(
     reviews and reminders stop; the action closes once its measure is closed."""
     lease = locked(SlidingLease, lease.pk, expected_version)
     _lease_check_running(lease)
+    ensure_plausible(ended_on, field="ended_on")
     start = lease.sublease_signed_on or lease.occupancy_agreement_on or lease.entry_on
     if start and ended_on < start:
         raise DomainError(f"La fin suit le début ({start:%d/%m/%Y}).", field="ended_on")

@@ -1,8 +1,6 @@
 import logging
 from contextlib import nullcontext
 
-from celery import shared_task
-
 from cases import privacy
 from core.queue import task
 from core.replica import replica_reads
@@ -13,7 +11,7 @@ from partners.models import User
 logger = logging.getLogger(__name__)
 
 
-@shared_task
+@task
 def nightly_privacy() -> dict:
     """Forget what the retention settings say must be forgotten, and bring every household's
     access rows back to the rule of involvement (grace periods that ended, drift), as

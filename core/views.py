@@ -5,13 +5,23 @@ for every /api/ address, whatever the exception. A database that does not answer
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotFound,
+    JsonResponse,
+)
 from django.template import loader
 
 # Seconds a client is told to wait before trying again while the database is down.
 RETRY_AFTER = 30
 
 MESSAGES = {
+    400: (
+        "Requête refusée avant d'être lue : trop de champs, un corps trop volumineux ou une "
+        "adresse de serveur inconnue. Rien n'a été enregistré."
+    ),
     503: (
         "Service momentanément indisponible : la base de données ne répond pas. Rien de ce "
         "qui a été enregistré n'est perdu ; réessayez dans un instant."
@@ -34,6 +44,14 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Introuvable."}, status=404)
     return HttpResponseNotFound(loader.render_to_string("404.html", request=request))
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: what Django refuses before any view (too many fields, a body past
+    DATA_UPLOAD_MAX_MEMORY_SIZE, a host not allowed): JSON under /api/, else the French page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": MESSAGES[400]}, status=400)
+    return HttpResponseBadRequest(loader.render_to_string("400.html", {"message": MESSAGES[400]}))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

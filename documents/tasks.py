@@ -1,9 +1,8 @@
-from celery import shared_task
-
+from core.queue import task
 from documents import services
 
 
-@shared_task
+@task
 def purge_deleted_documents() -> int:
     """The documents deleted DOCUMENTS_DELETED_KEEP_DAYS ago go for good, files included."""
     return services.documents_purge_deleted()

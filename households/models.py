@@ -377,6 +377,7 @@ class HouseholdMember(models.Model):
         "a quitté le foyer le",
         null=True,
         blank=True,
+        validators=[PlausibleDate(past_years=120)],
         help_text="Un membre qui part n'est pas effacé : indiquez la date de son départ.",
     )
 

@@ -13,6 +13,7 @@ admin.site.site_header = "Le logement toujours — administration"
 # A French page, or JSON under /api/, whatever failed; 503 while the database is down.
 handler500 = "core.views.server_error"
 handler404 = "core.views.page_not_found"
+handler400 = "core.views.bad_request"
 
 urlpatterns = [
     path("", home, name="home"),

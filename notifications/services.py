@@ -1,5 +1,7 @@
 """Notify users, once: in the application, and by e-mail as each user prefers."""
 
+import logging
+import smtplib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +28,8 @@ from notifications.models import (
     Reminder,
 )
 from partners.models import Membership, Role, User
+
+logger = logging.getLogger(__name__)
 
 DELIVERY_BATCH = 2000
 # E-mails sent through one SMTP connection by the catch-up.
@@ -487,16 +491,30 @@ def email_mode(user_id: int, modes: dict[int, str]) -> str:
     return modes.get(user_id, EmailMode.IMMEDIATE)
 
 
+def _claimable(notification_ids: list[int]):
+    stale = timezone.now() - timedelta(seconds=settings.EMAIL_CLAIM_SECONDS)
+    return Notification.objects.filter(pk__in=notification_ids, emailed_at=None).filter(
+        Q(email_claimed_at=None) | Q(email_claimed_at__lt=stale)
+    )
+
+
 def claim_email(notification_id: int) -> bool:
     """Take one notification's e-mail for sending: true for one sender only. A claim older
     than EMAIL_CLAIM_SECONDS (its sender died) may be taken again."""
-    now = timezone.now()
-    stale = now - timedelta(seconds=settings.EMAIL_CLAIM_SECONDS)
-    return bool(
-        Notification.objects.filter(pk=notification_id, emailed_at=None)
-        .filter(Q(email_claimed_at=None) | Q(email_claimed_at__lt=stale))
-        .update(email_claimed_at=now)
-    )
+    return bool(_claimable([notification_id]).update(email_claimed_at=timezone.now()))
+
+
+def claim_emails(notification_ids: list[int]) -> list[int]:
+    """Take the e-mail of these notifications (one digest) for sending: the ids this sender
+    took, none of which another sender holds."""
+    with transaction.atomic():
+        ids = list(
+            _claimable(notification_ids)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=ids).update(email_claimed_at=timezone.now())
+    return ids
 
 
 def send_immediate_emails(notification_ids: list[int]) -> int:
@@ -522,13 +540,19 @@ def send_immediate_emails(notification_ids: list[int]) -> int:
         for notification in wanted:
             if not claim_email(notification.pk):
                 continue
-            EmailMessage(
-                subject=f"[Le logement toujours] {notification.text[:80]}",
-                body=_body([notification]),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[notification.recipient.email],
-                connection=smtp,
-            ).send()
+            try:
+                EmailMessage(
+                    subject=f"[Le logement toujours] {notification.text[:80]}",
+                    body=_body([notification]),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[notification.recipient.email],
+                    connection=smtp,
+                ).send()
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
+                # This e-mail alone is refused (its address, its content): the others go.
+                # It stays claimed, so the catch-up tries it again after EMAIL_CLAIM_SECONDS.
+                logger.error("E-mail of notification #%s refused: %s", notification.pk, error)
+                continue
             Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
             sent += 1
     return sent
@@ -554,7 +578,9 @@ def send_pending_emails(*, older_than: timedelta, within: timedelta) -> int:
 
 
 def send_digests() -> int:
-    """One e-mail per user who chose the daily digest, with what was not e-mailed yet."""
+    """One e-mail per user who chose the daily digest, with what was not e-mailed yet:
+    claimed before and marked sent after, so that two senders at once (a task delivered
+    again) send it once, and a sender killed mid-run sends again only the one in flight."""
     users = NotificationPreference.objects.filter(email_mode=EmailMode.DIGEST).values_list(
         "user_id", flat=True
     )
@@ -567,8 +593,13 @@ def send_digests() -> int:
     by_user: dict[int, list[Notification]] = {}
     for notification in pending:
         by_user.setdefault(notification.recipient_id, []).append(notification)
+    sent = 0
     with get_connection() as smtp:
         for notifications in by_user.values():
+            claimed = set(claim_emails([n.pk for n in notifications]))
+            notifications = [n for n in notifications if n.pk in claimed]
+            if not notifications:
+                continue
             EmailMessage(
                 subject=f"[Le logement toujours] {len(notifications)} notification(s) du jour",
                 body=_body(notifications),
@@ -579,7 +610,8 @@ def send_digests() -> int:
             Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
                 emailed_at=timezone.now()
             )
-    return len(by_user)
+            sent += 1
+    return sent
 
 
 def _body(notifications: list[Notification]) -> str:

@@ -1,13 +1,13 @@
 from datetime import timedelta
 
-from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from core.queue import task
 from partners.models import SecurityEvent
 
 
-@shared_task
+@task
 def prune_security_log() -> int:
     """The security log keeps SECURITY_LOG_RETENTION_DAYS."""
     limit = timezone.now() - timedelta(days=settings.SECURITY_LOG_RETENTION_DAYS)

@@ -3,6 +3,7 @@
 import html
 import io
 import json
+import re
 import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
@@ -50,6 +51,13 @@ def exported_data(response) -> dict:
 def page_text(response) -> str:
     """The page's HTML as a reader meets it: entities (&#x27;, &nbsp;…) decoded."""
     return html.unescape(response.content.decode())
+
+
+def form_token(page: str, action: str) -> str | None:
+    """The one-time token (core.idempotency) of the page's form that posts to `action`."""
+    pattern = f'action="{re.escape(action)}"[^>]*>.*?name="submit_token" value="([0-9a-f]{{32}})"'
+    found = re.search(pattern, page)
+    return found[1] if found else None
 
 
 def api_for(user) -> APIClient:

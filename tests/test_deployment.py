@@ -183,3 +183,17 @@ def test_database_connections_are_kept_and_checked_before_reuse_by_default():
     assert result.stdout.split() == ["60", "True"]
     result = manage("shell", "--no-imports", "-c", script, env={"DATABASE_CONN_MAX_AGE": "0"})
     assert result.stdout.split() == ["0", "True"]
+
+
+def test_the_embedded_sqlite_runs_in_wal_with_a_busy_wait_and_immediate_transactions(tmp_path):
+    """The embedded database (`make run`; here in a temporary folder) is opened with what
+    tests/faults/test_embedded_sqlite.py holds ten writers with (settings.SQLITE_OPTIONS)."""
+    script = (
+        "from django.db import connection; o = connection.settings_dict['OPTIONS'];"
+        "c = connection.cursor(); c.execute('PRAGMA journal_mode');"
+        "print(c.fetchone()[0], o['transaction_mode'], o['timeout'])"
+    )
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    result = manage("shell", "--no-imports", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "IMMEDIATE", "20"]

@@ -172,7 +172,7 @@ class Migration(migrations.Migration):
                 ('birth_date', models.DateField(blank=True, null=True, validators=[core.dates.PlausibleDate(future_years=0, past_years=120)], verbose_name='date de naissance')),
                 ('relationship', models.CharField(choices=[('head', 'Titulaire'), ('spouse', 'Conjoint·e'), ('child', 'Enfant'), ('other', 'Autre')], max_length=20, verbose_name='lien')),
                 ('occupation', models.CharField(blank=True, max_length=120, verbose_name='activité')),
-                ('left_on', models.DateField(blank=True, help_text="Un membre qui part n'est pas effacé : indiquez la date de son départ.", null=True, verbose_name='a quitté le foyer le')),
+                ('left_on', models.DateField(blank=True, help_text="Un membre qui part n'est pas effacé : indiquez la date de son départ.", null=True, validators=[core.dates.PlausibleDate(past_years=120)], verbose_name='a quitté le foyer le')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.TextField(null=True)),
@@ -370,7 +370,7 @@ class Migration(migrations.Migration):
                 ('birth_date', models.DateField(blank=True, null=True, validators=[core.dates.PlausibleDate(future_years=0, past_years=120)], verbose_name='date de naissance')),
                 ('relationship', models.CharField(choices=[('head', 'Titulaire'), ('spouse', 'Conjoint·e'), ('child', 'Enfant'), ('other', 'Autre')], max_length=20, verbose_name='lien')),
                 ('occupation', models.CharField(blank=True, max_length=120, verbose_name='activité')),
-                ('left_on', models.DateField(blank=True, help_text="Un membre qui part n'est pas effacé : indiquez la date de son départ.", null=True, verbose_name='a quitté le foyer le')),
+                ('left_on', models.DateField(blank=True, help_text="Un membre qui part n'est pas effacé : indiquez la date de son départ.", null=True, validators=[core.dates.PlausibleDate(past_years=120)], verbose_name='a quitté le foyer le')),
                 ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='households.household', verbose_name='ménage')),
             ],
             options={

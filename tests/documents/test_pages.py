@@ -16,6 +16,7 @@ from documents import services
 from documents.models import Document
 from households.models import AccessLogEntry, Household
 from tests.documents import samples
+from tests.helpers import form_token
 
 
 def text(response) -> str:
@@ -212,6 +213,20 @@ def test_a_new_version_keeps_the_first_downloadable(client, nguyen, caseworker):
     assert refused.status_code == 400
     assert "n'est pas d'un type accepté" in text(refused)
     assert document.versions.count() == 2
+
+
+def test_a_new_version_sent_twice_with_its_form_token_is_stored_once(client, nguyen, caseworker):
+    document = add(nguyen, caseworker, "Bail", content=samples.pdf("première"))
+    url = reverse("documents:version_create", args=[document.pk])
+    listing = client.get(reverse("documents:list", args=[nguyen.pk])).content.decode()
+    token = form_token(listing, url)
+    assert token, "the form of a new version carries its one-time token"
+    for _ in range(2):  # a double click
+        upload = SimpleUploadedFile("bail-v2.pdf", samples.pdf("seconde"))
+        response = client.post(url, {"file": upload, "submit_token": token})
+        assert response.status_code == 302
+    assert document.versions.count() == 2
+    assert "n'a été enregistré qu'une fois" in text(client.get(response["Location"]))
 
 
 def test_documents_are_in_the_journal_with_their_link(client, demo, nguyen, caseworker):

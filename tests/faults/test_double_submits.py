@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from actions.models import FollowUp
 from tests.factories import start_measure
-from tests.helpers import api_for
+from tests.helpers import api_for, form_token
 
 SUMMARY = "Visite à domicile : « le chauffe-eau est réparé » 👍 — prochain rendez-vous fixé."
 
@@ -149,3 +149,67 @@ def test_an_approval_sent_twice_through_the_api_is_stored_once(flow):
     assert first.status_code == 200
     assert second.status_code == 400 and "déjà donné cette réponse" in str(second.json())
     assert codecision.answers.count() == 1
+
+
+# Forms that create nothing: sent twice, the second finds the work done (or the record's
+# version changed) and says so.
+CREATES_NOTHING = {
+    "logout",
+    "actions:appointment_cancel",
+    "actions:objective_status",
+    "documents:delete",
+    "notifications:mark_read",
+    "notifications:mark_all_read",
+    "calendar_feed_revoke",
+    "token_revoke",
+    "partners:user_unlock",
+    "partners:user_second_factor_reset",
+    "partners:user_deactivate",
+    "partners:user_reactivate",
+    # Their answer shows a secret once (new recovery codes, a calendar address): a replay
+    # could not show it again, and the second one replaces the first.
+    "recovery_codes_renew",
+    "calendar_feed_create",
+}
+
+
+def test_every_form_that_creates_carries_a_one_time_token():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    untokened = []
+    for folder in settings.TEMPLATES[0]["DIRS"]:
+        for template in Path(folder).rglob("*.html"):
+            source = template.read_text()
+            for form in re.findall(r'<form[^>]*method="post".*?</form>', source, re.S | re.I):
+                if "submit_token" in form or "_form_fields.html" in form:
+                    continue
+                action = re.search(r"action=\"\{% url '([\w:]+)'", form)
+                if "registration/login.html" in str(template):  # a session, not a record
+                    continue
+                if not action or action[1] not in CREATES_NOTHING:
+                    untokened.append(f"{template.name}: {action[1] if action else form[:60]}")
+    assert untokened == []
+
+
+def test_an_invitation_resent_by_a_double_click_goes_once(client, demo):
+    from django.core import mail
+
+    from partners.models import Role
+    from partners.services import user_invite
+
+    manager = demo["manager.actis"]
+    invited = user_invite(
+        partner=manager.partner, email="double@actis.example", first_name="Léa",
+        last_name="Double-Clic", role=Role.CESF, by=manager,
+    )  # fmt: skip
+    client.force_login(manager)
+    page = client.get(reverse("partners:user_detail", args=[invited.pk])).content.decode()
+    url = reverse("partners:user_invitation_resend", args=[invited.pk])
+    token = form_token(page, url)
+    assert token, "the form carries its one-time token"
+    mail.outbox.clear()
+    for _ in range(2):
+        assert client.post(url, {"submit_token": token}).status_code == 302
+    assert [m.to for m in mail.outbox] == [["double@actis.example"]]

@@ -91,8 +91,18 @@ def test_ids_past_the_range_are_not_found_on_pages(client, flow, number):
 
 
 def test_the_largest_id_is_a_plain_refusal_written_to_the_access_log(client, flow):
+    from households.models import AccessAction, AccessLogEntry
+
+    largest = 2**63 - 1
+    largest_in_api = 10**18 - 1  # the API's routes take 18 digits (core.api.ROW_ID)
     client.force_login(flow.cesf)
-    assert client.get(f"/menages/{2**63 - 1}/").status_code == 404
+    assert client.get(f"/menages/{largest}/").status_code == 404
+    assert api_for(flow.cesf).get(f"/api/households/{largest_in_api}/").status_code == 404
+    denied = AccessLogEntry.objects.filter(user=flow.cesf, action=AccessAction.DENIED)
+    assert sorted(denied.values_list("household_pk", "path")) == [
+        (largest_in_api, f"/api/households/{largest_in_api}/"),
+        (largest, f"/menages/{largest}/"),
+    ]
 
 
 def test_a_year_past_the_calendar_is_not_found(client, flow):
@@ -141,6 +151,26 @@ def test_a_multipart_body_without_a_boundary_is_a_400_not_a_crash(client, flow):
         "POST", reverse("households:create"), b"--x--", content_type="multipart/form-data"
     )
     assert page.status_code == 400 and "Saisie refusée" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "&".join(f"champ{i}=x" for i in range(1_500)),  # past DATA_UPLOAD_MAX_NUMBER_FIELDS
+        "summary=" + "x" * 3_000_000,  # past DATA_UPLOAD_MAX_MEMORY_SIZE
+    ],
+    ids=["too-many-fields", "too-big"],
+)
+def test_a_body_refused_before_any_view_is_json_under_api_and_a_french_page_elsewhere(
+    client, flow, body
+):
+    form = "application/x-www-form-urlencoded"
+    answer = api_for(flow.cesf).generic("POST", "/api/follow-ups/", body, content_type=form)
+    assert answer.status_code == 400 and answer["Content-Type"] == "application/json"
+    assert "Requête refusée" in answer.json()["detail"]
+    client.force_login(flow.cesf)
+    page = client.generic("POST", reverse("households:create"), body, content_type=form)
+    assert page.status_code == 400 and "Requête refusée" in page.content.decode()
 
 
 # --- JSON nested past the limit ------------------------------------------------------------
@@ -359,3 +389,152 @@ def test_the_pdf_of_a_follow_up_of_one_word_at_the_limit_renders_in_bounded_time
     assert took < 30, f"{took:.1f} s"  # it took minutes: gunicorn killed the worker
     _pages, text = pdf_text(pdf)
     assert text.count("ℵ") == 50_000  # all of it, however it is cut across lines and pages
+
+
+# --- Procedure dates past the calendar -----------------------------------------------------
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-02"])
+def test_a_procedure_date_past_the_calendar_is_refused_by_the_page_and_the_api(client, flow, day):
+    from actions.models import EvictionProcedure
+    from actions.services import procedure_open
+    from tests.helpers import page_text
+
+    household = household_create(by=flow.cesf)
+    procedure = procedure_open(household=household, by=flow.cesf)
+    client.force_login(flow.cesf)
+    page = client.post(
+        reverse("actions:procedure_section", args=[household.pk, "update"]),
+        {"summons_on": day, "version": procedure.version},
+    )
+    assert page.status_code == 400 and "n'est pas plausible" in page_text(page)
+    answer = api_for(flow.cesf).patch(
+        f"/api/households/{household.pk}/procedure/",
+        {"hearing_on": day, "version": procedure.version},
+        format="json",
+    )
+    assert answer.status_code == 400 and "n'est pas plausible" in str(answer.json()["hearing_on"])
+    procedure = EvictionProcedure.objects.get(pk=procedure.pk)
+    assert (procedure.summons_on, procedure.hearing_on) == (None, None)
+    # The pages that show the procedure, and its PDF, still answer.
+    for name in ("actions:procedure_detail", "households:detail", "households:summary_pdf"):
+        assert client.get(reverse(name, args=[household.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-02"])
+def test_every_date_of_a_procedure_is_held_to_the_window_by_the_page_and_the_api(client, flow, day):
+    from actions.models import EvictionProcedure
+    from actions.services import procedure_open
+    from tests.helpers import page_text
+
+    household = household_create(by=flow.cesf)
+    procedure = procedure_open(household=household, by=flow.cesf)
+    typed = [
+        f.name
+        for f in EvictionProcedure._meta.concrete_fields
+        if f.get_internal_type() == "DateField" and f.editable
+    ]
+    assert len(typed) > 10
+    client.force_login(flow.cesf)
+    api = api_for(flow.cesf)
+    for field in typed:
+        page = client.post(
+            reverse("actions:procedure_section", args=[household.pk, "update"]),
+            {field: day, "version": procedure.version},
+        )
+        assert page.status_code == 400 and "n'est pas plausible" in page_text(page), field
+        answer = api.patch(
+            f"/api/households/{household.pk}/procedure/",
+            {field: day, "version": procedure.version},
+            format="json",
+        )
+        assert answer.status_code == 400, (field, answer.content)
+        assert "n'est pas plausible" in str(answer.json()[field])
+    assert EvictionProcedure.objects.get(pk=procedure.pk).version == procedure.version
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-02"])
+def test_a_document_or_a_departure_past_the_calendar_is_refused_by_the_page_and_the_api(
+    client, flow, day
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.models import Document
+    from households.models import Household
+    from tests.documents import samples
+    from tests.helpers import page_text, upload_judgement
+
+    household = household_create(by=flow.cesf)
+    client.force_login(flow.cesf)
+    page = client.post(
+        reverse("documents:create", args=[household.pk]),
+        {"kind": "lease", "dated_on": day, "title": "Bail daté hors calendrier",
+         "files": [SimpleUploadedFile("bail.pdf", samples.pdf())]},
+    )  # fmt: skip
+    # A document's own window: not in the future, not before 1900 (documents.services).
+    assert page.status_code == 400 and "La date du document" in page_text(page)
+    answer = upload_judgement(api_for(flow.cesf), household, dated_on=day)
+    assert answer.status_code == 400 and "La date du document" in str(answer.json()["dated_on"])
+    assert not Document.objects.filter(household=household).exists()
+
+    data = household_form_data(name="Départ-Hors-Calendrier", **{"members-0-left_on": day})
+    page = client.post(reverse("households:create"), data)
+    assert page.status_code == 200 and "n&#x27;est pas plausible" in page.content.decode()
+    member = {"first_name": "Zoé", "last_name": "DÉPART", "relationship": "head", "left_on": day}
+    answer = api_for(flow.cesf).post(
+        "/api/households/",
+        {"name": "Départ-Hors-Calendrier", "housing_status": "tenant", "members": [member]},
+        format="json",
+    )
+    assert answer.status_code == 400 and "n'est pas plausible" in str(answer.json()["members"])
+    assert not Household.objects.filter(name="Départ-Hors-Calendrier").exists()
+
+
+# Dates nobody types, or held to a window of their own by their service.
+DATES_WITHOUT_THE_SHARED_WINDOW = {
+    "core.DailyRun.day",  # the job's own day
+    "notifications.Notification.digest_on",  # the sweep's day
+    "notifications.Reminder.due_on",  # computed by a rule
+    "documents.Document.dated_on",  # documents.services: not in the future, not before 1900
+    "cases.SubjectAccessRequest.received_on",  # cases.services: since the case opened
+}
+
+
+def test_every_typed_date_has_a_plausible_window():
+    from django.apps import apps
+
+    from core.dates import PlausibleDate
+
+    ours = {"core", "partners", "households", "codecision", "actions", "documents", "cases"}
+    ours |= {"notifications", "funding", "stats"}
+    unbounded = [
+        f"{model._meta.app_label}.{model.__name__}.{field.name}"
+        for model in apps.get_models()
+        if model._meta.app_label in ours and not model.__name__.startswith("Historical")
+        for field in model._meta.concrete_fields
+        if field.get_internal_type() == "DateField" and field.editable
+        and not any(isinstance(v, PlausibleDate) for v in field.validators)
+    ]  # fmt: skip
+    assert set(unbounded) == DATES_WITHOUT_THE_SHARED_WINDOW
+
+
+def test_a_procedure_ended_in_year_1_is_refused_by_the_page_and_the_api(client, flow):
+    from actions.models import EvictionProcedure
+    from actions.services import procedure_open
+    from tests.helpers import page_text
+
+    household = household_create(by=flow.cesf)
+    procedure = procedure_open(household=household, by=flow.cesf)
+    client.force_login(flow.cesf)
+    page = client.post(
+        reverse("actions:procedure_section", args=[household.pk, "end"]),
+        {"ended_on": "0001-01-02", "end_reason": "paid", "version": procedure.version},
+    )
+    assert page.status_code == 400 and "n'est pas plausible" in page_text(page)
+    answer = api_for(flow.cesf).post(
+        f"/api/households/{household.pk}/procedure/end/",
+        {"ended_on": "0001-01-02", "end_reason": "paid", "version": procedure.version},
+        format="json",
+    )
+    assert answer.status_code == 400 and "n'est pas plausible" in str(answer.json()["ended_on"])
+    assert EvictionProcedure.objects.get(pk=procedure.pk).ended_on is None
