@@ -140,6 +140,15 @@ class CoDecisionQuerySet(models.QuerySet):
         ).filter(association=partner)
 
 
+def sides_waiting(status: str, landlord_answer: str, association_answer: str) -> list[str]:
+    """The sides whose answer a co-decision in `status` with these answers waits for (the
+    rule of CoDecisionQuerySet.waiting_on, for values already read)."""
+    if status not in WAITING_STATUSES:
+        return []
+    answers = {Side.LANDLORD: landlord_answer, Side.ASSOCIATION: association_answer}
+    return [side for side in Side if answers[side] not in DECIDING_ANSWERS]
+
+
 class CoDecision(models.Model):
     """Joint decision of one landlord and one association on a household: to start one of
     the four actions, or to renew its measure.
@@ -241,9 +250,7 @@ class CoDecision(models.Model):
     def sides_waiting(self) -> list[str]:
         """The sides whose answer this co-decision waits for (the rule of
         CoDecisionQuerySet.waiting_on, for one row already read)."""
-        if self.status not in WAITING_STATUSES:
-            return []
-        return [side for side in Side if getattr(self, f"{side}_answer") not in DECIDING_ANSWERS]
+        return sides_waiting(self.status, self.landlord_answer, self.association_answer)
 
     def partner_of(self, side: str) -> Partner:
         return self.landlord if side == Side.LANDLORD else self.association

@@ -15,7 +15,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from codecision.models import CoDecision, Purpose, Side
+from codecision.models import CoDecision, Purpose, Side, sides_waiting
 from core.reminders import Due, chunks
 from households.models import ActionKind
 from partners.models import Role
@@ -28,11 +28,7 @@ def codecision_opened_due(row: dict, people: Recipients) -> Due:
     answered before a late notice is not asked (CoDecision.sides_waiting): nothing waits for
     it."""
     household = row["household__reference"]
-    waiting = CoDecision(
-        status=row["status"],
-        landlord_answer=row["landlord_answer"],
-        association_answer=row["association_answer"],
-    ).sides_waiting()
+    waiting = sides_waiting(row["status"], row["landlord_answer"], row["association_answer"])
     purpose = Purpose(row["purpose"]).label.lower()
     kind = ActionKind(row["kind"]).label.lower()
     deciders_roles = (Role.CESF, Role.CASEWORKER, Role.MANAGER)
