@@ -193,15 +193,15 @@ def referents_of(households: QuerySet | list[int]) -> QuerySet:
     )
 
 
-def referent_choices(user: User, ids: list[int] | None) -> QuerySet:
+def referent_choices(user: User, ids: list[int] | None) -> list[tuple[int, str]]:
     """The referent filter's choices for `user`, whose caseload is `ids` (None: the whole
-    programme): referents_of it, read at most REFERENT_CHOICES_SECONDS ago for the same
-    partner (kept in the web process's memory), as a queryset of those users."""
+    programme): (id, name) of referents_of it, read at most REFERENT_CHOICES_SECONDS ago for
+    the same partner (kept in the web process's memory)."""
     cache = caches["pages"]
     key = f"referents:{'all' if ids is None else user.partner.group_id}"
-    pks = cache.get(key)
-    if pks is None:
+    choices = cache.get(key)
+    if choices is None:
         referents = referents_of(Household.objects.all() if ids is None else ids)
-        pks = list(referents.values_list("pk", flat=True))
-        cache.set(key, pks, settings.REFERENT_CHOICES_SECONDS)
-    return User.objects.filter(pk__in=pks).order_by("last_name", "first_name")
+        choices = [(referent.pk, str(referent)) for referent in referents]
+        cache.set(key, choices, settings.REFERENT_CHOICES_SECONDS)
+    return choices

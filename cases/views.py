@@ -62,14 +62,15 @@ def household_list(request: HttpRequest) -> HttpResponse:
     households of the page shown are written to the access log (one insert)."""
     ensure_can_open_caseload(request.user)
     ids = visible_household_ids(request.user)
-    choices = referent_choices(request.user, None if ids is None else [pk for _, pk in ids])
-    filters = CaseloadFilterForm(request.GET or None, referents=choices)
-    referents = list(choices)
+    referents = referent_choices(request.user, None if ids is None else [pk for _, pk in ids])
+    # The chosen referent is read only when one is asked for.
+    offered = User.objects.filter(pk__in=[pk for pk, _ in referents])
+    filters = CaseloadFilterForm(request.GET or None, referents=offered)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     cursor = request.GET.get("apres", "")
     page = caseload_page(request.user, cursor=cursor, mine=ids, **criteria)
     # The rows' referents by name, those named since the filter's choices were read too.
-    referent_names = {user.pk: str(user) for user in referents}
+    referent_names = dict(referents)
     unnamed = {h.measure_referent for h in page.households} - referent_names.keys() - {None}
     referent_names |= {pk: str(user) for pk, user in User.objects.in_bulk(unnamed).items()}
     for household in page.households:
@@ -93,7 +94,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "housing_statuses": HousingStatus.choices,
         "landlords": Partner.objects.landlords().values_list("pk", "name"),
         "kinds": ActionKind.choices,
-        "referents": [(user.pk, str(user)) for user in referents],
+        "referents": referents,
         "can_create": can_create_household(request.user),
     }
     template = "households/_household_table.html" if request.htmx else "households/list.html"
