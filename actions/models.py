@@ -8,13 +8,22 @@ from simple_history.models import HistoricalRecords
 
 from codecision.models import CoDecision
 from core import text
-from core.dates import DATE_CEILING, DATE_FLOOR, PlausibleDate, add_months, plausible_date
+from core.dates import (
+    DATE_CEILING,
+    DATE_FLOOR,
+    PlausibleDate,
+    add_months,
+    dates_plausible,
+    plausible_date,
+)
 from core.text import BoundedTextField
 from households.confidential import Confidential, ConfidentialQuerySet
 from households.models import PRIVACY_HELP, ActionKind, Diagnostic, Household, SchemeStatus
 from partners.models import Partner
 
 money = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(0)]}
+# A lease may be signed long ago (PlausibleDate(past_years=80)): its floor in the database.
+LEASE_FLOOR = date(1940, 1, 1)
 
 
 # Actions a landlord's CESF proposes for a tenant; the association channel proposes action 4.
@@ -197,7 +206,17 @@ class Action(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(landlord=models.F("association")),
                 name="action_two_distinct_partners",
-            )
+            ),
+            models.CheckConstraint(
+                condition=dates_plausible(
+                    "repayment_plan_start",
+                    "transfer_requested_on",
+                    "dwelling_offered_on",
+                    "offer_accepted_on",
+                    "moved_on",
+                ),
+                name="action_dates_plausible",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -293,6 +312,12 @@ class ArrearsReading(models.Model):
         verbose_name = "relevé d'impayés"
         verbose_name_plural = "relevés d'impayés"
         ordering = ["read_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(read_on__range=(DATE_FLOOR, DATE_CEILING)),
+                name="arrears_reading_date_plausible",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount} € au {self.read_on:%d/%m/%Y}"
@@ -468,7 +493,31 @@ class EvictionProcedure(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ended_on__isnull=True) | ~models.Q(end_reason=""),
                 name="ended_procedure_has_reason",
-            )
+            ),
+            models.CheckConstraint(
+                condition=dates_plausible("lease_signed_on", floor=LEASE_FLOOR),
+                name="procedure_lease_date_plausible",
+            ),
+            models.CheckConstraint(
+                condition=dates_plausible(
+                    "ccapex_referred_on",
+                    "payment_order_on",
+                    "summons_on",
+                    "dsf_requested_on",
+                    "dsf_interview_on",
+                    "dsf_sent_to_ccapex_on",
+                    "dsf_sent_on",
+                    "hearing_on",
+                    "judgement_on",
+                    "judgement_served_on",
+                    "grace_period_from",
+                    "cohesion_protocol_on",
+                    "order_to_leave_on",
+                    "police_assistance_requested_on",
+                    "ended_on",
+                ),
+                name="procedure_dates_plausible",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -543,6 +592,12 @@ class Dwelling(models.Model):
         verbose_name = "logement du parc diffus"
         verbose_name_plural = "logements du parc diffus"
         ordering = ["city", "address", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=dates_plausible("left_stock_on"),
+                name="dwelling_left_stock_date_plausible",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.address} {self.postcode} {self.city} ({self.get_dwelling_type_display()})"
@@ -614,12 +669,6 @@ class SlidingLease(models.Model):
     sublease_signed_on = models.DateField(
         "sous-location signée le", null=True, blank=True, validators=[plausible_date]
     )
-    glide_on = models.DateField(
-        "glissement du bail le", null=True, blank=True, validators=[plausible_date]
-    )
-    sublease_signed_on = models.DateField(
-        "sous-location signée le", null=True, blank=True, validators=[plausible_date]
-    )
     # Set by sliding_lease_glide and sliding_lease_end only.
     glide_on = models.DateField("glissement du bail le", null=True, blank=True, editable=False)
     new_lease_reference = models.CharField(
@@ -650,6 +699,18 @@ class SlidingLease(models.Model):
             models.CheckConstraint(
                 condition=models.Q(glide_on__isnull=True) | models.Q(ended_on__isnull=True),
                 name="lease_glided_or_ended",
+            ),
+            models.CheckConstraint(
+                condition=dates_plausible(
+                    "entry_on",
+                    "occupancy_agreement_on",
+                    "main_lease_signed_on",
+                    "tripartite_agreement_on",
+                    "sublease_signed_on",
+                    "glide_on",
+                    "ended_on",
+                ),
+                name="lease_dates_plausible",
             ),
         ]
 
@@ -702,6 +763,12 @@ class LeaseReview(models.Model):
         verbose_name = "point d'étape du bail glissant"
         verbose_name_plural = "points d'étape du bail glissant"
         ordering = ["held_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(held_on__range=(DATE_FLOOR, DATE_CEILING)),
+                name="lease_review_date_plausible",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Point du {self.held_on:%d/%m/%Y}"
@@ -859,6 +926,10 @@ class SupportMeasure(models.Model):
                 condition=models.Q(starts_on__gte=DATE_FLOOR, starts_on__lte=DATE_CEILING)
                 & models.Q(ends_on__gt=models.F("starts_on")),
                 name="measure_dates_plausible",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__lte=DATE_CEILING) & dates_plausible("closed_on"),
+                name="measure_end_dates_plausible",
             ),
         ]
         indexes = [
@@ -1025,7 +1096,11 @@ class FollowUp(Confidential):
             models.CheckConstraint(
                 condition=models.Q(happened_on__gte=DATE_FLOOR, happened_on__lte=DATE_CEILING),
                 name="follow_up_date_plausible",
-            )
+            ),
+            models.CheckConstraint(
+                condition=dates_plausible("next_step_on"),
+                name="follow_up_next_step_date_plausible",
+            ),
         ]
 
     def __str__(self) -> str:

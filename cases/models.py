@@ -6,7 +6,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core import text
-from core.dates import add_months
+from core.dates import DATE_CEILING, DATE_FLOOR, add_months
 from core.text import BoundedTextField
 from households.models import PRIVACY_HELP, Household
 
@@ -68,9 +68,20 @@ class SubjectAccessRequest(models.Model):
         verbose_name = "demande d'accès du ménage"
         verbose_name_plural = "demandes d'accès du ménage"
         ordering = ["-received_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(received_on__range=(DATE_FLOOR, DATE_CEILING)),
+                name="access_request_date_plausible",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Demande d'accès de {self.requester} reçue le {self.received_on:%d/%m/%Y}"
+
+    def validate_constraints(self, exclude=None):
+        # The date's rules are the service's (since the case opened, never in the future:
+        # cases.services), with their message on the field; the CHECK stands behind them.
+        super().validate_constraints(exclude={*(exclude or ()), "received_on"})
 
     @property
     def answer_by(self) -> date:

@@ -4,7 +4,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core import text
-from core.dates import plausible_date
+from core.dates import DATE_CEILING, DATE_FLOOR, plausible_date
 from core.text import BoundedTextField
 from households.models import PRIVACY_HELP, ActionKind, Diagnostic, Household
 from partners.models import Partner
@@ -102,6 +102,12 @@ class CommitteeSession(models.Model):
     class Meta:
         verbose_name = "comité"
         ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(held_on__range=(DATE_FLOOR, DATE_CEILING)),
+                name="committee_date_plausible",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Comité du {self.held_on:%d/%m/%Y}"

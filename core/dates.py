@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from dateutil.easter import easter
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
@@ -57,6 +58,18 @@ def add_working_days(day: date, days: int) -> date:
 # like 0001-01-01 or 9999-12-31 never reaches a calculation.
 DATE_FLOOR = date(2000, 1, 1)
 DATE_CEILING = date(2099, 12, 31)
+
+
+def dates_plausible(*fields: str, floor: date = DATE_FLOOR) -> models.Q:
+    """A CHECK condition: each of `fields` is empty or lies between `floor` and DATE_CEILING.
+    A field whose PlausibleDate reaches further back takes the floor its window had in 2020
+    (80 years back: 1940), so that nothing the forms accept is refused by the database."""
+    condition = models.Q()
+    for field in fields:
+        condition &= models.Q(**{f"{field}__isnull": True}) | models.Q(
+            **{f"{field}__range": (floor, DATE_CEILING)}
+        )
+    return condition
 
 
 def plausible_window(

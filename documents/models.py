@@ -6,12 +6,15 @@ the eviction procedure it is about. A new version keeps the previous ones. Delet
 soft for DOCUMENTS_DELETED_KEEP_DAYS (documents.services), then the nightly task purges it,
 its files included."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actions.models import Action, EvictionProcedure, FollowUp, SupportMeasure
+from core.dates import DATE_CEILING
 from households.confidential import Confidential, ConfidentialQuerySet
 from households.models import Household, ProcedureStage
 
@@ -29,6 +32,9 @@ class DocumentKind(models.TextChoices):
     INCOME_PROOF = "income_proof", "Justificatif de ressources"
     OTHER = "other", "Autre"
 
+
+# A document is dated today or before (documents.services), and not before 1900.
+OLDEST_DATE = date(1900, 1, 1)
 
 # The stages of the eviction procedure a document may be about: the household's own list
 # (households.models.ProcedureStage), « Aucune procédure » left out (no stage: left blank).
@@ -107,6 +113,12 @@ class Document(Confidential):
         verbose_name = "document"
         ordering = ["-dated_on", "-pk"]
         indexes = [models.Index(fields=["household", "-dated_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(dated_on__range=(OLDEST_DATE, DATE_CEILING)),
+                name="document_date_plausible",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

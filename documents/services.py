@@ -15,11 +15,9 @@ from actions.models import EvictionProcedure
 from core.errors import DomainError
 from core.history import save_with_history
 from documents import files
-from documents.models import Document, DocumentVersion
+from documents.models import OLDEST_DATE, Document, DocumentVersion
 from households.models import Household
 from partners.models import User
-
-OLDEST_DATE = date(1900, 1, 1)
 
 
 def _check_links(household: Household, links: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from core import text
-from core.dates import PlausibleDate
+from core.dates import DATE_CEILING, DATE_FLOOR, PlausibleDate
 from core.text import BoundedTextField
 from partners.models import Partner
 
@@ -192,6 +192,11 @@ class LedgerEntry(models.Model):
                 condition=models.Q(amount__gte=-LEDGER_MAX_AMOUNT, amount__lte=LEDGER_MAX_AMOUNT),
                 name="ledger_amount_bounded",
                 violation_error_message=LEDGER_AMOUNT_MESSAGE,
+            ),
+            # LEDGER_DATES reach 20 years back: DATE_FLOOR, as of 2020.
+            models.CheckConstraint(
+                condition=models.Q(on__range=(DATE_FLOOR, DATE_CEILING)),
+                name="ledger_date_plausible",
             ),
         ]
 

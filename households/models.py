@@ -13,15 +13,17 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from core import text
-from core.dates import DATE_CEILING, PlausibleDate, plausible_date
+from core.dates import DATE_CEILING, DATE_FLOOR, PlausibleDate, dates_plausible, plausible_date
 from core.search import searchable
 from core.text import BoundedTextField
 from partners.models import Partner
 
 # What the database accepts at all (the forms and the API keep a narrower, moving window):
-# nobody alive was born before 1900, no consent was recorded by this programme before 1990.
+# nobody alive was born before 1900, no consent was recorded by this programme before 1990,
+# no arrears a diagnostic records began before 1990 (its window: 30 years back).
 BIRTH_FLOOR = date(1900, 1, 1)
 CONSENT_FLOOR = date(1990, 1, 1)
+ARREARS_FLOOR = date(1990, 1, 1)
 
 PRIVACY_HELP = (
     "Données sensibles : n'écrivez que ce qui est nécessaire à l'accompagnement, "
@@ -392,6 +394,10 @@ class HouseholdMember(models.Model):
                 | models.Q(birth_date__range=(BIRTH_FLOOR, DATE_CEILING)),
                 name="member_birth_date_plausible",
             ),
+            models.CheckConstraint(
+                condition=dates_plausible("left_on", floor=BIRTH_FLOOR),
+                name="member_departure_date_plausible",
+            ),
         ]
         ordering = ["pk"]
 
@@ -606,6 +612,15 @@ class Diagnostic(models.Model):
                 | models.Q(LessThanOrEqual(F("rent_arrears"), _MONTHLY_RENT * ARREARS_MONTHS_MAX)),
                 name="diagnostic_arrears_months_fit",
                 violation_error_message=TOO_HIGH["arrears"].replace("%", "%%"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(made_on__range=(DATE_FLOOR, DATE_CEILING))
+                & dates_plausible("procedure_stage_on", "hearing_on"),
+                name="diagnostic_dates_plausible",
+            ),
+            models.CheckConstraint(
+                condition=dates_plausible("rent_arrears_since", floor=ARREARS_FLOOR),
+                name="diagnostic_arrears_date_plausible",
             ),
         ]
 

@@ -1,11 +1,13 @@
 """Hostile values are refused at the edge, in French, and cannot be stored: amounts whose
-figures overflow, ids past the database's range, NUL bytes, JSON nested past the limit."""
+figures overflow, dates off the calendar, ids past the database's range, NUL bytes, JSON
+nested past the limit."""
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
@@ -516,6 +518,85 @@ def test_every_typed_date_has_a_plausible_window():
         and not any(isinstance(v, PlausibleDate) for v in field.validators)
     ]  # fmt: skip
     assert set(unbounded) == DATES_WITHOUT_THE_SHARED_WINDOW
+
+
+# Dates the database leaves unchecked: nobody types them.
+DATES_WITHOUT_A_CHECK = {
+    "core.DailyRun.day",  # the job's own day
+    "notifications.Notification.digest_on",  # the sweep's day
+    "notifications.Reminder.due_on",  # computed by a rule
+    "households.Household.anonymised_on",  # the anonymisation's day
+}
+
+
+def one_row_of_each_dated_model(flow) -> None:
+    """A row of every model with a date: a busy case (household, member, action 3 with its
+    procedure, sliding lease, measure, follow-up, appointments), and the rest beside it."""
+    from actions.models import ArrearsReading, Dwelling, EvictionProcedure, LeaseReview
+    from cases.models import SubjectAccessRequest
+    from codecision.models import CommitteeSession
+    from documents.models import Document
+    from tests.factories import LedgerEntryFactory, RentReductionFactory, busy_case, start_measure
+
+    case = busy_case(flow)
+    household, measure = case["household"], case["measure"]
+    # An end date needs its reason (ended_procedure_has_reason): given, the date's own CHECK
+    # is the one that answers.
+    EvictionProcedure.objects.filter(household=household).update(end_reason="paid")
+    diagnostic_create(household=household, by=flow.cesf)
+    RentReductionFactory(measure=start_measure(flow, date(2026, 1, 5)))
+    ArrearsReading.objects.create(
+        action=measure.action, read_on=date(2026, 2, 1), amount=100, created_by=flow.cesf
+    )
+    Dwelling.objects.create(
+        association=flow.association, landlord=flow.landlord, address="3 rue des Lilas",
+        dwelling_type="t2",
+    )  # fmt: skip
+    LeaseReview.objects.create(
+        lease=measure.action.sliding_lease, held_on=date(2026, 7, 31), rent_paid_regularly=True,
+        peaceful_occupation=True, dwelling_upkept=True, budget_managed=True,
+        recorded_by=flow.caseworker,
+    )  # fmt: skip
+    CommitteeSession.objects.create(held_on=date(2026, 2, 2), created_by=flow.coordinator)
+    LedgerEntryFactory()
+    Document.objects.create(
+        household=household, kind="lease", title="Bail", dated_on=date(2020, 5, 4),
+        author=flow.cesf, author_partner=flow.landlord,
+    )  # fmt: skip
+    SubjectAccessRequest.objects.create(
+        household=household, requester="Le ménage", basis="household",
+        received_on=date(2026, 2, 16), recorded_by=flow.cesf,
+    )  # fmt: skip
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the CHECKs as PostgreSQL runs them")
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(9999, 12, 31)], ids=str)
+def test_the_database_refuses_every_date_off_the_calendar(flow, day):
+    """Whatever writes it (a script, a bulk update, a service that forgot its check), a
+    date like 0001-01-01 or 9999-12-31 is refused by a CHECK of its table (its window:
+    core.dates.DATE_FLOOR, or the field's older floor, to DATE_CEILING)."""
+    from django.apps import apps
+    from django.db.models import QuerySet
+
+    one_row_of_each_dated_model(flow)
+    ours = {"core", "partners", "households", "codecision", "actions", "documents", "cases"}
+    ours |= {"notifications", "funding", "stats"}
+    checked = []
+    for model in apps.get_models():
+        if model._meta.app_label not in ours or model.__name__.startswith("Historical"):
+            continue
+        for field in model._meta.concrete_fields:
+            name = f"{model._meta.app_label}.{model.__name__}.{field.name}"
+            if field.get_internal_type() != "DateField" or name in DATES_WITHOUT_A_CHECK:
+                continue
+            # The plain query set: the ledger's own refuses every update (append-only).
+            rows = QuerySet(model).order_by("pk")[:1]
+            assert rows, f"{name}: add a row of {model.__name__} to the fixture"
+            refused = pytest.raises(IntegrityError, match=r"_plausible|_ends_after_start")
+            with refused, transaction.atomic():
+                QuerySet(model).filter(pk=rows[0].pk).update(**{field.name: day})
+            checked.append(name)
+    assert "actions.EvictionProcedure.judgement_served_on" in checked and len(checked) > 40
 
 
 def test_a_procedure_ended_in_year_1_is_refused_by_the_page_and_the_api(client, flow):

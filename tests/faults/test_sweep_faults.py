@@ -10,6 +10,8 @@ import time_machine
 from django.db import OperationalError, connection
 from django.utils import timezone
 
+from actions import reminders as actions_reminders
+from actions.deadlines import procedure_deadlines
 from actions.models import EvictionProcedure
 from core import outbox, reminders
 from core.models import DailyRun
@@ -19,22 +21,36 @@ from notifications.tasks import DAILY_SWEEP, daily_sweep
 from tests.factories import start_measure
 
 
-def test_a_procedure_dated_at_the_calendars_end_is_skipped_and_logged_the_rest_is_sent(
-    flow, caplog
+def test_a_procedure_whose_deadlines_fail_is_skipped_and_logged_the_rest_is_sent(
+    flow, caplog, monkeypatch
 ):
+    # The database holds every date within the calendar (procedure_dates_plausible): the
+    # failure a record could still cause is a value no rule foresaw, here in its deadlines.
     broken = start_measure(flow, date(2026, 1, 5), kind="sliding_lease_eviction")
-    procedure, _ = EvictionProcedure.objects.get_or_create(household=broken.action.household)
-    EvictionProcedure.objects.filter(pk=procedure.pk).update(
-        summons_on=date(9999, 12, 31), hearing_on=date(1, 1, 2)
+    broken_procedure = broken.action.household.procedure
+    healthy = start_measure(flow, date(2026, 1, 5), kind="sliding_lease_eviction")
+    EvictionProcedure.objects.filter(household=healthy.action.household).update(
+        hearing_on=date(2026, 9, 10)
     )
-    overdue = start_measure(flow, date(2026, 1, 5))
+    EvictionProcedure.objects.filter(pk=broken_procedure.pk).update(hearing_on=date(2026, 9, 10))
+
+    def deadlines_failing_for_one(procedure, today):
+        if procedure.pk == broken_procedure.pk:
+            raise OverflowError("date value out of range")
+        return procedure_deadlines(procedure, today)
+
+    monkeypatch.setattr(actions_reminders, "procedure_deadlines", deadlines_failing_for_one)
     sent = sweep(date(2026, 9, 1))
-    assert f"procedure #{procedure.pk}" in caplog.text
-    # The rules after the broken record still ran: the other measure's overdue reminder.
+    assert f"procedure #{broken_procedure.pk}" in caplog.text
+    hearings = Notification.objects.filter(kind="legal_hearing")
+    assert not hearings.filter(household_id=broken.action.household_id).exists()
+    # The other procedure's hearing, after the broken record in the same rule, is reminded;
+    # the rules after it still ran: the measures' overdue reminders.
+    assert hearings.filter(household_id=healthy.action.household_id).exists()
     assert Notification.objects.filter(
-        kind="measure_overdue", household_id=overdue.action.household_id
+        kind="measure_overdue", household_id=healthy.action.household_id
     ).exists()
-    assert sent["failures"] == 0 and sent["measures_overdue"] >= 1
+    assert sent["failures"] == 0 and sent["legal_deadlines"] >= 1
 
 
 def test_a_rule_that_fails_is_logged_and_the_other_rules_still_run(flow, caplog, monkeypatch):
