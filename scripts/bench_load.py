@@ -138,6 +138,7 @@ def run_level(
     pages a random time within those seconds."""
     latencies: list[float] = []
     errors = [0]
+    kinds: dict[str, int] = {}  # what each error was: its status or exception, and the page
     pdfs: list[float] = []
     lock = threading.Lock()
     began = time.perf_counter()
@@ -155,6 +156,11 @@ def run_level(
 
     def user(index: int) -> None:
         sessions = {who: session_for(who, fx) for who in ("caseworker", "coordinator", "token")}
+        if think:
+            # A page read for seconds outlasts the server's keep-alive (gunicorn.conf.py): each
+            # page comes on a new connection, as a browser's would after such a pause.
+            for session in sessions.values():
+                session.headers["Connection"] = "close"
         step = index
         pauses = random.Random(index)
         if think:  # people do not all arrive in the same second
@@ -164,13 +170,16 @@ def run_level(
             step += 1
             started = time.perf_counter()
             try:
-                ok = sessions[who].get(base + path, timeout=30).status_code == 200
-            except requests.RequestException:
-                ok = False
+                status = sessions[who].get(base + path, timeout=30).status_code
+                what = None if status == 200 else f"{status} {path}"
+            except requests.RequestException as error:
+                what = f"{type(error).__name__} {path}"
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 latencies.append(elapsed)
-                errors[0] += not ok
+                if what:
+                    errors[0] += 1
+                    kinds[what] = kinds.get(what, 0) + 1
             if think:
                 done.wait(pauses.uniform(*think))
 
@@ -207,6 +216,7 @@ def run_level(
         "p99_rank": p99_rank,
         "enough_samples": len(latencies) >= max(min_samples, 100),
         "errors": errors[0],
+        "error_kinds": kinds,
     }
     if think:
         result["think_seconds"] = list(think)
@@ -225,7 +235,7 @@ def main() -> None:
     seconds = float(os.environ.get("BENCH_LOAD_SECONDS", 10))
     min_samples = int(os.environ.get("BENCH_LOAD_MIN_SAMPLES", 100))
     max_seconds = float(os.environ.get("BENCH_LOAD_MAX_SECONDS", 180))
-    levels = [int(n) for n in os.environ.get("BENCH_LOAD_USERS", "1,4,16,50").split(",")]
+    levels = [int(n) for n in os.environ.get("BENCH_LOAD_USERS", "1,4,16,50").split(",") if n]
     people = [int(n) for n in os.environ.get("BENCH_LOAD_PEOPLE", "4,16,50").split(",") if n]
     low, high = (float(n) for n in os.environ.get("BENCH_LOAD_THINK_SECONDS", "1-5").split("-"))
     bounds = {"min_samples": min_samples, "max_seconds": max_seconds}
