@@ -19,6 +19,7 @@ from django.core.cache import caches
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from actions.deadlines import Deadline
 from actions.models import (
     Action,
     ActionStatus,
@@ -99,23 +100,17 @@ def with_standing(households: QuerySet, today: date | None = None) -> QuerySet:
     )
 
 
-@dataclass(frozen=True)
-class Deadline:
-    on: date
-    label: str
-
-
 def next_deadline(household: Household) -> Deadline | None:
     """The earliest of what `with_standing` read: the hearing, the next appointment, the
     measure's planned end (« Prochaine échéance »; « Mes échéances » lists them all)."""
     found = []
     if household.hearing_on:
-        found.append(Deadline(household.hearing_on, "audience"))
+        found.append(Deadline(household.hearing_on, "audience", "hearing"))
     if household.appointment_on:
         kind = AppointmentKind(household.appointment_kind).label.lower()
-        found.append(Deadline(household.appointment_on, f"rendez-vous ({kind})"))
+        found.append(Deadline(household.appointment_on, f"rendez-vous ({kind})", "appointment"))
     if household.measure_ends_on:
-        found.append(Deadline(household.measure_ends_on, "fin de mesure"))
+        found.append(Deadline(household.measure_ends_on, "fin de mesure", "measure_end"))
     return min(found, key=lambda deadline: deadline.on, default=None)
 
 

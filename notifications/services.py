@@ -364,17 +364,7 @@ def _deliver_batch(notice_ids: list[int] | None, older_than: timedelta | None) -
     fresh = claim(list(keys))
     made = Notification.objects.bulk_create(
         [
-            Notification(
-                recipient_id=recipient,
-                kind=notice.kind,
-                text=notice.text,
-                household_id=notice.household_id,
-                link=notice.link,
-                object_type=notice.object_type,
-                object_id=notice.object_id,
-                task=notice.task,
-                created_at=notice.created_at,
-            )
+            _notification(notice, recipient)
             for key, notice in sorted(keys.items(), key=lambda item: item[1].pk)
             if key in fresh
             for recipient in notice.recipients
@@ -427,28 +417,29 @@ def _deliver_done(pending, users: set[int] | None) -> None:
         done = [r for r in notice.recipients if users is None or r in users]
         if not done:
             continue
-        made += Notification.objects.bulk_create(
-            Notification(
-                recipient_id=recipient,
-                kind=notice.kind,
-                text=notice.text,
-                household_id=notice.household_id,
-                link=notice.link,
-                object_type=notice.object_type,
-                object_id=notice.object_id,
-                task=True,
-                created_at=notice.created_at,
-                done_at=now,
-                read_at=now,
-            )
-            for recipient in done
-        )
+        made += [_notification(notice, r, done_at=now, read_at=now) for r in done]
         notice.recipients = [r for r in notice.recipients if r not in done]
         if notice.recipients:
             notice.save(update_fields=["recipients"])
         else:
             notice.delete()
-    _email_soon(made)
+    _email_soon(Notification.objects.bulk_create(made))
+
+
+def _notification(notice: PendingNotice, recipient: int, **extra) -> Notification:
+    """The notification a pending notice makes for one of its recipients."""
+    return Notification(
+        recipient_id=recipient,
+        kind=notice.kind,
+        text=notice.text,
+        household_id=notice.household_id,
+        link=notice.link,
+        object_type=notice.object_type,
+        object_id=notice.object_id,
+        task=notice.task,
+        created_at=notice.created_at,
+        **extra,
+    )
 
 
 def notices_follow_merge(*, kept_id: int, merged_id: int) -> int:
