@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "logement_toujours.settings")
 
@@ -21,3 +22,14 @@ def embedded_broker_folders(sender, **kwargs) -> None:
     for key in ("data_folder_in", "data_folder_out", "control_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+@worker_init.connect
+def lower_priority(**kwargs) -> None:
+    """A pool of background work (PDF summaries and reports, the nightly jobs) started with
+    WORKER_NICENESS > 0 yields the processors to the web processes when both want them: a
+    long PDF rendered on the same machine then barely slows the pages. Set before the pool's
+    processes are made, which inherit it."""
+    niceness = int(os.environ.get("WORKER_NICENESS") or 0)
+    if niceness > 0:
+        os.nice(niceness)

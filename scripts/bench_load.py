@@ -2,9 +2,11 @@
 production (gunicorn.conf.py) on 127.0.0.1, against the benchmark's database, and a small
 load generator (threads, one HTTP session each) at 1, 4, 16 and 50 concurrent users on a
 mixed load of pages and API calls; then the same while 3 users keep asking for the long
-(200 follow-ups) PDF summary. Prints one JSON object: req/s, p50, p95, p99 and errors per
-level, how many samples the percentiles come from, and the machine with its load average at
-the start and at the end.
+(200 follow-ups) PDF summary, as the page has them: rendered afresh each time by an
+`exports` worker started as docker-compose.yml starts it (one process, WORKER_NICENESS 10),
+waited for with a look every second, then downloaded. Prints one JSON object: req/s, p50,
+p95, p99 and errors per level, how many samples the percentiles come from, and the machine
+with its load average at the start and at the end.
 
 Each level runs until it has lasted BENCH_LOAD_SECONDS and made BENCH_LOAD_MIN_SAMPLES
 requests (so that p95 and p99 come from 100 samples at least), or until
@@ -22,6 +24,7 @@ users usually do) — social workers at work — at 4, 16 and 50 of them.
     BENCH_LOAD_USERS        levels, comma-separated (default 1,4,16,50)
     BENCH_LOAD_THINK_SECONDS  the people's pause between pages, « min-max » (default 1-5)
     BENCH_LOAD_PEOPLE       the people's levels (default 4,16,50; empty: none)
+    BENCH_EXPORTS_NICENESS  the exports worker's niceness (default 10, as docker-compose.yml)
 """
 
 import contextlib
@@ -59,6 +62,7 @@ def fixtures() -> dict:
     from django.urls import reverse
 
     from households.models import Household
+    from households.permissions import HouseholdAction, can
     from logement_toujours.management.commands.bench import Command
     from partners.models import ApiToken, User
 
@@ -72,6 +76,19 @@ def fixtures() -> dict:
         Command().give_second_factor(client, user)
         cookies[name] = client.cookies["sessionid"].value
     token = ApiToken.objects.create_for(user=caseworker, name="charge")[1]
+    # The long-PDF users: three colleagues of the caseworker who may export the long case.
+    exporters = [
+        user
+        for user in User.objects.filter(partner=caseworker.partner, role=caseworker.role)
+        .exclude(pk=caseworker.pk)
+        .filter(is_active=True)
+        .order_by("pk")[:12]
+        if can(user, HouseholdAction.EXPORT, household)
+    ][:3]
+    for user in exporters:
+        client = Client()
+        client.force_login(user)
+        cookies[f"exporter{user.pk}"] = client.cookies["sessionid"].value
     return {
         "cookies": cookies,
         "token": token,
@@ -83,7 +100,10 @@ def fixtures() -> dict:
             ("caseworker", reverse("notifications:list")),
             ("token", reverse("api:household-list")),
         ],
-        "pdf": ("caseworker", reverse("households:summary_pdf", args=[household.pk])),
+        "household": household.pk,
+        "exporters": [user.pk for user in exporters],
+        "pdf_ask": reverse("households:summary_export", args=[household.pk]),
+        "pdf_download": reverse("households:summary_download", args=[household.pk]),
     }
 
 
@@ -105,6 +125,28 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     server.terminate()
     server.wait(timeout=30)
     raise SystemExit("gunicorn did not start")
+
+
+def start_exports_worker() -> subprocess.Popen:
+    """The `exports` pool as docker-compose.yml runs it: one process, below the web's
+    priority (WORKER_NICENESS), on the same broker as the web."""
+    env = {**os.environ, "WORKER_NICENESS": os.environ.get("BENCH_EXPORTS_NICENESS", "10")}
+    return subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/celery"),
+            "-A",
+            "logement_toujours",
+            "worker",
+            "--queues=exports",
+            "--concurrency=1",
+            "--loglevel=WARNING",
+            "--hostname=bench-exports@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def session_for(who: str, fx: dict) -> requests.Session:
@@ -183,17 +225,50 @@ def run_level(
             if think:
                 done.wait(pauses.uniform(*think))
 
-    def pdf_user() -> None:
-        session = session_for(fx["pdf"][0], fx)
-        while not done.is_set():
-            started = time.perf_counter()
-            with contextlib.suppress(requests.RequestException):
-                session.get(base + fx["pdf"][1], params={"version": "interne"}, timeout=60)
-            with lock:
-                pdfs.append((time.perf_counter() - started) * 1000)
+    def pdf_user(index: int) -> None:
+        """One of the long-PDF users, as the page has them: asks for the summary (its
+        rendering is queued for the `exports` worker), waits for it as the page's htmx does
+        (a look every second), downloads it, then asks again. The file kept from the last
+        time is removed first: each summary is rendered afresh, the worst case."""
+        from django.db import connection
+
+        from cases.exports import summary_file, summary_key
+        from households.models import Household
+        from partners.models import User
+
+        exporter = User.objects.get(pk=fx["exporters"][index])
+        session = session_for(f"exporter{exporter.pk}", fx)
+        params = {"version": "interne"}
+        try:
+            while not done.is_set():
+                household = Household.objects.get(pk=fx["household"])
+                key = summary_key(household, exporter, params["version"])
+                summary_file(household.pk, key).unlink(missing_ok=True)
+                started = time.perf_counter()
+                with contextlib.suppress(requests.RequestException):
+                    ready = (
+                        "Télécharger"
+                        in session.get(base + fx["pdf_ask"], params=params, timeout=30).text
+                    )
+                    while not ready and not done.wait(1):
+                        ready = (
+                            "Télécharger"
+                            in session.get(
+                                base + fx["pdf_ask"],
+                                params=params,
+                                headers={"HX-Request": "true"},
+                                timeout=30,
+                            ).text
+                        )
+                    if ready:
+                        session.get(base + fx["pdf_download"], params=params, timeout=30)
+                        with lock:
+                            pdfs.append((time.perf_counter() - started) * 1000)
+        finally:
+            connection.close()
 
     threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
-    threads += [threading.Thread(target=pdf_user) for _ in range(pdf_users)]
+    threads += [threading.Thread(target=pdf_user, args=(i,)) for i in range(pdf_users)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -223,6 +298,7 @@ def run_level(
     if pdf_users:
         result["pdf_users"] = pdf_users
         result["pdfs"] = len(pdfs)
+        # From asking to the file downloaded, rendering by the `exports` worker included.
         result["pdf_p50_ms"] = round(statistics.median(pdfs), 1) if pdfs else None
     return result
 
@@ -241,6 +317,7 @@ def main() -> None:
     bounds = {"min_samples": min_samples, "max_seconds": max_seconds}
     port = free_port()
     server = start_gunicorn(port)
+    worker = start_exports_worker()
     base = f"http://127.0.0.1:{port}"
     try:
         run_level(base, fx, 2, 2)  # warm-up: every process has its connection and templates
@@ -252,8 +329,9 @@ def main() -> None:
             for n in people
         ]
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (server, worker):
+            process.terminate()
+            process.wait(timeout=30)
     print(
         json.dumps(
             {

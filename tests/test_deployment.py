@@ -106,6 +106,11 @@ def test_the_compose_file_describes_the_production_services():
         served |= set(command.split("--queues=")[1].split()[0].split(","))
         assert f"--hostname={services[name]['environment']['WORKER_NAME']}@" in command
     assert routed | {"celery"} == served
+    # Background pools yield the processors to the web (logement_toujours.celery).
+    for name in ("worker-exports", "worker-nightly"):
+        assert int(services[name]["environment"]["WORKER_NICENESS"]) > 0, name
+    for name in ("web", "worker-notices", "worker-emails"):
+        assert "WORKER_NICENESS" not in services[name]["environment"], name
     assert "gunicorn.conf.py" in services["web"]["command"]
     assert (ROOT / "gunicorn.conf.py").exists()
     for name in ("postgres", "redis", "web", *workers):
@@ -197,3 +202,20 @@ def test_the_embedded_sqlite_runs_in_wal_with_a_busy_wait_and_immediate_transact
     result = manage("shell", "--no-imports", "-c", script, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["wal", "IMMEDIATE", "20"]
+
+
+def test_a_background_worker_runs_below_the_web_processes_priority(monkeypatch):
+    """WORKER_NICENESS lowers a worker's priority before its pool is made (its processes
+    inherit it); unset, the worker keeps the priority it was started with."""
+    from celery.signals import worker_init
+
+    from logement_toujours import celery
+
+    asked = []
+    monkeypatch.setattr(celery.os, "nice", asked.append)
+    monkeypatch.delenv("WORKER_NICENESS", raising=False)
+    worker_init.send(sender=None)
+    assert asked == []
+    monkeypatch.setenv("WORKER_NICENESS", "10")
+    worker_init.send(sender=None)
+    assert asked == [10]
