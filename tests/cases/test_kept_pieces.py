@@ -5,16 +5,22 @@ page at once."""
 from datetime import timedelta
 
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from actions import services as action_services
 from cases.kept import case_mark
+from documents import services as document_services
+from households import services as household_services
 from partners import services as partner_services
+from tests.documents import samples
 from tests.factories import (
     PartnerFactory,
     both_approve,
+    diagnostic_create,
     household_create,
     orientation_create,
 )
@@ -91,3 +97,52 @@ def test_a_new_landlord_named_elsewhere_is_not_kept_stale(logged_in, cesf):
     household.save()
     _, content = page(logged_in, household)
     assert "Bailleur du Trièves" in section(content, "Historique du dossier")
+
+
+def test_a_diagnostic_corrected_or_relied_on_shows_on_the_next_page(client, flow):
+    """The diagnostics and why each can no longer be corrected are kept per state of the
+    case: a correction shows at once, and so does a decision that comes to rest on one."""
+    client.force_login(flow.cesf)
+    household = household_create(by=flow.cesf)
+    diagnostic = diagnostic_create(
+        household=household, by=flow.cesf, conclusion="Première lecture « à revoir » 🏠."
+    )
+    _, before = page(client, household)
+    assert "Première lecture « à revoir » 🏠." in before
+    assert "Corriger le diagnostic du" in before
+    household_services.diagnostic_update(
+        diagnostic=diagnostic, by=flow.cesf, data={"conclusion": "Lecture corrigée, élevée."}
+    )
+    _, corrected = page(client, household)
+    shown = corrected.split("Historique du dossier")[0]  # the history tells the correction
+    assert "Lecture corrigée, élevée." in shown and "Première lecture" not in shown
+    action_services.orientation_create(
+        household=household,
+        by=flow.cesf,
+        kind="energy",
+        association=flow.association,
+        diagnostic=diagnostic,
+        reason="Logement énergivore.",
+    )
+    _, relied_on = page(client, household)
+    assert "Corriger le diagnostic du" not in relied_on
+    assert "il ne se corrige plus" in relied_on
+
+
+def test_a_document_added_shows_in_the_history_at_once(client, flow):
+    """A case without documents does not look for their events; the first one moves the
+    case's mark and shows on the next page."""
+    client.force_login(flow.cesf)
+    household = household_create(by=flow.cesf)
+    _, before = page(client, household)
+    assert "Quittance de novembre" not in section(before, "Historique du dossier")
+    document_services.document_create(
+        household=household,
+        by=flow.cesf,
+        uploads=[SimpleUploadedFile("quittance.pdf", samples.pdf("Quittance"))],
+        kind="other",
+        title="Quittance de novembre",
+        dated_on=timezone.localdate(),
+    )
+    _, after = page(client, household)
+    assert "Document « Quittance de novembre »" in section(after, "Historique du dossier")

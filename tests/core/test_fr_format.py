@@ -1,6 +1,9 @@
 """French formatting on pages and PDFs."""
 
-from datetime import date
+from datetime import UTC, date, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.templatetags.fr_format import date_fr, euros
 
@@ -18,3 +21,49 @@ def test_a_phone_number_becomes_what_a_phone_dials():
     assert tel_uri("06 12 34 56 78") == "tel:0612345678"
     assert tel_uri(" +33 6.12.34.56.78") == "tel:+33612345678"
     assert tel_uri("") == "" and tel_uri(None) == ""
+
+
+@given(
+    st.one_of(
+        st.dates(),
+        st.datetimes(),
+        st.datetimes(
+            min_value=datetime(1900, 1, 2),
+            max_value=datetime(9999, 12, 30),
+            timezones=st.just(UTC),
+        ),
+    )
+)
+def test_a_short_date_reads_as_djangos_date_filter_has_it(value):
+    """`date_court` is the lists' cheaper « 24/11/2026 »: what `|date:"d/m/Y"` gives, for
+    any date from year 1 to 9999, and a moment on the day it was in France."""
+    from django.template import Context, Template
+
+    both = Template('{% load fr_format %}{{ value|date_court }} {{ value|date:"d/m/Y" }}')
+    short, django = both.render(Context({"value": value})).split()
+    assert short == django
+
+
+def test_a_short_date_of_nothing_is_empty():
+    from core.templatetags.fr_format import date_court
+
+    assert date_court(None) == "" and date_court("") == ""
+
+
+@given(
+    st.one_of(
+        st.datetimes(),
+        st.datetimes(
+            min_value=datetime(1900, 1, 2),
+            max_value=datetime(9999, 12, 30),
+            timezones=st.just(UTC),
+        ),
+    )
+)
+def test_a_moment_reads_as_djangos_date_filter_has_it(value):
+    """`date_heure` is the history's « 24/11/2026 14:05 »: `|date:"d/m/Y H:i"`, cheaper."""
+    from django.template import Context, Template
+
+    both = Template('{% load fr_format %}{{ value|date_heure }}|{{ value|date:"d/m/Y H:i" }}')
+    short, django = both.render(Context({"value": value})).split("|")
+    assert short == django

@@ -189,6 +189,14 @@ def test_the_pages_that_list_households_write_each_one_in_one_insert(client, dem
         assert len({e.household_id for e in entries}) == len(entries)
         for entry in entries:
             assert entry.household.reference in page, url
+            # Who, from which partner, on which page, when: as any other entry.
+            assert (entry.user, entry.partner, entry.path) == (
+                coordinator,
+                coordinator.partner,
+                url.split("?")[0],
+            )
+            assert (entry.household_pk, entry.count) == (entry.household_id, 1)
+            assert abs((timezone.now() - entry.at).total_seconds()) < 60
         if count is not None:
             assert len(entries) == min(count, 50)
 
