@@ -241,6 +241,11 @@ def test_overview_puts_overdue_measures_first_with_constant_queries(
     assert "2 mesures en cours" in page
     first_row = page.split("<tbody>")[1].split("</tr>")[0]
     assert late.reference in first_row and "échéance dépassée" in first_row
+    # Each row names the household, the action, the association and the referent.
+    measure = SupportMeasure.objects.select_related("referent").get(action__household=late)
+    kind = measure.action.get_kind_display()
+    for shown in (late.name, kind, flow.association.name, str(measure.referent)):
+        assert shown in first_row, shown
     for days in (20, 30, 40):
         start(days)
     with django_assert_num_queries(len(first.captured_queries)):
