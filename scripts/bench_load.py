@@ -64,7 +64,7 @@ def fixtures() -> dict:
     from households.models import Household
     from households.permissions import HouseholdAction, can
     from logement_toujours.management.commands.bench import Command
-    from partners.models import ApiToken, User
+    from partners.models import ApiToken, Membership, User
 
     caseworker = User.objects.get(username="bench.caseworker")
     coordinator = User.objects.get(username="bench.coordinator")
@@ -79,7 +79,11 @@ def fixtures() -> dict:
     # The long-PDF users: three colleagues of the caseworker who may export the long case.
     exporters = [
         user
-        for user in User.objects.filter(partner=caseworker.partner, role=caseworker.role)
+        for user in User.objects.filter(
+            pk__in=Membership.objects.filter(
+                partner=caseworker.partner, role=caseworker.role
+            ).values("user")
+        )
         .exclude(pk=caseworker.pk)
         .filter(is_active=True)
         .order_by("pk")[:12]
