@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.addresses import address_for_each
 from notifications import services
 from notifications.models import Notification, NotificationPreference
 from notifications.services import to_do_count
@@ -17,6 +18,16 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     """Unread first, then newest; paged by keyset (`?apres=<cursor>`), never by offset."""
     cursor = request.GET.get("apres", "")[:100]
     page = services.notification_page(request.user, cursor)
+    # Each row's links, reversed once for the page (core.addresses).
+    to_household = address_for_each(
+        "households:detail", {n.household_id for n in page.notifications if n.household_id}
+    )
+    to_mark_read = address_for_each(
+        "notifications:mark_read", (n.pk for n in page.notifications if not n.read_at)
+    )
+    for notification in page.notifications:
+        notification.household_link = to_household.get(notification.household_id, "")
+        notification.mark_read_action = to_mark_read.get(notification.pk, "")
     return render(
         request,
         "notifications/list.html",

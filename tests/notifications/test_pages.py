@@ -23,6 +23,9 @@ def test_unread_count_list_and_mark_as_read(client, demo):
     page = client.get(reverse("notifications:list")).content.decode()
     assert 'aria-label="1 non lue"' in page
     assert page.index("Message 2") < page.index("Message 1")  # unread first
+    # The unread one, and only it, can be marked as read from the list.
+    assert f'action="{reverse("notifications:mark_read", args=[second.pk])}"' in page
+    assert reverse("notifications:mark_read", args=[first.pk]) not in page
     client.post(reverse("notifications:mark_all_read"))
     assert not Notification.objects.filter(recipient=user, read_at=None).exists()
     second.refresh_from_db()
