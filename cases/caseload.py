@@ -183,10 +183,13 @@ def page_rows(ids: list[int]) -> list[CaseloadRow]:
     alias = router.db_for_read(Household)
     if connections[alias].vendor != "postgresql":  # `IN (…)`: one parameter per id
         return [CaseloadRow(*row) for row in _rows(alias, ids, today)]
-    if (alias, today) not in _rows_sql:
-        _rows_sql.clear()
-        _rows_sql[alias, today] = _rows(alias, _IDS, today).query.sql_with_params()
-    sql, params = _rows_sql[alias, today]
+    written = _rows_sql.get((alias, today))
+    if written is None:  # a new day: the threads of a process may each write it once
+        written = _rows(alias, _IDS, today).query.sql_with_params()
+        for day_before in [key for key in list(_rows_sql) if key[1] != today]:
+            _rows_sql.pop(day_before, None)
+        _rows_sql[alias, today] = written
+    sql, params = written
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, [ids if param == _IDS else param for param in params])
         return [CaseloadRow(*row) for row in cursor.fetchall()]

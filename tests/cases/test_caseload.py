@@ -229,3 +229,29 @@ def test_the_next_deadline_is_the_earliest_hearing_appointment_or_measure_end(cl
     assert f"audience le {in_ten_days:%d/%m/%Y}" in line["Avecau"]
     assert "rendez-vous" not in line["Avecau"]
     assert f"fin de mesure le {plain.ends_on:%d/%m/%Y}" in line["Sans"]
+
+
+def test_the_next_deadline_is_read_from_the_day_the_page_is_seen(client, flow):
+    """The rows' SQL is written once a day per process (cases.caseload.page_rows): on a
+    later day the page reads from that day, and a hearing passed is no more the next
+    deadline."""
+    heard, measure = supported(flow, kind="solvency", name="Avecaudience")
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    procedure = action_services.procedure_open(household=heard, by=flow.cesf)
+    action_services.procedure_update(
+        procedure=procedure,
+        by=flow.cesf,
+        data={"summons_on": timezone.localdate(), "hearing_on": tomorrow},
+        expected_version=procedure.version,
+    )
+
+    def line() -> str:
+        client.force_login(flow.cesf)
+        page = html.unescape(rows(client))
+        return page[page.index("Avecau") :].split("</tr>")[0]
+
+    assert f"audience le {tomorrow:%d/%m/%Y}" in line()
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        later = line()
+    assert "audience le" not in later
+    assert f"fin de mesure le {measure.ends_on:%d/%m/%Y}" in later
