@@ -203,6 +203,17 @@ def test_a_referent_named_since_the_choices_were_read(client, flow, settings):
         assert str(flow.caseworker.pk) in choices(rows(client))
 
 
+def summoned(flow, household, *, hearing_on) -> None:
+    """The household summoned today, heard on `hearing_on` (its procedure, by the CESF)."""
+    procedure = action_services.procedure_open(household=household, by=flow.cesf)
+    action_services.procedure_update(
+        procedure=procedure,
+        by=flow.cesf,
+        data={"summons_on": timezone.localdate(), "hearing_on": hearing_on},
+        expected_version=procedure.version,
+    )
+
+
 def test_the_next_deadline_is_the_earliest_hearing_appointment_or_measure_end(client, flow):
     """« Prochaine échéance »: an appointment in 3 days comes before its measure's end,
     which is still said; a hearing in 10 days before a measure's end; a cancelled
@@ -212,13 +223,7 @@ def test_the_next_deadline_is_the_earliest_hearing_appointment_or_measure_end(cl
     AppointmentFactory(measure=measure, on=in_three_days, kind="home_visit")
     heard, other = supported(flow, kind="solvency", name="Avecaudience")
     in_ten_days = timezone.localdate() + timedelta(days=10)
-    procedure = action_services.procedure_open(household=heard, by=flow.cesf)
-    action_services.procedure_update(
-        procedure=procedure,
-        by=flow.cesf,
-        data={"summons_on": timezone.localdate(), "hearing_on": in_ten_days},
-        expected_version=procedure.version,
-    )
+    summoned(flow, heard, hearing_on=in_ten_days)
     AppointmentFactory(measure=other, on=in_three_days, cancelled=True)
     _, plain = supported(flow, kind="solvency", name="Sansrendezvous")
     client.force_login(flow.cesf)
@@ -237,13 +242,7 @@ def test_the_next_deadline_is_read_from_the_day_the_page_is_seen(client, flow):
     deadline."""
     heard, measure = supported(flow, kind="solvency", name="Avecaudience")
     tomorrow = timezone.localdate() + timedelta(days=1)
-    procedure = action_services.procedure_open(household=heard, by=flow.cesf)
-    action_services.procedure_update(
-        procedure=procedure,
-        by=flow.cesf,
-        data={"summons_on": timezone.localdate(), "hearing_on": tomorrow},
-        expected_version=procedure.version,
-    )
+    summoned(flow, heard, hearing_on=tomorrow)
 
     def line() -> str:
         client.force_login(flow.cesf)

@@ -23,24 +23,28 @@ def test_a_phone_number_becomes_what_a_phone_dials():
     assert tel_uri("") == "" and tel_uri(None) == ""
 
 
-@given(
-    st.one_of(
-        st.dates(),
-        st.datetimes(),
-        st.datetimes(
-            min_value=datetime(1900, 1, 2),
-            max_value=datetime(9999, 12, 30),
-            timezones=st.just(UTC),
-        ),
-    )
+# Moments as Django hands them to a filter: naive ones, and aware ones of any day from 1900
+# (shown on the day they were in France).
+MOMENTS = st.one_of(
+    st.datetimes(),
+    st.datetimes(
+        min_value=datetime(1900, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)
+    ),
 )
+
+
+def both_filters(ours: str, django: str, value) -> tuple[str, str]:
+    from django.template import Context, Template
+
+    both = Template(f"{{% load fr_format %}}{{{{ value|{ours} }}}}|{{{{ value|{django} }}}}")
+    return tuple(both.render(Context({"value": value})).split("|"))
+
+
+@given(st.one_of(st.dates(), MOMENTS))
 def test_a_short_date_reads_as_djangos_date_filter_has_it(value):
     """`date_court` is the lists' cheaper « 24/11/2026 »: what `|date:"d/m/Y"` gives, for
     any date from year 1 to 9999, and a moment on the day it was in France."""
-    from django.template import Context, Template
-
-    both = Template('{% load fr_format %}{{ value|date_court }} {{ value|date:"d/m/Y" }}')
-    short, django = both.render(Context({"value": value})).split()
+    short, django = both_filters("date_court", 'date:"d/m/Y"', value)
     assert short == django
 
 
@@ -50,20 +54,8 @@ def test_a_short_date_of_nothing_is_empty():
     assert date_court(None) == "" and date_court("") == ""
 
 
-@given(
-    st.one_of(
-        st.datetimes(),
-        st.datetimes(
-            min_value=datetime(1900, 1, 2),
-            max_value=datetime(9999, 12, 30),
-            timezones=st.just(UTC),
-        ),
-    )
-)
+@given(MOMENTS)
 def test_a_moment_reads_as_djangos_date_filter_has_it(value):
     """`date_heure` is the history's « 24/11/2026 14:05 »: `|date:"d/m/Y H:i"`, cheaper."""
-    from django.template import Context, Template
-
-    both = Template('{% load fr_format %}{{ value|date_heure }}|{{ value|date:"d/m/Y H:i" }}')
-    short, django = both.render(Context({"value": value})).split("|")
+    short, django = both_filters("date_heure", 'date:"d/m/Y H:i"', value)
     assert short == django
