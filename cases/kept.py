@@ -64,13 +64,19 @@ def kept_involvement(household: Household, mark: str) -> list[PartnerInvolvement
     return involvement_of(household, found=found)
 
 
-def kept_diagnostics(household: Household, mark: str) -> tuple[list[Diagnostic], dict[int, str]]:
-    """The household's diagnostics with their authors, and why each can no longer be
-    corrected (households.services.diagnostics_used_in: the orientations and co-decisions
-    resting on it, which are the case's records), read once per state of the case."""
+def kept_diagnostics(household: Household, mark: str) -> list[Diagnostic]:
+    """The household's diagnostics with their authors, read once per state of the case."""
+    return _kept(
+        household,
+        mark,
+        "diagnostics",
+        lambda: list(household.diagnostics.select_related("author", "author_partner")),
+    )
 
-    def read():
-        diagnostics = list(household.diagnostics.select_related("author", "author_partner"))
-        return diagnostics, diagnostics_used_in(diagnostics)
 
-    return _kept(household, mark, "diagnostics", read)
+def kept_diagnostics_used(household: Household, mark: str, diagnostics) -> dict[int, str]:
+    """Why each of the household's `diagnostics` can no longer be corrected
+    (households.services.diagnostics_used_in: the orientations and co-decisions resting on
+    it, which are the case's records), read once per state of the case: asked only when
+    the reader may correct one."""
+    return _kept(household, mark, "diagnostics_used", lambda: diagnostics_used_in(diagnostics))

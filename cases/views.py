@@ -32,6 +32,7 @@ from cases.forms import AgendaFilterForm, CaseloadFilterForm, SubjectAccessReque
 from cases.kept import (
     case_mark,
     kept_diagnostics,
+    kept_diagnostics_used,
     kept_history,
     kept_involvement,
     kept_workflow,
@@ -132,8 +133,9 @@ def _case_state(household) -> str:
 def _diagnostics(user, household, mark: str) -> list:
     """The household's diagnostics, each with whether `user` may correct it, or why not
     (read once per state of the case: cases.kept)."""
-    diagnostics, used = kept_diagnostics(household, mark)
+    diagnostics = kept_diagnostics(household, mark)
     correctable = correctable_diagnostics(user, household, diagnostics)
+    used = kept_diagnostics_used(household, mark, diagnostics) if correctable else {}
     for diagnostic in diagnostics:
         diagnostic.correctable = diagnostic.pk in correctable
         diagnostic.correction_refused = used.get(diagnostic.pk) if diagnostic.correctable else None

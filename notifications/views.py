@@ -18,16 +18,13 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     """Unread first, then newest; paged by keyset (`?apres=<cursor>`), never by offset."""
     cursor = request.GET.get("apres", "")[:100]
     page = services.notification_page(request.user, cursor)
-    # Each row's links, reversed once for the page (core.addresses).
+    # Each row's link to its household, reversed once for the page (core.addresses). The
+    # forms keep their {% url %}: tests/faults/test_double_submits.py reads what they post to.
     to_household = address_for_each(
         "households:detail", {n.household_id for n in page.notifications if n.household_id}
     )
-    to_mark_read = address_for_each(
-        "notifications:mark_read", (n.pk for n in page.notifications if not n.read_at)
-    )
     for notification in page.notifications:
         notification.household_link = to_household.get(notification.household_id, "")
-        notification.mark_read_action = to_mark_read.get(notification.pk, "")
     return render(
         request,
         "notifications/list.html",
